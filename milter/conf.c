@@ -1,0 +1,271 @@
+/*
+ * conf - load the INI file and its data into an immutable snapshot
+ *
+ * SYNOPSIS
+ *	conf_load(), conf_acquire(), conf_release(), conf_current(),
+ *	conf_replace(), conf_slot(), conf_policy_mode(),
+ *	conf_is_school_domain(), conf_is_office(), conf_office_address()
+ *
+ * DESCRIPTION
+ *	The INI syntax is inih's (Debian libinih): `[section]`, `key =
+ *	value`, `;` and `#` comments, `;` inline comments.  inih does not
+ *	tell a handler its line number, so we feed it through our own line
+ *	reader that counts lines: every error names file:line.  Unknown
+ *	sections and keys are errors; so is a key set twice.
+ *
+ *	Sections: [milter], [school], [directory] (tables in conf_tables.c)
+ *	and one per registered policy, whose keys are `action`, `mode` and
+ *	the policy's own table.  After the file: the trusted networks, the
+ *	data files (directory.c), the reply templates (template.c) and each
+ *	policy's configure() hook.  Any error and the snapshot is thrown
+ *	away: a reload keeps the old one.
+ *
+ *	Snapshots are reference-counted under one mutex.  conf_current()
+ *	hands out the daemon's snapshot with a new reference; a reload
+ *	calls conf_replace(), and the old snapshot is freed when the last
+ *	message using it is done.
+ *
+ * DIAGNOSTICS
+ *	"FILE:LINE: ..." for every problem, through errbuf.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "addr.h"
+#include "cidr.h"
+#include "conf.h"
+#include "conf_internal.h"
+#include "conf_tables.h"
+#include "directory.h"
+#include "policy.h"
+#include "template.h"
+#include "xalloc.h"
+
+static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf *conf_active;	/* the daemon's snapshot */
+
+/* conf_reader - fgets for inih that counts lines */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct conf_parse *cp = stream;
+	char *s = fgets(str, num, cp->fp);
+
+	if (s != NULL)
+		cp->line++;
+	return s;
+}
+
+/* conf_section_of - parameter table and settings struct of a section */
+static bool
+conf_section_of(struct conf_parse *cp, const char *section,
+    const struct conf_param **params, void **settings,
+    struct policy_slot **slot)
+{
+	struct conf *cf = cp->cf;
+
+	*slot = NULL;
+	if (strcasecmp(section, "milter") == 0) {
+		*params = conf_milter_params;
+		*settings = &cf->milter;
+	} else if (strcasecmp(section, "school") == 0) {
+		*params = conf_school_params;
+		*settings = &cf->school;
+	} else if (strcasecmp(section, "directory") == 0) {
+		*params = conf_directory_params;
+		*settings = &cf->dirs;
+	} else {
+		for (size_t i = 0; i < cf->nslots; i++) {
+			if (strcasecmp(cf->slots[i].policy->name, section) == 0) {
+				*slot = &cf->slots[i];
+				*params = (*slot)->policy->params;
+				*settings = (*slot)->settings;
+				return true;
+			}
+		}
+		return false;
+	}
+	return true;
+}
+
+/* conf_handler - inih callback: one key = value */
+static int
+conf_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct conf_parse *cp = user;
+	const struct conf_param *params, *param = NULL;
+	struct policy_slot *slot;
+	void *settings;
+
+	if (!conf_section_of(cp, section, &params, &settings, &slot)) {
+		conf_unknown_section(cp, section);
+		return 1;
+	}
+	if (slot != NULL && (param = conf_params_find(
+	    conf_policy_common_params, name)) != NULL)
+		settings = slot->settings;
+	else if (params != NULL)
+		param = conf_params_find(params, name);
+	if (param == NULL) {
+		conf_unknown_key(cp, section, name, params, slot != NULL);
+		return 1;
+	}
+	if (conf_seen_twice(cp, section, name))
+		return 1;
+	if (slot != NULL && param->type == CONF_RESULT &&
+	    param == &conf_policy_common_params[0]) {
+		struct conf_param action = *param;
+
+		action.choices = slot->policy->actions;
+		(void)conf_param_set(&action, settings, value, cp->cf->dir,
+		    cp->cf->path, cp->line, cp->eb);
+		return 1;
+	}
+	(void)conf_param_set(param, settings, value, cp->cf->dir,
+	    cp->cf->path, cp->line, cp->eb);
+	return 1;
+}
+
+/* conf_new - empty snapshot with defaults and one slot per policy */
+static struct conf *
+conf_new(const char *path, const struct policy *const *registry,
+    struct errbuf *eb)
+{
+	struct conf *cf = xcalloc(1, sizeof(*cf));
+	char *copy = xstrdup(path);
+	size_t n = 0;
+
+	cf->path = xstrdup(path);
+	cf->dir = xstrdup(dirname(copy));
+	free(copy);
+	cf->refs = 1;
+	cf->registry = registry;
+	cf->loaded_at = time(NULL);
+	conf_params_defaults(conf_milter_params, &cf->milter, cf->dir, eb);
+	conf_params_defaults(conf_school_params, &cf->school, cf->dir, eb);
+	conf_params_defaults(conf_directory_params, &cf->dirs, cf->dir, eb);
+	while (registry[n] != NULL)
+		n++;
+	cf->slots = xcalloc(n + 1, sizeof(*cf->slots));
+	cf->nslots = n;
+	for (size_t i = 0; i < n; i++) {
+		struct policy_common *pc;
+
+		cf->slots[i].policy = registry[i];
+		cf->slots[i].settings = xcalloc(1, registry[i]->settings_size);
+		pc = cf->slots[i].settings;
+		pc->action = registry[i]->default_action;
+		pc->mode = MODE_INHERIT;
+		if (registry[i]->params != NULL)
+			conf_params_defaults(registry[i]->params,
+			    cf->slots[i].settings, cf->dir, eb);
+	}
+	return cf;
+}
+
+/* conf_parse_file - run inih over the file */
+static int
+conf_parse_file(struct conf *cf, struct errbuf *eb)
+{
+	struct conf_parse cp = { .cf = cf, .eb = eb };
+	int rc;
+
+	cp.fp = fopen(cf->path, "r");
+	if (cp.fp == NULL) {
+		errbuf_add(eb, cf->path, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(conf_reader, &cp, conf_handler, &cp);
+	fclose(cp.fp);
+	if (rc > 0)
+		errbuf_add(eb, cf->path, (unsigned)rc, "not a [section] or a "
+		    "key = value line");
+	conf_parse_done(&cp);
+	return 0;
+}
+
+/* conf_load - the whole configuration, or NULL with errors */
+struct conf *
+conf_load(const char *path, const struct policy *const *registry,
+    struct errbuf *eb)
+{
+	size_t before = eb->nerrors;
+	struct conf *cf = conf_new(path, registry, eb);
+
+	if (conf_parse_file(cf, eb) == 0 && eb->nerrors == before) {
+		conf_check_core(cf, eb);
+		cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
+		    cf->path, 0, eb);
+		conf_load_data(cf, eb);
+		conf_configure_policies(cf, eb);
+	}
+	if (eb->nerrors > before) {
+		cf->refs = 1;
+		conf_release(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+/* conf_acquire - take a reference */
+struct conf *
+conf_acquire(struct conf *cf)
+{
+	pthread_mutex_lock(&conf_lock);
+	cf->refs++;
+	pthread_mutex_unlock(&conf_lock);
+	return cf;
+}
+
+/* conf_release - drop a reference; free on the last */
+struct conf *
+conf_release(struct conf *cf)
+{
+	bool last;
+
+	if (cf == NULL)
+		return NULL;
+	pthread_mutex_lock(&conf_lock);
+	last = --cf->refs == 0;
+	pthread_mutex_unlock(&conf_lock);
+	if (last)
+		conf_destroy(cf);
+	return NULL;
+}
+
+/* conf_current - the daemon's snapshot, with a new reference */
+struct conf *
+conf_current(void)
+{
+	struct conf *cf;
+
+	pthread_mutex_lock(&conf_lock);
+	cf = conf_active;
+	if (cf != NULL)
+		cf->refs++;
+	pthread_mutex_unlock(&conf_lock);
+	return cf;
+}
+
+/* conf_replace - install a new snapshot (takes over its reference) */
+void
+conf_replace(struct conf *cf)
+{
+	struct conf *old;
+
+	pthread_mutex_lock(&conf_lock);
+	old = conf_active;
+	conf_active = cf;
+	pthread_mutex_unlock(&conf_lock);
+	conf_release(old);
+}

@@ -1,0 +1,133 @@
+/*
+ * conf - the configuration snapshot: settings, data files, templates
+ *
+ * One INI file (SPEC section 3) plus the CSV data files and the reply
+ * templates it names become one immutable, reference-counted snapshot.
+ * conf_load() builds a snapshot or reports every error with file:line;
+ * the daemon swaps snapshots atomically on SIGUSR1 (conf_current,
+ * conf_replace) and each message keeps the snapshot it started with.
+ */
+#ifndef AUP_CONF_H
+#define AUP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf_param.h"
+#include "errbuf.h"
+#include "verdict.h"
+
+struct directory;
+struct template_set;
+struct policy;
+struct cidr_list;
+
+/* [milter] */
+struct milter_settings {
+	char	*socket;		/* unix:/path or inet:port@host */
+	enum mode mode;
+	int	 on_error;		/* 0 tempfail, 1 accept */
+	char	*event_log;
+	char	*quarantine_dir;
+	struct conf_list trusted_networks;
+	char	*user;			/* drop privileges to this user */
+	char	*group;			/* socket and quarantine group */
+	char	*pidfile;
+	long	 socket_mode;		/* e.g. 0660 */
+	char	*spool_dir;		/* temporary files for large bodies */
+	long	 spool_threshold;	/* bytes kept in memory per message */
+	char	*templates;		/* folder of reply templates */
+	char	*syslog_facility;
+	long	 max_depth;		/* SPEC 4 limits */
+	long	 max_entries;
+	long	 max_expanded_mb;
+	long	 max_ratio;
+	long	 max_text_kb;
+	bool	 verbose;
+};
+
+/* [school] */
+struct school_settings {
+	char	*name;
+	struct conf_list domains;
+	struct conf_list office;	/* the office account(s) */
+	struct conf_list office_senders; /* may send as the office */
+	struct conf_list pupils;	/* patterns: *@domain or addresses */
+	char	*dsl;
+	char	*policy_url;
+};
+
+/* [directory] */
+struct directory_settings {
+	char	*parents;
+	char	*pupils;
+	char	*exemptions;
+	struct conf_list personal_domains; /* added to the built-in list */
+};
+
+/* Every policy's settings struct starts with this. */
+struct policy_common {
+	enum result action;		/* the policy's main action */
+	enum mode mode;			/* inherit | enforce | monitor */
+};
+
+/* One registered policy with its parsed settings. */
+struct policy_slot {
+	const struct policy *policy;
+	void	*settings;		/* policy->settings_size bytes */
+	bool	 configured;		/* configure() succeeded */
+};
+
+struct conf {
+	char	*path;			/* the INI file */
+	char	*dir;			/* its folder */
+	time_t	 loaded_at;
+	struct milter_settings milter;
+	struct school_settings school;
+	struct directory_settings dirs;
+	struct cidr_list *trusted;	/* parsed trusted_networks */
+	struct directory *directory;	/* parents, pupils, exemptions */
+	struct template_set *templates;	/* reply texts */
+	struct policy_slot *slots;	/* in registry order */
+	size_t	 nslots;
+	const struct policy *const *registry;
+	/* reference count; touched only through conf_acquire/conf_release */
+	unsigned refs;
+};
+
+/*
+ * conf_load - read the INI file at `path`, the data files and templates
+ * it names, and configure every policy of `registry` (NULL-terminated).
+ * Returns a snapshot with one reference, or NULL with every problem in
+ * eb (file:line).  Warnings (expired exemptions) are added to eb too.
+ */
+struct conf *conf_load(const char *path,
+	    const struct policy *const *registry, struct errbuf *eb);
+/* conf_acquire - one more reference; returns cf */
+struct conf *conf_acquire(struct conf *cf);
+/* conf_release - drop a reference, free on the last; returns NULL */
+struct conf *conf_release(struct conf *cf);
+
+/*
+ * The daemon's current snapshot: conf_current() returns it with a new
+ * reference (release it when the message is done); conf_replace() swaps
+ * in a new one and drops the daemon's reference to the old.
+ */
+struct conf *conf_current(void);
+void	conf_replace(struct conf *cf);
+
+/* conf_slot - the slot of the policy named `name`, or NULL */
+const struct policy_slot *conf_slot(const struct conf *cf, const char *name);
+/* conf_policy_mode - a policy's effective mode (inherit resolved) */
+enum mode conf_policy_mode(const struct conf *cf, const struct policy_slot *s);
+/* conf_is_school_domain - is the address's domain one of the school's? */
+bool	conf_is_school_domain(const struct conf *cf, const char *addr);
+/* conf_is_office - is the (normalised) address an office account? */
+bool	conf_is_office(const struct conf *cf, const char *addr);
+/* conf_office_address - the first office address (never NULL) */
+const char *conf_office_address(const struct conf *cf);
+/* conf_print_defaults - every parameter with its default (-d) */
+void	conf_print_defaults(const struct policy *const *registry, FILE *fp);
+
+#endif

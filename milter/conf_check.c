@@ -1,0 +1,293 @@
+/*
+ * conf_check - diagnose the INI file, load its data, free snapshots
+ *
+ * SYNOPSIS
+ *	conf_unknown_section(), conf_unknown_key(), conf_seen_twice(),
+ *	conf_parse_done(), conf_check_core(), conf_load_data(),
+ *	conf_configure_policies(), conf_destroy(), conf_slot(),
+ *	conf_policy_mode(), conf_is_school_domain(), conf_is_office(),
+ *	conf_office_address(), conf_print_defaults()
+ *
+ * DESCRIPTION
+ *	The second half of the loader (conf.c reads the file): messages
+ *	that help an administrator fix a typo ("unknown key 'treshold';
+ *	keys of [bulk-bcc] are: ..."), the checks that need the whole file
+ *	(required keys), the data files and templates, and each policy's
+ *	own validation.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "cidr.h"
+#include "conf_internal.h"
+#include "conf_tables.h"
+#include "directory.h"
+#include "policy.h"
+#include "template.h"
+#include "xalloc.h"
+
+/* Template variables every reply may use. */
+static const char *const conf_common_template_vars[] = {
+	"school", "policy_url", "ref", "office", "dsl", "policy", "reason",
+	NULL
+};
+
+/* conf_unknown_section - report a section once */
+void
+conf_unknown_section(struct conf_parse *cp, const char *section)
+{
+	for (size_t i = 0; i < cp->nbad; i++)
+		if (strcasecmp(cp->bad_sections[i], section) == 0)
+			return;
+	cp->bad_sections = xreallocarray(cp->bad_sections, cp->nbad + 1,
+	    sizeof(char *));
+	cp->bad_sections[cp->nbad++] = xstrdup(section);
+	errbuf_add(cp->eb, cp->cf->path, cp->line, "unknown section [%s]",
+	    section);
+}
+
+/* conf_unknown_key - report a key with the keys the section has */
+void
+conf_unknown_key(struct conf_parse *cp, const char *section,
+    const char *name, const struct conf_param *params, bool policy)
+{
+	char *own = params != NULL ? conf_params_names(params) : xstrdup("");
+
+	errbuf_add(cp->eb, cp->cf->path, cp->line, "unknown key \"%s\" in "
+	    "[%s] (known keys: %s%s%s)", name, section,
+	    policy ? "action, mode" : "", policy && own[0] ? ", " : "", own);
+	free(own);
+}
+
+/* conf_seen_twice - a key set twice in one section is an error */
+bool
+conf_seen_twice(struct conf_parse *cp, const char *section,
+    const char *name)
+{
+	char *key = xasprintf("%s\n%s", section, name);
+
+	for (char *p = key; *p != '\0'; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	for (size_t i = 0; i < cp->nseen; i++) {
+		if (strcmp(cp->seen[i], key) == 0) {
+			errbuf_add(cp->eb, cp->cf->path, cp->line, "\"%s\" is "
+			    "set twice in [%s] (first at line %u)", name,
+			    section, cp->seen_line[i]);
+			free(key);
+			return true;
+		}
+	}
+	cp->seen = xreallocarray(cp->seen, cp->nseen + 1, sizeof(char *));
+	cp->seen_line = xreallocarray(cp->seen_line, cp->nseen + 1,
+	    sizeof(unsigned));
+	cp->seen[cp->nseen] = key;
+	cp->seen_line[cp->nseen++] = cp->line;
+	return false;
+}
+
+/* conf_parse_done - free the parse bookkeeping */
+void
+conf_parse_done(struct conf_parse *cp)
+{
+	for (size_t i = 0; i < cp->nseen; i++)
+		free(cp->seen[i]);
+	free(cp->seen);
+	free(cp->seen_line);
+	for (size_t i = 0; i < cp->nbad; i++)
+		free(cp->bad_sections[i]);
+	free(cp->bad_sections);
+}
+
+/* conf_check_addresses - every item of a list must be an address */
+static void
+conf_check_addresses(const struct conf *cf, const char *key,
+    struct conf_list *list, struct errbuf *eb)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		char *norm = addr_normalize(list->items[i]);
+
+		if (norm == NULL) {
+			errbuf_add(eb, cf->path, 0, "[school] %s: \"%s\" is not "
+			    "an address", key, list->items[i]);
+			continue;
+		}
+		free(list->items[i]);
+		list->items[i] = norm;
+	}
+}
+
+/* conf_check_core - required keys and address syntax */
+void
+conf_check_core(struct conf *cf, struct errbuf *eb)
+{
+	if (cf->school.domains.count == 0)
+		errbuf_add(eb, cf->path, 0, "[school] domains is required");
+	if (cf->school.office.count == 0)
+		errbuf_add(eb, cf->path, 0, "[school] office is required");
+	conf_check_addresses(cf, "office", &cf->school.office, eb);
+	conf_check_addresses(cf, "office_senders", &cf->school.office_senders,
+	    eb);
+	for (size_t i = 0; i < cf->school.pupils.count; i++)
+		if (!addr_is_valid_pattern(cf->school.pupils.items[i]))
+			errbuf_add(eb, cf->path, 0, "[school] pupils: \"%s\" is "
+			    "not *@domain or an address",
+			    cf->school.pupils.items[i]);
+}
+
+/* conf_liftable - names of the policies an exemption may lift */
+static const char **
+conf_liftable(const struct conf *cf)
+{
+	const char **names = xcalloc(cf->nslots + 1, sizeof(char *));
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nslots; i++)
+		if (cf->slots[i].policy->liftable)
+			names[n++] = cf->slots[i].policy->name;
+	return names;
+}
+
+/* conf_load_data - data files and templates */
+void
+conf_load_data(struct conf *cf, struct errbuf *eb)
+{
+	const char **liftable = conf_liftable(cf);
+
+	cf->directory = directory_load(cf->dirs.parents, cf->dirs.pupils,
+	    cf->dirs.exemptions, liftable, time(NULL), eb);
+	free(liftable);
+	cf->templates = template_set_load(cf->milter.templates, eb);
+}
+
+/* conf_template_owner - the policy a template name belongs to */
+static const struct policy *
+conf_template_owner(const struct conf *cf, const char *name)
+{
+	const struct policy *best = NULL;
+
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy *p = cf->slots[i].policy;
+		size_t len = strlen(p->name);
+
+		if (strncmp(name, p->name, len) == 0 &&
+		    (name[len] == '\0' || name[len] == '-') &&
+		    (best == NULL || len > strlen(best->name)))
+			best = p;
+	}
+	return best;
+}
+
+/* conf_check_templates - each policy has its template; variables exist */
+static void
+conf_check_templates(struct conf *cf, struct errbuf *eb)
+{
+	static const char *const none[] = { NULL };
+	const char *const *names = template_set_names(cf->templates);
+
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy_common *pc = cf->slots[i].settings;
+
+		if (pc->action != RESULT_OFF && !template_set_has(cf->templates,
+		    cf->slots[i].policy->name))
+			errbuf_add(eb, cf->milter.templates, 0, "no reply "
+			    "template %s.txt for policy %s",
+			    cf->slots[i].policy->name,
+			    cf->slots[i].policy->name);
+	}
+	for (size_t i = 0; names[i] != NULL; i++) {
+		const struct policy *p = conf_template_owner(cf, names[i]);
+
+		template_set_check_vars(cf->templates, names[i], eb,
+		    conf_common_template_vars,
+		    p != NULL && p->template_vars ? p->template_vars : none,
+		    (const char *const *)NULL);
+	}
+}
+
+/* conf_configure_policies - each policy validates its settings */
+void
+conf_configure_policies(struct conf *cf, struct errbuf *eb)
+{
+	for (size_t i = 0; i < cf->nslots; i++) {
+		struct policy_slot *s = &cf->slots[i];
+
+		if (s->policy->configure == NULL ||
+		    s->policy->configure(s->settings, cf, eb) == 0)
+			s->configured = true;
+	}
+	conf_check_templates(cf, eb);
+}
+
+/* conf_destroy - free a snapshot */
+void
+conf_destroy(struct conf *cf)
+{
+	for (size_t i = 0; i < cf->nslots; i++) {
+		struct policy_slot *s = &cf->slots[i];
+
+		if (s->configured && s->policy->unconfigure != NULL)
+			s->policy->unconfigure(s->settings);
+		if (s->policy->params != NULL)
+			conf_params_free(s->policy->params, s->settings);
+		free(s->settings);
+	}
+	free(cf->slots);
+	conf_params_free(conf_milter_params, &cf->milter);
+	conf_params_free(conf_school_params, &cf->school);
+	conf_params_free(conf_directory_params, &cf->dirs);
+	cidr_list_free(cf->trusted);
+	directory_free(cf->directory);
+	template_set_free(cf->templates);
+	free(cf->path);
+	free(cf->dir);
+	free(cf);
+}
+
+/* conf_slot - a policy's slot by name */
+const struct policy_slot *
+conf_slot(const struct conf *cf, const char *name)
+{
+	for (size_t i = 0; i < cf->nslots; i++)
+		if (strcmp(cf->slots[i].policy->name, name) == 0)
+			return &cf->slots[i];
+	return NULL;
+}
+
+/* conf_policy_mode - the policy's own mode, or [milter] mode */
+enum mode
+conf_policy_mode(const struct conf *cf, const struct policy_slot *s)
+{
+	const struct policy_common *pc = s->settings;
+
+	/* An explicit policy mode wins, so a school in monitor mode can
+	 * already enforce one policy, and the other way round. */
+	return pc->mode == MODE_INHERIT ? cf->milter.mode : pc->mode;
+}
+
+/* conf_is_school_domain - address (or bare domain) in the school? */
+bool
+conf_is_school_domain(const struct conf *cf, const char *addr)
+{
+	const char *domain = strchr(addr, '@') ? addr_domain(addr) : addr;
+
+	return conf_list_contains(&cf->school.domains, domain);
+}
+
+/* conf_is_office - an office account? */
+bool
+conf_is_office(const struct conf *cf, const char *addr)
+{
+	return conf_list_contains(&cf->school.office, addr);
+}
+
+/* conf_office_address - the first office address */
+const char *
+conf_office_address(const struct conf *cf)
+{
+	return cf->school.office.count > 0 ? cf->school.office.items[0] :
+	    "the school office";
+}

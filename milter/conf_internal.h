@@ -1,0 +1,35 @@
+/*
+ * conf_internal - shared between conf.c and conf_check.c only
+ */
+#ifndef AUP_CONF_INTERNAL_H
+#define AUP_CONF_INTERNAL_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "errbuf.h"
+
+struct conf_parse {
+	struct conf *cf;
+	struct errbuf *eb;
+	FILE	*fp;
+	unsigned line;		/* lines read so far */
+	char	**seen;		/* "section\nkey" already set */
+	unsigned *seen_line;
+	size_t	 nseen;
+	char	**bad_sections;	/* reported once each */
+	size_t	 nbad;
+};
+
+void	conf_unknown_section(struct conf_parse *cp, const char *section);
+void	conf_unknown_key(struct conf_parse *cp, const char *section,
+	    const char *name, const struct conf_param *params, bool policy);
+bool	conf_seen_twice(struct conf_parse *cp, const char *section,
+	    const char *name);
+void	conf_parse_done(struct conf_parse *cp);
+void	conf_check_core(struct conf *cf, struct errbuf *eb);
+void	conf_load_data(struct conf *cf, struct errbuf *eb);
+void	conf_configure_policies(struct conf *cf, struct errbuf *eb);
+void	conf_destroy(struct conf *cf);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * conf_param - typed parameter tables: each setting is declared once
+ *
+ * A section of the INI file is described by a NULL-terminated array of
+ * struct conf_param; the loader fills a settings struct through `offset`.
+ * The same tables print defaults (`aup-milter -d`) and write the manual,
+ * so a key can never be spelled in two places (STYLE 9.7).
+ */
+#ifndef AUP_CONF_PARAM_H
+#define AUP_CONF_PARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errbuf.h"
+
+enum conf_type {
+	CONF_STRING,	/* char *; empty value = NULL */
+	CONF_PATH,	/* char *; relative paths resolved from the file's folder */
+	CONF_INT,	/* long, within [min, max] */
+	CONF_BOOL,	/* bool: yes/no, true/false, on/off, 1/0 */
+	CONF_LIST,	/* struct conf_list: comma-separated */
+	CONF_RESULT,	/* enum result: reject|quarantine|rewrite|flag|off */
+	CONF_MODE,	/* enum mode: enforce|monitor; min = 1 also allows inherit */
+	CONF_CHOICE	/* int: index into `choices` */
+};
+
+struct conf_list {
+	char	**items;
+	size_t	  count;
+};
+
+struct conf_param {
+	const char	*name;		/* key in the INI section */
+	enum conf_type	 type;
+	const char	*default_value;	/* parsed like a file value; NULL: unset */
+	size_t		 offset;	/* into the section's settings struct */
+	long		 min, max;	/* CONF_INT bounds */
+	const char *const *choices;	/* CONF_CHOICE / allowed CONF_RESULT
+					 * words, NULL-terminated; NULL = all */
+	const char	*help;		/* one line for -d and the manual */
+};
+
+/*
+ * conf_param_set - parse `value` into `settings` per `param`.  `dir` is
+ * the folder relative paths are resolved against.  On a bad value adds
+ * "file:line: ..." to eb and returns -1.
+ */
+int	conf_param_set(const struct conf_param *param, void *settings,
+	    const char *value, const char *dir, const char *file,
+	    unsigned line, struct errbuf *eb);
+/* conf_params_defaults - apply every default of a table */
+void	conf_params_defaults(const struct conf_param *params, void *settings,
+	    const char *dir, struct errbuf *eb);
+/* conf_params_find - the parameter named `name`, or NULL */
+const struct conf_param *conf_params_find(const struct conf_param *params,
+	    const char *name);
+/* conf_params_free - free the strings and lists a table filled in */
+void	conf_params_free(const struct conf_param *params, void *settings);
+/* conf_list_contains - case-insensitive membership */
+bool	conf_list_contains(const struct conf_list *list, const char *item);
+/* conf_params_names - "a, b, c" of a table, for "unknown key" hints */
+char	*conf_params_names(const struct conf_param *params);
+
+#endif

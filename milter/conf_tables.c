@@ -1,0 +1,110 @@
+/*
+ * conf_tables - the [milter], [school] and [directory] parameter tables
+ *
+ * SYNOPSIS
+ *	conf_milter_params[], conf_school_params[], conf_directory_params[],
+ *	conf_policy_common_params[]
+ *
+ * DESCRIPTION
+ *	Every key of the core sections is declared here once, with its
+ *	type, default and one line of help.  The loader, `aup-milter -d`
+ *	and the manual page all read these tables.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stddef.h>
+
+#include "conf.h"
+#include "conf_tables.h"
+
+#define M(field) offsetof(struct milter_settings, field)
+#define S(field) offsetof(struct school_settings, field)
+#define D(field) offsetof(struct directory_settings, field)
+#define P(field) offsetof(struct policy_common, field)
+
+static const char *const on_error_words[] = { "tempfail", "accept", NULL };
+
+const struct conf_param conf_milter_params[] = {
+	{ "socket", CONF_STRING, "unix:/run/aup-milter/aup-milter.sock",
+	    M(socket), 0, 0, NULL, "where the MTA connects: unix:PATH or "
+	    "inet:PORT@HOST" },
+	{ "mode", CONF_MODE, "enforce", M(mode), 0, 0, NULL,
+	    "enforce, or monitor: log what would happen, change nothing" },
+	{ "on_error", CONF_CHOICE, "tempfail", M(on_error), 0, 0,
+	    on_error_words, "what an internal error does to a message" },
+	{ "event_log", CONF_PATH, "/var/log/aup-milter/events.jsonl",
+	    M(event_log), 0, 0, NULL, "one JSON line per message" },
+	{ "quarantine_dir", CONF_PATH, "/var/lib/aup-milter/quarantine",
+	    M(quarantine_dir), 0, 0, NULL, "the quarantine store" },
+	{ "trusted_networks", CONF_LIST, "127.0.0.0/8, ::1",
+	    M(trusted_networks), 0, 0, NULL, "clients whose mail from school "
+	    "addresses is outbound without a login" },
+	{ "user", CONF_STRING, NULL, M(user), 0, 0, NULL,
+	    "drop root privileges to this user" },
+	{ "group", CONF_STRING, NULL, M(group), 0, 0, NULL,
+	    "group of the socket and the quarantine (the MTA and reviewers)" },
+	{ "pidfile", CONF_PATH, NULL, M(pidfile), 0, 0, NULL,
+	    "write the process id here" },
+	{ "socket_mode", CONF_INT, "0660", M(socket_mode), 0, 0777, NULL,
+	    "permissions of a unix socket" },
+	{ "spool_dir", CONF_PATH, "/var/tmp", M(spool_dir), 0, 0, NULL,
+	    "temporary files for large messages" },
+	{ "spool_threshold", CONF_INT, "1048576", M(spool_threshold), 4096,
+	    1073741824, NULL, "bytes of a message kept in memory" },
+	{ "templates", CONF_PATH, "templates", M(templates), 0, 0, NULL,
+	    "folder of reply templates" },
+	{ "syslog_facility", CONF_STRING, "mail", M(syslog_facility), 0, 0,
+	    NULL, "syslog facility" },
+	{ "max_depth", CONF_INT, "5", M(max_depth), 1, 50, NULL,
+	    "archive and message nesting inspected" },
+	{ "max_entries", CONF_INT, "10000", M(max_entries), 1, 1000000, NULL,
+	    "archive entries inspected per message" },
+	{ "max_expanded_mb", CONF_INT, "200", M(max_expanded_mb), 1, 100000,
+	    NULL, "MiB expanded from archives per message" },
+	{ "max_ratio", CONF_INT, "100", M(max_ratio), 2, 100000, NULL,
+	    "largest expansion ratio of an archive entry" },
+	{ "max_text_kb", CONF_INT, "4096", M(max_text_kb), 16, 1048576, NULL,
+	    "KiB of text extracted per part for scanning" },
+	{ "verbose", CONF_BOOL, "no", M(verbose), 0, 0, NULL,
+	    "debug logging" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+const struct conf_param conf_school_params[] = {
+	{ "name", CONF_STRING, NULL, S(name), 0, 0, NULL,
+	    "the school's name, used in replies" },
+	{ "domains", CONF_LIST, NULL, S(domains), 0, 0, NULL,
+	    "the school's mail domains (required)" },
+	{ "office", CONF_LIST, NULL, S(office), 0, 0, NULL,
+	    "the office account(s) (required)" },
+	{ "office_senders", CONF_LIST, NULL, S(office_senders), 0, 0, NULL,
+	    "logins that may send as the office" },
+	{ "pupils", CONF_LIST, NULL, S(pupils), 0, 0, NULL,
+	    "pupil addresses: *@domain patterns or addresses" },
+	{ "dsl", CONF_STRING, NULL, S(dsl), 0, 0, NULL,
+	    "the Designated Safeguarding Lead's address" },
+	{ "policy_url", CONF_STRING, NULL, S(policy_url), 0, 0, NULL,
+	    "where staff read the Acceptable Use Policy" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+const struct conf_param conf_directory_params[] = {
+	{ "parents", CONF_PATH, NULL, D(parents), 0, 0, NULL,
+	    "parents.csv: parent and carer addresses" },
+	{ "pupils", CONF_PATH, NULL, D(pupils), 0, 0, NULL,
+	    "pupils.csv: the roster for pupil-data matching" },
+	{ "exemptions", CONF_PATH, NULL, D(exemptions), 0, 0, NULL,
+	    "exemptions.csv: approved exceptions with expiry dates" },
+	{ "personal_domains", CONF_LIST, NULL, D(personal_domains), 0, 0,
+	    NULL, "consumer mail domains added to the built-in list" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Keys every policy section has; `action` choices come from the policy. */
+const struct conf_param conf_policy_common_params[] = {
+	{ "action", CONF_RESULT, NULL, P(action), 0, 0, NULL,
+	    "what the policy does when it objects" },
+	{ "mode", CONF_MODE, NULL, P(mode), 1, 0, NULL,
+	    "enforce, monitor, or inherit [milter] mode" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};

@@ -1,0 +1,74 @@
+/*
+ * directory - the school's data files: parents, pupils, exemptions
+ *
+ * SPEC section 3.  Loaded once per configuration snapshot and read-only
+ * afterwards, so any number of threads may query it.  Parent lookups are
+ * O(1) (a GHashTable keyed by addr_normalize()).  The pupil roster is held
+ * in memory only and is never logged.
+ */
+#ifndef AUP_DIRECTORY_H
+#define AUP_DIRECTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "errbuf.h"
+
+struct exemption {
+	char	*sender;	/* normalised address */
+	char	*policy;	/* policy name, e.g. "parent-contact" */
+	char	*recipient;	/* "*", "*@domain" or a normalised address */
+	time_t	 expires_end;	/* end of the expiry day, local time */
+	char	*expires;	/* as written: YYYY-MM-DD */
+	char	*approved_by;
+	char	*note;
+	unsigned line;		/* line in exemptions.csv */
+};
+
+struct pupil {
+	char	*upn;		/* upper case, or NULL */
+	char	*forename;	/* legal forename, or NULL */
+	char	*preferred;	/* preferred forename, or NULL */
+	char	*surname;	/* legal surname, or NULL */
+	char	*dob;		/* normalised YYYY-MM-DD, or NULL */
+	unsigned line;
+};
+
+struct directory {
+	GHashTable *parents;	/* normalised address -> itself */
+	struct exemption *exemptions;	/* every valid row, expired too */
+	size_t	 nexemptions;
+	struct pupil *pupils;
+	size_t	 npupils;
+};
+
+/*
+ * directory_load - read the configured files (any path may be NULL: not
+ * configured).  `liftable` is the NULL-terminated list of policy names an
+ * exemption may name; a row naming another policy is an error (SPEC:
+ * executables and sender-auth cannot be lifted), as is a row with a bad
+ * date, a bad sender or recipient pattern.  Expired rows are kept but
+ * reported as warnings ("exemption for X expired on D").  Missing
+ * required columns are errors.  Always returns a directory (possibly
+ * partial); the caller checks errbuf_has_errors().
+ */
+struct directory *directory_load(const char *parents_path,
+	    const char *pupils_path, const char *exemptions_path,
+	    const char *const *liftable, time_t now, struct errbuf *eb);
+/* directory_is_parent - is this address (any form) a known parent? */
+bool	directory_is_parent(const struct directory *d, const char *addr);
+/*
+ * directory_exemption_find - a current exemption of `sender` from `policy`
+ * for recipient `rcpt` (a normalised address), or NULL.  Expired rows
+ * (expires_end < now) never match.
+ */
+const struct exemption *directory_exemption_find(const struct directory *d,
+	    const char *sender, const char *policy, const char *rcpt,
+	    time_t now);
+/* directory_free - accepts NULL, returns NULL */
+struct directory *directory_free(struct directory *d);
+
+#endif

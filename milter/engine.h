@@ -1,0 +1,61 @@
+/*
+ * engine - judge one message with every enabled policy (SPEC 2 and 5)
+ *
+ * One engine, two front ends: the milter (milter.c) and `aupctl test`
+ * call engine_evaluate() with the same message model and apply or print
+ * the same verdict.  The engine decides; it does not act: the front end
+ * sends the reply, edits headers, stores the quarantine copy and logs.
+ */
+#ifndef AUP_ENGINE_H
+#define AUP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "header_edit.h"
+#include "msg.h"
+#include "ref.h"
+#include "verdict.h"
+
+struct analysis;
+
+struct policy_report {
+	const char *name;	/* policy name (static) */
+	enum result result;	/* what the policy found */
+	char	*reason;	/* short; never pupil data */
+	bool	 monitored;	/* in monitor mode: reported, not applied */
+};
+
+struct verdict {
+	enum final_action action;	/* what happens to the message */
+	enum final_action would_action;	/* what enforce mode would do */
+	char	 ref[REF_LEN + 1];
+	const char *decided_by;		/* deciding policy, or NULL */
+	const char *reply_code;		/* "550", "451", or NULL */
+	const char *reply_xcode;	/* "5.7.1", "4.3.0", or NULL */
+	char	**reply_lines;		/* NULL-terminated, or NULL */
+	struct policy_report *reports;	/* one per policy that ran */
+	size_t	 nreports;
+	struct header_edits edits;	/* to apply when delivered */
+	bool	 quarantine;
+	struct msg_facts facts;		/* direction and roles */
+	struct analysis *analysis;	/* if a policy needed it, or NULL */
+	char	*error;			/* internal error, or NULL */
+	double	 elapsed_ms;
+};
+
+/*
+ * engine_evaluate - judge `m` under `cf` at time `now`.  Never fails: an
+ * internal error becomes the on_error action (tempfail 451 4.3.0 by
+ * default) with v->error set.  Free with verdict_clear().
+ */
+void	engine_evaluate(const struct conf *cf, const struct msg *m,
+	    time_t now, struct verdict *v);
+/* verdict_clear - free a verdict's contents */
+void	verdict_clear(struct verdict *v);
+/* engine_mode_name - "enforce" or "monitor": the message's effective mode */
+const char *engine_mode_name(const struct conf *cf, const struct verdict *v);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * template_render - turn a template into SMTP-safe reply lines
+ *
+ * SYNOPSIS
+ *	template_render(), template_wrap_text(), template_lines_free()
+ *
+ * DESCRIPTION
+ *	Substitutes {variables}, then makes each line safe for an SMTP
+ *	reply: printable ASCII only (others become '?'), no CR or LF, at
+ *	most TEMPLATE_WRAP columns (wrapped at spaces; a longer word is
+ *	cut), at most TEMPLATE_MAX_LINES lines (the last says the text was
+ *	cut).  '%' is kept here: escaping for sendmail's printf is the
+ *	milter's job, so `aupctl test` shows the text a person reads.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+#include "template_internal.h"
+#include "xalloc.h"
+
+struct lines {
+	char	**items;
+	size_t	 count;
+};
+
+/* lines_push - append a copy of text[0..len) */
+static void
+lines_push(struct lines *l, const char *text, size_t len)
+{
+	l->items = xreallocarray(l->items, l->count + 2, sizeof(char *));
+	l->items[l->count++] = xstrndup(text, len);
+	l->items[l->count] = NULL;
+}
+
+/* ascii_safe - copy with non-printable bytes as '?' and tabs as spaces */
+static char *
+ascii_safe(const char *s)
+{
+	char *out = xstrdup(s);
+
+	for (char *p = out; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\t')
+			*p = ' ';
+		else if (c < 0x20 || c > 0x7e)
+			*p = '?';
+	}
+	return out;
+}
+
+/* wrap_into - wrap one logical line into reply lines */
+static void
+wrap_into(struct lines *l, const char *text)
+{
+	char *safe = ascii_safe(text);
+	const char *p = safe;
+	size_t len = strlen(safe);
+
+	if (len == 0)
+		lines_push(l, " ", 1);
+	while (len > 0) {
+		size_t cut = len;
+
+		if (len > TEMPLATE_WRAP) {
+			cut = TEMPLATE_WRAP;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = TEMPLATE_WRAP;
+		}
+		lines_push(l, p, cut);
+		p += cut;
+		len -= cut;
+		while (len > 0 && *p == ' ') {
+			p++;
+			len--;
+		}
+	}
+	free(safe);
+}
+
+/* lines_limit - keep at most TEMPLATE_MAX_LINES lines */
+static char **
+lines_limit(struct lines *l)
+{
+	if (l->count > TEMPLATE_MAX_LINES) {
+		for (size_t i = TEMPLATE_MAX_LINES - 1; i < l->count; i++)
+			free(l->items[i]);
+		l->items[TEMPLATE_MAX_LINES - 1] =
+		    xstrdup("(the rest of this explanation was cut)");
+		l->count = TEMPLATE_MAX_LINES;
+		l->items[l->count] = NULL;
+	}
+	if (l->items == NULL)
+		l->items = xcalloc(1, sizeof(char *));
+	return l->items;
+}
+
+/* var_lookup - value of a variable, or "" */
+static const char *
+var_lookup(const struct template_var *vars, size_t nvars, const char *name,
+    size_t len)
+{
+	for (size_t i = nvars; i-- > 0;)
+		if (strlen(vars[i].name) == len &&
+		    strncmp(vars[i].name, name, len) == 0)
+			return vars[i].value != NULL ? vars[i].value : "";
+	return "";
+}
+
+/* substitute - one template line with {variables} replaced */
+static char *
+substitute(const char *line, const struct template_var *vars, size_t nvars)
+{
+	size_t cap = strlen(line) + 64, len = 0;
+	char *out = xmalloc(cap);
+	const char *p = line;
+
+	while (*p != '\0') {
+		const char *piece = p, *close;
+		size_t plen = 1;
+
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			piece = var_lookup(vars, nvars, p + 1,
+			    (size_t)(close - p - 1));
+			plen = strlen(piece);
+			p = close + 1;
+		} else
+			p++;
+		if (len + plen + 1 > cap) {
+			cap = (len + plen + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + len, piece, plen);
+		len += plen;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* template_render - render a named template */
+char **
+template_render(const struct template_set *ts, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	const struct template *t = template_lookup(ts, name);
+	struct lines l = { NULL, 0 };
+
+	if (t == NULL)
+		return NULL;
+	for (size_t i = 0; i < t->nlines; i++) {
+		char *line = substitute(t->lines[i], vars, nvars);
+
+		wrap_into(&l, line);
+		free(line);
+	}
+	/* Blank lines at the end carry nothing. */
+	while (l.count > 0 && strcmp(l.items[l.count - 1], " ") == 0) {
+		free(l.items[--l.count]);
+		l.items[l.count] = NULL;
+	}
+	return lines_limit(&l);
+}
+
+/* template_wrap_text - wrap a single text into reply lines */
+char **
+template_wrap_text(const char *text)
+{
+	struct lines l = { NULL, 0 };
+
+	wrap_into(&l, text);
+	return lines_limit(&l);
+}
+
+/* template_lines_free - free rendered lines */
+char **
+template_lines_free(char **lines)
+{
+	for (size_t i = 0; lines != NULL && lines[i] != NULL; i++)
+		free(lines[i]);
+	free(lines);
+	return NULL;
+}

@@ -1,0 +1,100 @@
+/*
+ * policy - the interface every policy implements (SPEC section 2)
+ *
+ * A policy is one constant value in one file under policies/, registered
+ * by one line in policies/registry.c.  It sees the message model, the
+ * facts the engine derived (direction, roles), the lazily computed
+ * analysis, and its own settings; never libmilter.  It returns a result
+ * with a short reason (logged; never pupil data), optional template
+ * variables for the reply text, and, for rewrites, header edits.
+ *
+ * Policies are re-entrant: many messages are evaluated at once on
+ * libmilter's worker threads.  Settings are read-only after configure().
+ */
+#ifndef AUP_POLICY_H
+#define AUP_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "conf_param.h"
+#include "errbuf.h"
+#include "header_edit.h"
+#include "msg.h"
+#include "verdict.h"
+
+struct analysis;
+
+/* Template variables a policy passes to its reply template. */
+struct policy_var {
+	char	*name;
+	char	*value;
+};
+
+struct policy_outcome {
+	enum result result;		/* pass unless the policy objects */
+	char	*reason;		/* short, for the log and JSON */
+	const char *template;		/* template name; NULL = policy name */
+	struct policy_var *vars;	/* {name} substitutions for the reply */
+	size_t	 nvars;
+	struct header_edits edits;	/* header changes of a rewrite */
+};
+
+struct policy_ctx {
+	const struct conf *conf;	/* the snapshot */
+	const void *settings;		/* this policy's settings struct */
+	const struct msg *msg;		/* envelope, headers, body */
+	const struct msg_facts *facts;	/* direction, roles */
+	time_t	 now;			/* time of evaluation */
+	const char *ref;		/* the message's reference code */
+	struct engine_run *run;		/* for policy_ctx_analysis() */
+};
+
+struct policy {
+	const char *name;		/* "parent-contact": section, log tag */
+	const char *summary;		/* one line for -d and the manual */
+	const struct conf_param *params; /* keys besides action and mode */
+	size_t	 settings_size;		/* starts with struct policy_common */
+	enum result default_action;
+	const char *const *actions;	/* allowed `action` words, or NULL */
+	bool	 liftable;		/* exemptions may lift it */
+	bool	 needs_analysis;	/* reads attachments and text */
+	/* {names} its templates may use besides the common ones (school,
+	 * policy_url, ref, office, dsl, policy); NULL-terminated */
+	const char *const *template_vars;
+	/* validate settings, build derived data; 0 or -1 with errors in eb */
+	int	(*configure)(void *settings, const struct conf *cf,
+		    struct errbuf *eb);
+	/* free derived data configure() built (settings strings are
+	 * freed by the loader); may be NULL */
+	void	(*unconfigure)(void *settings);
+	/* judge one message; 0, or -1 on internal error (-> on_error) */
+	int	(*evaluate)(const struct policy_ctx *ctx,
+		    struct policy_outcome *out);
+};
+
+/*
+ * policy_ctx_analysis - the message's analysis, computed on first use and
+ * shared by all policies; NULL on internal error (return -1 then).
+ */
+const struct analysis *policy_ctx_analysis(const struct policy_ctx *ctx);
+
+/* policy_outcome_set - set result and reason (printf-style) */
+void	policy_outcome_set(struct policy_outcome *out, enum result r,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* policy_outcome_var - add a template variable (printf-style value) */
+void	policy_outcome_var(struct policy_outcome *out, const char *name,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* policy_outcome_clear - free reason, vars and edits */
+void	policy_outcome_clear(struct policy_outcome *out);
+
+/* policy_find - a policy of a registry by name, or NULL */
+const struct policy *policy_find(const struct policy *const *registry,
+	    const char *name);
+
+/* The policies aup-milter ships, in evaluation order (registry.c). */
+extern const struct policy *const policy_registry[];
+
+#endif

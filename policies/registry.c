@@ -1,0 +1,22 @@
+/*
+ * registry - the policies aup-milter ships, in evaluation order
+ *
+ * SYNOPSIS
+ *	policy_registry[]
+ *
+ * DESCRIPTION
+ *	Adding a policy is one file under policies/ and one line here.
+ *	Cheap envelope checks come first, content scanning last; the order
+ *	also decides which policy explains a reject when two object
+ *	equally.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stddef.h>
+
+#include "policy.h"
+#include "registry.h"
+
+const struct policy *const policy_registry[] = {
+	NULL
+};
