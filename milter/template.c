@@ -40,11 +40,23 @@ struct template_set {
 	const char **names;	/* NULL-terminated view of the names */
 };
 
-/* template_read - read one file into a template; -1 if unreadable */
-static int
-template_read(struct template *t, struct errbuf *eb)
+/* template_clear_lines - forget a template's text */
+static void
+template_clear_lines(struct template *t)
 {
-	FILE *fp = fopen(t->path, "r");
+	for (size_t j = 0; j < t->nlines; j++)
+		free(t->lines[j]);
+	free(t->lines);
+	free(t->linenos);
+	t->lines = NULL;
+	t->linenos = NULL;
+	t->nlines = 0;
+}
+
+/* template_read - read a template's text from fp (which it closes) */
+static int
+template_read(struct template *t, FILE *fp, struct errbuf *eb)
+{
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -54,6 +66,7 @@ template_read(struct template *t, struct errbuf *eb)
 		errbuf_add(eb, t->path, 0, "cannot read template: %m");
 		return -1;
 	}
+	template_clear_lines(t);
 	while ((len = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -135,18 +148,49 @@ template_compare(const void *a, const void *b)
 	    ((const struct template *)b)->name);
 }
 
-/* template_set_load - read every template of a folder */
-struct template_set *
-template_set_load(const char *dir, struct errbuf *eb)
+/* template_slot - the template called `name`, added if new */
+static struct template *
+template_slot(struct template_set *ts, const char *name)
 {
-	struct template_set *ts = xcalloc(1, sizeof(*ts));
+	struct template *t;
+
+	for (size_t i = 0; i < ts->count; i++)
+		if (strcmp(ts->items[i].name, name) == 0)
+			return &ts->items[i];
+	ts->items = xreallocarray(ts->items, ts->count + 1,
+	    sizeof(*ts->items));
+	t = memset(&ts->items[ts->count++], 0, sizeof(*t));
+	t->name = xstrdup(name);
+	return t;
+}
+
+/* template_load_builtin - the compiled-in defaults */
+static void
+template_load_builtin(struct template_set *ts, struct errbuf *eb)
+{
+	for (size_t i = 0; template_builtin[i].name != NULL; i++) {
+		struct template *t = template_slot(ts, template_builtin[i].name);
+		const char *text = template_builtin[i].text;
+
+		free(t->path);
+		t->path = xasprintf("(built-in)/%s.txt", t->name);
+		if (template_read(t, fmemopen((void *)text, strlen(text), "r"),
+		    eb) == 0)
+			template_check_syntax(t, eb);
+	}
+}
+
+/* template_load_dir - the school's own texts override the defaults */
+static void
+template_load_dir(struct template_set *ts, const char *dir,
+    struct errbuf *eb)
+{
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
 	if (d == NULL) {
 		errbuf_add(eb, dir, 0, "cannot open the templates folder: %m");
-		ts->names = xcalloc(1, sizeof(char *));
-		return ts;
+		return;
 	}
 	while ((de = readdir(d)) != NULL) {
 		char *name = template_name_of(de->d_name);
@@ -154,15 +198,25 @@ template_set_load(const char *dir, struct errbuf *eb)
 
 		if (name == NULL)
 			continue;
-		ts->items = xreallocarray(ts->items, ts->count + 1,
-		    sizeof(*ts->items));
-		t = memset(&ts->items[ts->count++], 0, sizeof(*t));
-		t->name = name;
+		t = template_slot(ts, name);
+		free(name);
+		free(t->path);
 		t->path = xasprintf("%s/%s", dir, de->d_name);
-		if (template_read(t, eb) == 0)
+		if (template_read(t, fopen(t->path, "r"), eb) == 0)
 			template_check_syntax(t, eb);
 	}
 	closedir(d);
+}
+
+/* template_set_load - built-in texts, then the folder's (dir may be NULL) */
+struct template_set *
+template_set_load(const char *dir, struct errbuf *eb)
+{
+	struct template_set *ts = xcalloc(1, sizeof(*ts));
+
+	template_load_builtin(ts, eb);
+	if (dir != NULL)
+		template_load_dir(ts, dir, eb);
 	qsort(ts->items, ts->count, sizeof(*ts->items), template_compare);
 	ts->names = xcalloc(ts->count + 1, sizeof(char *));
 	for (size_t i = 0; i < ts->count; i++)
@@ -179,10 +233,7 @@ template_set_free(struct template_set *ts)
 	for (size_t i = 0; i < ts->count; i++) {
 		struct template *t = &ts->items[i];
 
-		for (size_t j = 0; j < t->nlines; j++)
-			free(t->lines[j]);
-		free(t->lines);
-		free(t->linenos);
+		template_clear_lines(t);
 		free(t->name);
 		free(t->path);
 	}

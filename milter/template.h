@@ -25,7 +25,11 @@ struct template_var {
 	const char *value;
 };
 
-/* template_set_load - every NAME.txt in dir; syntax errors to eb */
+/*
+ * template_set_load - the built-in texts (compiled in from conf/templates),
+ * overridden by every NAME.txt in `dir` when dir is not NULL; syntax
+ * errors to eb with file:line.
+ */
 struct template_set *template_set_load(const char *dir, struct errbuf *eb);
 /* template_set_free - accepts NULL, returns NULL */
 struct template_set *template_set_free(struct template_set *ts);

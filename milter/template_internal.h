@@ -17,6 +17,13 @@ struct template {
 	size_t	 nlines;
 };
 
+/* The default templates, compiled in from conf/templates. */
+struct template_builtin {
+	const char *name;
+	const char *text;
+};
+extern const struct template_builtin template_builtin[];
+
 /* template_lookup - a template by name, or NULL */
 const struct template *template_lookup(const struct template_set *ts,
 	    const char *name);

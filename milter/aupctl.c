@@ -1,0 +1,65 @@
+/*
+ * aupctl - command dispatcher: test, quarantine
+ *
+ * SYNOPSIS
+ *	aupctl [-c FILE] test [options] MESSAGE.eml
+ *
+ * DESCRIPTION
+ *	`test` evaluates a message offline with the very engine the milter
+ *	runs and prints the verdict as JSON (aupctl_test.c).
+ *
+ * DIAGNOSTICS
+ *	Exit 0 when the command ran, 2 for a bad command line, an
+ *	unreadable file or a configuration with errors.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "aupctl.h"
+
+/* aupctl_usage - the synopsis on stderr; returns 2 */
+static int
+aupctl_usage(void)
+{
+	fprintf(stderr,
+	    "usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... "
+	    "[--auth USER]\n"
+	    "              [--client-ip IP] [--helo NAME] MESSAGE.eml\n");
+	return 2;
+}
+
+/* aupctl_main - parse -c, dispatch the subcommand */
+int
+aupctl_main(int argc, char **argv, const struct policy *const *registry)
+{
+	const char *conf_path = AUPCTL_DEFAULT_CONF;
+	int c, rc;
+
+	while ((c = getopt(argc, argv, "+c:h")) != -1) {
+		switch (c) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		default:
+			return aupctl_usage();
+		}
+	}
+	if (optind >= argc)
+		return aupctl_usage();
+	g_mime_init();
+	if (strcmp(argv[optind], "test") == 0)
+		rc = aupctl_test(conf_path, argc - optind, argv + optind,
+		    registry);
+	else {
+		fprintf(stderr, "aupctl: unknown command \"%s\"\n",
+		    argv[optind]);
+		rc = aupctl_usage();
+	}
+	g_mime_shutdown();
+	return rc;
+}

@@ -1,0 +1,18 @@
+/*
+ * aupctl - the administrator's and the DSL's command (SPEC section 6)
+ */
+#ifndef AUP_AUPCTL_H
+#define AUP_AUPCTL_H
+
+#include "policy.h"
+
+#define AUPCTL_DEFAULT_CONF SYSCONFDIR "/aup-milter/aup-milter.conf"
+
+/* aupctl_main - the whole program over a policy registry */
+int	aupctl_main(int argc, char **argv,
+	    const struct policy *const *registry);
+/* aupctl_test - `aupctl -c FILE test ...`; argv[0] is "test" */
+int	aupctl_test(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
+
+#endif

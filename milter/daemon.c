@@ -1,0 +1,281 @@
+/*
+ * daemon - aup-milter: load the configuration, open the socket, serve
+ *
+ * SYNOPSIS
+ *	aup-milter [-c FILE] [-f] [-t] [-d] [-v]
+ *
+ * DESCRIPTION
+ *	-c FILE	the configuration (default /etc/aup-milter/aup-milter.conf)
+ *	-f	stay in the foreground and log to stderr as well as syslog
+ *	-t	check the configuration and data files, print every problem
+ *		as FILE:LINE: message, exit 0 (good) or 1
+ *	-d	print every parameter with its default and exit
+ *	-v	debug logging
+ *
+ *	Startup, in two phases like Postfix's pre_init/post_init: as root,
+ *	load the configuration, open the milter socket (smfi_opensocket)
+ *	and set its owner and mode, detach, write the pidfile; then drop
+ *	privileges to [milter] user (setgroups, setgid, setuid, each
+ *	checked), initialise GMime, open the event log, block the signals
+ *	in every thread and start the signal thread, and run smfi_main().
+ *
+ *	Signals: libmilter's own signal thread takes SIGTERM, SIGINT and
+ *	also SIGHUP as "stop" (verified in libmilter's signal.c and by the
+ *	end-to-end test), so SIGHUP cannot be a reload.  Ours takes
+ *	SIGUSR1 = reload configuration and data atomically (a broken new
+ *	configuration is logged and the old one kept) and SIGUSR2 = reopen
+ *	the event log (after logrotate).  On stop we wait up to
+ *	DAEMON_DRAIN_SECONDS for connections to finish.
+ *
+ * DIAGNOSTICS
+ *	Startup problems go to stderr and syslog and exit 1.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+#include <libmilter/mfapi.h>
+
+#include "daemon.h"
+#include "daemon_reload.h"
+#include "log.h"
+#include "milter.h"
+#include "xalloc.h"
+
+#define DAEMON_DRAIN_SECONDS	10
+#define DAEMON_MAX_DATA		(1024 * 1024)	/* largest milter packet */
+
+struct daemon_opts {
+	const char *conf_path;
+	bool	 foreground;
+	bool	 check_only;
+	bool	 print_defaults;
+	bool	 verbose;
+};
+
+/* daemon_usage - synopsis; exit 2 */
+static void __attribute__((noreturn))
+daemon_usage(void)
+{
+	fprintf(stderr, "usage: aup-milter [-c FILE] [-f] [-t] [-d] [-v]\n");
+	exit(2);
+}
+
+/* daemon_parse - command line */
+static void
+daemon_parse(int argc, char **argv, struct daemon_opts *o)
+{
+	int c;
+
+	o->conf_path = DAEMON_DEFAULT_CONF;
+	while ((c = getopt(argc, argv, "c:ftdvh")) != -1) {
+		switch (c) {
+		case 'c': o->conf_path = optarg; break;
+		case 'f': o->foreground = true; break;
+		case 't': o->check_only = true; break;
+		case 'd': o->print_defaults = true; break;
+		case 'v': o->verbose = true; break;
+		default: daemon_usage();
+		}
+	}
+	if (optind != argc)
+		daemon_usage();
+}
+
+/* daemon_check - -t: every problem with file:line; exit status */
+static int
+daemon_check(const struct daemon_opts *o,
+    const struct policy *const *registry)
+{
+	struct errbuf eb;
+	struct conf *cf;
+
+	errbuf_init(&eb);
+	g_mime_init();
+	cf = conf_load(o->conf_path, registry, &eb);
+	errbuf_print(&eb, stderr);
+	if (cf != NULL)
+		printf("%s: configuration OK (%u parent addresses, %zu pupils, "
+		    "%zu exemptions, %zu warnings)\n", o->conf_path,
+		    daemon_parent_count(cf), daemon_pupil_count(cf),
+		    daemon_exemption_count(cf), eb.nwarnings);
+	errbuf_clear(&eb);
+	conf_release(cf);
+	g_mime_shutdown();
+	return cf != NULL ? 0 : 1;
+}
+
+/* daemon_socket_path - the file of a unix: socket, or NULL */
+static const char *
+daemon_socket_path(const char *conn)
+{
+	if (strncmp(conn, "unix:", 5) == 0)
+		return conn + 5;
+	if (strncmp(conn, "local:", 6) == 0)
+		return conn + 6;
+	if (strchr(conn, ':') == NULL)
+		return conn;
+	return NULL;
+}
+
+/* daemon_lookup - uid and gid of [milter] user and group */
+static void
+daemon_lookup(const struct conf *cf, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (cf->milter.user != NULL) {
+		if ((pw = getpwnam(cf->milter.user)) == NULL)
+			fatalx("[milter] user %s does not exist", cf->milter.user);
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	}
+	if (cf->milter.group != NULL) {
+		if ((gr = getgrnam(cf->milter.group)) == NULL)
+			fatalx("[milter] group %s does not exist",
+			    cf->milter.group);
+		*gid = gr->gr_gid;
+	}
+}
+
+/* daemon_open_socket - register and open the milter socket */
+static void
+daemon_open_socket(const struct conf *cf, uid_t uid, gid_t gid)
+{
+	const char *path = daemon_socket_path(cf->milter.socket);
+	mode_t old = umask(0777 & ~(mode_t)cf->milter.socket_mode);
+
+	if (smfi_setconn(cf->milter.socket) != MI_SUCCESS)
+		fatalx("cannot use socket %s", cf->milter.socket);
+	(void)smfi_setmaxdatasize(DAEMON_MAX_DATA);
+	if (smfi_register(milter_desc) != MI_SUCCESS)
+		fatalx("smfi_register failed");
+	if (smfi_opensocket(true) != MI_SUCCESS)
+		fatalx("cannot open socket %s (is another aup-milter running, "
+		    "or is the folder missing?)", cf->milter.socket);
+	umask(old);
+	if (path == NULL)
+		return;
+	if (chmod(path, (mode_t)cf->milter.socket_mode) < 0)
+		fatal("chmod %s", path);
+	if (geteuid() == 0 && (uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    chown(path, uid, gid) < 0)
+		fatal("chown %s", path);
+}
+
+/* daemon_drop_privileges - become [milter] user, checked at each step */
+static void
+daemon_drop_privileges(const struct conf *cf, uid_t uid, gid_t gid)
+{
+	if (geteuid() != 0 || cf->milter.user == NULL)
+		return;
+	if (setgroups(1, &gid) < 0)
+		fatal("setgroups");
+	if (setgid(gid) < 0)
+		fatal("setgid %u", (unsigned)gid);
+	if (setuid(uid) < 0)
+		fatal("setuid %u", (unsigned)uid);
+	if (setuid(0) == 0)
+		fatalx("could still become root after dropping privileges");
+}
+
+/* daemon_write_pidfile - the process id, if configured */
+static void
+daemon_write_pidfile(const struct conf *cf)
+{
+	FILE *fp;
+
+	if (cf->milter.pidfile == NULL)
+		return;
+	if ((fp = fopen(cf->milter.pidfile, "w")) == NULL)
+		fatal("cannot write pidfile %s", cf->milter.pidfile);
+	fprintf(fp, "%ld\n", (long)getpid());
+	if (fclose(fp) != 0)
+		fatal("cannot write pidfile %s", cf->milter.pidfile);
+}
+
+/* daemon_load - the startup configuration, or exit 1 */
+static struct conf *
+daemon_load(const struct daemon_opts *o,
+    const struct policy *const *registry)
+{
+	struct errbuf eb;
+	struct conf *cf;
+
+	errbuf_init(&eb);
+	cf = conf_load(o->conf_path, registry, &eb);
+	for (size_t i = 0; i < eb.nerrors; i++)
+		log_warnx("%s", eb.errors[i]);
+	for (size_t i = 0; i < eb.nwarnings; i++)
+		log_warnx("warning: %s", eb.warnings[i]);
+	errbuf_clear(&eb);
+	if (cf == NULL)
+		fatalx("%s: configuration has errors; not starting",
+		    o->conf_path);
+	return cf;
+}
+
+/* daemon_serve - run libmilter until stopped, then drain */
+static int
+daemon_serve(void)
+{
+	int rc = smfi_main();
+
+	for (int i = 0; i < DAEMON_DRAIN_SECONDS * 10 &&
+	    milter_active_sessions() > 0; i++)
+		usleep(100000);
+	log_info("stopped (%u connections still open)",
+	    milter_active_sessions());
+	return rc == MI_SUCCESS ? 0 : 1;
+}
+
+/* daemon_main - aup-milter */
+int
+daemon_main(int argc, char **argv, const struct policy *const *registry)
+{
+	struct daemon_opts o = { 0 };
+	struct conf *cf;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	daemon_parse(argc, argv, &o);
+	if (o.print_defaults) {
+		conf_print_defaults(registry, stdout);
+		return 0;
+	}
+	if (o.check_only)
+		return daemon_check(&o, registry);
+	log_init("aup-milter", "mail", true);
+	log_set_verbose(o.verbose);
+	cf = daemon_load(&o, registry);
+	log_init("aup-milter", cf->milter.syslog_facility, true);
+	log_set_verbose(o.verbose || cf->milter.verbose);
+	daemon_lookup(cf, &uid, &gid);
+	daemon_open_socket(cf, uid, gid);
+	if (!o.foreground && daemon(0, 0) < 0)
+		fatal("cannot detach");
+	log_init("aup-milter", cf->milter.syslog_facility, o.foreground);
+	daemon_write_pidfile(cf);
+	daemon_drop_privileges(cf, uid, gid);
+	g_mime_init();		/* after fork(): no threads before detaching */
+	daemon_reload_start(o.conf_path, registry, cf, o.verbose);
+	log_info("started: socket %s, mode %s, %zu policies", cf->milter.socket,
+	    mode_name(cf->milter.mode), cf->nslots);
+	rc = daemon_serve();
+	daemon_reload_stop();
+	return rc;
+}

@@ -1,0 +1,23 @@
+/*
+ * milter_act - carry a verdict out through libmilter at end of message
+ */
+#ifndef AUP_MILTER_ACT_H
+#define AUP_MILTER_ACT_H
+
+#include <stdbool.h>
+
+#include <libmilter/mfapi.h>
+
+#include "conf.h"
+#include "eventlog.h"
+#include "msg.h"
+
+/*
+ * milter_act - evaluate the message and apply the verdict: reply,
+ * header edits, quarantine; log it.  `failed` means the message could
+ * not be recorded (it is tempfailed).  Returns the callback's status.
+ */
+sfsistat milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m,
+	    bool failed, bool leadspc, struct eventlog *el);
+
+#endif

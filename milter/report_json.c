@@ -1,0 +1,112 @@
+/*
+ * report_json - turn a verdict into the SPEC's JSON shapes
+ *
+ * SYNOPSIS
+ *	report_json_verdict(), report_json_header_changes(),
+ *	report_json_reply(), report_json_policies()
+ *
+ * DESCRIPTION
+ *	`aupctl test` prints report_json_verdict(); the event log reuses
+ *	the parts.  Fields beyond SPEC section 6: "mode", "direction",
+ *	"would_action" (what enforce mode would have done) and "error"
+ *	(an internal error's description), plus "monitored" on a policy
+ *	in monitor mode.  Built with json-c, so every string is escaped.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "engine.h"
+#include "report_json.h"
+
+/* report_json_reply - the SMTP reply or NULL */
+json_object *
+report_json_reply(const struct verdict *v)
+{
+	json_object *reply, *text;
+
+	if (v->reply_code == NULL)
+		return NULL;
+	reply = json_object_new_object();
+	text = json_object_new_array();
+	json_object_object_add(reply, "code",
+	    json_object_new_string(v->reply_code));
+	json_object_object_add(reply, "xcode",
+	    json_object_new_string(v->reply_xcode));
+	for (size_t i = 0; v->reply_lines != NULL && v->reply_lines[i]; i++)
+		json_object_array_add(text,
+		    json_object_new_string(v->reply_lines[i]));
+	json_object_object_add(reply, "text", text);
+	return reply;
+}
+
+/* report_json_policies - one object per policy that ran */
+json_object *
+report_json_policies(const struct verdict *v)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < v->nreports; i++) {
+		const struct policy_report *r = &v->reports[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(r->name));
+		json_object_object_add(o, "result",
+		    json_object_new_string(result_name(r->result)));
+		json_object_object_add(o, "reason",
+		    json_object_new_string(r->reason));
+		if (r->monitored)
+			json_object_object_add(o, "monitored",
+			    json_object_new_boolean(1));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* report_json_header_changes - the edit list */
+json_object *
+report_json_header_changes(const struct header_edits *e)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < e->count; i++) {
+		const struct header_edit *h = &e->items[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "op",
+		    json_object_new_string(header_op_name(h->op)));
+		json_object_object_add(o, "name", json_object_new_string(h->name));
+		json_object_object_add(o, "index",
+		    json_object_new_int((int)h->index));
+		json_object_object_add(o, "value", h->value != NULL ?
+		    json_object_new_string(h->value) : NULL);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* report_json_verdict - the whole object */
+json_object *
+report_json_verdict(const struct conf *cf, const struct verdict *v)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "action",
+	    json_object_new_string(final_action_name(v->action)));
+	json_object_object_add(o, "ref", json_object_new_string(v->ref));
+	json_object_object_add(o, "reply", report_json_reply(v));
+	json_object_object_add(o, "policies", report_json_policies(v));
+	json_object_object_add(o, "header_changes",
+	    report_json_header_changes(&v->edits));
+	json_object_object_add(o, "quarantine",
+	    json_object_new_boolean(v->quarantine));
+	json_object_object_add(o, "mode",
+	    json_object_new_string(engine_mode_name(cf, v)));
+	json_object_object_add(o, "direction",
+	    json_object_new_string(direction_name(v->facts.direction)));
+	if (v->would_action != v->action)
+		json_object_object_add(o, "would_action",
+		    json_object_new_string(final_action_name(v->would_action)));
+	if (v->error != NULL)
+		json_object_object_add(o, "error",
+		    json_object_new_string(v->error));
+	return o;
+}

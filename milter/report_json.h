@@ -1,0 +1,22 @@
+/*
+ * report_json - a verdict as the JSON object of `aupctl test` (SPEC 6)
+ */
+#ifndef AUP_REPORT_JSON_H
+#define AUP_REPORT_JSON_H
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "engine.h"
+
+/* report_json_verdict - new JSON object (caller puts it) */
+json_object *report_json_verdict(const struct conf *cf,
+	    const struct verdict *v);
+/* report_json_header_changes - the header_changes array */
+json_object *report_json_header_changes(const struct header_edits *e);
+/* report_json_reply - {"code","xcode","text":[...]} or NULL */
+json_object *report_json_reply(const struct verdict *v);
+/* report_json_policies - [{"name","result","reason"}] */
+json_object *report_json_policies(const struct verdict *v);
+
+#endif

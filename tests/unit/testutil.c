@@ -1,0 +1,217 @@
+/*
+ * testutil - shared helpers of the unit tests
+ *
+ * SYNOPSIS
+ *	tu_tempdir(), tu_rmdir(), tu_write(), tu_school(), tu_load(),
+ *	tu_msg(), tu_edit_value(), tu_report()
+ *
+ * DESCRIPTION
+ *	The tests make their own fixtures: a small fictional school
+ *	("Testwood Primary", domains testwood.example and
+ *	pupils.testwood.example) in a temporary folder, so the suite needs
+ *	nothing outside the repository.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "eml.h"
+#include "test_policy.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+/* tu_tempdir - mkdtemp under TMPDIR */
+char *
+tu_tempdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/aup-test.XXXXXX", tmp ? tmp : "/tmp");
+
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* tu_rmdir - remove a tree (test folders are shallow) */
+void
+tu_rmdir(char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char *p;
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			tu_rmdir(xstrdup(p));
+		else
+			(void)unlink(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	(void)rmdir(dir);
+	free(dir);
+}
+
+/* tu_write - write a file */
+char *
+tu_write(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* tu_copy_templates - the shipped templates into DIR/templates */
+static void
+tu_copy_templates(const char *dir)
+{
+	const char *top = getenv("top_srcdir");
+	char *src = xasprintf("%s/conf/templates", top ? top : ".");
+	char *dst = xasprintf("%s/templates", dir);
+	DIR *d = opendir(src);
+	struct dirent *de;
+
+	assert_int_equal(mkdir(dst, 0700), 0);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char *from, *text = NULL;
+		size_t len = 0;
+		FILE *in;
+
+		if (strstr(de->d_name, ".txt") == NULL)
+			continue;
+		from = xasprintf("%s/%s", src, de->d_name);
+		in = fopen(from, "r");
+		assert_non_null(in);
+		FILE *mem = open_memstream(&text, &len);
+		for (int c; (c = fgetc(in)) != EOF;)
+			fputc(c, mem);
+		fclose(mem);
+		fclose(in);
+		free(tu_write(dst, de->d_name, text));
+		free(text);
+		free(from);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(tu_write(dst, "test-second.txt", "Second test: {word}. "
+	    "Ref: {ref}\n"));
+	free(tu_write(dst, "test-verdict.txt", "# test policy\n"
+	    "Refused: the test asked for {word}.\n"
+	    "Ask {office} for help. Ref: {ref}\n"));
+	free(src);
+	free(dst);
+}
+
+/* tu_school - a complete small school */
+char *
+tu_school(const char *dir, const char *extra)
+{
+	char *conf = xasprintf(
+	    "[milter]\n"
+	    "socket = unix:%s/aup.sock\n"
+	    "event_log = %s/events.jsonl\n"
+	    "quarantine_dir = %s/quarantine\n"
+	    "spool_dir = %s\n"
+	    "trusted_networks = 127.0.0.0/8, 10.9.0.0/16\n"
+	    "[school]\n"
+	    "name = Testwood Primary\n"
+	    "domains = testwood.example, pupils.testwood.example\n"
+	    "office = office@testwood.example\n"
+	    "office_senders = head@testwood.example\n"
+	    "pupils = *@pupils.testwood.example\n"
+	    "dsl = dsl@testwood.example\n"
+	    "policy_url = https://testwood.example/aup\n"
+	    "[directory]\n"
+	    "parents = parents.csv\n"
+	    "exemptions = exemptions.csv\n"
+	    "%s", dir, dir, dir, dir, extra ? extra : "");
+	char *path;
+
+	free(tu_write(dir, "parents.csv", "Pupil,Email\n"
+	    "Ann,mum.ann@gmail.com\nBen,ben.dad@btinternet.com; "
+	    "ben.mum@outlook.com\nCat,cats.carer@homemail.example\n"));
+	free(tu_write(dir, "exemptions.csv",
+	    "sender,policy,recipient,expires,approved_by,note\n"
+	    "senco@testwood.example,parent-contact,*,2099-12-31,"
+	    "head@testwood.example,SENCo\n"
+	    "old@testwood.example,parent-contact,*,2020-07-19,"
+	    "head@testwood.example,trip ended\n"));
+	tu_copy_templates(dir);
+	path = tu_write(dir, "aup-milter.conf", conf);
+	free(conf);
+	return path;
+}
+
+/* tu_load - load or fail with the errors printed */
+struct conf *
+tu_load(const char *path)
+{
+	struct errbuf eb;
+	struct conf *cf;
+
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	if (cf == NULL)
+		errbuf_print(&eb, stderr);
+	errbuf_clear(&eb);
+	assert_non_null(cf);
+	return cf;
+}
+
+/* tu_msg - build a message model */
+struct msg *
+tu_msg(const char *text, const char *from, const char *rcpts,
+    const char *auth, const char *client)
+{
+	struct msg *m = msg_new("/tmp", 1 << 20);
+	char *list = xstrdup(rcpts), *save = NULL;
+
+	msg_set_connection(m, client, NULL, "client.example", NULL);
+	msg_set_auth(m, auth);
+	msg_set_sender(m, from);
+	for (char *r = strtok_r(list, ",", &save); r != NULL;
+	    r = strtok_r(NULL, ",", &save))
+		msg_add_rcpt(m, r);
+	free(list);
+	assert_int_equal(eml_feed(m, text, strlen(text)), 0);
+	return m;
+}
+
+/* tu_edit_value - first edit of a header */
+const char *
+tu_edit_value(const struct verdict *v, const char *name)
+{
+	for (size_t i = 0; i < v->edits.count; i++)
+		if (strcmp(v->edits.items[i].name, name) == 0)
+			return v->edits.items[i].value;
+	return NULL;
+}
+
+/* tu_report - a policy's report */
+const struct policy_report *
+tu_report(const struct verdict *v, const char *name)
+{
+	for (size_t i = 0; i < v->nreports; i++)
+		if (strcmp(v->reports[i].name, name) == 0)
+			return &v->reports[i];
+	return NULL;
+}

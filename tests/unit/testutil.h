@@ -1,0 +1,40 @@
+/*
+ * testutil - temporary folders, a small school configuration and
+ * messages for the unit tests
+ */
+#ifndef AUP_TESTUTIL_H
+#define AUP_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "engine.h"
+#include "msg.h"
+
+/* tu_tempdir - a new private folder under $TMPDIR (removed by tu_rmdir) */
+char	*tu_tempdir(void);
+/* tu_rmdir - remove a folder tree made by the tests */
+void	tu_rmdir(char *dir);
+/* tu_write - write text to DIR/NAME; returns the path (new string) */
+char	*tu_write(const char *dir, const char *name, const char *text);
+/*
+ * tu_school - write a school (config, parents.csv, exemptions.csv,
+ * templates copied from conf/templates plus test-verdict.txt) into dir;
+ * `extra` is appended to the INI file.  Returns the config path.
+ */
+char	*tu_school(const char *dir, const char *extra);
+/* tu_load - conf_load with the test registry; fails the test on error */
+struct conf *tu_load(const char *path);
+/*
+ * tu_msg - a message from text (LF line ends fine) with an envelope:
+ * `rcpts` is comma-separated; auth and client may be NULL.
+ */
+struct msg *tu_msg(const char *text, const char *from, const char *rcpts,
+	    const char *auth, const char *client);
+/* tu_edit_value - value of the first edit of `name` in v, or NULL */
+const char *tu_edit_value(const struct verdict *v, const char *name);
+/* tu_report - the report of a policy in v, or NULL */
+const struct policy_report *tu_report(const struct verdict *v,
+	    const char *name);
+
+#endif
