@@ -202,7 +202,9 @@ conf_load(const char *path, const struct policy *const *registry,
 	size_t before = eb->nerrors;
 	struct conf *cf = conf_new(path, registry, eb);
 
-	if (conf_parse_file(cf, eb) == 0 && eb->nerrors == before) {
+	/* Go on after errors in the INI file, so that one run of -t shows
+	 * the problems of the data files and templates too. */
+	if (conf_parse_file(cf, eb) == 0) {
 		conf_check_core(cf, eb);
 		cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
 		    cf->path, 0, eb);

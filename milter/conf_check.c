@@ -201,9 +201,12 @@ conf_check_templates(struct conf *cf, struct errbuf *eb)
 	for (size_t i = 0; names[i] != NULL; i++) {
 		const struct policy *p = conf_template_owner(cf, names[i]);
 
+		/* A text for a policy this build does not have is unused. */
+		if (p == NULL)
+			continue;
 		template_set_check_vars(cf->templates, names[i], eb,
 		    conf_common_template_vars,
-		    p != NULL && p->template_vars ? p->template_vars : none,
+		    p->template_vars ? p->template_vars : none,
 		    (const char *const *)NULL);
 	}
 }

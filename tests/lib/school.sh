@@ -1,0 +1,53 @@
+# school.sh - write the test school (Testwood Primary) for shell tests
+#
+# school_write DIR SOCKET [EXTRA_INI]: DIR/aup-milter.conf with the milter
+# listening on SOCKET (libmilter syntax), its event log, quarantine and
+# spool under DIR, parents.csv, exemptions.csv, and the test policies'
+# templates (the shipped ones are built in).  Prints nothing.
+# The same school as tests/unit/testutil.c, so unit, protocol and
+# end-to-end tests speak about the same people.
+
+# school_write - the configuration and data files
+school_write() {
+	_sw_dir=$1 _sw_sock=$2 _sw_extra=${3-}
+	mkdir -p "$_sw_dir/templates" "$_sw_dir/quarantine" "$_sw_dir/spool"
+	cat > "$_sw_dir/parents.csv" <<'EOT'
+Pupil,Email
+Ann,mum.ann@gmail.com
+Ben,ben.dad@btinternet.com; ben.mum@outlook.com
+Cat,cats.carer@homemail.example
+Dan,dan.mum@yahoo.co.uk
+EOT
+	cat > "$_sw_dir/exemptions.csv" <<'EOT'
+sender,policy,recipient,expires,approved_by,note
+senco@testwood.example,parent-contact,*,2099-12-31,head@testwood.example,SENCo
+EOT
+	cat > "$_sw_dir/templates/test-verdict.txt" <<'EOT'
+Refused: the test asked for {word}.
+Ask {office} for help. Ref: {ref}
+EOT
+	cat > "$_sw_dir/templates/test-second.txt" <<'EOT'
+Second test: {word}. Ref: {ref}
+EOT
+	cat > "$_sw_dir/aup-milter.conf" <<EOT
+[milter]
+socket = $_sw_sock
+event_log = $_sw_dir/events.jsonl
+quarantine_dir = $_sw_dir/quarantine
+spool_dir = $_sw_dir/spool
+templates = templates
+trusted_networks = 127.0.0.0/8, 10.9.0.0/16
+[school]
+name = Testwood Primary
+domains = testwood.example, pupils.testwood.example
+office = office@testwood.example
+office_senders = head@testwood.example
+pupils = *@pupils.testwood.example
+dsl = dsl@testwood.example
+policy_url = https://testwood.example/aup
+[directory]
+parents = parents.csv
+exemptions = exemptions.csv
+$_sw_extra
+EOT
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# test_miltertest - protocol tests: each tests/milter/*.lua script drives
+# the running test daemon (aup-milter with the test policies) through
+# libmilter with miltertest, and must exit 0.
+set -u
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/school.sh"
+
+MT=${MILTERTEST:-$(command -v miltertest || true)}
+[ -n "$MT" ] && [ -x "$MT" ] || skip_all "miltertest not installed (apt-get install miltertest)"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/aup-mt.XXXXXX")
+SOCK="unix:$T/aup.sock"
+school_write "$T" "$SOCK"
+"$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
+    > "$T/milter.log" 2>&1 &
+PID=$!
+cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do [ -S "$T/aup.sock" ] && break; sleep 0.1; done
+[ -S "$T/aup.sock" ] || bail_out "the milter did not start: $(cat "$T/milter.log")"
+
+scripts=$(ls "$top_srcdir"/tests/milter/*.lua | grep -v '/lib.lua$')
+plan $(($(echo "$scripts" | wc -l) + 3))
+for s in $scripts; do
+	name=$(basename "$s" .lua)
+	if out=$("$MT" -s "$s" -D "sock=$SOCK" -D "libdir=$top_srcdir/tests/milter" 2>&1); then
+		pass "miltertest $name: $(sed -n '1s/^-- //p' "$s")"
+	else
+		fail "miltertest $name: $(sed -n '1s/^-- //p' "$s")" "$out"
+	fi
+done
+n=$(ls "$T"/quarantine/messages/*.json 2>/dev/null | wc -l)
+is "$n" 1 "the quarantined message is stored (message and metadata) before it is discarded"
+like "$(cat "$T/events.jsonl")" '"action":"reject"' "rejections are in the event log"
+like "$(cat "$T/milter.log")" 'QIDA: ref=[0-9A-Z]{10} action=reject policy=test-verdict' \
+    "the syslog line starts with the queue id and names action and policy"
+done_testing
