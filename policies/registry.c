@@ -18,6 +18,7 @@
 #include "registry.h"
 
 const struct policy *const policy_registry[] = {
+	&policy_sender_auth,
 	&policy_parent_contact,
 	&policy_bulk_bcc,
 	NULL

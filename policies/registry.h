@@ -6,6 +6,7 @@
 
 #include "policy.h"
 
+extern const struct policy policy_sender_auth;
 extern const struct policy policy_parent_contact;
 extern const struct policy policy_bulk_bcc;
 
