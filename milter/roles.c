@@ -17,7 +17,8 @@
  *	otherwise `inbound`.  Outbound mail whose recipients are all in
  *	the school's domains is `internal`.  The sender's role is the role
  *	of the envelope sender (of the header From for the null sender):
- *	a delegate who logs in and sends as the office is `office`.
+ *	a delegate who logs in and sends as the office is `office`; anyone
+ *	else who logs in and sends as the office keeps their login's role.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -148,6 +149,11 @@ roles_derive(const struct conf *cf, const struct msg *m,
 		f->direction = DIRECTION_OUTBOUND;
 	who = f->sender != NULL ? f->sender : f->header_from;
 	f->sender_role = roles_of(cf, who);
+	/* Only the office itself and its delegates send as the office. */
+	if (f->sender_role == ROLE_OFFICE && f->login != NULL &&
+	    !conf_is_office(cf, f->login) &&
+	    !conf_list_contains(&cf->school.office_senders, f->login))
+		f->sender_role = roles_of(cf, f->login);
 	f->rcpt_roles = xcalloc(m->nrcpts + 1, sizeof(enum role));
 	f->internal = f->direction == DIRECTION_OUTBOUND && m->nrcpts > 0;
 	for (size_t i = 0; i < m->nrcpts; i++) {

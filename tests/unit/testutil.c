@@ -131,6 +131,7 @@ tu_school(const char *dir, const char *extra)
 	    "event_log = %s/events.jsonl\n"
 	    "quarantine_dir = %s/quarantine\n"
 	    "spool_dir = %s\n"
+	    "templates = %s/templates\n"
 	    "trusted_networks = 127.0.0.0/8, 10.9.0.0/16\n"
 	    "[school]\n"
 	    "name = Testwood Primary\n"
@@ -143,7 +144,7 @@ tu_school(const char *dir, const char *extra)
 	    "[directory]\n"
 	    "parents = parents.csv\n"
 	    "exemptions = exemptions.csv\n"
-	    "%s", dir, dir, dir, dir, extra ? extra : "");
+	    "%s", dir, dir, dir, dir, dir, extra ? extra : "");
 	char *path;
 
 	free(tu_write(dir, "parents.csv", "Pupil,Email\n"

@@ -1,0 +1,493 @@
+/*
+ * test_conf - what an administrator sees when the configuration is wrong
+ *
+ * conf_load() over INI files written into a temporary folder: typos,
+ * unknown sections, keys set twice, bad values and missing required keys
+ * are errors naming file:line; every problem is reported at once; data
+ * paths are relative to the file's folder; an expired exemption is a
+ * warning only; CSV and template mistakes name their own file:line;
+ * inline comments are stripped; a policy's own mode overrides [milter].
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gmime/gmime.h>
+
+#include "conf.h"
+#include "directory.h"
+#include "test_policy.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+/*
+ * The smallest valid file: lines 1-7.  The test policies are off so no
+ * templates folder is needed; text appended starts at line 8.
+ */
+#define BASE_INI \
+	"[school]\n" \
+	"domains = testwood.example\n" \
+	"office = office@testwood.example\n" \
+	"[test-verdict]\n" \
+	"action = off\n" \
+	"[test-second]\n" \
+	"action = off\n"
+
+struct load {
+	char	*dir;
+	char	*path;
+	struct conf *cf;
+	struct errbuf eb;
+};
+
+/* load_in - write `ini` as l->dir/aup.conf and load it */
+static void
+load_in(struct load *l, const char *ini)
+{
+	l->path = tu_write(l->dir, "aup.conf", ini);
+	errbuf_init(&l->eb);
+	l->cf = conf_load(l->path, test_registry(), &l->eb);
+}
+
+/* load_text - the same in a new folder */
+static void
+load_text(struct load *l, const char *ini)
+{
+	l->dir = tu_tempdir();
+	load_in(l, ini);
+}
+
+/* load_base - BASE_INI followed by `extra` */
+static void
+load_base(struct load *l, const char *extra)
+{
+	char *ini = xasprintf("%s%s", BASE_INI, extra);
+
+	load_text(l, ini);
+	free(ini);
+}
+
+/* load_done - free everything */
+static void
+load_done(struct load *l)
+{
+	conf_release(l->cf);
+	errbuf_clear(&l->eb);
+	free(l->path);
+	tu_rmdir(l->dir);
+}
+
+/* find_in - the first message of a list that contains every needle */
+static const char *
+find_in(char **list, size_t n, const char *a, const char *b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(list[i], a) != NULL &&
+		    (b == NULL || strstr(list[i], b) != NULL))
+			return list[i];
+	return NULL;
+}
+
+/* assert_error_at - an error at file:line saying `what` */
+static void
+assert_error_at(const struct load *l, const char *file, unsigned line,
+    const char *what)
+{
+	char *where = xasprintf("%s:%u: ", file, line);
+	const char *e = find_in(l->eb.errors, l->eb.nerrors, where, what);
+
+	if (e == NULL)
+		errbuf_print(&l->eb, stderr);
+	assert_non_null(e);
+	assert_ptr_equal(strstr(e, where), e);	/* it starts the message */
+	free(where);
+}
+
+static void
+typo_in_key_names_file_line_and_lists_the_known_keys(void **state)
+{
+	struct load l;
+	const char *e;
+
+	(void)state;
+	load_base(&l, "[bulk-bcc]\ntreshold = 3\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9,
+	    "unknown key \"treshold\" in [bulk-bcc]");
+	e = l.eb.errors[0];
+	assert_non_null(strstr(e, "known keys: action, mode, threshold, "
+	    "count_external"));
+	load_done(&l);
+}
+
+static void
+unknown_section_names_file_line_once(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[bulk-bc]\naction = reject\nthreshold = 3\n"
+	    "[Bulk-Bc]\n[pupil-data-typo]\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 8, "unknown section [bulk-bc]");
+	/* An empty unknown section is still a mistake. */
+	assert_error_at(&l, l.path, 12, "unknown section [pupil-data-typo]");
+	assert_int_equal(l.eb.nerrors, 2);
+	load_done(&l);
+}
+
+static void
+key_set_twice_names_both_lines(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[bulk-bcc]\nthreshold = 3\n\n; again\nthreshold = 4\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 12, "\"threshold\" is set twice in "
+	    "[bulk-bcc] (first at line 9)");
+	load_done(&l);
+}
+
+static void
+threshold_that_is_not_a_number_names_file_line(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[bulk-bcc]\nthreshold = many\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "threshold: \"many\" is not a whole "
+	    "number");
+	load_done(&l);
+}
+
+static void
+unknown_mode_names_file_line(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[milter]\nmode = loud\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "mode: \"loud\" is not enforce or "
+	    "monitor");
+	load_done(&l);
+}
+
+static void
+action_a_policy_does_not_offer_names_file_line_and_the_choices(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[bulk-bcc]\naction = explode\n"
+	    "[parent-contact]\naction = rewrite\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "action: \"explode\" is not one of "
+	    "rewrite | reject | flag | quarantine | off");
+	assert_error_at(&l, l.path, 11, "action: \"rewrite\" is not one of "
+	    "reject | quarantine | flag | off");
+	load_done(&l);
+}
+
+static void
+missing_school_domains_and_office_are_errors(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_text(&l, "[school]\nname = Testwood Primary\n"
+	    "[test-verdict]\naction = off\n[test-second]\naction = off\n");
+	assert_null(l.cf);
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, l.path,
+	    "[school] domains is required"));
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, l.path,
+	    "[school] office is required"));
+	load_done(&l);
+}
+
+static void
+relative_data_paths_are_resolved_against_the_config_folder(void **state)
+{
+	char *dir = tu_tempdir(), *path, *want, cwd[4096];
+	struct conf *cf;
+
+	(void)state;
+	path = tu_school(dir, NULL);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir("/"), 0);	/* not the config's folder */
+	cf = tu_load(path);
+	assert_int_equal(chdir(cwd), 0);
+	want = xasprintf("%s/parents.csv", dir);
+	assert_string_equal(cf->dirs.parents, want);
+	assert_true(directory_is_parent(cf->directory, "mum.ann@gmail.com"));
+	free(want);
+	want = xasprintf("%s/templates", dir);
+	assert_string_equal(cf->milter.templates, want);
+	free(want);
+	conf_release(cf);
+	free(path);
+	tu_rmdir(dir);
+}
+
+static void
+several_errors_are_all_reported_at_once(void **state)
+{
+	struct load l;
+
+	(void)state;
+	l.dir = tu_tempdir();
+	free(tu_write(l.dir, "parents.csv",
+	    "Pupil,Email\nAnn,not-an-address\n"));
+	load_in(&l, "[school]\n"			/* 1 */
+	    "domains = testwood.example\n"		/* 2 */
+	    "ofice = office@testwood.example\n"	/* 3 */
+	    "[test-verdict]\naction = off\n"		/* 4, 5 */
+	    "[test-second]\naction = off\n"		/* 6, 7 */
+	    "[bulk-bcc]\ntreshold = 3\n"		/* 8, 9 */
+	    "[milter]\nmode = loud\n"			/* 10, 11 */
+	    "[bulk-bc]\n"				/* 12 */
+	    "[directory]\nparents = parents.csv\n");	/* 13, 14 */
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 3, "unknown key \"ofice\" in [school]");
+	assert_error_at(&l, l.path, 9, "unknown key \"treshold\"");
+	assert_error_at(&l, l.path, 11, "mode: \"loud\"");
+	assert_error_at(&l, l.path, 12, "unknown section [bulk-bc]");
+	/* What the typo left out, and the data file, are checked too. */
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, l.path,
+	    "[school] office is required"));
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, "parents.csv:2: ",
+	    "not-an-address"));
+	load_done(&l);
+}
+
+static void
+expired_exemption_is_a_warning_and_the_config_loads(void **state)
+{
+	char *dir = tu_tempdir(), *path, *where;
+	struct errbuf eb;
+	struct conf *cf;
+
+	(void)state;
+	path = tu_school(dir, NULL);
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	if (cf == NULL)
+		errbuf_print(&eb, stderr);
+	assert_non_null(cf);
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 1);
+	where = xasprintf("%s/exemptions.csv:3: ", dir);
+	assert_non_null(find_in(eb.warnings, eb.nwarnings, where,
+	    "old@testwood.example"));
+	assert_non_null(strstr(eb.warnings[0], "expired on 2020-07-19"));
+	free(where);
+	errbuf_clear(&eb);
+	conf_release(cf);
+	free(path);
+	tu_rmdir(dir);
+}
+
+/* load_school_with_parents - tu_school with another parents.csv */
+static void
+load_school_with_parents(struct load *l, const char *csv)
+{
+	l->dir = tu_tempdir();
+	l->path = tu_school(l->dir, NULL);
+	free(tu_write(l->dir, "parents.csv", csv));
+	errbuf_init(&l->eb);
+	l->cf = conf_load(l->path, test_registry(), &l->eb);
+}
+
+static void
+broken_row_in_parents_csv_names_the_csv_file_and_line(void **state)
+{
+	struct load l;
+	char *csv;
+
+	(void)state;
+	load_school_with_parents(&l, "Pupil,Email\n"
+	    "Ann,mum.ann@gmail.com\n"
+	    "Ben,ben.dad@btinternet.com,spare cell\n"
+	    "Cat,cats.carer.homemail.example\n");
+	assert_null(l.cf);
+	csv = xasprintf("%s/parents.csv", l.dir);
+	assert_error_at(&l, csv, 3, "row has 3 cells but the header has 2");
+	assert_error_at(&l, csv, 4, "\"cats.carer.homemail.example\" is not");
+	free(csv);
+	load_done(&l);
+}
+
+static void
+line_without_equals_sign_is_a_syntax_error_at_its_line(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[bulk-bcc]\nthreshold 3\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "not a [section] or a key = value line");
+	load_done(&l);
+}
+
+static void
+overlong_line_is_an_error_and_later_lines_keep_their_numbers(void **state)
+{
+	struct load l;
+	GString *extra = g_string_new("[school]\noffice_senders = ");
+
+	(void)state;
+	/* Line 9: a list of 300 characters, longer than inih's buffer. */
+	while (extra->len < 300)
+		g_string_append(extra, "head@testwood.example, ");
+	g_string_append(extra, "dsl@testwood.example\n[bulk-bcc]\n"
+	    "threshold = many\n");
+	load_base(&l, extra->str);
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "line is longer than");
+	assert_error_at(&l, l.path, 11, "threshold: \"many\"");
+	assert_int_equal(l.eb.nerrors, 2);
+	g_string_free(extra, TRUE);
+	load_done(&l);
+}
+
+static void
+inline_comments_are_not_part_of_the_value(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example, pupils.testwood.example ; both\n"
+	    "office = office@testwood.example   ; the office account\n"
+	    "[milter]\nmode = monitor ; for the first week\n"
+	    "[test-verdict]\naction = off\n[test-second]\naction = off\n");
+	if (l.cf == NULL)
+		errbuf_print(&l.eb, stderr);
+	assert_non_null(l.cf);
+	assert_int_equal(l.cf->school.domains.count, 2);
+	assert_string_equal(l.cf->school.domains.items[1],
+	    "pupils.testwood.example");
+	assert_string_equal(conf_office_address(l.cf),
+	    "office@testwood.example");
+	assert_int_equal(l.cf->milter.mode, MODE_MONITOR);
+	load_done(&l);
+}
+
+static void
+policy_mode_overrides_milter_mode_both_ways(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[milter]\nmode = monitor\n[bulk-bcc]\nmode = enforce\n");
+	assert_non_null(l.cf);
+	assert_int_equal(conf_policy_mode(l.cf, conf_slot(l.cf, "bulk-bcc")),
+	    MODE_ENFORCE);
+	assert_int_equal(conf_policy_mode(l.cf,
+	    conf_slot(l.cf, "parent-contact")), MODE_MONITOR);
+	load_done(&l);
+	load_base(&l, "[parent-contact]\nmode = monitor\n");
+	assert_non_null(l.cf);
+	assert_int_equal(conf_policy_mode(l.cf,
+	    conf_slot(l.cf, "parent-contact")), MODE_MONITOR);
+	assert_int_equal(conf_policy_mode(l.cf, conf_slot(l.cf, "bulk-bcc")),
+	    MODE_ENFORCE);
+	load_done(&l);
+}
+
+/* load_with_template - BASE_INI with a templates folder holding one text */
+static void
+load_with_template(struct load *l, const char *name, const char *text)
+{
+	char *tpl;
+
+	l->dir = tu_tempdir();
+	tpl = xasprintf("%s/tpl", l->dir);
+	assert_int_equal(mkdir(tpl, 0700), 0);
+	free(tu_write(tpl, name, text));
+	free(tpl);
+	l->path = tu_write(l->dir, "aup.conf", BASE_INI
+	    "[milter]\ntemplates = tpl\n");
+	errbuf_init(&l->eb);
+	l->cf = conf_load(l->path, test_registry(), &l->eb);
+}
+
+static void
+template_with_unknown_variable_is_an_error_at_its_line(void **state)
+{
+	struct load l;
+	char *file;
+
+	(void)state;
+	load_with_template(&l, "parent-contact.txt", "# our text\n"
+	    "Not sent.\nYou wrote to {parnets}; ask {office}.\n");
+	assert_null(l.cf);
+	file = xasprintf("%s/tpl/parent-contact.txt", l.dir);
+	assert_error_at(&l, file, 3, "{parnets} is not a variable");
+	assert_int_equal(l.eb.nerrors, 1);
+	free(file);
+	load_done(&l);
+}
+
+static void
+template_with_unclosed_brace_is_an_error_at_its_line(void **state)
+{
+	struct load l;
+	char *file;
+
+	(void)state;
+	load_with_template(&l, "bulk-bcc.txt", "Not sent.\n"
+	    "Put {count parents in Bcc.\nRef: {ref}\n");
+	assert_null(l.cf);
+	file = xasprintf("%s/tpl/bulk-bcc.txt", l.dir);
+	assert_error_at(&l, file, 2, "'{' is never closed");
+	free(file);
+	load_done(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    typo_in_key_names_file_line_and_lists_the_known_keys),
+		cmocka_unit_test(unknown_section_names_file_line_once),
+		cmocka_unit_test(key_set_twice_names_both_lines),
+		cmocka_unit_test(
+		    threshold_that_is_not_a_number_names_file_line),
+		cmocka_unit_test(unknown_mode_names_file_line),
+		cmocka_unit_test(
+		    action_a_policy_does_not_offer_names_file_line_and_the_choices),
+		cmocka_unit_test(missing_school_domains_and_office_are_errors),
+		cmocka_unit_test(
+		    relative_data_paths_are_resolved_against_the_config_folder),
+		cmocka_unit_test(several_errors_are_all_reported_at_once),
+		cmocka_unit_test(
+		    expired_exemption_is_a_warning_and_the_config_loads),
+		cmocka_unit_test(
+		    broken_row_in_parents_csv_names_the_csv_file_and_line),
+		cmocka_unit_test(
+		    line_without_equals_sign_is_a_syntax_error_at_its_line),
+		cmocka_unit_test(
+		    overlong_line_is_an_error_and_later_lines_keep_their_numbers),
+		cmocka_unit_test(inline_comments_are_not_part_of_the_value),
+		cmocka_unit_test(policy_mode_overrides_milter_mode_both_ways),
+		cmocka_unit_test(
+		    template_with_unknown_variable_is_an_error_at_its_line),
+		cmocka_unit_test(
+		    template_with_unclosed_brace_is_an_error_at_its_line),
+	};
+
+	g_mime_init();
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}
