@@ -1,0 +1,147 @@
+#!/bin/sh
+# install-deps.sh - install what aup-milter needs to build and test (Debian 12)
+#
+# usage: sh contrib/install-deps.sh [--with-user] [--dry-run]
+#
+# Run as root.  Safe to run again: packages that are already installed
+# are not touched, and apt is not run at all when nothing is missing.
+#
+#   --with-user   also create the system user and group "aup-milter"
+#                 (home /var/lib/aup-milter, no login shell, no home made)
+#   --dry-run     say what would be done, change nothing
+#
+# Postfix is installed with "No configuration": its main.cf is not written
+# and it is not set up to receive mail.  Nothing else on the system is
+# configured.
+#
+# SPDX-License-Identifier: MIT
+set -eu
+
+PACKAGES="
+build-essential autoconf automake pkg-config
+libmilter-dev libspf2-dev libpcre2-dev libmagic-dev libgmime-3.0-dev
+libarchive-dev libinih-dev libsqlite3-dev libcmocka-dev libcsv-dev
+libjson-c-dev zlib1g-dev
+miltertest postfix swaks file python3
+zip unzip p7zip-full qpdf openssl gnupg python3-cryptography
+python3-msoffcrypto-tool genisoimage
+clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64
+"
+
+LISTS_DIR=/var/lib/apt/lists
+MAX_LIST_AGE_MIN=1440		# apt-get update when the lists are older
+WITH_USER=no
+DRY_RUN=no
+
+say() {
+	printf 'install-deps: %s\n' "$*"
+}
+
+die() {
+	printf 'install-deps: %s\n' "$*" >&2
+	exit 1
+}
+
+# run - print a command, then run it (or only print it with --dry-run)
+run() {
+	say "+ $*"
+	if [ "$DRY_RUN" = no ]; then
+		"$@"
+	fi
+}
+
+usage() {
+	echo "usage: $0 [--with-user] [--dry-run]" >&2
+	exit 2
+}
+
+# missing_packages - the names in $PACKAGES that are not installed
+missing_packages() {
+	for p in $PACKAGES; do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$p" \
+		    2>/dev/null || true)
+		if [ "$status" != installed ]; then
+			echo "$p"
+		fi
+	done
+}
+
+# lists_are_fresh - true when apt's package lists exist and are < 1 day old
+lists_are_fresh() {
+	[ -n "$(find "$LISTS_DIR" -maxdepth 1 -name '*_Packages*' \
+	    -mmin -"$MAX_LIST_AGE_MIN" -print -quit 2>/dev/null)" ]
+}
+
+# preseed_postfix - answer Postfix's install question: "No configuration"
+preseed_postfix() {
+	say "pre-seeding debconf: postfix/main_mailer_type = No configuration"
+	if [ "$DRY_RUN" = no ]; then
+		echo "postfix postfix/main_mailer_type select No configuration" |
+		    debconf-set-selections
+	fi
+}
+
+install_packages() {
+	missing=$(missing_packages | tr '\n' ' ')
+	if [ -z "$missing" ]; then
+		say "all $(echo "$PACKAGES" | wc -w) packages are already" \
+		    "installed; apt not run"
+		return 0
+	fi
+	say "missing packages: $missing"
+	case " $missing " in
+	*" postfix "*) preseed_postfix ;;
+	esac
+	if lists_are_fresh; then
+		say "package lists are less than a day old; no apt-get update"
+	else
+		run apt-get update
+	fi
+	# $missing is a list of words on purpose.
+	# shellcheck disable=SC2086
+	run apt-get install -y $missing
+	if [ "$DRY_RUN" = no ]; then
+		still=$(missing_packages | tr '\n' ' ')
+		[ -z "$still" ] || die "still not installed: $still"
+		say "installed: $missing"
+	fi
+}
+
+# create_user - system user and group aup-milter (only with --with-user)
+create_user() {
+	if getent passwd aup-milter >/dev/null; then
+		say "user aup-milter already exists; not changed"
+		return 0
+	fi
+	if getent group aup-milter >/dev/null; then
+		# The group exists already (made by hand): join it.
+		run adduser --system --ingroup aup-milter --no-create-home \
+		    --home /var/lib/aup-milter aup-milter
+	else
+		run adduser --system --group --no-create-home \
+		    --home /var/lib/aup-milter aup-milter
+	fi
+	if [ "$DRY_RUN" = no ]; then
+		say "created user aup-milter ($(id aup-milter))"
+	fi
+	say "to let Postfix use a unix socket: adduser postfix aup-milter"
+}
+
+for arg in "$@"; do
+	case "$arg" in
+	--with-user) WITH_USER=yes ;;
+	--dry-run) DRY_RUN=yes ;;
+	-h|--help) usage ;;
+	*) usage ;;
+	esac
+done
+
+[ "$(id -u)" -eq 0 ] || [ "$DRY_RUN" = yes ] || die "run me as root"
+command -v dpkg-query >/dev/null || die "this script is for Debian"
+
+export DEBIAN_FRONTEND=noninteractive
+install_packages
+if [ "$WITH_USER" = yes ]; then
+	create_user
+fi
+say "done"
