@@ -53,18 +53,6 @@
 static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *conf_active;	/* the daemon's snapshot */
 
-/* conf_reader - fgets for inih that counts lines */
-static char *
-conf_reader(char *str, int num, void *stream)
-{
-	struct conf_parse *cp = stream;
-	char *s = fgets(str, num, cp->fp);
-
-	if (s != NULL)
-		cp->line++;
-	return s;
-}
-
 /* conf_section_of - parameter table and settings struct of a section */
 static bool
 conf_section_of(struct conf_parse *cp, const char *section,
@@ -97,6 +85,58 @@ conf_section_of(struct conf_parse *cp, const char *section,
 	return true;
 }
 
+/* conf_reader_section - an unknown [section] is reported at its line */
+static void
+conf_reader_section(struct conf_parse *cp, const char *s)
+{
+	const struct conf_param *params;
+	struct policy_slot *slot;
+	void *settings;
+	const char *end;
+	char *name;
+
+	/* inih's view: leading blanks skipped, the name runs to ']'. */
+	s += strspn(s, " \t");
+	if (*s != '[' || (end = strchr(s, ']')) == NULL)
+		return;
+	name = xstrndup(s + 1, (size_t)(end - s - 1));
+	if (!conf_section_of(cp, name, &params, &settings, &slot))
+		conf_unknown_section(cp, name);
+	free(name);
+}
+
+/*
+ * conf_reader - fgets for inih that counts lines.  inih gets only our
+ * lines: a line longer than its buffer (Debian's inih: 200 bytes, no
+ * realloc) would come back as two lines and every later line number
+ * would be wrong, so it is an error and inih sees a blank line.
+ */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct conf_parse *cp = stream;
+	char *s = fgets(str, num, cp->fp);
+	size_t len;
+	int c;
+
+	if (s == NULL)
+		return NULL;
+	cp->line++;
+	len = strlen(s);
+	if (len > 0 && s[len - 1] != '\n' && (c = getc(cp->fp)) != EOF &&
+	    c != '\n') {
+		while ((c = getc(cp->fp)) != EOF && c != '\n')
+			;
+		errbuf_add(cp->eb, cp->cf->path, cp->line, "line is longer "
+		    "than %d characters", num - 1);
+		return strcpy(s, "\n");
+	}
+	conf_reader_section(cp, s);
+	/* inih reads an indented line as the previous value continued. */
+	cp->indented = s[0] == ' ' || s[0] == '\t';
+	return s;
+}
+
 /* conf_handler - inih callback: one key = value */
 static int
 conf_handler(void *user, const char *section, const char *name,
@@ -118,6 +158,14 @@ conf_handler(void *user, const char *section, const char *name,
 		param = conf_params_find(params, name);
 	if (param == NULL) {
 		conf_unknown_key(cp, section, name, params, slot != NULL);
+		return 1;
+	}
+	if (cp->indented) {
+		if (param->type == CONF_LIST)
+			conf_param_append(param, settings, value);
+		else
+			errbuf_add(cp->eb, cp->cf->path, cp->line, "only a list "
+			    "may go on over several lines (%s)", name);
 		return 1;
 	}
 	if (conf_seen_twice(cp, section, name))

@@ -4,6 +4,7 @@
 #ifndef AUP_CONF_INTERNAL_H
 #define AUP_CONF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "conf.h"
@@ -14,6 +15,7 @@ struct conf_parse {
 	struct errbuf *eb;
 	FILE	*fp;
 	unsigned line;		/* lines read so far */
+	bool	 indented;	/* the current line continues the last value */
 	char	**seen;		/* "section\nkey" already set */
 	unsigned *seen_line;
 	size_t	 nseen;

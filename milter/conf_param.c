@@ -232,6 +232,22 @@ conf_param_set(const struct conf_param *param, void *settings,
 	return -1;
 }
 
+/* conf_param_append - a list value continued on another line */
+void
+conf_param_append(const struct conf_param *param, void *settings,
+    const char *value)
+{
+	struct conf_list *list = FIELD(settings, param, struct conf_list);
+	struct conf_list more = { NULL, 0 };
+
+	conf_list_parse(&more, value);
+	list->items = xreallocarray(list->items, list->count + more.count + 1,
+	    sizeof(char *));
+	for (size_t i = 0; i < more.count; i++)
+		list->items[list->count++] = more.items[i];
+	free(more.items);
+}
+
 /* conf_params_defaults - apply the default of every parameter */
 void
 conf_params_defaults(const struct conf_param *params, void *settings,

@@ -49,6 +49,9 @@ struct conf_param {
 int	conf_param_set(const struct conf_param *param, void *settings,
 	    const char *value, const char *dir, const char *file,
 	    unsigned line, struct errbuf *eb);
+/* conf_param_append - add comma-separated items to a CONF_LIST value */
+void	conf_param_append(const struct conf_param *param, void *settings,
+	    const char *value);
 /* conf_params_defaults - apply every default of a table */
 void	conf_params_defaults(const struct conf_param *params, void *settings,
 	    const char *dir, struct errbuf *eb);

@@ -92,6 +92,15 @@ daemon_parse(int argc, char **argv, struct daemon_opts *o)
 		daemon_usage();
 }
 
+/* daemon_absolute - the configuration path made absolute (never freed) */
+static const char *
+daemon_absolute(const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	return abs != NULL ? abs : path;
+}
+
 /* daemon_check - -t: every problem with file:line; exit status */
 static int
 daemon_check(const struct daemon_opts *o,
@@ -253,6 +262,9 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	int rc;
 
 	daemon_parse(argc, argv, &o);
+	/* daemon() changes to /: keep the configuration's path absolute so
+	 * its relative paths and later reloads still resolve. */
+	o.conf_path = daemon_absolute(o.conf_path);
 	if (o.print_defaults) {
 		conf_print_defaults(registry, stdout);
 		return 0;

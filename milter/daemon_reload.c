@@ -69,20 +69,27 @@ daemon_exemption_count(const struct conf *cf)
 	return cf->directory ? cf->directory->nexemptions : 0;
 }
 
-/* reload_event - an event-log line about a reload */
+/* reload_event_named - an event-log line about startup or a reload */
 static void
-reload_event(bool ok, const char *detail)
+reload_event_named(const char *event, bool ok, const char *detail)
 {
 	json_object *o;
 
 	if (reload_state.eventlog == NULL)
 		return;
 	o = json_object_new_object();
-	json_object_object_add(o, "event", json_object_new_string("reload"));
+	json_object_object_add(o, "event", json_object_new_string(event));
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
 	json_object_object_add(o, "detail", json_object_new_string(detail));
 	(void)eventlog_write(reload_state.eventlog, o);
 	json_object_put(o);
+}
+
+/* reload_event - an event-log line about a reload */
+static void
+reload_event(bool ok, const char *detail)
+{
+	reload_event_named("reload", ok, detail);
 }
 
 /* reload_config - SIGUSR1: load, check, swap */
@@ -161,6 +168,7 @@ daemon_reload_start(const char *conf_path,
 	}
 	milter_set_eventlog(reload_state.eventlog);
 	conf_replace(cf);
+	reload_event_named("start", true, conf_path);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);

@@ -53,6 +53,9 @@ void
 log_init(const char *ident, const char *facility, bool to_stderr)
 {
 	openlog(ident, LOG_PID | LOG_NDELAY, log_facility(facility));
+	/* Under systemd stderr goes to the journal, which has syslog too. */
+	if (getenv("JOURNAL_STREAM") != NULL)
+		to_stderr = false;
 	atomic_store(&log_to_stderr, to_stderr);
 }
 

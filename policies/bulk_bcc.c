@@ -173,6 +173,10 @@ bulk_bcc_rewrite(const struct visible *v, struct policy_outcome *out)
 	for (size_t i = 0; i < BULK_HEADERS; i++)
 		(void)bulk_bcc_rewrite_header(v, bulk_bcc_headers[i],
 		    &out->edits, strcmp(bulk_bcc_headers[i], "To") == 0);
+	/* Only Cc held addresses and it is gone: say where they went. */
+	if (msg_header_count(v->ctx->msg, "To") == 0)
+		header_edits_push(&out->edits, HEADER_ADD, "To", 0,
+		    "undisclosed-recipients:;");
 	header_edits_push(&out->edits, HEADER_ADD, "X-AUP-Rewritten", 0, mark);
 	free(mark);
 }
