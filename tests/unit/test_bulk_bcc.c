@@ -30,11 +30,6 @@
 
 #define NPARENTS 40
 
-struct fixture {
-	char	*dir;
-	struct conf *cf;
-};
-
 /* forty_parents - parents.csv with parent01..parent40@families.example
  * besides the usual three families */
 static char *
@@ -50,18 +45,13 @@ forty_parents(void)
 	return g_string_free(s, FALSE);
 }
 
-/* school - the test school with extra INI lines */
-static struct fixture *
+/* school - the test school with extra INI lines and forty more parents */
+static struct tu_fixture *
 school(const char *extra)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *path, *csv = forty_parents();
+	char *csv = forty_parents();
+	struct tu_fixture *f = tu_fixture_new(extra, csv);
 
-	f->dir = tu_tempdir();
-	path = tu_school(f->dir, extra);
-	free(tu_write(f->dir, "parents.csv", csv));
-	f->cf = tu_load(path);
-	free(path);
 	free(csv);
 	return f;
 }
@@ -73,17 +63,7 @@ setup(void **state)
 	return 0;
 }
 
-/* teardown - free the school */
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	conf_release(f->cf);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#define teardown tu_teardown
 
 /* office_msg - the office sends `headers` to envelope `rcpts` */
 static struct msg *
@@ -162,7 +142,7 @@ assert_bulk(const struct verdict *v, enum result want)
 static void
 forty_parents_in_to_become_undisclosed_recipients(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	char *list = parents_text(NPARENTS, ",\n\t"), *rcpts;
 	char *headers = xasprintf("To: %s\n", list), *mark;
 	struct msg *m;
@@ -197,7 +177,7 @@ forty_parents_in_to_become_undisclosed_recipients(void **state)
 static void
 parents_in_cc_are_removed_and_to_is_left_alone(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: Mr Two <t.two@testwood.example>\n"
@@ -217,7 +197,7 @@ parents_in_cc_are_removed_and_to_is_left_alone(void **state)
 static void
 cc_keeps_colleagues_exactly_as_written(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: t.two@testwood.example\n"
@@ -238,7 +218,7 @@ cc_keeps_colleagues_exactly_as_written(void **state)
 static void
 one_visible_parent_passes_unchanged(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: mum.ann@gmail.com\nCc: t.two@testwood.example\n",
@@ -252,7 +232,7 @@ one_visible_parent_passes_unchanged(void **state)
 static void
 threshold_of_three_lets_two_parents_through(void **state)
 {
-	struct fixture *f = school("[bulk-bcc]\nthreshold = 3\n");
+	struct tu_fixture *f = school("[bulk-bcc]\nthreshold = 3\n");
 	struct verdict v;
 
 	(void)state;
@@ -277,7 +257,7 @@ work_addresses_count_only_with_count_external(void **state)
 	    "coach@football-club.example\n";
 	static const char rcpts[] = "bursar@otherschool.example,"
 	    "coach@football-club.example";
-	struct fixture *f = school(NULL);
+	struct tu_fixture *f = school(NULL);
 	struct verdict v;
 
 	(void)state;
@@ -297,7 +277,7 @@ work_addresses_count_only_with_count_external(void **state)
 static void
 personal_addresses_count_like_parents(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: stranger@gmail.com, other@hotmail.co.uk\n",
@@ -309,7 +289,7 @@ personal_addresses_count_like_parents(void **state)
 static void
 action_reject_tells_the_sender_to_use_bcc(void **state)
 {
-	struct fixture *f = school("[bulk-bcc]\naction = reject\n");
+	struct tu_fixture *f = school("[bulk-bcc]\naction = reject\n");
 	struct verdict v;
 	char *list = parents_text(3, ", "), *headers;
 
@@ -335,7 +315,7 @@ action_reject_tells_the_sender_to_use_bcc(void **state)
 static void
 staff_pupils_and_office_are_never_counted(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: t.two@testwood.example, t.three@testwood.example, "
@@ -351,7 +331,7 @@ static void
 same_parent_written_three_ways_counts_once_and_goes_everywhere(
     void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: mum.ann@gmail.com, Ann <Mum.Ann@GMAIL.com>\n"
@@ -372,7 +352,7 @@ same_parent_written_three_ways_counts_once_and_goes_everywhere(
 static void
 several_cc_headers_are_edited_highest_index_first(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 	unsigned last = 99;
 	size_t seen = 0;
@@ -405,7 +385,7 @@ several_cc_headers_are_edited_highest_index_first(void **state)
 static void
 parents_in_a_group_leave_the_group_name(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "To: Year 6 parents: mum.ann@gmail.com,\n\t"
@@ -418,7 +398,7 @@ parents_in_a_group_leave_the_group_name(void **state)
 static void
 inbound_mail_showing_parents_is_not_rewritten(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg *m = tu_msg("From: Club <coach@football-club.example>\n"
 	    "To: mum.ann@gmail.com, ben.dad@btinternet.com, "
 	    "t.two@testwood.example\nSubject: Match\n\nHi\n",

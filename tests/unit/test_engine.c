@@ -20,11 +20,6 @@
 #include "testutil.h"
 #include "xalloc.h"
 
-struct fixture {
-	char	*dir;
-	struct conf *cf;
-};
-
 /* judge - evaluate a message with given test headers */
 static void
 judge(struct conf *cf, const char *headers, struct verdict *v)
@@ -45,14 +40,7 @@ judge(struct conf *cf, const char *headers, struct verdict *v)
 static int
 setup_with(void **state, const char *extra)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *path;
-
-	f->dir = tu_tempdir();
-	path = tu_school(f->dir, extra);
-	f->cf = tu_load(path);
-	free(path);
-	*state = f;
+	*state = tu_fixture_new(extra, NULL);
 	return 0;
 }
 
@@ -62,22 +50,12 @@ static int setup_monitor(void **state)
 	return setup_with(state, "[milter]\nmode = monitor\n");
 }
 
-/* teardown - free the school */
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	conf_release(f->cf);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#define teardown tu_teardown
 
 static void
 message_nobody_objects_to_is_accepted_unchanged(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "", &v);
@@ -91,7 +69,7 @@ message_nobody_objects_to_is_accepted_unchanged(void **state)
 static void
 reject_has_550_multiline_reply_from_template_with_ref(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: reject\n", &v);
@@ -110,7 +88,7 @@ reject_has_550_multiline_reply_from_template_with_ref(void **state)
 static void
 flag_adds_x_aup_flag_with_policy_and_ref(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 	char *want;
 
@@ -125,7 +103,7 @@ flag_adds_x_aup_flag_with_policy_and_ref(void **state)
 static void
 rewrite_carries_the_policys_header_change(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: rewrite\n", &v);
@@ -140,7 +118,7 @@ rewrite_carries_the_policys_header_change(void **state)
 static void
 quarantine_wins_over_flag_and_drops_header_edits(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: flag\nX-Test-Second: quarantine\n", &v);
@@ -155,7 +133,7 @@ quarantine_wins_over_flag_and_drops_header_edits(void **state)
 static void
 reject_beats_quarantine_and_first_policy_explains(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: reject\nX-Test-Second: reject\n", &v);
@@ -173,7 +151,7 @@ reject_beats_quarantine_and_first_policy_explains(void **state)
 static void
 flags_of_two_policies_both_reach_the_message(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: flag\nX-Test-Second: rewrite\n", &v);
@@ -187,7 +165,7 @@ flags_of_two_policies_both_reach_the_message(void **state)
 static void
 internal_error_tempfails_with_451_and_ref(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: error\n", &v);
@@ -209,7 +187,7 @@ internal_error_tempfails_with_451_and_ref(void **state)
 static void
 monitor_mode_delivers_and_records_would_be_action(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 	char *want;
 
@@ -228,7 +206,7 @@ monitor_mode_delivers_and_records_would_be_action(void **state)
 static void
 monitor_mode_does_not_rewrite(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "X-Test-Verdict: rewrite\n", &v);
@@ -242,7 +220,7 @@ monitor_mode_does_not_rewrite(void **state)
 static void
 one_policy_in_monitor_while_another_enforces(void **state)
 {
-	struct fixture f;
+	struct tu_fixture f;
 	char *path;
 	struct verdict v;
 
@@ -263,7 +241,7 @@ one_policy_in_monitor_while_another_enforces(void **state)
 static void
 policy_with_action_off_does_not_run(void **state)
 {
-	struct fixture f;
+	struct tu_fixture f;
 	char *path;
 	struct verdict v;
 
@@ -282,7 +260,7 @@ policy_with_action_off_does_not_run(void **state)
 static void
 on_error_accept_delivers_unjudged_message(void **state)
 {
-	struct fixture f;
+	struct tu_fixture f;
 	char *path;
 	struct verdict v;
 
@@ -301,7 +279,7 @@ on_error_accept_delivers_unjudged_message(void **state)
 static void
 configured_action_is_used_when_the_policy_objects(void **state)
 {
-	struct fixture f;
+	struct tu_fixture f;
 	char *path;
 	struct verdict v;
 

@@ -30,26 +30,8 @@
 
 #define OUTSIDE_IP	"203.0.113.7"	/* a teacher at home */
 
-struct fixture {
-	char	*dir;
-	struct conf *cf;
-};
-
 /* school - the test school with extra INI lines and its own parents.csv */
-static struct fixture *
-school(const char *extra, const char *parents_csv)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *path;
-
-	f->dir = tu_tempdir();
-	path = tu_school(f->dir, extra);
-	if (parents_csv != NULL)
-		free(tu_write(f->dir, "parents.csv", parents_csv));
-	f->cf = tu_load(path);
-	free(path);
-	return f;
-}
+#define school tu_fixture_new
 
 static int
 setup(void **state)
@@ -58,17 +40,7 @@ setup(void **state)
 	return 0;
 }
 
-/* teardown - free the school */
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	conf_release(f->cf);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#define teardown tu_teardown
 
 /*
  * judge - a message from `from` (envelope and From header) with a To
@@ -138,7 +110,7 @@ assert_no_address_in_headers(const struct verdict *v)
 static void
 staff_to_parent_is_refused_naming_the_parent_and_the_office(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "t.one@testwood.example", "Ann <mum.ann@gmail.com>",
@@ -161,7 +133,7 @@ staff_to_parent_is_refused_naming_the_parent_and_the_office(void **state)
 static void
 parent_only_in_bcc_is_still_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 	char *text = xstrdup("From: <t.one@testwood.example>\n"
 	    "To: colleague@testwood.example\nBcc: ben.dad@btinternet.com\n"
@@ -182,7 +154,7 @@ parent_only_in_bcc_is_still_refused(void **state)
 static void
 parent_written_with_a_tag_or_capitals_is_still_a_parent(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "T.One@Testwood.Example", "<Mum.Ann+Trip@GMAIL.com>",
@@ -195,7 +167,7 @@ parent_written_with_a_tag_or_capitals_is_still_a_parent(void **state)
 static void
 office_account_writing_to_a_parent_passes(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "office@testwood.example", "mum.ann@gmail.com",
@@ -209,7 +181,7 @@ office_account_writing_to_a_parent_passes(void **state)
 static void
 office_from_the_trusted_network_passes(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "office@testwood.example", "mum.ann@gmail.com",
@@ -222,7 +194,7 @@ office_from_the_trusted_network_passes(void **state)
 static void
 delegate_logged_in_as_self_sending_as_the_office_passes(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "office@testwood.example", "mum.ann@gmail.com",
@@ -240,7 +212,7 @@ delegate_logged_in_as_self_sending_as_the_office_passes(void **state)
 static void
 staff_login_sending_as_the_office_is_still_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "office@testwood.example", "mum.ann@gmail.com",
@@ -253,7 +225,7 @@ staff_login_sending_as_the_office_is_still_refused(void **state)
 static void
 current_exemption_lets_the_sender_write_to_parents(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "senco@testwood.example", "mum.ann@gmail.com",
@@ -268,7 +240,7 @@ current_exemption_lets_the_sender_write_to_parents(void **state)
 static void
 expired_exemption_no_longer_lets_the_sender_write(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "old@testwood.example", "mum.ann@gmail.com",
@@ -281,7 +253,7 @@ static void
 personal_address_that_is_not_a_parent_is_flagged_without_naming_it(
     void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 	char *want;
 
@@ -299,7 +271,7 @@ personal_address_that_is_not_a_parent_is_flagged_without_naming_it(
 static void
 personal_action_reject_uses_the_personal_reply(void **state)
 {
-	struct fixture *f = school("[parent-contact]\npersonal_action = "
+	struct tu_fixture *f = school("[parent-contact]\npersonal_action = "
 	    "reject\n", NULL);
 	struct verdict v;
 
@@ -317,7 +289,7 @@ personal_action_reject_uses_the_personal_reply(void **state)
 static void
 inbound_mail_from_a_parent_to_staff_is_not_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct verdict v;
 
 	judge(f->cf, "mum.ann@gmail.com", "t.one@testwood.example",
@@ -331,7 +303,7 @@ inbound_mail_from_a_parent_to_staff_is_not_refused(void **state)
 static void
 monitor_mode_delivers_with_x_aup_monitor(void **state)
 {
-	struct fixture *f = school("[parent-contact]\nmode = monitor\n", NULL);
+	struct tu_fixture *f = school("[parent-contact]\nmode = monitor\n", NULL);
 	struct verdict v;
 	char *want;
 
@@ -377,7 +349,7 @@ static void
 reply_names_five_parents_then_says_how_many_more(void **state)
 {
 	char *csv = many_parents(8), *rcpts = rcpt_list(8);
-	struct fixture *f = school(NULL, csv);
+	struct tu_fixture *f = school(NULL, csv);
 	struct verdict v;
 	char *text;
 
@@ -401,7 +373,7 @@ static void
 reply_names_all_of_exactly_five_parents(void **state)
 {
 	char *csv = many_parents(5), *rcpts = rcpt_list(5);
-	struct fixture *f = school(NULL, csv);
+	struct tu_fixture *f = school(NULL, csv);
 	struct verdict v;
 
 	(void)state;

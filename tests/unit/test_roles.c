@@ -26,39 +26,17 @@
 #include "testutil.h"
 #include "xalloc.h"
 
-struct fixture {
-	char	*dir;
-	struct conf *cf;
-};
-
 /* setup_with - the test school with extra INI lines */
 static int
 setup_with(void **state, const char *extra)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *path;
-
-	f->dir = tu_tempdir();
-	path = tu_school(f->dir, extra);
-	f->cf = tu_load(path);
-	free(path);
-	*state = f;
+	*state = tu_fixture_new(extra, NULL);
 	return 0;
 }
 
 static int setup(void **state) { return setup_with(state, NULL); }
 
-/* teardown - free the school */
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	conf_release(f->cf);
-	tu_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#define teardown tu_teardown
 
 /* role_of - the role of an address as written in mail */
 static enum role
@@ -86,7 +64,7 @@ derive(const struct conf *cf, const char *from, const char *rcpts,
 static void
 office_account_is_office_in_any_case_and_with_a_tag(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 
 	assert_int_equal(role_of(f->cf, "office@testwood.example"),
 	    ROLE_OFFICE);
@@ -97,7 +75,7 @@ office_account_is_office_in_any_case_and_with_a_tag(void **state)
 static void
 school_address_is_staff_and_pupil_domain_is_pupil(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 
 	assert_int_equal(role_of(f->cf, "t.one@testwood.example"), ROLE_STAFF);
 	assert_int_equal(role_of(f->cf, "Head@Testwood.Example"), ROLE_STAFF);
@@ -110,7 +88,7 @@ school_address_is_staff_and_pupil_domain_is_pupil(void **state)
 static void
 addresses_in_parents_csv_are_parents_in_any_case_and_with_a_tag(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 
 	assert_int_equal(role_of(f->cf, "mum.ann@gmail.com"), ROLE_PARENT);
 	assert_int_equal(role_of(f->cf, "Mum.Ann+school@GMAIL.com"),
@@ -124,7 +102,7 @@ addresses_in_parents_csv_are_parents_in_any_case_and_with_a_tag(void **state)
 static void
 consumer_domain_not_a_parent_is_personal_and_others_external(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 
 	assert_int_equal(role_of(f->cf, "stranger@gmail.com"), ROLE_PERSONAL);
 	assert_int_equal(role_of(f->cf, "x@Hotmail.CO.UK"), ROLE_PERSONAL);
@@ -138,7 +116,7 @@ consumer_domain_not_a_parent_is_personal_and_others_external(void **state)
 static void
 personal_domains_setting_adds_to_the_built_in_list(void **state)
 {
-	struct fixture *f;
+	struct tu_fixture *f;
 
 	setup_with(state, "personal_domains = myisp.example, Family.Example\n");
 	f = *state;
@@ -152,7 +130,7 @@ personal_domains_setting_adds_to_the_built_in_list(void **state)
 static void
 bare_login_becomes_an_address_at_the_first_school_domain(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	char *a;
 
 	a = roles_login_address(f->cf, "j.patel");
@@ -168,7 +146,7 @@ bare_login_becomes_an_address_at_the_first_school_domain(void **state)
 static void
 message_with_a_login_is_outbound_from_anywhere(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "j.patel@testwood.example", "mum.ann@gmail.com",
@@ -186,7 +164,7 @@ message_with_a_login_is_outbound_from_anywhere(void **state)
 static void
 trusted_network_with_a_school_sender_is_outbound(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "T.One@Testwood.example", "stranger@gmail.com", NULL,
@@ -202,7 +180,7 @@ trusted_network_with_a_school_sender_is_outbound(void **state)
 static void
 trusted_network_with_an_outside_sender_is_inbound(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "mum.ann@gmail.com", "t.one@testwood.example", NULL,
@@ -217,7 +195,7 @@ trusted_network_with_an_outside_sender_is_inbound(void **state)
 static void
 school_sender_from_outside_without_login_is_inbound(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "head@testwood.example", "t.one@testwood.example", NULL,
@@ -230,7 +208,7 @@ school_sender_from_outside_without_login_is_inbound(void **state)
 static void
 outbound_to_school_addresses_only_is_internal(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "t.one@testwood.example", "colleague@testwood.example,"
@@ -249,7 +227,7 @@ outbound_to_school_addresses_only_is_internal(void **state)
 static void
 delegate_sending_as_the_office_is_office_and_as_self_is_staff(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "office@testwood.example", "mum.ann@gmail.com", "head",
@@ -267,7 +245,7 @@ static void
 staff_login_sending_as_the_office_is_not_a_delegate_and_stays_staff(
     void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg_facts facts;
 
 	derive(f->cf, "office@testwood.example", "mum.ann@gmail.com", "t.one",
@@ -284,7 +262,7 @@ staff_login_sending_as_the_office_is_not_a_delegate_and_stays_staff(
 static void
 null_sender_takes_its_role_from_the_header_from(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_fixture *f = *state;
 	struct msg *m = tu_msg("From: Ann <Mum.Ann@gmail.com>\nSubject: Re\n"
 	    "\nThanks\n", "", "t.one@testwood.example", NULL, "198.51.100.1");
 	struct msg_facts facts;

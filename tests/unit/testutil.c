@@ -178,6 +178,47 @@ tu_load(const char *path)
 	return cf;
 }
 
+/* tu_fixture_new - a loaded school in a new folder */
+struct tu_fixture *
+tu_fixture_new(const char *extra, const char *parents_csv)
+{
+	struct tu_fixture *f = xcalloc(1, sizeof(*f));
+	char *path;
+
+	f->dir = tu_tempdir();
+	path = tu_school(f->dir, extra);
+	if (parents_csv != NULL)
+		free(tu_write(f->dir, "parents.csv", parents_csv));
+	f->cf = tu_load(path);
+	free(path);
+	return f;
+}
+
+/* tu_fixture_free - release a school */
+void
+tu_fixture_free(struct tu_fixture *f)
+{
+	conf_release(f->cf);
+	tu_rmdir(f->dir);
+	free(f);
+}
+
+/* tu_setup - cmocka setup: the plain school */
+int
+tu_setup(void **state)
+{
+	*state = tu_fixture_new(NULL, NULL);
+	return 0;
+}
+
+/* tu_teardown - cmocka teardown */
+int
+tu_teardown(void **state)
+{
+	tu_fixture_free(*state);
+	return 0;
+}
+
 /* tu_msg - build a message model */
 struct msg *
 tu_msg(const char *text, const char *from, const char *rcpts,

@@ -25,6 +25,21 @@ char	*tu_write(const char *dir, const char *name, const char *text);
 char	*tu_school(const char *dir, const char *extra);
 /* tu_load - conf_load with the test registry; fails the test on error */
 struct conf *tu_load(const char *path);
+/* The test school loaded, for cmocka fixtures. */
+struct tu_fixture {
+	char	*dir;
+	struct conf *cf;
+};
+
+/* tu_fixture_new - the school with `extra` INI lines and, when not NULL,
+ * its own parents.csv text */
+struct tu_fixture *tu_fixture_new(const char *extra, const char *parents_csv);
+/* tu_fixture_free - release the configuration and remove the folder */
+void	tu_fixture_free(struct tu_fixture *f);
+/* tu_setup / tu_teardown - cmocka setup and teardown of the plain school */
+int	tu_setup(void **state);
+int	tu_teardown(void **state);
+
 /*
  * tu_msg - a message from text (LF line ends fine) with an envelope:
  * `rcpts` is comma-separated; auth and client may be NULL.
