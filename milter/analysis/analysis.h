@@ -57,8 +57,13 @@ struct attachment {
 				 * "tar", "gzip", "docx", "xlsx", "pptx",
 				 * "docm", "xlsm", "doc", "xls", "ppt", "odt",
 				 * "ods", "pdf", "rtf", "csv", "text", "html",
-				 * "image", "smime", "pgp", "eicar", "other" */
-	unsigned depth;		/* 0 = MIME leaf, 1 = entry in an archive... */
+				 * "image", "smime", "pgp", "eicar", "other";
+				 * also "pptm", "odp", "cab".  An encrypted
+				 * OOXML file keeps the kind of its name
+				 * (xlsx...); "jar" and "chm" are "script" */
+	unsigned depth;		/* 0 = MIME leaf, 1 = entry in an archive...
+				 * (parts of an attached message/rfc822 count
+				 * one level too, like archive entries) */
 	bool	is_body;	/* a text/plain or text/html body part (no
 				 * file name, inline): "the message text" */
 	bool	is_archive;	/* a container whose entries follow */
@@ -70,7 +75,10 @@ struct attachment {
 	const char *encryption;	/* static label: "zip-aes", "zipcrypto",
 				 * "7z-aes", "ooxml-agile", "ooxml-standard",
 				 * "office-rc4", "pdf-aes", "pdf-rc4",
-				 * "odf", "smime", "pgp" or NULL */
+				 * "odf", "smime", "pgp" or NULL; also
+				 * "zip-pkware", "rar-aes", "office-xor".
+				 * A PDF with only an owner (permissions)
+				 * password is NOT encrypted (SPEC 2.3) */
 	bool	names_hidden;	/* encrypted archive whose entry names are
 				 * hidden (7z with encrypted headers) */
 	bool	has_macros;	/* VBA project or macro-enabled format */
@@ -78,11 +86,14 @@ struct attachment {
 
 	const char *uninspectable; /* static reason or NULL: "depth",
 				 * "entries", "expanded-size", "ratio",
-				 * "corrupt", "nesting", "truncated" */
+				 * "corrupt", "nesting", "truncated", "time"
+				 * (the 10 s budget of one analysis_run),
+				 * "unsupported" (TNEF winmail.dat) */
 
 	char	*text;		/* extracted text (UTF-8, NUL-terminated)
 				 * or NULL: cells of a sheet are separated
-				 * by '\t', rows by '\n' */
+				 * by '\t', rows by '\n'; spreadsheet date
+				 * cells read DD/MM/YYYY */
 	size_t	 text_len;
 	bool	 text_truncated; /* max_text reached */
 };
@@ -94,7 +105,9 @@ struct analysis {
 	bool	message_encrypted;	/* S/MIME enveloped or PGP/MIME */
 	const char *message_encryption;	/* "smime", "pgp" or NULL */
 	const char *uninspectable;	/* the whole message, e.g. "nesting" */
-	unsigned parser_warnings;	/* GMime critical warnings seen */
+	unsigned parser_warnings;	/* GMime critical warnings seen (all
+					 * counted; those that can hide parts
+					 * also set uninspectable) */
 };
 
 /* analysis_limits_default - SPEC defaults */

@@ -1,0 +1,185 @@
+/*
+ * analysis_int - internals shared by the files of milter/analysis
+ *
+ * Not for policies: they read struct analysis (analysis.h) only.
+ *
+ * Every inspector gets the run context (struct actx), the index of the
+ * record it fills (records move when the array grows, so indexes, not
+ * pointers, are kept across calls that may add records) and the decoded
+ * content as one contiguous read-only buffer (a blob: memory when small,
+ * an unlinked, mapped temporary file when large).
+ */
+#ifndef AUP_ANALYSIS_INT_H
+#define AUP_ANALYSIS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+
+/* multipart nesting beyond this is "nesting" (GMime itself allows 1024) */
+#define ANALYSIS_MIME_NESTING_MAX	32
+/* wall-clock budget of one analysis_run, microseconds */
+#define ANALYSIS_TIME_BUDGET_US		(10 * G_USEC_PER_SEC)
+/* the ratio limit is judged once an archive expanded this much */
+#define ANALYSIS_RATIO_FLOOR		(1024 * 1024)
+/* content above this size goes to an unlinked temporary file */
+#define BLOB_MEM_MAX			(1024 * 1024)
+/* bytes of a part given to libmagic (ISO 9660 needs 32 KiB and more) */
+#define ANALYSIS_MAGIC_PREFIX		(1024 * 1024)
+
+/* Content of one part or entry. */
+struct blob {
+	unsigned char	*data;		/* contiguous content */
+	size_t		 len;		/* bytes used */
+	size_t		 cap;		/* bytes allocated (memory) */
+	int		 fd;		/* temporary file, or -1 */
+	bool		 mapped;	/* data is an mmap of fd */
+};
+
+/* Growing UTF-8 text with a hard cap. */
+struct textbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;		/* analysis_limits.max_text */
+	bool	 truncated;	/* something was dropped at max */
+};
+
+/* State of one analysis_run. */
+struct actx {
+	struct analysis	*an;
+	struct analysis_limits lim;
+	size_t		 cap;		/* records allocated */
+	unsigned	 entries;	/* archive entries seen in all */
+	uint64_t	 expanded;	/* bytes expanded in all */
+	int64_t		 deadline;	/* g_get_monotonic_time() limit */
+	bool		 failed;	/* internal error: result is NULL */
+};
+
+/* analysis.c */
+size_t	 actx_add(struct actx *ctx, const char *path, unsigned depth);
+struct attachment *actx_rec(struct actx *ctx, size_t rec);
+bool	 actx_late(struct actx *ctx);
+bool	 actx_expand(struct actx *ctx, size_t n);
+void	 actx_judge_budget(struct actx *ctx, size_t rec);
+char	*analysis_name_safe(const char *name);
+void	 analysis_set_encrypted(struct attachment *a,
+	    enum encryption_strength strength, const char *label);
+
+/* blob.c */
+void	 blob_init(struct blob *b);
+int	 blob_append(struct blob *b, const void *p, size_t n);
+int	 blob_spill(struct blob *b);
+int	 blob_finish(struct blob *b);
+void	 blob_free(struct blob *b);
+
+/* textbuf.c */
+void	 textbuf_init(struct textbuf *t, size_t max);
+bool	 textbuf_full(const struct textbuf *t);
+void	 textbuf_add(struct textbuf *t, const char *p, size_t n);
+void	 textbuf_addc(struct textbuf *t, char c);
+void	 textbuf_add_cp(struct textbuf *t, uint32_t cp);
+void	 textbuf_sep(struct textbuf *t, char c);
+void	 textbuf_cell(struct textbuf *t);
+void	 textbuf_row(struct textbuf *t);
+void	 textbuf_store(struct textbuf *t, struct attachment *a);
+void	 textbuf_free(struct textbuf *t);
+size_t	 utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
+/* inspect.c: type, encryption, macros, text, archive entries */
+void	 inspect_digest(struct attachment *a, const struct blob *b);
+void	 inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
+	    const char *charset);
+
+/* magic_thread.c */
+const char *magic_thread_type(const unsigned char *data, size_t len);
+
+/* filetype.c */
+const char *filetype_kind(const char *mime, const unsigned char *data,
+	    size_t len, const char *name);
+bool	 filetype_is_archive_kind(const char *kind);
+bool	 filetype_is_eicar(const unsigned char *data, size_t len);
+bool	 filetype_name_is_script(const char *name);
+const char *filetype_ext(const char *name);
+
+/* archive.c */
+void	 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
+	    const char *only);
+
+/* archive_read.c: one entry of a zip, read into memory */
+int	 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
+	    const char *entry, size_t max, struct blob *out);
+bool	 zipmem_names(const unsigned char *data, size_t len,
+	    bool (*fn)(const char *name, void *arg), void *arg);
+
+/* zipdir.c: ZIP central directory facts */
+enum encryption_strength zipdir_entry_strength(const unsigned char *data,
+	    size_t len, const char *entry, const char **label);
+
+/* sevenzip.c */
+bool	 sevenzip_headers_encrypted(const unsigned char *data, size_t len);
+
+/* ooxml.c, ooxml_text.c, odf.c */
+bool	 ooxml_inspect(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+void	 ooxml_text_docx(struct actx *ctx, const unsigned char *data,
+	    size_t len, struct textbuf *t);
+void	 ooxml_text_pptx(struct actx *ctx, const unsigned char *data,
+	    size_t len, struct textbuf *t);
+void	 xlsx_text(struct actx *ctx, const unsigned char *data, size_t len,
+	    struct textbuf *t);
+bool	 odf_inspect(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
+/* ole.c, office_crypt.c, xls_text.c, doc_text.c */
+struct ole;
+void	 doc_text(const struct ole *o, struct textbuf *t);
+void	 xls_text(const unsigned char *wb, size_t n, struct textbuf *t);
+bool	 ole_inspect(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
+/* pdf.c, pdf_crypt.c, pdf_text.c */
+bool	 pdf_inspect(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
+/* encryption.c: S/MIME and PGP */
+bool	 encryption_cms_is_enveloped(const unsigned char *data, size_t len);
+bool	 encryption_is_pgp_message(const unsigned char *data, size_t len);
+
+/* xml_scan.c: a tolerant tokenizer for document XML (no DTD, no entities) */
+enum xml_type { XML_EOF, XML_OPEN, XML_CLOSE, XML_EMPTY, XML_TEXT };
+struct xml_tok {
+	enum xml_type	 type;
+	const char	*name;		/* qualified element name */
+	size_t		 nlen;
+	const char	*attrs;		/* raw attribute text */
+	size_t		 alen;
+	const char	*text;		/* raw character data */
+	size_t		 tlen;
+	bool		 cdata;		/* text is CDATA: no entities */
+};
+struct xml_scan {
+	const char	*p;
+	const char	*end;
+};
+void	 xml_scan_init(struct xml_scan *x, const void *data, size_t len);
+enum xml_type xml_next(struct xml_scan *x, struct xml_tok *t);
+bool	 xml_is(const struct xml_tok *t, const char *local);
+bool	 xml_attr(const struct xml_tok *t, const char *local,
+	    const char **v, size_t *vn);
+char	*xml_attr_dup(const struct xml_tok *t, const char *local);
+void	 xml_text(struct textbuf *tb, const struct xml_tok *t);
+void	 xml_decode_into(struct textbuf *tb, const char *p, size_t n);
+
+/* text_extract.c, html_text.c, rtf_text.c */
+void	 text_extract_plain(const unsigned char *data, size_t len,
+	    const char *charset, struct textbuf *t);
+void	 text_extract_html(const unsigned char *data, size_t len,
+	    const char *charset, struct textbuf *t);
+void	 html_text(const char *p, size_t n, struct textbuf *t);
+void	 rtf_text(const unsigned char *p, size_t n, struct textbuf *t);
+bool	 text_is_utf8(const unsigned char *p, size_t n);
+
+#endif

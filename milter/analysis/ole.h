@@ -1,0 +1,35 @@
+/*
+ * ole - OLE compound file reader for the analysis (see ole.c)
+ */
+#ifndef AUP_OLE_H
+#define AUP_OLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An opened compound file; tables are copies, data is borrowed. */
+struct ole {
+	const unsigned char *d;		/* the file */
+	size_t		 ssz;		/* sector size */
+	size_t		 nsect;		/* sectors in the file */
+	uint32_t	 cutoff;	/* mini stream cutoff */
+	uint32_t	*fat;
+	size_t		 nfat;
+	unsigned char	*dir;		/* directory stream */
+	size_t		 ndir;		/* directory entries */
+	unsigned char	*mini;		/* mini stream */
+	size_t		 mini_len;
+	uint32_t	*minifat;
+	size_t		 nminifat;
+};
+
+bool	 ole_open(struct ole *o, const unsigned char *data, size_t len);
+int	 ole_find(const struct ole *o, const char *name);
+size_t	 ole_read(const struct ole *o, int entry, unsigned char *buf,
+	    size_t max);
+size_t	 ole_size(const struct ole *o, int entry);
+bool	 ole_root_clsid(const struct ole *o, const unsigned char clsid[16]);
+void	 ole_close(struct ole *o);
+
+#endif

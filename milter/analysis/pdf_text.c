@@ -1,0 +1,262 @@
+/*
+ * pdf_text - best-effort text of a PDF: FlateDecode streams, Tj/TJ
+ *
+ * SYNOPSIS
+ *	void pdf_text(const struct pdf *p, const struct pdf_crypt *c,
+ *	    struct textbuf *t, uint64_t *budget)
+ *
+ * DESCRIPTION
+ *	Every "N G obj << ... >> stream" is considered; images, fonts,
+ *	XMP metadata, object and xref streams are skipped.  The data is
+ *	decrypted when the file opens with an empty user password (c not
+ *	NULL), inflated with zlib when its only filter is FlateDecode (at
+ *	most PDF_STREAM_MAX bytes per stream, and `budget` bytes in all,
+ *	which the caller charges to max_expanded), and scanned for text
+ *	operators: strings shown by Tj, ' and " and the string elements of
+ *	TJ arrays (a large negative kerning between them reads as a
+ *	space).  Each positioning operator (Td, TD, Tm, T*, ET) starts a new
+ *	line, so table rows come out as lines.  Bytes are read as
+ *	Windows-1252 (WinAnsiEncoding), UTF-16BE with a byte order mark as
+ *	Unicode; fonts with custom encodings give no useful text.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include <zlib.h>
+
+#include "analysis_int.h"
+#include "pdf.h"
+#include "xalloc.h"
+
+#define PDF_STREAM_MAX	(8 * 1024 * 1024)
+
+/* pdf_text_show - append one shown string */
+static void
+pdf_text_show(const unsigned char *s, size_t n, struct textbuf *t)
+{
+	size_t i;
+
+	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+		text_extract_plain(s + 2, n - 2, "UTF-16BE", t);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 && s[i] != '\t')
+			return;		/* a CID font: no readable text */
+	text_extract_plain(s, n, "windows-1252", t);
+}
+
+/* pdf_text_array - the strings of a TJ array at '[' */
+static size_t
+pdf_text_array(const struct pdf *c, size_t i, struct textbuf *t)
+{
+	unsigned char buf[4096];
+	size_t n;
+	long kern;
+
+	for (i++; i < c->len;) {
+		i = pdf_ws(c, i);
+		if (i >= c->len || c->d[i] == ']')
+			return i + 1;
+		if (c->d[i] == '(' || c->d[i] == '<') {
+			n = pdf_string(c, i, buf, sizeof(buf));
+			if (n != (size_t)-1)
+				pdf_text_show(buf, n, t);
+		} else if (pdf_int(c, i, &kern) && kern < -200)
+			textbuf_addc(t, ' ');
+		i = pdf_skip_value(c, i);
+	}
+	return i;
+}
+
+/* pdf_text_content - text operators of one content stream */
+static void
+pdf_text_content(const unsigned char *d, size_t len, struct textbuf *t)
+{
+	struct pdf c = { d, len };
+	unsigned char buf[4096];
+	size_t i = 0, s = 0, n;
+	bool have = false;
+
+	while (i < len && !textbuf_full(t)) {
+		i = pdf_ws(&c, i);
+		if (i >= len)
+			break;
+		if (d[i] == '(' ||
+		    (d[i] == '<' && i + 1 < len && d[i + 1] != '<')) {
+			s = i;
+			have = true;
+		} else if (d[i] == '[') {
+			i = pdf_text_array(&c, i, t);
+			have = false;
+			continue;
+		} else if (i + 1 < len && ((d[i] == 'T' &&
+		    strchr("dDm*", d[i + 1]) != NULL) ||
+		    (d[i] == 'E' && d[i + 1] == 'T'))) {
+			textbuf_sep(t, '\n');
+		} else if (have && ((d[i] == 'T' && i + 1 < len &&
+		    d[i + 1] == 'j') || d[i] == '\'' || d[i] == '"')) {
+			if (d[i] != 'T')
+				textbuf_sep(t, '\n');
+			n = pdf_string(&c, s, buf, sizeof(buf));
+			if (n != (size_t)-1)
+				pdf_text_show(buf, n, t);
+			have = false;
+		}
+		if (d[i] == '\'' || d[i] == '"')
+			i++;
+		else
+			i = pdf_skip_value(&c, i);
+	}
+}
+
+/* pdf_inflate - zlib-decode at most max bytes into a new buffer */
+static unsigned char *
+pdf_inflate(const unsigned char *in, size_t n, size_t max, size_t *out_len)
+{
+	unsigned char *out = NULL;
+	size_t cap = 0, len = 0;
+	z_stream z;
+	int r = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return NULL;
+	z.next_in = (unsigned char *)in;
+	z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
+	while (r == Z_OK && len < max) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			cap = cap > max ? max : cap;
+			out = xrealloc(out, cap);
+		}
+		z.next_out = out + len;
+		z.avail_out = (uInt)(cap - len);
+		r = inflate(&z, Z_NO_FLUSH);
+		len = cap - z.avail_out;
+		if (r == Z_BUF_ERROR && z.avail_in == 0)
+			break;
+		if (r == Z_BUF_ERROR)
+			r = Z_OK;
+	}
+	inflateEnd(&z);
+	*out_len = len;
+	return out;
+}
+
+/* pdf_stream_wanted - is this a stream that may hold page text? */
+static bool
+pdf_stream_wanted(const struct pdf *p, size_t dict, bool *flate)
+{
+	char name[32];
+	size_t v;
+
+	*flate = false;
+	if ((pdf_dict_get(p, dict, "Subtype", &v) && pdf_name(p, v, name,
+	    sizeof(name)) && (strcmp(name, "Image") == 0 ||
+	    strcmp(name, "XML") == 0)) || pdf_dict_get(p, dict, "Length1", &v)
+	    || pdf_dict_get(p, dict, "Length2", &v))
+		return false;
+	if (pdf_dict_get(p, dict, "Type", &v) && pdf_name(p, v, name,
+	    sizeof(name)) && (strcmp(name, "ObjStm") == 0 ||
+	    strcmp(name, "XRef") == 0 || strcmp(name, "Metadata") == 0))
+		return false;
+	if (!pdf_dict_get(p, dict, "Filter", &v))
+		return true;
+	if (p->d[v] == '[') {
+		v = pdf_ws(p, v + 1);
+		if (pdf_ws(p, pdf_skip_value(p, v)) < p->len &&
+		    p->d[pdf_ws(p, pdf_skip_value(p, v))] != ']')
+			return false;
+	}
+	*flate = pdf_name(p, v, name, sizeof(name)) &&
+	    (strcmp(name, "FlateDecode") == 0 || strcmp(name, "Fl") == 0);
+	return *flate;
+}
+
+/* pdf_stream_data - where the data of the stream after a dict lies */
+static bool
+pdf_stream_data(const struct pdf *p, size_t dict, size_t *start,
+    size_t *n)
+{
+	size_t i = pdf_ws(p, pdf_skip_value(p, dict)), v;
+	const unsigned char *end;
+	long len;
+
+	if (i + 6 > p->len || memcmp(p->d + i, "stream", 6) != 0)
+		return false;
+	i += 6;
+	if (i < p->len && p->d[i] == '\r')
+		i++;
+	if (i < p->len && p->d[i] == '\n')
+		i++;
+	*start = i;
+	if (pdf_dict_get(p, dict, "Length", &v) && pdf_resolve(p, &v) &&
+	    pdf_int(p, v, &len) && len >= 0 && (size_t)len <= p->len - i) {
+		*n = (size_t)len;
+		return true;
+	}
+	end = memmem(p->d + i, p->len - i, "endstream", 9);
+	*n = end ? (size_t)(end - p->d) - i : p->len - i;
+	return true;
+}
+
+/* pdf_text_stream - decrypt, inflate and scan one stream */
+static void
+pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
+    long gen, size_t dict, struct textbuf *t, uint64_t *budget)
+{
+	unsigned char *plain = NULL, *text;
+	const unsigned char *data;
+	size_t start, n, tn, max;
+	bool flate;
+
+	if (!pdf_stream_wanted(p, dict, &flate) ||
+	    !pdf_stream_data(p, dict, &start, &n))
+		return;
+	data = p->d + start;
+	if (c != NULL) {
+		plain = xmalloc(n + 16);
+		n = pdf_crypt_stream(c, num, gen, data, n, plain);
+		data = plain;
+	}
+	max = *budget < PDF_STREAM_MAX ? (size_t)*budget : PDF_STREAM_MAX;
+	if (flate && (text = pdf_inflate(data, n, max, &tn)) != NULL) {
+		*budget -= tn;
+		pdf_text_content(text, tn, t);
+		free(text);
+	} else if (!flate)
+		pdf_text_content(data, n, t);
+	free(plain);
+}
+
+/* pdf_text - text of every content stream, in file order */
+void
+pdf_text(const struct pdf *p, const struct pdf_crypt *c, struct textbuf *t,
+    uint64_t *budget)
+{
+	const unsigned char *q;
+	size_t off = 0, i, b;
+	long num, gen;
+
+	while (off < p->len && !textbuf_full(t) && *budget > 0 &&
+	    (q = memmem(p->d + off, p->len - off, " obj", 4)) != NULL) {
+		off = (size_t)(q - p->d) + 4;
+		/* back over "N G" */
+		i = (size_t)(q - p->d);
+		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
+			i--;
+		b = i;
+		if (b == 0 || p->d[b - 1] != ' ')
+			continue;
+		i = b - 1;
+		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
+			i--;
+		if (!pdf_int(p, i, &num) || !pdf_int(p, b, &gen))
+			continue;
+		i = pdf_ws(p, off);
+		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<')
+			pdf_text_stream(p, c, num, gen, i, t, budget);
+	}
+}

@@ -1,0 +1,53 @@
+/*
+ * sevenzip - is a 7z archive's header (its list of names) encrypted?
+ *
+ * SYNOPSIS
+ *	bool sevenzip_headers_encrypted(const unsigned char *data, size_t len)
+ *
+ * DESCRIPTION
+ *	The start header points to the next header.  When that begins with
+ *	kEncodedHeader (0x17) and its coder list names the AES coder
+ *	(06 F1 07 01), the names are encrypted (7z -mhe=on; TECH-NOTES 8.7):
+ *	libarchive then fails on the first header, and the analysis reports
+ *	names_hidden instead of "corrupt".  A plain 7z also uses an encoded
+ *	(compressed) header, so 0x17 alone means nothing.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "analysis_int.h"
+
+#define SEVENZIP_START	32
+
+/* sevenzip_u64 - little-endian 64-bit value */
+static uint64_t
+sevenzip_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* sevenzip_headers_encrypted - AES in the encoded header's coders */
+bool
+sevenzip_headers_encrypted(const unsigned char *d, size_t len)
+{
+	static const unsigned char sig[6] = { '7', 'z', 0xbc, 0xaf, 0x27,
+	    0x1c };
+	static const unsigned char aes[4] = { 0x06, 0xf1, 0x07, 0x01 };
+	uint64_t off, size;
+
+	if (len < SEVENZIP_START || memcmp(d, sig, sizeof(sig)) != 0)
+		return false;
+	off = sevenzip_u64(d + 12);
+	size = sevenzip_u64(d + 20);
+	if (off > len - SEVENZIP_START || size > len - SEVENZIP_START - off ||
+	    size == 0)
+		return false;
+	d += SEVENZIP_START + off;
+	return d[0] == 0x17 && memmem(d, size, aes, sizeof(aes)) != NULL;
+}

@@ -1,0 +1,156 @@
+/*
+ * text_extract - plain text and HTML parts as UTF-8 for the detectors
+ *
+ * SYNOPSIS
+ *	void text_extract_plain(const unsigned char *data, size_t len,
+ *	    const char *charset, struct textbuf *t)
+ *	void text_extract_html(const unsigned char *data, size_t len,
+ *	    const char *charset, struct textbuf *t)
+ *	bool text_is_utf8(const unsigned char *p, size_t n)
+ *
+ * DESCRIPTION
+ *	Text is converted from its declared charset with GMime's iconv
+ *	wrappers (which know the charset aliases mail uses).  Without a
+ *	charset, a byte order mark decides (UTF-8, UTF-16 as Excel writes
+ *	"Unicode text"), then valid UTF-8 is taken as it is and anything
+ *	else is read as Windows-1252, the usual charset of unlabelled
+ *	school MIS exports.  Bytes that do not convert become U+FFFD; the
+ *	output stops at the text cap.  HTML is converted first (input cut
+ *	at four times the cap), then reduced to text by html_text().
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analysis_int.h"
+
+/* Windows-1252 0x80..0x9f (0 = undefined, shown as U+FFFD) */
+static const uint16_t text_cp1252[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+/* text_is_utf8 - is the whole buffer valid UTF-8? */
+bool
+text_is_utf8(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* a character cut by a size limit at the very end is fine */
+		if ((k = utf8_decode(p + i, n - i, &cp)) == 0)
+			return n - i < 4 && p[i] >= 0xc2 && p[i] <= 0xf4;
+		i += k;
+	}
+	return true;
+}
+
+/* text_cp1252_add - append Windows-1252 text */
+static void
+text_cp1252_add(const unsigned char *p, size_t n, struct textbuf *t)
+{
+	size_t i;
+
+	for (i = 0; i < n && !textbuf_full(t); i++) {
+		if (p[i] < 0x80)
+			textbuf_addc(t, p[i] ? (char)p[i] : ' ');
+		else if (p[i] < 0xa0)
+			textbuf_add_cp(t, text_cp1252[p[i] - 0x80] ?
+			    text_cp1252[p[i] - 0x80] : 0xfffd);
+		else
+			textbuf_add_cp(t, p[i]);
+	}
+	if (i < n)
+		t->truncated = true;
+}
+
+/* text_iconv_add - append text converted by iconv; false if unknown */
+static bool
+text_iconv_add(const unsigned char *p, size_t n, const char *charset,
+    struct textbuf *t)
+{
+	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+	char out[16384], *in = (char *)p, *o;
+	size_t inleft = n, oleft, r;
+
+	if (cd == (iconv_t)-1)
+		return false;
+	while (inleft > 0 && !textbuf_full(t)) {
+		o = out;
+		oleft = sizeof(out);
+		r = iconv(cd, &in, &inleft, &o, &oleft);
+		textbuf_add(t, out, sizeof(out) - oleft);
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno == EINVAL)
+			break;		/* cut character at the end */
+		textbuf_add_cp(t, 0xfffd);
+		in++;
+		inleft--;
+	}
+	if (inleft > 0 && textbuf_full(t))
+		t->truncated = true;
+	g_mime_iconv_close(cd);
+	return true;
+}
+
+/* text_extract_plain - append text in any charset as UTF-8 */
+void
+text_extract_plain(const unsigned char *p, size_t n, const char *charset,
+    struct textbuf *t)
+{
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		n -= 3;
+		charset = "UTF-8";
+	} else if (charset == NULL && n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		charset = "UTF-16LE";
+	else if (charset == NULL && n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		charset = "UTF-16BE";
+	if (charset != NULL && strncasecmp(charset, "UTF-16", 6) == 0 &&
+	    n >= 2 && (p[0] == 0xff || p[0] == 0xfe) &&
+	    (p[1] == 0xff || p[1] == 0xfe)) {
+		p += 2;
+		n -= 2;
+	}
+	if (charset == NULL || strcasecmp(charset, "us-ascii") == 0) {
+		if (text_is_utf8(p, n))
+			textbuf_add(t, (const char *)p, n);
+		else
+			text_cp1252_add(p, n, t);
+		return;
+	}
+	if (strcasecmp(charset, "utf-8") == 0 ||
+	    strcasecmp(charset, "utf8") == 0) {
+		textbuf_add(t, (const char *)p, n);
+		return;
+	}
+	if (!text_iconv_add(p, n, charset, t))
+		text_cp1252_add(p, n, t);
+}
+
+/* text_extract_html - append the text of an HTML document */
+void
+text_extract_html(const unsigned char *p, size_t n, const char *charset,
+    struct textbuf *t)
+{
+	struct textbuf u;
+	size_t cap = t->max > SIZE_MAX / 4 ? SIZE_MAX / 4 : t->max * 4;
+
+	textbuf_init(&u, cap);
+	text_extract_plain(p, n, charset, &u);
+	html_text(u.s ? u.s : "", u.len, t);
+	if (u.truncated)
+		t->truncated = true;
+	textbuf_free(&u);
+}

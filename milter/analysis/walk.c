@@ -1,0 +1,354 @@
+/*
+ * walk - parse a message with GMime and visit every part
+ *
+ * SYNOPSIS
+ *	struct analysis *analysis_run(GMimeStream *raw,
+ *	    const struct analysis_limits *lim)
+ *
+ * DESCRIPTION
+ *	The message is parsed once with per-message parser options (the
+ *	shared default options are never touched) and a warning callback.
+ *	Every GMIME_CRIT_* warning is counted in parser_warnings; those that
+ *	can hide or reinterpret parts make the whole message uninspectable
+ *	(TECH-NOTES 6.3): a nesting overflow ("nesting"), a multipart
+ *	without boundary, a part without headers or content, conflicting
+ *	parameters and conflicting Content-* headers ("corrupt": different
+ *	clients read them differently).  An invalid header name (an mbox
+ *	"From " line at the top of a forwarded message, seen in real mail)
+ *	and conflicting non-MIME headers (two Subjects) are only counted.
+ *
+ *	The tree is walked by hand, so message/rfc822 parts are entered
+ *	too (one depth level, like an archive): leaves get
+ *	paths "1", "2.1"..., an attached message at "3" has its parts at
+ *	"3.1", "3.2".  Multiparts nested deeper than ANALYSIS_MIME_NESTING_MAX
+ *	and attached messages deeper than max_depth are not entered; the
+ *	part where the walk stopped is recorded as uninspectable.
+ *
+ *	Each leaf is decoded (base64/QP undone) into a blob and handed to
+ *	inspect_content().  S/MIME enveloped data (smime-type, or the CMS
+ *	OID when smime-type is missing) and PGP/MIME multipart/encrypted
+ *	make the message encrypted; their content is not inspected.
+ *
+ * DIAGNOSTICS
+ *	analysis_run() returns NULL only when a temporary file cannot be
+ *	written or mapped.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "analysis_int.h"
+#include "xalloc.h"
+
+static void walk_object(struct actx *, GMimeObject *, const char *, unsigned,
+    unsigned);
+
+/* walk_warning - parser warning callback: critical ones fail closed */
+static void
+walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+    gpointer arg)
+{
+	struct analysis *an = ((struct actx *)arg)->an;
+
+	(void)offset;
+	switch (code) {
+	case GMIME_CRIT_NESTING_OVERFLOW:
+		an->parser_warnings++;
+		an->uninspectable = "nesting";
+		break;
+	case GMIME_CRIT_CONFLICTING_HEADER:
+		an->parser_warnings++;
+		/* two Subjects are harmless; two Content-Types are not */
+		if ((item == NULL ||
+		    g_ascii_strncasecmp(item, "Content-", 8) == 0) &&
+		    an->uninspectable == NULL)
+			an->uninspectable = "corrupt";
+		break;
+	case GMIME_CRIT_CONFLICTING_PARAMETER:
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		an->parser_warnings++;
+		if (an->uninspectable == NULL)
+			an->uninspectable = "corrupt";
+		break;
+	case GMIME_CRIT_INVALID_HEADER_NAME:
+		/* an mbox "From " line or a folded line gone wrong: counted */
+		an->parser_warnings++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* walk_child_path - "N" under the root, "P.N" below */
+static char *
+walk_child_path(const char *path, int i)
+{
+	if (*path == '\0')
+		return xasprintf("%d", i + 1);
+	return xasprintf("%s.%d", path, i + 1);
+}
+
+/* walk_decode - decoded content of a part into a blob; -1 on error */
+static int
+walk_decode(GMimePart *part, struct blob *b)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *out;
+	gint64 enc;
+	ssize_t n;
+
+	if (w == NULL)
+		return 0;
+	enc = g_mime_stream_length(g_mime_data_wrapper_get_stream(w));
+	if (enc >= 0 && enc <= BLOB_MEM_MAX) {
+		GByteArray *arr;
+
+		out = g_mime_stream_mem_new();
+		(void)g_mime_data_wrapper_write_to_stream(w, out);
+		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+		n = blob_append(b, arr->data, arr->len);
+		g_object_unref(out);
+		return n < 0 ? -1 : 0;
+	}
+	if (blob_spill(b) < 0)
+		return -1;
+	out = g_mime_stream_fs_new(b->fd);
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(out), FALSE);
+	n = g_mime_data_wrapper_write_to_stream(w, out);
+	(void)g_mime_stream_flush(out);
+	g_object_unref(out);
+	if (n < 0)
+		return -1;
+	b->len = (size_t)n;
+	return blob_finish(b);
+}
+
+/* walk_describe - name, declared type and body flag of a part */
+static void
+walk_describe(struct actx *ctx, size_t rec, GMimeObject *obj)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeContentDisposition *cd;
+	const char *name = NULL;
+	char *type;
+
+	if (ct != NULL) {
+		type = g_mime_content_type_get_mime_type(ct);
+		a->declared_type = xstrdup(type);
+		g_free(type);
+	}
+	cd = g_mime_object_get_content_disposition(obj);
+	if (GMIME_IS_PART(obj))
+		name = g_mime_part_get_filename(GMIME_PART(obj));
+	else if (cd != NULL &&
+	    g_mime_content_disposition_get_parameter(cd, "filename") != NULL)
+		name = g_mime_content_disposition_get_parameter(cd, "filename");
+	else
+		name = g_mime_object_get_content_type_parameter(obj, "name");
+	if (name != NULL) {
+		a->name = xstrdup(name);
+		a->name_safe = analysis_name_safe(name);
+	}
+	a->is_body = GMIME_IS_PART(obj) && name == NULL && ct != NULL &&
+	    (g_mime_content_type_is_type(ct, "text", "plain") ||
+	    g_mime_content_type_is_type(ct, "text", "html")) &&
+	    (cd == NULL || !g_mime_content_disposition_is_attachment(cd));
+}
+
+/* walk_mark_encrypted - an encrypted part makes the message encrypted */
+static void
+walk_mark_encrypted(struct actx *ctx, size_t rec, const char *label,
+    const char *type)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+
+	analysis_set_encrypted(a, ENCRYPTION_STRONG, label);
+	a->kind = label;
+	free(a->detected_type);
+	a->detected_type = xstrdup(type);
+	ctx->an->message_encrypted = true;
+	ctx->an->message_encryption = label;
+}
+
+/* walk_smime_enveloped - is a pkcs7-mime part enveloped (encrypted)? */
+static bool
+walk_smime_enveloped(GMimeObject *obj, const struct blob *b)
+{
+	const char *st = g_mime_object_get_content_type_parameter(obj,
+	    "smime-type");
+
+	if (st != NULL)
+		return strcasecmp(st, "enveloped-data") == 0 ||
+		    strcasecmp(st, "authenveloped-data") == 0;
+	return encryption_cms_is_enveloped(b->data, b->len);
+}
+
+/* walk_leaf - decode and inspect one leaf part */
+static void
+walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
+    unsigned depth)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	size_t rec = actx_add(ctx, *path ? path : "1", depth);
+	struct blob b;
+	bool pkcs7;
+
+	walk_describe(ctx, rec, obj);
+	blob_init(&b);
+	if (walk_decode(part, &b) < 0) {
+		ctx->failed = true;
+		blob_free(&b);
+		return;
+	}
+	pkcs7 = ct != NULL && (g_mime_content_type_is_type(ct, "application",
+	    "pkcs7-mime") || g_mime_content_type_is_type(ct, "application",
+	    "x-pkcs7-mime"));
+	if (pkcs7 && walk_smime_enveloped(obj, &b)) {
+		inspect_digest(actx_rec(ctx, rec), &b);
+		walk_mark_encrypted(ctx, rec, "smime",
+		    "application/pkcs7-mime");
+	} else {
+		inspect_content(ctx, rec, &b,
+		    g_mime_object_get_content_type_parameter(obj, "charset"));
+	}
+	blob_free(&b);
+}
+
+/* walk_encrypted - PGP/MIME (or S/MIME) multipart/encrypted */
+static void
+walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
+    unsigned depth)
+{
+	GMimeObject *obj = GMIME_OBJECT(mp);
+	const char *proto = g_mime_object_get_content_type_parameter(obj,
+	    "protocol");
+	GMimeObject *body = NULL;
+	size_t rec = actx_add(ctx, *path ? path : "1", depth);
+	struct blob b;
+
+	walk_describe(ctx, rec, obj);
+	actx_rec(ctx, rec)->is_body = false;
+	if (g_mime_multipart_get_count(mp) > GMIME_MULTIPART_ENCRYPTED_CONTENT)
+		body = g_mime_multipart_get_part(mp,
+		    GMIME_MULTIPART_ENCRYPTED_CONTENT);
+	blob_init(&b);
+	if (body != NULL && GMIME_IS_PART(body) &&
+	    walk_decode(GMIME_PART(body), &b) < 0)
+		ctx->failed = true;
+	inspect_digest(actx_rec(ctx, rec), &b);
+	blob_free(&b);
+	if (proto != NULL && strcasestr(proto, "pkcs7") != NULL)
+		walk_mark_encrypted(ctx, rec, "smime", "multipart/encrypted");
+	else
+		walk_mark_encrypted(ctx, rec, "pgp", "multipart/encrypted");
+}
+
+/* walk_message - an attached message/rfc822: a container of parts */
+static void
+walk_message(struct actx *ctx, GMimeMessagePart *mp, const char *path,
+    unsigned nest, unsigned depth)
+{
+	const char *p = *path ? path : "1";
+	size_t rec = actx_add(ctx, p, depth);
+	GMimeMessage *m = g_mime_message_part_get_message(mp);
+	GMimeObject *body = m ? g_mime_message_get_mime_part(m) : NULL;
+	struct attachment *a;
+	char *sub;
+
+	walk_describe(ctx, rec, GMIME_OBJECT(mp));
+	a = actx_rec(ctx, rec);
+	a->detected_type = xstrdup("message/rfc822");
+	a->kind = "other";
+	a->is_archive = true;
+	a->is_body = false;
+	if (depth + 1 > ctx->lim.max_depth) {
+		a->uninspectable = "depth";
+		return;
+	}
+	if (body == NULL)
+		return;
+	if (GMIME_IS_MULTIPART(body) && !GMIME_IS_MULTIPART_ENCRYPTED(body)) {
+		walk_object(ctx, body, p, nest + 1, depth + 1);
+		return;
+	}
+	sub = xasprintf("%s.1", p);
+	walk_object(ctx, body, sub, nest + 1, depth + 1);
+	free(sub);
+}
+
+/* walk_object - visit a MIME object and everything below it */
+static void
+walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
+    unsigned nest, unsigned depth)
+{
+	int i, n;
+	char *sub;
+
+	if (obj == NULL || ctx->failed)
+		return;
+	if (nest > ANALYSIS_MIME_NESTING_MAX || actx_late(ctx)) {
+		size_t rec = actx_add(ctx, *path ? path : "1", depth);
+
+		walk_describe(ctx, rec, obj);
+		actx_rec(ctx, rec)->kind = "other";
+		actx_rec(ctx, rec)->detected_type =
+		    xstrdup("application/octet-stream");
+		actx_rec(ctx, rec)->uninspectable =
+		    actx_late(ctx) ? "time" : "nesting";
+		ctx->an->uninspectable = actx_rec(ctx, rec)->uninspectable;
+		return;
+	}
+	if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
+		walk_encrypted(ctx, GMIME_MULTIPART(obj), path, depth);
+	else if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && !ctx->failed; i++) {
+			sub = walk_child_path(path, i);
+			walk_object(ctx, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), sub, nest + 1, depth);
+			free(sub);
+		}
+	} else if (GMIME_IS_MESSAGE_PART(obj))
+		walk_message(ctx, GMIME_MESSAGE_PART(obj), path, nest, depth);
+	else if (GMIME_IS_PART(obj))
+		walk_leaf(ctx, GMIME_PART(obj), path, depth);
+}
+
+/* analysis_run - parse and inspect a whole message */
+struct analysis *
+analysis_run(GMimeStream *raw, const struct analysis_limits *lim)
+{
+	struct actx ctx;
+	GMimeParser *parser;
+	GMimeParserOptions *opts;
+	GMimeMessage *msg;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.an = xcalloc(1, sizeof(*ctx.an));
+	if (lim != NULL)
+		ctx.lim = *lim;
+	else
+		analysis_limits_default(&ctx.lim);
+	ctx.deadline = g_get_monotonic_time() + ANALYSIS_TIME_BUDGET_US;
+	(void)g_mime_stream_reset(raw);
+	parser = g_mime_parser_new_with_stream(raw);
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(opts, walk_warning, &ctx);
+	msg = g_mime_parser_construct_message(parser, opts);
+	if (msg == NULL)
+		ctx.an->uninspectable = "corrupt";
+	else
+		walk_object(&ctx, g_mime_message_get_mime_part(msg), "", 0, 0);
+	if (msg != NULL)
+		g_object_unref(msg);
+	g_object_unref(parser);
+	g_mime_parser_options_free(opts);
+	if (ctx.failed)
+		return analysis_free(ctx.an);
+	return ctx.an;
+}

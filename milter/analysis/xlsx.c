@@ -1,0 +1,364 @@
+/*
+ * xlsx - the cells of an Excel workbook as text
+ *
+ * SYNOPSIS
+ *	void xlsx_text(struct actx *ctx, const unsigned char *data,
+ *	    size_t len, struct textbuf *t)
+ *
+ * DESCRIPTION
+ *	Every sheet (xl/worksheets/sheetN.xml, in number order) is written
+ *	row by row: cells separated by '\t' in their real columns (empty
+ *	cells keep their tab, at most XLSX_GAP_MAX of them), rows ended by
+ *	'\n', a blank line between sheets, so a detector sees the column
+ *	headers above the values.  Cell values are resolved as Excel shows
+ *	them: shared strings (xl/sharedStrings.xml, rich-text runs joined,
+ *	phonetic runs dropped), inline strings, formula results, booleans,
+ *	numbers as stored, and numbers with a date format (built-in ids
+ *	14-22, 45-47 or a custom code with d/m/y) as DD/MM/YYYY, the UK
+ *	short date, with the 1900 leap-year bug and the 1904 date system.
+ *	The shared string table is capped at four times max_text.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analysis_int.h"
+#include "xalloc.h"
+
+#define XLSX_PART_MAX	(64 * 1024 * 1024)
+#define XLSX_GAP_MAX	64
+#define XLSX_SHEETS_MAX	256
+#define XLSX_STYLES_MAX	65536
+
+/* What one workbook needs to print its cells. */
+struct xlsx {
+	struct textbuf	 sst;		/* shared strings, each NUL-ended */
+	size_t		*sst_off;
+	size_t		 sst_n;
+	bool		*date_style;	/* cellXfs index -> is a date */
+	size_t		 nstyles;
+	bool		 date1904;
+};
+
+/* xlsx_sst_add - end one shared string */
+static void
+xlsx_sst_add(struct xlsx *x, size_t start)
+{
+	if (x->sst_n % 256 == 0)
+		x->sst_off = xreallocarray(x->sst_off, x->sst_n + 256,
+		    sizeof(size_t));
+	x->sst_off[x->sst_n++] = start;
+	textbuf_addc(&x->sst, '\0');
+}
+
+/* xlsx_load_sst - read the shared string table */
+static void
+xlsx_load_sst(struct actx *ctx, const unsigned char *d, size_t len,
+    struct xlsx *x)
+{
+	struct xml_scan s;
+	struct xml_tok t;
+	struct blob b;
+	bool in_t = false, in_rph = false;
+	size_t start = 0;
+
+	textbuf_init(&x->sst, ctx->lim.max_text * 4);
+	blob_init(&b);
+	if (zipmem_read(ctx, d, len, "xl/sharedStrings.xml", XLSX_PART_MAX,
+	    &b) < 0)
+		return;
+	xml_scan_init(&s, b.data, b.len);
+	while (xml_next(&s, &t) != XML_EOF && !textbuf_full(&x->sst)) {
+		if (t.type == XML_TEXT && in_t && !in_rph)
+			xml_text(&x->sst, &t);
+		else if (xml_is(&t, "si") && t.type == XML_OPEN)
+			start = x->sst.len;
+		else if (xml_is(&t, "si") && t.type != XML_TEXT)
+			xlsx_sst_add(x, t.type == XML_EMPTY ? x->sst.len :
+			    start);
+		else if (xml_is(&t, "t"))
+			in_t = t.type == XML_OPEN;
+		else if (xml_is(&t, "rPh"))
+			in_rph = t.type == XML_OPEN;
+	}
+	blob_free(&b);
+}
+
+/* xlsx_format_is_date - does a number format code show a date? */
+static bool
+xlsx_format_is_date(const char *code)
+{
+	bool quoted = false, bracket = false;
+
+	for (; *code; code++) {
+		if (*code == '"')
+			quoted = !quoted;
+		else if (*code == '[')
+			bracket = true;
+		else if (*code == ']')
+			bracket = false;
+		else if (*code == '\\' && code[1])
+			code++;
+		else if (!quoted && !bracket && strchr("dDyY", *code))
+			return true;
+	}
+	return false;
+}
+
+/* xlsx_builtin_is_date - built-in number formats that are dates */
+static bool
+xlsx_builtin_is_date(long id)
+{
+	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) ||
+	    (id >= 50 && id <= 58);
+}
+
+/* xlsx_style_token - numFmts and cellXfs entries of styles.xml */
+static void
+xlsx_style_token(struct xlsx *x, const struct xml_tok *t, bool *in_xfs,
+    long *custom, size_t *ncustom)
+{
+	char *id, *code;
+	long fmt;
+	size_t i;
+
+	if (xml_is(t, "cellXfs"))
+		*in_xfs = t->type == XML_OPEN;
+	else if (xml_is(t, "numFmt") && t->type != XML_CLOSE) {
+		id = xml_attr_dup(t, "numFmtId");
+		code = xml_attr_dup(t, "formatCode");
+		if (id && code && xlsx_format_is_date(code) && *ncustom < 256)
+			custom[(*ncustom)++] = atol(id);
+		free(id);
+		free(code);
+	} else if (*in_xfs && xml_is(t, "xf") && t->type != XML_CLOSE &&
+	    x->nstyles < XLSX_STYLES_MAX) {
+		id = xml_attr_dup(t, "numFmtId");
+		fmt = id ? atol(id) : 0;
+		free(id);
+		x->date_style = xreallocarray(x->date_style, x->nstyles + 1,
+		    sizeof(bool));
+		x->date_style[x->nstyles] = xlsx_builtin_is_date(fmt);
+		for (i = 0; i < *ncustom; i++)
+			if (custom[i] == fmt)
+				x->date_style[x->nstyles] = true;
+		x->nstyles++;
+	}
+}
+
+/* xlsx_load_styles - which cell styles are dates; the 1904 flag */
+static void
+xlsx_load_styles(struct actx *ctx, const unsigned char *d, size_t len,
+    struct xlsx *x)
+{
+	struct xml_scan s;
+	struct xml_tok t;
+	struct blob b;
+	long custom[256];
+	size_t ncustom = 0;
+	bool in_xfs = false;
+
+	blob_init(&b);
+	if (zipmem_read(ctx, d, len, "xl/styles.xml", XLSX_PART_MAX, &b) == 0) {
+		xml_scan_init(&s, b.data, b.len);
+		while (xml_next(&s, &t) != XML_EOF)
+			xlsx_style_token(x, &t, &in_xfs, custom, &ncustom);
+		blob_free(&b);
+	}
+	if (zipmem_read(ctx, d, len, "xl/workbook.xml", XLSX_PART_MAX,
+	    &b) == 0) {
+		x->date1904 = memmem(b.data, b.len, "date1904=\"1\"", 12) ||
+		    memmem(b.data, b.len, "date1904=\"true\"", 15);
+		blob_free(&b);
+	}
+}
+
+/* xlsx_date - write an Excel serial day as DD/MM/YYYY */
+static void
+xlsx_date(const struct xlsx *x, double serial, struct textbuf *t)
+{
+	long z, era, doe, yoe, y, doy, mp, dd, mm;
+	char out[32];
+
+	if (serial < 1 || serial > 2958465) {
+		snprintf(out, sizeof(out), "%g", serial);
+		textbuf_add(t, out, strlen(out));
+		return;
+	}
+	/* days since 1970-01-01 (Excel day 25569); 1900 bug below day 61 */
+	z = (long)serial + (x->date1904 ? 1462 : 0) - 25569;
+	if (!x->date1904 && serial < 61)
+		z++;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	dd = doy - (153 * mp + 2) / 5 + 1;
+	mm = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(out, sizeof(out), "%02d/%02d/%04d", (int)dd, (int)mm,
+	    (int)(y + (mm <= 2)));
+	textbuf_add(t, out, strlen(out));
+}
+
+/* A cell being read. */
+struct xlsx_cell {
+	char	 type[12];	/* t= */
+	long	 style;		/* s= */
+	long	 col;		/* from r=, or -1 */
+	struct textbuf v;	/* <v> or inline text */
+	bool	 in_v;
+	bool	 in_t;
+};
+
+/* xlsx_col - zero-based column of a reference like "AB12", or -1 */
+static long
+xlsx_col(const struct xml_tok *t)
+{
+	const char *v;
+	size_t n, i;
+	long c = 0;
+
+	if (!xml_attr(t, "r", &v, &n))
+		return -1;
+	for (i = 0; i < n && v[i] >= 'A' && v[i] <= 'Z' && c < 100000; i++)
+		c = c * 26 + (v[i] - 'A' + 1);
+	return i ? c - 1 : -1;
+}
+
+/* xlsx_cell_start - attributes of <c> */
+static void
+xlsx_cell_start(struct xlsx_cell *c, const struct xml_tok *t, size_t max)
+{
+	const char *v;
+	size_t n;
+
+	textbuf_free(&c->v);
+	textbuf_init(&c->v, max);
+	c->type[0] = '\0';
+	if (xml_attr(t, "t", &v, &n) && n < sizeof(c->type)) {
+		memcpy(c->type, v, n);
+		c->type[n] = '\0';
+	}
+	c->style = xml_attr(t, "s", &v, &n) ? atol(v) : 0;
+	c->col = xlsx_col(t);
+}
+
+/* xlsx_cell_value - write a finished cell's value */
+static void
+xlsx_cell_value(const struct xlsx *x, const struct xlsx_cell *c,
+    struct textbuf *t)
+{
+	const char *v = c->v.s ? c->v.s : "";
+	unsigned long i;
+
+	if (strcmp(c->type, "s") == 0) {
+		i = strtoul(v, NULL, 10);
+		if (c->v.len > 0 && i < x->sst_n && x->sst.s != NULL)
+			textbuf_add(t, x->sst.s + x->sst_off[i],
+			    strlen(x->sst.s + x->sst_off[i]));
+	} else if (strcmp(c->type, "b") == 0)
+		textbuf_add(t, v[0] == '1' ? "TRUE" : "FALSE",
+		    v[0] == '1' ? 4 : 5);
+	else if ((c->type[0] == '\0' || strcmp(c->type, "n") == 0) &&
+	    c->v.len > 0 && c->style >= 0 && (size_t)c->style < x->nstyles &&
+	    x->date_style[c->style])
+		xlsx_date(x, strtod(v, NULL), t);
+	else
+		textbuf_add(t, v, c->v.len);
+}
+
+/* State of a sheet being written. */
+struct xlsx_sheet {
+	struct xlsx_cell cell;
+	long		 last_col;	/* -1 at the start of a row */
+	bool		 in_row;
+};
+
+/* xlsx_sheet_token - one token of a worksheet */
+static void
+xlsx_sheet_token(const struct xlsx *x, struct xlsx_sheet *s,
+    const struct xml_tok *tok, struct textbuf *t)
+{
+	struct xlsx_cell *c = &s->cell;
+	long gap, col;
+
+	if (tok->type == XML_TEXT) {
+		if (c->in_v || c->in_t)
+			xml_text(&c->v, tok);
+	} else if (xml_is(tok, "row")) {
+		if (tok->type != XML_CLOSE)
+			textbuf_sep(t, '\n');
+		s->last_col = -1;
+	} else if (xml_is(tok, "c") && tok->type != XML_CLOSE) {
+		xlsx_cell_start(c, tok, t->max);
+		col = c->col >= 0 ? c->col : s->last_col + 1;
+		gap = s->last_col < 0 ? col : col - s->last_col;
+		if (s->last_col >= 0 && gap < 1)
+			gap = 1;
+		if (gap > XLSX_GAP_MAX)
+			gap = XLSX_GAP_MAX;
+		for (; gap > 0; gap--)
+			textbuf_addc(t, '\t');
+		s->last_col = col;
+		if (tok->type == XML_EMPTY)
+			return;
+	} else if (xml_is(tok, "c") && tok->type == XML_CLOSE)
+		xlsx_cell_value(x, c, t);
+	else if (xml_is(tok, "v"))
+		c->in_v = tok->type == XML_OPEN;
+	else if (xml_is(tok, "t"))
+		c->in_t = tok->type == XML_OPEN;
+}
+
+/* xlsx_sheet - write one worksheet part; false if it does not exist */
+static bool
+xlsx_sheet(struct actx *ctx, const unsigned char *d, size_t len,
+    const struct xlsx *x, const char *part, struct textbuf *t)
+{
+	struct xlsx_sheet s;
+	struct xml_scan sc;
+	struct xml_tok tok;
+	struct blob b;
+
+	blob_init(&b);
+	if (zipmem_read(ctx, d, len, part, XLSX_PART_MAX, &b) < 0)
+		return false;
+	memset(&s, 0, sizeof(s));
+	s.last_col = -1;
+	xml_scan_init(&sc, b.data, b.len);
+	while (!textbuf_full(t) && xml_next(&sc, &tok) != XML_EOF)
+		xlsx_sheet_token(x, &s, &tok, t);
+	textbuf_free(&s.cell.v);
+	blob_free(&b);
+	textbuf_sep(t, '\n');
+	textbuf_addc(t, '\n');
+	return true;
+}
+
+/* xlsx_text - the text of every sheet */
+void
+xlsx_text(struct actx *ctx, const unsigned char *d, size_t len,
+    struct textbuf *t)
+{
+	struct xlsx x;
+	char part[48];
+	int i;
+
+	memset(&x, 0, sizeof(x));
+	xlsx_load_sst(ctx, d, len, &x);
+	xlsx_load_styles(ctx, d, len, &x);
+	for (i = 1; i <= XLSX_SHEETS_MAX && !textbuf_full(t); i++) {
+		snprintf(part, sizeof(part), "xl/worksheets/sheet%d.xml", i);
+		if (!xlsx_sheet(ctx, d, len, &x, part, t))
+			break;
+	}
+	textbuf_free(&x.sst);
+	free(x.sst_off);
+	free(x.date_style);
+}

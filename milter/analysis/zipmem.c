@@ -1,0 +1,117 @@
+/*
+ * zipmem - named entries of a ZIP package in memory (OOXML, ODF)
+ *
+ * SYNOPSIS
+ *	int zipmem_read(struct actx *ctx, const unsigned char *data,
+ *	    size_t len, const char *entry, size_t max, struct blob *out)
+ *	bool zipmem_names(const unsigned char *data, size_t len,
+ *	    bool (*fn)(const char *name, void *arg), void *arg)
+ *
+ * DESCRIPTION
+ *	Document formats need a few parts by name, in their own order
+ *	(shared strings before sheets), so each call opens the package
+ *	again with libarchive's seekable ZIP reader, which uses the central
+ *	directory.  zipmem_read() expands at most `max` bytes of one entry
+ *	into `out`, charged to the message's max_expanded budget.
+ *	zipmem_names() calls fn for every entry name until fn returns false.
+ *
+ * DIAGNOSTICS
+ *	zipmem_read() returns 0 when the entry was read (possibly cut at
+ *	max), -1 when it is missing, encrypted, corrupt or over budget.
+ *	zipmem_names() returns false when the package cannot be read.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "analysis_int.h"
+
+/* zipmem_open - a ZIP-only reader over memory */
+static struct archive *
+zipmem_open(const unsigned char *data, size_t len)
+{
+	struct archive *ar = archive_read_new();
+
+	archive_read_support_format_zip_seekable(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		archive_read_free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+/* zipmem_copy - expand the current entry into a blob, at most max bytes */
+static int
+zipmem_copy(struct actx *ctx, struct archive *ar, size_t max,
+    struct blob *out)
+{
+	unsigned char buf[65536];
+	la_ssize_t n;
+	size_t k;
+
+	while (out->len < max &&
+	    (n = archive_read_data(ar, buf, sizeof(buf))) != 0) {
+		if (n < 0)
+			return -1;
+		if (!actx_expand(ctx, (size_t)n) || actx_late(ctx))
+			return -1;
+		k = (size_t)n > max - out->len ? max - out->len : (size_t)n;
+		if (blob_append(out, buf, k) < 0) {
+			ctx->failed = true;
+			return -1;
+		}
+	}
+	return blob_finish(out);
+}
+
+/* zipmem_read - one entry by exact name */
+int
+zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
+    const char *entry, size_t max, struct blob *out)
+{
+	struct archive *ar = zipmem_open(data, len);
+	struct archive_entry *e;
+	const char *name;
+	int r, rc = -1;
+
+	if (ar == NULL)
+		return -1;
+	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		name = archive_entry_pathname(e);
+		if (name == NULL || strcmp(name, entry) != 0)
+			continue;
+		if (!archive_entry_is_encrypted(e))
+			rc = zipmem_copy(ctx, ar, max, out);
+		break;
+	}
+	archive_read_free(ar);
+	if (rc < 0)
+		blob_free(out);
+	return rc;
+}
+
+/* zipmem_names - call fn for each entry name */
+bool
+zipmem_names(const unsigned char *data, size_t len,
+    bool (*fn)(const char *name, void *arg), void *arg)
+{
+	struct archive *ar = zipmem_open(data, len);
+	struct archive_entry *e;
+	const char *name;
+	int r;
+
+	if (ar == NULL)
+		return false;
+	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		name = archive_entry_pathname(e);
+		if (name != NULL && !fn(name, arg))
+			break;
+	}
+	archive_read_free(ar);
+	return r != ARCHIVE_FATAL;
+}

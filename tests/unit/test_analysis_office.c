@@ -1,0 +1,371 @@
+/*
+ * test_analysis_office - OOXML, ODF and OLE documents: kind, macros,
+ * passwords, embedded objects and text
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "analysis_testutil.h"
+
+#define OCTET	"application/octet-stream"
+
+/* run_fixture - analyse a fixture attached under its own name */
+static struct analysis *
+run_fixture(const char *name, const struct attachment **a)
+{
+	char *p = at_fixture_or_skip(name);
+	struct analysis *an = at_run_fixture(p, name, OCTET, NULL);
+
+	free(p);
+	*a = at_find(an, "2");
+	assert_non_null(*a);
+	return an;
+}
+
+/* docx_is_typed_by_content_and_its_text_keeps_tabs_and_cells */
+static void
+docx_is_typed_by_content_and_its_text_keeps_tabs_and_cells(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("letter.docx", &a);
+
+	assert_string_equal(a->kind, "docx");
+	assert_false(a->has_macros);
+	assert_false(a->is_archive);
+	assert_true(at_text_has(a, "Child: Noor Wright\tEHCP & review\n"));
+	assert_true(at_text_has(a, "UPN\tName\n") || (a->text_len >= 9 &&
+	    strcmp(a->text + a->text_len - 8, "UPN\tName") == 0));
+	analysis_free(an);
+}
+
+/* docm_has_macros_and_its_own_kind */
+static void
+docm_has_macros_and_its_own_kind(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("macro.docm", &a);
+
+	assert_string_equal(a->kind, "docm");
+	assert_true(a->has_macros);
+	assert_string_equal(a->detected_type,
+	    "application/vnd.ms-word.document.macroEnabled.12");
+	analysis_free(an);
+}
+
+/* docx_carrying_a_vba_project_has_macros */
+static void
+docx_carrying_a_vba_project_has_macros(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("renamed-docm.docx", &a);
+
+	assert_string_equal(a->kind, "docx");
+	assert_true(a->has_macros);
+	analysis_free(an);
+}
+
+/* xlsx_text_has_shared_strings_dates_and_columns */
+static void
+xlsx_text_has_shared_strings_dates_and_columns(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("sheet.xlsx", &a);
+
+	assert_string_equal(a->kind, "xlsx");
+	assert_non_null(a->text);
+	assert_true(at_text_has(a, "UPN\tName\tDOB\n"));
+	assert_true(at_text_has(a, "A123456789012\tReggie\t19/07/2019\n"));
+	assert_true(at_text_has(a, "inline <text>\t\t28/02/2019\t42.5\tTRUE"));
+	assert_false(at_text_has(a, "X"));	/* phonetic run dropped */
+	analysis_free(an);
+}
+
+/* pptx_text_comes_slide_by_slide_in_order */
+static void
+pptx_text_comes_slide_by_slide_in_order(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("deck.pptx", &a);
+
+	assert_string_equal(a->kind, "pptx");
+	assert_true(at_text_has(a, "Slide 1 title\nSlide 2 title"));
+	analysis_free(an);
+}
+
+/* executable_embedded_in_a_docx_is_a_record_below_it */
+static void
+executable_embedded_in_a_docx_is_a_record_below_it(void **state)
+{
+	char *p = at_fixture_or_skip("embedded-exe.docx");
+	struct analysis *an = at_run_fixture(p, "e.docx", OCTET, NULL);
+	const struct attachment *e = at_find(an,
+	    "2/e.docx/word/embeddings/oleObject1.bin");
+
+	assert_string_equal(at_find(an, "2")->kind, "docx");
+	assert_non_null(e);
+	assert_string_equal(e->kind, "pe");
+	assert_int_equal(e->depth, 1);
+	assert_null(at_find(an, "2/e.docx/word/document.xml"));
+	analysis_free(an);
+	free(p);
+}
+
+/* agile_encrypted_xlsx_is_strong_and_keeps_its_kind */
+static void
+agile_encrypted_xlsx_is_strong_and_keeps_its_kind(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("agile.xlsx", &a);
+
+	assert_true(a->encrypted);
+	assert_int_equal(a->strength, ENCRYPTION_STRONG);
+	assert_string_equal(a->encryption, "ooxml-agile");
+	assert_string_equal(a->kind, "xlsx");
+	assert_null(a->text);
+	analysis_free(an);
+}
+
+/* standard_encrypted_ooxml_is_strong */
+static void
+standard_encrypted_ooxml_is_strong(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("standard.docx", &a);
+
+	assert_true(a->encrypted);
+	assert_string_equal(a->encryption, "ooxml-standard");
+	assert_int_equal(a->strength, ENCRYPTION_STRONG);
+	assert_string_equal(a->kind, "docx");
+	analysis_free(an);
+}
+
+/* legacy_xls_with_filepass_rc4_is_encrypted_and_weak */
+static void
+legacy_xls_with_filepass_rc4_is_encrypted_and_weak(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("rc4.xls", &a);
+
+	assert_string_equal(a->kind, "xls");
+	assert_true(a->encrypted);
+	assert_int_equal(a->strength, ENCRYPTION_WEAK);
+	assert_string_equal(a->encryption, "office-rc4");
+	analysis_free(an);
+	an = run_fixture("xor.xls", &a);
+	assert_string_equal(a->encryption, "office-xor");
+	analysis_free(an);
+	an = run_fixture("plain.xls", &a);
+	assert_string_equal(a->kind, "xls");
+	assert_false(a->encrypted);
+	assert_false(a->has_macros);
+	analysis_free(an);
+}
+
+/* legacy_xls_cells_are_text_with_shared_strings_and_dates */
+static void
+legacy_xls_cells_are_text_with_shared_strings_and_dates(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("cells.xls", &a);
+
+	assert_string_equal(a->kind, "xls");
+	assert_false(a->encrypted);
+	assert_true(at_text_has(a, "UPN\tName\tDOB\n\tReggie\t19/07/2019\n"
+	    "42\t\t\t\tCaf\xc3\xa9\n28/02/2019"));
+	analysis_free(an);
+	an = run_fixture("rc4.xls", &a);
+	assert_null(a->text);
+	analysis_free(an);
+}
+
+/* legacy_xls_macros_are_found_in_vba_storage_and_macro_sheets */
+static void
+legacy_xls_macros_are_found_in_vba_storage_and_macro_sheets(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("vba.xls", &a);
+
+	assert_true(a->has_macros);
+	analysis_free(an);
+	an = run_fixture("xlm-macro.xls", &a);
+	assert_true(a->has_macros);
+	analysis_free(an);
+}
+
+/* legacy_doc_encryption_and_macros_come_from_the_fib_and_storages */
+static void
+legacy_doc_encryption_and_macros_come_from_the_fib_and_storages(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("rc4.doc", &a);
+
+	assert_string_equal(a->kind, "doc");
+	assert_true(a->encrypted);
+	assert_string_equal(a->encryption, "office-rc4");
+	analysis_free(an);
+	an = run_fixture("plain.doc", &a);
+	assert_false(a->encrypted);
+	assert_false(a->has_macros);
+	analysis_free(an);
+	an = run_fixture("macro.doc", &a);
+	assert_true(a->has_macros);
+	analysis_free(an);
+}
+
+/* legacy_doc_text_comes_from_the_piece_table */
+static void
+legacy_doc_text_comes_from_the_piece_table(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("text.doc", &a);
+
+	assert_string_equal(a->kind, "doc");
+	assert_true(at_text_has(a, "Child: Noor Wright\nUPN\tName\t"));
+	assert_true(at_text_has(a, "EHCP link caf\xc3\xa9"));
+	assert_false(at_text_has(a, "HYPERLINK"));
+	analysis_free(an);
+	an = run_fixture("rc4.doc", &a);
+	assert_null(a->text);
+	analysis_free(an);
+}
+
+/* legacy_ppt_encryption_comes_from_the_current_user_atom */
+static void
+legacy_ppt_encryption_comes_from_the_current_user_atom(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("rc4.ppt", &a);
+
+	assert_string_equal(a->kind, "ppt");
+	assert_true(a->encrypted);
+	analysis_free(an);
+}
+
+/* msi_installer_is_recognised_by_its_root_class */
+static void
+msi_installer_is_recognised_by_its_root_class(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("setup.msi", &a);
+
+	assert_string_equal(a->kind, "msi");
+	analysis_free(an);
+}
+
+/* odt_text_and_table_cells_are_extracted */
+static void
+odt_text_and_table_cells_are_extracted(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("plain.odt", &a);
+
+	assert_string_equal(a->kind, "odt");
+	assert_false(a->encrypted);
+	assert_true(at_text_has(a, "Pupil list\nName\tNoor Wright\n"));
+	assert_true(at_text_has(a, "UPN\t\t\tDOB"));
+	analysis_free(an);
+	an = run_fixture("sheet.ods", &a);
+	assert_string_equal(a->kind, "ods");
+	analysis_free(an);
+}
+
+/* odf_encryption_comes_from_the_manifest_with_its_strength */
+static void
+odf_encryption_comes_from_the_manifest_with_its_strength(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("aes.odt", &a);
+
+	assert_true(a->encrypted);
+	assert_int_equal(a->strength, ENCRYPTION_STRONG);
+	assert_string_equal(a->encryption, "odf");
+	assert_null(a->text);
+	analysis_free(an);
+	an = run_fixture("blowfish.odt", &a);
+	assert_true(a->encrypted);
+	assert_int_equal(a->strength, ENCRYPTION_WEAK);
+	analysis_free(an);
+}
+
+/* odf_basic_macros_are_found */
+static void
+odf_basic_macros_are_found(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("macro.odt", &a);
+
+	assert_true(a->has_macros);
+	analysis_free(an);
+	an = run_fixture("plain.odt", &a);
+	assert_false(a->has_macros);
+	analysis_free(an);
+}
+
+/* document_cut_by_the_expansion_budget_is_uninspectable */
+static void
+document_cut_by_the_expansion_budget_is_uninspectable(void **state)
+{
+	char *p = at_fixture_or_skip("sheet.xlsx");
+	struct analysis_limits lim;
+	struct analysis *an;
+
+	analysis_limits_default(&lim);
+	lim.max_expanded = 1500;
+	an = at_run_fixture(p, "s.xlsx", OCTET, &lim);
+	assert_string_equal(at_find(an, "2")->uninspectable, "expanded-size");
+	analysis_free(an);
+	analysis_limits_default(&lim);
+	an = at_run_fixture(p, "s.xlsx", OCTET, &lim);
+	assert_null(at_find(an, "2")->uninspectable);
+	analysis_free(an);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    docx_is_typed_by_content_and_its_text_keeps_tabs_and_cells),
+		cmocka_unit_test(docm_has_macros_and_its_own_kind),
+		cmocka_unit_test(docx_carrying_a_vba_project_has_macros),
+		cmocka_unit_test(xlsx_text_has_shared_strings_dates_and_columns),
+		cmocka_unit_test(pptx_text_comes_slide_by_slide_in_order),
+		cmocka_unit_test(
+		    executable_embedded_in_a_docx_is_a_record_below_it),
+		cmocka_unit_test(
+		    agile_encrypted_xlsx_is_strong_and_keeps_its_kind),
+		cmocka_unit_test(standard_encrypted_ooxml_is_strong),
+		cmocka_unit_test(
+		    legacy_xls_with_filepass_rc4_is_encrypted_and_weak),
+		cmocka_unit_test(
+		    legacy_xls_cells_are_text_with_shared_strings_and_dates),
+		cmocka_unit_test(
+		    legacy_xls_macros_are_found_in_vba_storage_and_macro_sheets),
+		cmocka_unit_test(
+		 legacy_doc_encryption_and_macros_come_from_the_fib_and_storages),
+		cmocka_unit_test(legacy_doc_text_comes_from_the_piece_table),
+		cmocka_unit_test(
+		    legacy_ppt_encryption_comes_from_the_current_user_atom),
+		cmocka_unit_test(msi_installer_is_recognised_by_its_root_class),
+		cmocka_unit_test(odt_text_and_table_cells_are_extracted),
+		cmocka_unit_test(
+		    odf_encryption_comes_from_the_manifest_with_its_strength),
+		cmocka_unit_test(odf_basic_macros_are_found),
+		cmocka_unit_test(
+		    document_cut_by_the_expansion_budget_is_uninspectable),
+	};
+
+	return cmocka_run_group_tests_name("analysis office", tests, at_setup,
+	    at_teardown);
+}
