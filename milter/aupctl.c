@@ -3,10 +3,12 @@
  *
  * SYNOPSIS
  *	aupctl [-c FILE] test [options] MESSAGE.eml
+ *	aupctl [-c FILE] quarantine list|show|release|delete|expire|digest
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
- *	runs and prints the verdict as JSON (aupctl_test.c).
+ *	runs and prints the verdict as JSON (aupctl_test.c).  `quarantine`
+ *	is the DSL's review of held messages (aupctl_quarantine.c).
  *
  * DIAGNOSTICS
  *	Exit 0 when the command ran, 2 for a bad command line, an
@@ -21,6 +23,7 @@
 #include <gmime/gmime.h>
 
 #include "aupctl.h"
+#include "aupctl_quarantine.h"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
 static int
@@ -29,7 +32,9 @@ aupctl_usage(void)
 	fprintf(stderr,
 	    "usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... "
 	    "[--auth USER]\n"
-	    "              [--client-ip IP] [--helo NAME] MESSAGE.eml\n");
+	    "              [--client-ip IP] [--helo NAME] MESSAGE.eml\n"
+	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
+	    "delete REF|expire|digest\n");
 	return 2;
 }
 
@@ -54,6 +59,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 	g_mime_init();
 	if (strcmp(argv[optind], "test") == 0)
 		rc = aupctl_test(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "quarantine") == 0)
+		rc = aupctl_quarantine(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

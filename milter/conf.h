@@ -45,7 +45,19 @@ struct milter_settings {
 	long	 max_ratio;
 	long	 max_text_kb;
 	bool	 verbose;
+	long	 quarantine_days;	/* retention of held messages, 0 = keep */
+	char	*release_secret;	/* key of the X-AUP-Release mark */
+	int	 notify;		/* 0 each, 1 digest, 2 off */
+	bool	 notify_sender;		/* tell an outbound sender */
+	bool	 notify_recipients;	/* tell inbound school recipients */
+	char	*notify_from;		/* sender of notices; NULL = dsl */
+	char	*sendmail_path;		/* sendmail(1) for notices, releases */
 };
+
+/* [milter] notify values */
+#define NOTIFY_EACH	0
+#define NOTIFY_DIGEST	1
+#define NOTIFY_OFF	2
 
 /* [school] */
 struct school_settings {

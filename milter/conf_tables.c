@@ -23,6 +23,7 @@
 #define P(field) offsetof(struct policy_common, field)
 
 static const char *const on_error_words[] = { "tempfail", "accept", NULL };
+static const char *const notify_words[] = { "each", "digest", "off", NULL };
 
 const struct conf_param conf_milter_params[] = {
 	{ "socket", CONF_STRING, "unix:/run/aup-milter/aup-milter.sock",
@@ -67,6 +68,22 @@ const struct conf_param conf_milter_params[] = {
 	    "KiB of text extracted per part for scanning" },
 	{ "verbose", CONF_BOOL, "no", M(verbose), 0, 0, NULL,
 	    "debug logging" },
+	{ "quarantine_days", CONF_INT, "30", M(quarantine_days), 0, 36500,
+	    NULL, "days a held message is kept (`aupctl quarantine expire`); "
+	    "0 keeps them" },
+	{ "release_secret", CONF_PATH, "/var/lib/aup-milter/release.key",
+	    M(release_secret), 0, 0, NULL, "key of the release mark (made "
+	    "0640 at startup if missing)" },
+	{ "notify", CONF_CHOICE, "each", M(notify), 0, 0, notify_words,
+	    "tell the DSL of each held message, in a daily digest, or not" },
+	{ "notify_sender", CONF_BOOL, "yes", M(notify_sender), 0, 0, NULL,
+	    "tell the sender of a held outbound message" },
+	{ "notify_recipients", CONF_BOOL, "no", M(notify_recipients), 0, 0,
+	    NULL, "tell the school recipients of a held inbound message" },
+	{ "notify_from", CONF_STRING, NULL, M(notify_from), 0, 0, NULL,
+	    "sender of notices (default: [school] dsl)" },
+	{ "sendmail_path", CONF_PATH, "/usr/sbin/sendmail", M(sendmail_path),
+	    0, 0, NULL, "sendmail(1) used for notices and releases" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

@@ -16,8 +16,10 @@
  *	load the configuration, open the milter socket (smfi_opensocket)
  *	and set its owner and mode, detach, write the pidfile; then drop
  *	privileges to [milter] user (setgroups, setgid, setuid, each
- *	checked), initialise GMime, open the event log, block the signals
- *	in every thread and start the signal thread, and run smfi_main().
+ *	checked), create the release secret if it is missing (as the
+ *	milter's user, mode 0640), initialise GMime, open the event log,
+ *	block the signals in every thread and start the signal thread,
+ *	and run smfi_main().
  *
  *	Signals: libmilter's own signal thread takes SIGTERM, SIGINT and
  *	also SIGHUP as "stop" (verified in libmilter's signal.c and by the
@@ -50,6 +52,7 @@
 #include "daemon_reload.h"
 #include "log.h"
 #include "milter.h"
+#include "release.h"
 #include "xalloc.h"
 
 #define DAEMON_DRAIN_SECONDS	10
@@ -201,6 +204,18 @@ daemon_drop_privileges(const struct conf *cf, uid_t uid, gid_t gid)
 		fatalx("could still become root after dropping privileges");
 }
 
+/* daemon_release_secret - make the release key (as the milter user) */
+static void
+daemon_release_secret(const struct conf *cf)
+{
+	char *err = NULL;
+
+	if (release_secret_ensure(cf->milter.release_secret, &err) < 0) {
+		log_warnx("%s; released messages will be held again", err);
+		free(err);
+	}
+}
+
 /* daemon_write_pidfile - the process id, if configured */
 static void
 daemon_write_pidfile(const struct conf *cf)
@@ -283,6 +298,7 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	log_init("aup-milter", cf->milter.syslog_facility, o.foreground);
 	daemon_write_pidfile(cf);
 	daemon_drop_privileges(cf, uid, gid);
+	daemon_release_secret(cf);
 	g_mime_init();		/* after fork(): no threads before detaching */
 	daemon_reload_start(o.conf_path, registry, cf, o.verbose);
 	log_info("started: socket %s, mode %s, %zu policies", cf->milter.socket,

@@ -21,6 +21,11 @@
  *	returns, such as Received-SPF).  No header the engine adds names
  *	an address.
  *
+ *	A message released from the quarantine (a valid, first-time
+ *	X-AUP-Release mark, release.c) skips the policies that held it;
+ *	their report says "released REF by USER".  Every other policy
+ *	judges it as usual.
+ *
  *	An internal error (a policy returns -1) stops the evaluation:
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
  *	on_error = accept delivers the message unjudged.
@@ -35,6 +40,7 @@
 #include "engine.h"
 #include "engine_reply.h"
 #include "policy.h"
+#include "release.h"
 #include "roles.h"
 #include "template.h"
 #include "xalloc.h"
@@ -44,6 +50,8 @@ struct engine_run {
 	const struct msg *msg;
 	struct analysis *analysis;
 	bool	 analysis_failed;
+	bool	 released;		/* release holds a valid mark */
+	struct release_info release;
 };
 
 /* policy_ctx_analysis - compute the analysis once, on first use */
@@ -111,6 +119,27 @@ engine_add_edits(struct verdict *v, const struct policy *p,
 	header_edits_append(acc, &out->edits);
 }
 
+/* engine_released - does a release let this policy's hold go? */
+static bool
+engine_released(const struct engine_run *run, const struct policy *p,
+    struct policy_outcome *out)
+{
+	char *list, *needle;
+	bool hit;
+
+	if (!run->released)
+		return false;
+	list = xasprintf(",%s,", run->release.policies);
+	needle = xasprintf(",%s,", p->name);
+	hit = strstr(list, needle) != NULL;
+	if (hit)
+		policy_outcome_set(out, RESULT_PASS, "released %s by %s",
+		    run->release.ref, run->release.by);
+	free(list);
+	free(needle);
+	return hit;
+}
+
 /* engine_run_policies - evaluate every enabled policy; -1 on error */
 static int
 engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
@@ -129,7 +158,8 @@ engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
 			continue;
 		memset(&out, 0, sizeof(out));
 		ctx.settings = s->settings;
-		if (s->policy->evaluate(&ctx, &out) < 0) {
+		if (!engine_released(run, s->policy, &out) &&
+		    s->policy->evaluate(&ctx, &out) < 0) {
 			v->error = xasprintf("%s: %s", s->policy->name,
 			    out.reason ? out.reason : "internal error");
 			policy_outcome_clear(&out);
@@ -159,6 +189,7 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	memset(&pending, 0, sizeof(pending));
 	ref_new(v->ref);
 	roles_derive(cf, m, &v->facts);
+	run.released = release_check(cf, m, &run.release);
 	base = (struct policy_ctx){ .conf = cf, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
 	if (engine_run_policies(&run, &base, v, &pending) < 0)
@@ -166,6 +197,7 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	else
 		engine_decide(cf, v, &pending);
 	engine_pending_clear(&pending);
+	release_info_clear(&run.release);
 	v->analysis = run.analysis;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->elapsed_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +

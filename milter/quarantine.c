@@ -2,7 +2,7 @@
  * quarantine - store a held message durably before it is discarded
  *
  * SYNOPSIS
- *	quarantine_store(), quarantine_message_path(),
+ *	quarantine_store(), quarantine_entry(), quarantine_message_path(),
  *	quarantine_meta_path()
  *
  * DESCRIPTION
@@ -11,6 +11,8 @@
  *	is needed.  The order is what makes it durable: write + fsync the
  *	message, write + fsync the metadata, rename both, fsync the
  *	folder.  A reviewer (aupctl) only lists entries whose .json exists.
+ *	Then the entry goes into the SQLite index (qindex.c) and the DSL
+ *	and, as configured, the sender or recipients are told (notify.c).
  *
  * DIAGNOSTICS
  *	-1 with errno: the caller logs "quarantine store failed" and
@@ -23,11 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include <json-c/json.h>
 
 #include "eventlog.h"
+#include "log.h"
+#include "notify.h"
 #include "quarantine.h"
 #include "report_json.h"
 #include "spool.h"
@@ -136,6 +143,73 @@ quarantine_fsync_dir(const char *dir)
 	return rc;
 }
 
+/* quarantine_policies - the applied policies that held it, ","-joined */
+static char *
+quarantine_policies(const struct verdict *v)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; i < v->nreports; i++)
+		if (v->reports[i].result == RESULT_QUARANTINE &&
+		    !v->reports[i].monitored)
+			g_string_append_printf(s, "%s%s", s->len ? "," : "",
+			    v->reports[i].name);
+	return g_string_free(s, FALSE);
+}
+
+/* quarantine_entry - the index row of a held message */
+void
+quarantine_entry(const struct msg *m, const struct verdict *v,
+    struct qindex_entry *e)
+{
+	GString *rcpts = g_string_new(NULL);
+	char *subject = msg_subject(m);
+
+	memset(e, 0, sizeof(*e));
+	for (size_t i = 0; i < m->nrcpts; i++)
+		g_string_append_printf(rcpts, "%s%s", i ? ", " : "",
+		    m->rcpts[i].addr);
+	e->ref = xstrdup(v->ref);
+	e->time = time(NULL);
+	e->direction = xstrdup(direction_name(v->facts.direction));
+	e->sender = xstrdup(m->sender);
+	e->recipients = g_string_free(rcpts, FALSE);
+	e->subject = subject != NULL ? xstrdup(subject) : NULL;
+	g_free(subject);
+	e->policy = xstrdup(v->decided_by ? v->decided_by : "");
+	e->policies = quarantine_policies(v);
+	for (size_t i = 0; i < v->nreports; i++)
+		if (v->decided_by != NULL &&
+		    strcmp(v->reports[i].name, v->decided_by) == 0)
+			e->reason = xstrdup(v->reports[i].reason);
+	e->size = (int64_t)msg_size(m);
+	e->status = xstrdup("held");
+}
+
+/* quarantine_index_and_notify - after the store: index, notices */
+static void
+quarantine_index_and_notify(const struct conf *cf, const struct msg *m,
+    const struct verdict *v)
+{
+	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
+	struct qindex_entry e;
+	char *err = NULL;
+	int told;
+
+	quarantine_entry(m, v, &e);
+	if (qindex_add(cf->milter.quarantine_dir, &e, &err) < 0)
+		log_warnx("%s: ref=%s held, but not indexed: %s", qid, v->ref,
+		    err);
+	free(err);
+	err = NULL;
+	if (notify_quarantine(cf, &e, &told) == 0 && told &&
+	    qindex_notified(cf->milter.quarantine_dir, v->ref, time(NULL),
+	    &err) < 0)
+		log_warnx("%s: ref=%s: %s", qid, v->ref, err);
+	free(err);
+	qindex_entry_clear(&e);
+}
+
 /* quarantine_store - the whole durable write */
 int
 quarantine_store(const struct conf *cf, const struct msg *m,
@@ -169,6 +243,8 @@ quarantine_store(const struct conf *cf, const struct msg *m,
 		errno = saved;
 	}
 	saved = errno;
+	if (rc == 0)
+		quarantine_index_and_notify(cf, m, v);
 	free(msgdir);
 	free(eml);
 	free(meta);

@@ -16,13 +16,22 @@
 #include "conf.h"
 #include "engine.h"
 #include "msg.h"
+#include "qindex.h"
 
 /*
  * quarantine_store - store message `m` judged by `v` under the reference
  * v->ref.  Returns 0, or -1 with errno set (nothing half-written stays).
+ * Once the files are durable the entry is added to the index
+ * (DIR/index.sqlite) and the notices are sent (notify.c); trouble with
+ * either is logged but does not undo the store: the files are the
+ * record, and `aupctl quarantine list` indexes any entry it finds
+ * missing.
  */
 int	quarantine_store(const struct conf *cf, const struct msg *m,
 	    const struct verdict *v);
+/* quarantine_entry - the index row of a held message (clear it after) */
+void	quarantine_entry(const struct msg *m, const struct verdict *v,
+	    struct qindex_entry *e);
 /* quarantine_message_path - "DIR/messages/REF.eml" (new string) */
 char	*quarantine_message_path(const char *dir, const char *ref);
 /* quarantine_meta_path - "DIR/messages/REF.json" (new string) */

@@ -1,0 +1,609 @@
+/*
+ * aupctl_quarantine - the DSL's review of held messages
+ *
+ * SYNOPSIS
+ *	aupctl -c FILE quarantine list [--policy NAME] [--since YYYY-MM-DD]
+ *	    [--sender TEXT] [--recipient TEXT] [--status STATUS | --all]
+ *	    [--json]
+ *	aupctl -c FILE quarantine show REF [--raw]
+ *	aupctl -c FILE quarantine release REF [--to ADDR]
+ *	aupctl -c FILE quarantine delete REF
+ *	aupctl -c FILE quarantine expire
+ *	aupctl -c FILE quarantine digest
+ *
+ * DESCRIPTION
+ *	list shows held messages, oldest first (--all: released, deleted
+ *	and expired ones too); --sender and --recipient match any part of
+ *	an address.  Entries whose files exist but which the index lacks
+ *	(the index could not be written when they were held) are indexed
+ *	first.  expire removes the files of messages held longer than
+ *	[milter] quarantine_days and marks them expired; run it daily.
+ *	digest sends the DSL one notice of the messages held since the
+ *	last one (for notify = digest; run it daily).  show, release and
+ *	delete are in aupctl_quarantine_show.c.
+ *
+ *	Nothing here opens, runs or parses an attachment.  Every command
+ *	first opens the event log and writes one audit event per action
+ *	with the acting Unix user (and SUDO_USER when run through sudo);
+ *	without an audit trail it refuses to act.
+ *
+ *	Deployment: reviewers run aupctl as the milter's user through a
+ *	sudo rule (sudo -u aup-milter aupctl quarantine ...), so they need
+ *	no root and cannot touch the files except through these audited
+ *	commands; SUDO_USER names them in the audit events.
+ *
+ * DIAGNOSTICS
+ *	Exit 0 done; 1 refused or failed (why on stderr); 2 bad usage.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "aupctl_quarantine.h"
+#include "notify.h"
+#include "qindex.h"
+#include "quarantine.h"
+#include "ref.h"
+#include "xalloc.h"
+
+#define AQ_USAGE \
+	"usage: aupctl [-c FILE] quarantine list [--policy NAME] " \
+	"[--since YYYY-MM-DD]\n" \
+	"           [--sender TEXT] [--recipient TEXT] [--status STATUS | " \
+	"--all] [--json]\n" \
+	"       aupctl [-c FILE] quarantine show REF [--raw]\n" \
+	"       aupctl [-c FILE] quarantine release REF [--to ADDR]\n" \
+	"       aupctl [-c FILE] quarantine delete REF\n" \
+	"       aupctl [-c FILE] quarantine expire | digest\n"
+
+/* aq_valid_ref - REF_LEN characters of the reference alphabet */
+bool
+aq_valid_ref(const char *ref)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	size_t n = strlen(ref);
+
+	return n == REF_LEN && strspn(ref, alphabet) == n;
+}
+
+/* aq_clean - control characters, C1 and bidi controls made visible */
+char *
+aq_clean(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\t')
+			g_string_append_c(out, ' ');
+		else if (*p < 0x20 || *p == 0x7f)
+			g_string_append_c(out, '?');
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			g_string_append_printf(out, "\\u%04x", p[1]);
+			p++;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
+		    p[2] <= 0xae) {
+			g_string_append_printf(out, "\\u20%02x", p[2] - 0x80);
+			p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9) {
+			g_string_append_printf(out, "\\u20%02x", p[2] - 0x20);
+			p += 2;
+		} else
+			g_string_append_c(out, (char)*p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* aq_when - local time for people */
+void
+aq_when(time_t t, char buf[32])
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* aq_audit - one audit event */
+int
+aq_audit(struct aq *q, const char *event, const char *ref,
+    const char *result, json_object *extra)
+{
+	json_object *o = extra != NULL ? extra : json_object_new_object();
+
+	json_object_object_add(o, "event", json_object_new_string(event));
+	if (ref != NULL)
+		json_object_object_add(o, "ref", json_object_new_string(ref));
+	json_object_object_add(o, "user", json_object_new_string(q->user));
+	json_object_object_add(o, "sudo_user", q->sudo_user != NULL ?
+	    json_object_new_string(q->sudo_user) : NULL);
+	json_object_object_add(o, "result", json_object_new_string(result));
+	if (eventlog_write(q->audit, o) < 0) {
+		fprintf(stderr, "aupctl quarantine: cannot write the audit "
+		    "event to %s\n", eventlog_path(q->audit));
+		json_object_put(o);
+		return -1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
+/* aq_meta - read REF.json */
+json_object *
+aq_meta(const struct aq *q, const char *ref)
+{
+	char *path = quarantine_meta_path(q->dir, ref);
+	json_object *o = json_object_from_file(path);
+
+	if (o == NULL)
+		fprintf(stderr, "aupctl quarantine: cannot read %s\n", path);
+	free(path);
+	return o;
+}
+
+/* aq_json_str - a string member, or NULL */
+static const char *
+aq_json_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* aq_json_or - a string member, or `def` */
+static const char *
+aq_json_or(json_object *o, const char *key, const char *def)
+{
+	const char *v = aq_json_str(o, key);
+
+	return v != NULL ? v : def;
+}
+
+/* aq_entry_from_meta - an index row from a stored REF.json */
+static void
+aq_entry_from_meta(json_object *o, const char *ref, time_t mtime,
+    struct qindex_entry *e)
+{
+	GString *rcpts = g_string_new(NULL), *held = g_string_new(NULL);
+	json_object *arr, *p;
+	const char *decided = aq_json_str(o, "decided_by");
+
+	memset(e, 0, sizeof(*e));
+	e->ref = xstrdup(ref);
+	e->time = mtime;
+	e->direction = xstrdup(aq_json_or(o, "direction", "inbound"));
+	e->sender = xstrdup(aq_json_or(o, "sender", ""));
+	e->subject = aq_json_str(o, "subject") ?
+	    xstrdup(aq_json_str(o, "subject")) : NULL;
+	e->policy = xstrdup(decided ? decided : "");
+	if (json_object_object_get_ex(o, "recipients", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++)
+			g_string_append_printf(rcpts, "%s%s", i ? ", " : "",
+			    json_object_get_string(json_object_array_get_idx(
+			    arr, i)));
+	arr = json_object_object_get_ex(o, "policies", &arr) ? arr : NULL;
+	for (size_t i = 0; arr != NULL && i < json_object_array_length(arr);
+	    i++) {
+		p = json_object_array_get_idx(arr, i);
+		if (strcmp(aq_json_or(p, "result", ""), "quarantine") == 0)
+			g_string_append_printf(held, "%s%s", held->len ? "," :
+			    "", aq_json_or(p, "name", ""));
+		if (decided && strcmp(aq_json_or(p, "name", ""), decided) ==
+		    0 && e->reason == NULL)
+			e->reason = xstrdup(aq_json_or(p, "reason", ""));
+	}
+	e->recipients = g_string_free(rcpts, FALSE);
+	e->policies = g_string_free(held, FALSE);
+	e->size = json_object_get_int64(json_object_object_get(o, "size"));
+}
+
+/* aq_sync_one - index one stored entry the index lacks */
+static void
+aq_sync_one(struct aq *q, const char *ref)
+{
+	char *path = quarantine_meta_path(q->dir, ref), *err = NULL;
+	json_object *o = json_object_from_file(path);
+	struct qindex_entry e;
+	struct stat st;
+
+	if (o != NULL && stat(path, &st) == 0) {
+		aq_entry_from_meta(o, ref, st.st_mtime, &e);
+		if (qindex_add(q->dir, &e, &err) < 0)
+			fprintf(stderr, "aupctl quarantine: %s\n", err);
+		qindex_entry_clear(&e);
+	}
+	json_object_put(o);
+	free(path);
+	free(err);
+}
+
+/* aq_sync - index every REF.json the index lacks; 0 or -1 */
+static int
+aq_sync(struct aq *q)
+{
+	struct qindex_filter all = { 0 };
+	struct qindex_entry *rows;
+	char *msgdir = xasprintf("%s/messages", q->dir), *err = NULL;
+	long n = qindex_list(q->dir, &all, &rows, &err);
+	GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
+	DIR *d = opendir(msgdir);
+	struct dirent *de;
+
+	if (n < 0)
+		fprintf(stderr, "aupctl quarantine: %s\n", err);
+	for (long i = 0; i < n; i++)
+		g_hash_table_add(known, rows[i].ref);
+	while (n >= 0 && d != NULL && (de = readdir(d)) != NULL) {
+		char ref[REF_LEN + 1];
+		size_t len = strlen(de->d_name);
+
+		if (len != REF_LEN + 5 || strcmp(de->d_name + REF_LEN,
+		    ".json") != 0)
+			continue;
+		snprintf(ref, sizeof(ref), "%.*s", REF_LEN, de->d_name);
+		if (aq_valid_ref(ref) && !g_hash_table_contains(known, ref))
+			aq_sync_one(q, ref);
+	}
+	if (d != NULL)
+		closedir(d);
+	g_hash_table_destroy(known);
+	qindex_entries_free(rows, n);
+	free(msgdir);
+	free(err);
+	return n < 0 ? -1 : 0;
+}
+
+/* aq_parse_day - YYYY-MM-DD as local midnight; -1 if malformed */
+static time_t
+aq_parse_day(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return (time_t)-1;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* aq_entry_json - one row as JSON */
+static json_object *
+aq_entry_json(const struct qindex_entry *e)
+{
+	json_object *o = json_object_new_object();
+	char when[32];
+
+	aq_when(e->time, when);
+#define AQ_STR(k, v) json_object_object_add(o, k, (v) != NULL ? \
+	json_object_new_string(v) : NULL)
+	AQ_STR("ref", e->ref);
+	AQ_STR("time", when);
+	json_object_object_add(o, "epoch", json_object_new_int64(e->time));
+	AQ_STR("status", e->status);
+	AQ_STR("direction", e->direction);
+	AQ_STR("sender", e->sender);
+	AQ_STR("recipients", e->recipients);
+	AQ_STR("subject", e->subject);
+	AQ_STR("policy", e->policy);
+	AQ_STR("policies", e->policies);
+	AQ_STR("reason", e->reason);
+	json_object_object_add(o, "size", json_object_new_int64(e->size));
+	AQ_STR("released_by", e->released_by);
+	AQ_STR("released_to", e->released_to);
+	AQ_STR("deleted_by", e->deleted_by);
+	json_object_object_add(o, "delivered", json_object_new_boolean(
+	    e->delivered_at != 0));
+#undef AQ_STR
+	return o;
+}
+
+/* aq_print_entry - one row for people */
+static void
+aq_print_entry(const struct qindex_entry *e)
+{
+	char when[32];
+	char *from = aq_clean(e->sender && e->sender[0] ? e->sender : "<>");
+	char *to = aq_clean(e->recipients), *subj = aq_clean(e->subject ?
+	    e->subject : "(no subject)"), *why = aq_clean(e->reason);
+
+	aq_when(e->time, when);
+	printf("%s  %s  %-8s  %-11s  %s\n", e->ref, when, e->direction,
+	    e->policy, e->status);
+	printf("    From:    %s\n    To:      %s\n    Subject: %s\n"
+	    "    Why:     %s\n", from, to, subj, why);
+	free(from);
+	free(to);
+	free(subj);
+	free(why);
+}
+
+/* aq_list_parse - list options into a filter; -1 on bad usage */
+static int
+aq_list_parse(int argc, char **argv, struct qindex_filter *f, bool *json)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "since", required_argument, NULL, 's' },
+		{ "sender", required_argument, NULL, 'f' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	f->status = "held";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': f->policy = optarg; break;
+		case 'f': f->sender = optarg; break;
+		case 'r': f->recipient = optarg; break;
+		case 'S': f->status = optarg; break;
+		case 'a': f->status = NULL; break;
+		case 'j': *json = true; break;
+		case 's':
+			if ((f->since = aq_parse_day(optarg)) == (time_t)-1) {
+				fprintf(stderr, "aupctl quarantine list: "
+				    "--since wants YYYY-MM-DD\n");
+				return -1;
+			}
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+/* aq_list - the list subcommand */
+static int
+aq_list(struct aq *q, int argc, char **argv)
+{
+	struct qindex_filter f = { 0 };
+	struct qindex_entry *rows;
+	bool json = false;
+	char *err = NULL;
+	long n;
+
+	if (aq_list_parse(argc, argv, &f, &json) < 0)
+		return 2;
+	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+		fprintf(stderr, "aupctl quarantine list: %s\n", err ? err :
+		    "cannot read the index");
+		free(err);
+		(void)aq_audit(q, "quarantine-list", NULL, "failed", NULL);
+		return 1;
+	}
+	if (json) {
+		json_object *arr = json_object_new_array();
+
+		for (long i = 0; i < n; i++)
+			json_object_array_add(arr, aq_entry_json(&rows[i]));
+		printf("%s\n", json_object_to_json_string_ext(arr,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(arr);
+	} else {
+		for (long i = 0; i < n; i++)
+			aq_print_entry(&rows[i]);
+		printf("%ld message%s%s%s\n", n, n == 1 ? "" : "s",
+		    f.status ? " " : "", f.status ? f.status : "");
+	}
+	qindex_entries_free(rows, n);
+	return aq_audit(q, "quarantine-list", NULL, "ok",
+	    json_object_new_object()) < 0 ? 1 : 0;
+}
+
+/* aq_remove_files - unlink REF.json and REF.eml */
+int
+aq_remove_files(const struct aq *q, const char *ref)
+{
+	char *eml = quarantine_message_path(q->dir, ref);
+	char *meta = quarantine_meta_path(q->dir, ref);
+	int rc = 0;
+
+	/* The .json first: without it the entry is not listed as stored. */
+	if (unlink(meta) < 0 && errno != ENOENT)
+		rc = -1;
+	if (unlink(eml) < 0 && errno != ENOENT)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "aupctl quarantine: cannot remove %s: %s\n",
+		    eml, strerror(errno));
+	free(eml);
+	free(meta);
+	return rc;
+}
+
+/* aq_expire_one - remove one old entry's files and mark it */
+static int
+aq_expire_one(struct aq *q, const struct qindex_entry *e)
+{
+	json_object *x = json_object_new_object();
+	char *err = NULL;
+	int rc = aq_remove_files(q, e->ref) < 0 ? -1 :
+	    qindex_expire(q->dir, e->ref, &err);
+
+	if (rc < 0 && err != NULL)
+		fprintf(stderr, "aupctl quarantine expire: %s\n", err);
+	json_object_object_add(x, "held_at", json_object_new_int64(e->time));
+	json_object_object_add(x, "previous_status",
+	    json_object_new_string(e->status));
+	free(err);
+	if (aq_audit(q, "quarantine-expire", e->ref, rc < 0 ? "failed" : "ok",
+	    x) < 0)
+		return -1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* aq_expire - remove what is older than quarantine_days */
+static int
+aq_expire(struct aq *q, int argc, char **argv)
+{
+	struct qindex_filter f = { .with_files = true };
+	struct qindex_entry *rows;
+	char *err = NULL;
+	long n, done = 0;
+	int rc = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (q->cf->milter.quarantine_days == 0) {
+		printf("quarantine_days = 0: held messages are kept until "
+		    "deleted\n");
+		return aq_audit(q, "quarantine-expire", NULL, "ok", NULL) < 0;
+	}
+	f.before = time(NULL) - (time_t)q->cf->milter.quarantine_days * 86400;
+	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+		fprintf(stderr, "aupctl quarantine expire: %s\n", err ? err :
+		    "cannot read the index");
+		free(err);
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		if (aq_expire_one(q, &rows[i]) < 0)
+			rc = 1;
+		else
+			done++;
+	}
+	printf("%ld message%s older than %ld days removed\n", done,
+	    done == 1 ? "" : "s", q->cf->milter.quarantine_days);
+	qindex_entries_free(rows, n);
+	return rc;
+}
+
+/* aq_digest - one notice to the DSL of what was held since the last */
+static int
+aq_digest(struct aq *q, int argc, char **argv)
+{
+	struct qindex_filter f = { .status = "held", .unnotified = true };
+	struct qindex_entry *rows;
+	char *err = NULL, *text;
+	long n;
+	int rc = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (q->cf->school.dsl == NULL) {
+		fprintf(stderr, "aupctl quarantine digest: [school] dsl is not "
+		    "set\n");
+		return 1;
+	}
+	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+		fprintf(stderr, "aupctl quarantine digest: %s\n", err ? err :
+		    "cannot read the index");
+		free(err);
+		return 1;
+	}
+	if (n > 0) {
+		text = notify_compose_digest(q->cf, rows, n);
+		if (text == NULL || notify_send(q->cf, q->cf->school.dsl, text,
+		    &err) < 0) {
+			fprintf(stderr, "aupctl quarantine digest: %s\n",
+			    err ? err : "no notify-digest template");
+			rc = 1;
+		}
+		for (long i = 0; rc == 0 && i < n; i++)
+			(void)qindex_notified(q->dir, rows[i].ref, time(NULL),
+			    NULL);
+		free(text);
+	}
+	printf("digest: %ld message%s%s\n", n, n == 1 ? "" : "s",
+	    rc ? " (not sent)" : "");
+	qindex_entries_free(rows, n);
+	free(err);
+	if (aq_audit(q, "quarantine-digest", NULL, rc ? "failed" : "ok",
+	    NULL) < 0)
+		return 1;
+	return rc;
+}
+
+/* aq_setup - configuration, audit trail and acting user; -1 on failure */
+static int
+aq_setup(struct aq *q, const char *conf_path,
+    const struct policy *const *registry)
+{
+	struct errbuf eb;
+	struct passwd *pw = getpwuid(getuid());
+
+	errbuf_init(&eb);
+	q->cf = conf_load(conf_path, registry, &eb);
+	if (q->cf == NULL) {
+		errbuf_print(&eb, stderr);
+		errbuf_clear(&eb);
+		return -1;
+	}
+	errbuf_clear(&eb);
+	q->dir = q->cf->milter.quarantine_dir;
+	q->user = pw != NULL ? xstrdup(pw->pw_name) :
+	    xasprintf("uid %ld", (long)getuid());
+	q->sudo_user = getenv("SUDO_USER");
+	q->audit = eventlog_open(q->cf->milter.event_log);
+	if (q->audit == NULL) {
+		fprintf(stderr, "aupctl quarantine: cannot open the event log "
+		    "%s for the audit trail: %s\n", q->cf->milter.event_log,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* aq_teardown - free what aq_setup made */
+static void
+aq_teardown(struct aq *q)
+{
+	q->audit = eventlog_close(q->audit);
+	q->cf = conf_release(q->cf);
+	free(q->user);
+}
+
+/* aupctl_quarantine - dispatch a subcommand */
+int
+aupctl_quarantine(const char *conf_path, int argc, char **argv,
+    const struct policy *const *registry)
+{
+	static const struct {
+		const char *name;
+		int	(*run)(struct aq *, int, char **);
+	} cmds[] = {
+		{ "list", aq_list }, { "show", aq_show },
+		{ "release", aq_release }, { "delete", aq_delete },
+		{ "expire", aq_expire }, { "digest", aq_digest },
+	};
+	struct aq q = { 0 };
+	int rc = 2;
+
+	for (size_t i = 0; argc >= 2 && i < sizeof(cmds) / sizeof(cmds[0]);
+	    i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		if (aq_setup(&q, conf_path, registry) < 0)
+			rc = 1;
+		else
+			rc = cmds[i].run(&q, argc - 1, argv + 1);
+		aq_teardown(&q);
+		break;
+	}
+	if (rc == 2)
+		fputs(AQ_USAGE, stderr);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * aupctl_quarantine - `aupctl quarantine`: the DSL's review (SPEC 6)
+ *
+ * aupctl_quarantine.c has the dispatcher and list, expire and digest;
+ * aupctl_quarantine_show.c has show, release and delete.  The helpers
+ * below are shared by the two files only.
+ */
+#ifndef AUP_AUPCTL_QUARANTINE_H
+#define AUP_AUPCTL_QUARANTINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "eventlog.h"
+#include "policy.h"
+
+/* One review command: configuration, store, audit trail, acting user. */
+struct aq {
+	struct conf *cf;
+	const char *dir;		/* quarantine_dir */
+	struct eventlog *audit;		/* the event log */
+	char	*user;			/* getpwuid(getuid()) */
+	const char *sudo_user;		/* $SUDO_USER, or NULL */
+};
+
+/*
+ * aupctl_quarantine - `aupctl -c FILE quarantine SUBCOMMAND ...`; argv[0]
+ * is "quarantine".  Exit 0 done, 1 refused or failed, 2 bad usage.
+ */
+int	aupctl_quarantine(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
+
+/* aq_show, aq_release, aq_delete - the subcommands (argv[0] is theirs) */
+int	aq_show(struct aq *q, int argc, char **argv);
+int	aq_release(struct aq *q, int argc, char **argv);
+int	aq_delete(struct aq *q, int argc, char **argv);
+
+/*
+ * aq_audit - append {"event": EVENT, "ref", "user", "sudo_user",
+ * "result", ...extra} to the event log (takes `extra`, may be NULL);
+ * 0, or -1 with a message on stderr.
+ */
+int	aq_audit(struct aq *q, const char *event, const char *ref,
+	    const char *result, json_object *extra);
+/* aq_valid_ref - is this a reference code (and so a safe file name)? */
+bool	aq_valid_ref(const char *ref);
+/* aq_clean - text safe to print on a terminal (new string; "" for NULL) */
+char	*aq_clean(const char *s);
+/* aq_meta - the stored REF.json, or NULL (message on stderr) */
+json_object *aq_meta(const struct aq *q, const char *ref);
+/* aq_remove_files - unlink REF.json and REF.eml; 0 or -1 (on stderr) */
+int	aq_remove_files(const struct aq *q, const char *ref);
+/* aq_when - local "YYYY-MM-DD HH:MM" of a time into buf[32] */
+void	aq_when(time_t t, char buf[32]);
+
+#endif

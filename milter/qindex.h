@@ -1,0 +1,96 @@
+/*
+ * qindex - the SQLite index of the quarantine store (SPEC 5 and 6)
+ *
+ * DIR/index.sqlite lists every held message with its envelope, decision
+ * and review state, so the DSL can list and search without reading every
+ * file.  The files under DIR/messages are the record; the index is
+ * written after them and can be rebuilt from their .json (qindex_add()
+ * ignores a reference it already has).
+ *
+ * Every function opens its own connection and closes it before returning
+ * (see qindex.c for why).  Functions return -1 on a database error (with
+ * a message in *err when err is not NULL; free it), otherwise as stated.
+ */
+#ifndef AUP_QINDEX_H
+#define AUP_QINDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* One row.  Strings are owned by the entry (qindex_entry_clear). */
+struct qindex_entry {
+	char	*ref;
+	time_t	 time;			/* when it was held */
+	char	*direction;		/* "inbound" / "outbound" */
+	char	*sender;		/* envelope sender, "" for <> */
+	char	*recipients;		/* envelope recipients, ", "-joined */
+	char	*subject;		/* decoded Subject, or NULL */
+	char	*policy;		/* the deciding policy */
+	char	*policies;		/* the policies that held it, "a,b" */
+	char	*reason;		/* the deciding policy's reason */
+	int64_t	 size;			/* bytes */
+	char	*status;		/* held|released|deleted|expired */
+	time_t	 released_at;		/* 0 = never */
+	char	*released_by;
+	char	*released_to;		/* ", "-joined, or NULL */
+	time_t	 delivered_at;		/* the released copy was let through */
+	char	*delivered_qid;
+	time_t	 deleted_at;
+	char	*deleted_by;
+	time_t	 notified_at;		/* the DSL was told (each or digest) */
+};
+
+/* What `aupctl quarantine list` filters on; NULL / 0 = any. */
+struct qindex_filter {
+	const char *policy;		/* one of the policies that held it */
+	time_t	 since;			/* held at or after */
+	time_t	 before;		/* held before (expiry) */
+	const char *sender;		/* contains, case-insensitively */
+	const char *recipient;		/* contains, case-insensitively */
+	const char *status;		/* exact */
+	bool	 with_files;		/* status held or released */
+	bool	 unnotified;		/* notified_at not set */
+};
+
+/* qindex_path - "DIR/index.sqlite" (new string) */
+char	*qindex_path(const char *dir);
+/* qindex_add - insert a row (an existing ref is left as it is): 0 or -1 */
+int	qindex_add(const char *dir, const struct qindex_entry *e, char **err);
+/* qindex_get - one row: 1 found, 0 no such ref, -1 error */
+int	qindex_get(const char *dir, const char *ref, struct qindex_entry *e,
+	    char **err);
+/* qindex_list - rows matching f, oldest first: count, or -1 */
+long	qindex_list(const char *dir, const struct qindex_filter *f,
+	    struct qindex_entry **out, char **err);
+/* qindex_has - is ref indexed? 1, 0 or -1 */
+int	qindex_has(const char *dir, const char *ref, char **err);
+/*
+ * qindex_release - held -> released, recording who and to whom: 1 done,
+ * 0 refused (not held: released before, deleted or expired), -1 error.
+ */
+int	qindex_release(const char *dir, const char *ref, const char *by,
+	    const char *to, time_t now, char **err);
+/* qindex_unrelease - undo qindex_release after a failed re-injection */
+int	qindex_unrelease(const char *dir, const char *ref, char **err);
+/*
+ * qindex_claim_delivery - the first released copy to reach the milter
+ * claims the release: 1 claimed now, 0 not released or already
+ * delivered (a replay), -1 error.
+ */
+int	qindex_claim_delivery(const char *dir, const char *ref,
+	    const char *qid, time_t now, char **err);
+/* qindex_delete - held or released -> deleted: 1, 0 refused, -1 */
+int	qindex_delete(const char *dir, const char *ref, const char *by,
+	    time_t now, char **err);
+/* qindex_expire - held or released -> expired: 1, 0 refused, -1 */
+int	qindex_expire(const char *dir, const char *ref, char **err);
+/* qindex_notified - set notified_at: 0 or -1 */
+int	qindex_notified(const char *dir, const char *ref, time_t now,
+	    char **err);
+/* qindex_entry_clear - free a row's strings */
+void	qindex_entry_clear(struct qindex_entry *e);
+/* qindex_entries_free - free an array from qindex_list; returns NULL */
+struct qindex_entry *qindex_entries_free(struct qindex_entry *e, long n);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * release - make and check the mark of a released message
+ *
+ * SYNOPSIS
+ *	release_secret_ensure(), release_secret_load(),
+ *	release_body_digest(), release_body_digest_mem(), release_mac(),
+ *	release_mark(), release_check(), release_info_clear()
+ *
+ * DESCRIPTION
+ *	The mark binds a reference code to one body with a key only the
+ *	milter and aupctl can read, so nobody can write a mark for another
+ *	message; the index binds it to one delivery, so a copy of a
+ *	released message sent again is held again.  MACs are compared in
+ *	constant time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
+ *
+ *	Canonical body: everything after the first empty line, with CR
+ *	before LF removed and the line ends at the very end dropped.  The
+ *	milter sees bodies with CRLF, the stored .eml has CRLF, and
+ *	sendmail(1) is fed LF: all three give the same digest.
+ *
+ * CONFIGURATION
+ *	[milter] release_secret, quarantine_dir (the index).
+ *
+ * DIAGNOSTICS
+ *	release_check() logs, with the queue id: "release mark for REF
+ *	does not verify (forged or altered); judged normally", "release
+ *	mark for REF used again (already delivered ...); judged
+ *	normally", "release mark for REF: not released".
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "log.h"
+#include "qindex.h"
+#include "release.h"
+#include "xalloc.h"
+
+#define RELEASE_KEY_BYTES	32
+#define RELEASE_MAX_MARKS	4	/* X-AUP-Release headers looked at */
+
+/* Canonical-body digest state. */
+struct canon {
+	GChecksum *ck;
+	bool	 in_body;
+	bool	 line_start;	/* header phase: at the start of a line */
+	bool	 cr;		/* body: a CR waits to see what follows */
+	size_t	 nl;		/* body: line ends not yet written */
+	unsigned char buf[4096];
+	size_t	 len;
+};
+
+/* canon_put - one byte of output */
+static void
+canon_put(struct canon *c, unsigned char b)
+{
+	if (c->len == sizeof(c->buf)) {
+		g_checksum_update(c->ck, c->buf, (gssize)c->len);
+		c->len = 0;
+	}
+	c->buf[c->len++] = b;
+}
+
+/* canon_body - one body byte */
+static void
+canon_body(struct canon *c, unsigned char b)
+{
+	if (c->cr && b != '\n') {
+		for (; c->nl > 0; c->nl--)
+			canon_put(c, '\n');
+		canon_put(c, '\r');
+	}
+	c->cr = false;
+	if (b == '\r')
+		c->cr = true;
+	else if (b == '\n')
+		c->nl++;
+	else {
+		for (; c->nl > 0; c->nl--)
+			canon_put(c, '\n');
+		canon_put(c, b);
+	}
+}
+
+/* canon_feed - bytes of the whole message */
+static void
+canon_feed(struct canon *c, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->in_body) {
+			canon_body(c, p[i]);
+			continue;
+		}
+		if (p[i] == '\r')
+			continue;
+		if (p[i] == '\n' && c->line_start)
+			c->in_body = true;
+		c->line_start = p[i] == '\n';
+	}
+}
+
+/* canon_finish - the hex digest */
+static void
+canon_finish(struct canon *c, char hex[65])
+{
+	g_checksum_update(c->ck, c->buf, (gssize)c->len);
+	snprintf(hex, 65, "%s", g_checksum_get_string(c->ck));
+	g_checksum_free(c->ck);
+}
+
+/* release_body_digest_mem - digest of a message in memory */
+void
+release_body_digest_mem(const char *data, size_t len, char hex[65])
+{
+	struct canon c = { .ck = g_checksum_new(G_CHECKSUM_SHA256),
+	    .line_start = true };
+
+	canon_feed(&c, (const unsigned char *)data, len);
+	canon_finish(&c, hex);
+}
+
+/* release_body_digest - digest of a message stream */
+int
+release_body_digest(GMimeStream *st, char hex[65])
+{
+	struct canon c = { .ck = g_checksum_new(G_CHECKSUM_SHA256),
+	    .line_start = true };
+	unsigned char buf[65536];
+	gssize n;
+
+	if (g_mime_stream_reset(st) < 0) {
+		g_checksum_free(c.ck);
+		return -1;
+	}
+	while ((n = g_mime_stream_read(st, (char *)buf, sizeof(buf))) > 0)
+		canon_feed(&c, buf, (size_t)n);
+	canon_finish(&c, hex);
+	return n < 0 ? -1 : 0;
+}
+
+/* release_mac - HMAC-SHA256(key, REF ":" body digest) in hex */
+char *
+release_mac(const char *key, const char *ref, const char *body_hex)
+{
+	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)key,
+	    strlen(key));
+	char *mac;
+
+	g_hmac_update(h, (const guchar *)ref, (gssize)strlen(ref));
+	g_hmac_update(h, (const guchar *)":", 1);
+	g_hmac_update(h, (const guchar *)body_hex, (gssize)strlen(body_hex));
+	mac = xstrdup(g_hmac_get_string(h));
+	g_hmac_unref(h);
+	return mac;
+}
+
+/* release_mark - the header value */
+char *
+release_mark(const char *key, const char *ref, const char *body_hex)
+{
+	char *mac = release_mac(key, ref, body_hex);
+	char *v = xasprintf("%s; mac=%s", ref, mac);
+
+	free(mac);
+	return v;
+}
+
+/* release_secret_write - fill a new key file; 0 or -1 */
+static int
+release_secret_write(int fd)
+{
+	unsigned char raw[RELEASE_KEY_BYTES];
+	char hex[2 * RELEASE_KEY_BYTES + 2];
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return -1;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	hex[2 * RELEASE_KEY_BYTES] = '\n';
+	if (fchmod(fd, 0640) < 0 ||
+	    write(fd, hex, sizeof(hex) - 1) != (ssize_t)sizeof(hex) - 1)
+		return -1;
+	return fsync(fd);
+}
+
+/* release_secret_ensure - make the key file once */
+int
+release_secret_ensure(const char *path, char **err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0 || release_secret_write(fd) < 0) {
+		*err = xasprintf("cannot create the release secret %s: %s",
+		    path, strerror(errno));
+		if (fd >= 0) {
+			(void)close(fd);
+			(void)unlink(path);
+		}
+		return -1;
+	}
+	return close(fd);
+}
+
+/* release_secret_load - read the key (white space trimmed) */
+int
+release_secret_load(const char *path, char **key, char **err)
+{
+	gchar *text = NULL;
+	GError *ge = NULL;
+
+	*key = NULL;
+	if (!g_file_get_contents(path, &text, NULL, &ge)) {
+		*err = xasprintf("cannot read the release secret: %s",
+		    ge->message);
+		g_error_free(ge);
+		return -1;
+	}
+	g_strstrip(text);
+	if (strlen(text) < RELEASE_KEY_BYTES) {
+		*err = xasprintf("the release secret %s is too short", path);
+		g_free(text);
+		return -1;
+	}
+	*key = xstrdup(text);
+	g_free(text);
+	return 0;
+}
+
+/* release_parse - "REF; mac=HEX" into ref and mac; false if malformed */
+static bool
+release_parse(const char *value, char ref[REF_LEN + 1], char mac[65])
+{
+	const char *p = value;
+	size_t n;
+
+	for (n = 0; isalnum((unsigned char)p[n]); n++)
+		;
+	if (n != REF_LEN)
+		return false;
+	memcpy(ref, p, REF_LEN);
+	ref[REF_LEN] = '\0';
+	for (p += n; *p == ';' || *p == ' ' || *p == '\t'; p++)
+		;
+	if (strncasecmp(p, "mac=", 4) != 0)
+		return false;
+	for (p += 4, n = 0; isxdigit((unsigned char)p[n]) && n < 64; n++)
+		mac[n] = (char)tolower((unsigned char)p[n]);
+	mac[n] = '\0';
+	return n == 64 && (p[n] == '\0' || isspace((unsigned char)p[n]));
+}
+
+/* release_equal - constant-time comparison of two 64-char strings */
+static bool
+release_equal(const char *a, const char *b)
+{
+	unsigned char d = 0;
+
+	for (size_t i = 0; i < 64; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* release_index_ok - released and not yet delivered; claims if live */
+static bool
+release_index_ok(const struct conf *cf, const struct msg *m,
+    const char *ref, struct release_info *out)
+{
+	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
+	const char *dir = cf->milter.quarantine_dir;
+	struct qindex_entry e;
+	char *err = NULL;
+	int rc = qindex_get(dir, ref, &e, &err);
+	bool ok = false;
+
+	if (rc < 0)
+		log_warnx("%s: release mark for %s: %s; judged normally", qid,
+		    ref, err);
+	else if (rc == 0 || e.released_at == 0)
+		log_warnx("%s: release mark for %s: not released; judged "
+		    "normally", qid, ref);
+	else if (e.delivered_at != 0)
+		log_warnx("%s: release mark for %s used again (already "
+		    "delivered as %s); judged normally", qid, ref,
+		    e.delivered_qid ? e.delivered_qid : "?");
+	else if (m->queue_id != NULL && qindex_claim_delivery(dir, ref,
+	    m->queue_id, time(NULL), &err) != 1)
+		log_warnx("%s: release mark for %s used again (claimed at the "
+		    "same time%s%s); judged normally", qid, ref,
+		    err ? ": " : "", err ? err : "");
+	else {
+		log_info("%s: release mark for %s verified (released by %s)",
+		    qid, ref, e.released_by ? e.released_by : "?");
+		snprintf(out->ref, sizeof(out->ref), "%s", ref);
+		out->by = xstrdup(e.released_by ? e.released_by : "?");
+		out->policies = xstrdup(e.policies ? e.policies : "");
+		ok = true;
+	}
+	free(err);
+	qindex_entry_clear(&e);
+	return ok;
+}
+
+/* release_verify - one mark: parse and check its MAC */
+static bool
+release_verify(const char *qid, const char *key, const char *value,
+    const char *body_hex, char ref[REF_LEN + 1])
+{
+	char mac[65], *want;
+	bool ok;
+
+	if (!release_parse(value, ref, mac)) {
+		log_warnx("%s: malformed %s header ignored", qid,
+		    RELEASE_HEADER);
+		return false;
+	}
+	want = release_mac(key, ref, body_hex);
+	ok = release_equal(want, mac);
+	free(want);
+	if (!ok)
+		log_warnx("%s: release mark for %s does not verify (forged or "
+		    "altered); judged normally", qid, ref);
+	return ok;
+}
+
+/* release_digest_of - canonical body digest of the message model */
+static int
+release_digest_of(const struct msg *m, char hex[65])
+{
+	GMimeStream *st = msg_stream(m);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = release_body_digest(st, hex);
+	g_object_unref(st);
+	return rc;
+}
+
+/* release_check - a valid, first-time release? */
+bool
+release_check(const struct conf *cf, const struct msg *m,
+    struct release_info *out)
+{
+	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
+	size_t n = msg_header_count(m, RELEASE_HEADER);
+	char *key = NULL, *err = NULL, body[65], ref[REF_LEN + 1];
+	bool ok = false;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return false;
+	if (release_secret_load(cf->milter.release_secret, &key, &err) < 0 ||
+	    release_digest_of(m, body) < 0) {
+		log_warnx("%s: %s header not checked: %s; judged normally",
+		    qid, RELEASE_HEADER, err ? err : "cannot read the message");
+		free(err);
+		free(key);
+		return false;
+	}
+	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && !ok; i++) {
+		const struct msg_header *h = msg_header(m, RELEASE_HEADER, i);
+
+		ok = release_verify(qid, key, h->value, body, ref) &&
+		    release_index_ok(cf, m, ref, out);
+	}
+	free(key);
+	return ok;
+}
+
+/* release_info_clear - free a release_info */
+void
+release_info_clear(struct release_info *ri)
+{
+	free(ri->by);
+	free(ri->policies);
+	memset(ri, 0, sizeof(*ri));
+}

@@ -1,0 +1,66 @@
+/*
+ * release - the tamper-proof mark of a released message (SPEC 6)
+ *
+ * `aupctl quarantine release REF` re-injects the held message with
+ *	X-AUP-Release: REF; mac=HEX
+ * where HEX = HMAC-SHA256(secret, REF ":" sha256(body)), the secret being
+ * the file [milter] release_secret that only the milter and aupctl can
+ * read.  The body is taken in a canonical form (line ends as LF, trailing
+ * line ends dropped) so the digest survives re-injection through the MTA,
+ * which adds headers but never changes the body.
+ *
+ * The milter's engine calls release_check(): a mark that verifies, for a
+ * reference the index says was released and not yet delivered, lets the
+ * message past the policies that held it; the first such message claims
+ * the release in the index, so a replay is judged normally (and held
+ * again).  A forged or replayed mark is logged and ignored.
+ */
+#ifndef AUP_RELEASE_H
+#define AUP_RELEASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <gmime/gmime.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "ref.h"
+
+#define RELEASE_HEADER	"X-AUP-Release"
+
+/* A valid release found by release_check(). */
+struct release_info {
+	char	 ref[REF_LEN + 1];
+	char	*by;		/* who released it (from the index) */
+	char	*policies;	/* the policies that held it, ","-joined */
+};
+
+/*
+ * release_secret_ensure - create the secret file (0640, 32 random bytes
+ * as hex) if it does not exist; never replaces one.  0, or -1 with *err.
+ */
+int	release_secret_ensure(const char *path, char **err);
+/* release_secret_load - the key; 0, or -1 with *err (free *key) */
+int	release_secret_load(const char *path, char **key, char **err);
+/* release_body_digest - hex sha256 of the canonical body of a stream */
+int	release_body_digest(GMimeStream *st, char hex[65]);
+/* release_body_digest_mem - the same for a message in memory */
+void	release_body_digest_mem(const char *data, size_t len, char hex[65]);
+/* release_mac - hex HMAC of ref and a body digest (new string) */
+char	*release_mac(const char *key, const char *ref, const char *body_hex);
+/* release_mark - the header value "REF; mac=HEX" (new string) */
+char	*release_mark(const char *key, const char *ref, const char *body_hex);
+/*
+ * release_check - is `m` a valid, first-time release?  Fills `out` and
+ * returns true if so; a mark that is forged, for an unknown or
+ * unreleased reference, or replayed is logged and gives false.  Only a
+ * message the MTA has queued (it has a queue id) claims the release:
+ * `aupctl test` is a dry run and never uses one up.
+ */
+bool	release_check(const struct conf *cf, const struct msg *m,
+	    struct release_info *out);
+/* release_info_clear - free what release_check() filled in */
+void	release_info_clear(struct release_info *ri);
+
+#endif

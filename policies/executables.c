@@ -1,0 +1,487 @@
+/*
+ * executables - risky executable content is held for the DSL (SPEC 2.4)
+ *
+ * SYNOPSIS
+ *	policy_executables
+ *
+ * DESCRIPTION
+ *	Every record of the message analysis (MIME leaves, and entries of
+ *	archives at any depth) is judged by what it is, not by what the
+ *	sender declared.  A record is risky when, in this order:
+ *	- it is the EICAR anti-virus test file;
+ *	- its content is of a risky kind (`risky_kinds`: PE, ELF and
+ *	  Mach-O programs and libraries, MSI, scripts, shortcuts, disk
+ *	  images), named as such or not - a program named .pdf is reported
+ *	  as a type/extension mismatch;
+ *	- its name carries a right-to-left or left-to-right override
+ *	  (U+202E, U+202D), which makes "fdp.exe" display as "exe.pdf";
+ *	- its name ends in a risky extension (`risky_extensions`), after
+ *	  the trailing dots and spaces Windows ignores; "report.pdf.exe" is
+ *	  reported as a double extension;
+ *	- it is an Office document with macros (`macros`);
+ *	- it is an encrypted archive whose entry names are hidden, when
+ *	  `encrypted_inbound` / `encrypted_outbound` says so (default:
+ *	  inbound only, so staff can still send pupil data in an encrypted
+ *	  archive; its visible entry names are judged like any other);
+ *	- it could not be inspected for a reason in `uninspectable`: limits
+ *	  (depth, entries, expanded size, ratio, time) always count, a
+ *	  corrupt file only when it is a container - a broken PDF is not
+ *	  hiding anything, a broken zip may be; for the message as a
+ *	  whole only limits count (nesting, time...), not malformed MIME.
+ *	Message text parts are judged only for EICAR: a script pasted into
+ *	a message is text, not a program.
+ *
+ *	Bidirectional embeddings and isolates (U+202A..C, U+2066..9) are
+ *	left alone on purpose: they cannot reorder the Latin letters of an
+ *	extension, and families who write in Arabic or Urdu use them.
+ *
+ * CONFIGURATION
+ *	[executables] action (quarantine | reject | flag | off), mode,
+ *	risky_extensions, risky_kinds, allowed_script_extensions, macros,
+ *	uninspectable, encrypted_inbound, encrypted_outbound.
+ *
+ * DIAGNOSTICS
+ *	The reason names the first finding and how many there were, with
+ *	file names escaped (name_safe).  An analysis that could not run is
+ *	an internal error (-1, on_error).
+ *
+ * SEE ALSO
+ *	milter/analysis/analysis.h, conf/templates/executables.txt
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <glib.h>
+
+#include "analysis.h"
+#include "policy.h"
+#include "xalloc.h"
+
+#define EXEC_MAX_LISTED	5	/* findings named in the reply */
+
+enum exec_encrypted {
+	EXEC_ENC_HIDDEN = 0,	/* hold archives whose names are hidden */
+	EXEC_ENC_ALL,		/* hold every encrypted archive */
+	EXEC_ENC_NONE		/* hold none for being encrypted */
+};
+
+struct executables_settings {
+	struct policy_common common;
+	struct conf_list risky_extensions;
+	struct conf_list risky_kinds;
+	struct conf_list allowed_script_extensions;
+	struct conf_list uninspectable;
+	bool	 macros;
+	int	 encrypted_inbound;
+	int	 encrypted_outbound;
+};
+
+static const char *const executables_actions[] = { "quarantine", "reject",
+    "flag", "off", NULL };
+
+static const char *const executables_enc_words[] = { "names-hidden", "all",
+    "none", NULL };
+
+#define X(field) offsetof(struct executables_settings, field)
+
+static const struct conf_param executables_params[] = {
+	{ "risky_extensions", CONF_LIST, "exe, dll, com, scr, pif, cpl, "
+	    "sys, drv, ocx, msi, msp, mst, msix, appx, appxbundle, msc, bat, "
+	    "cmd, ps1, psm1, psd1, ps1xml, psc1, vbs, vbe, js, jse, wsf, wsh, "
+	    "wsc, hta, sct, jar, lnk, url, scf, reg, inf, chm, hlp, gadget, "
+	    "application, appref-ms, settingcontent-ms, library-ms, iso, img, "
+	    "vhd, vhdx, dmg, xll, docm, dotm, xlsm, xltm, xlam, pptm, potm, "
+	    "ppam, ppsm, sldm", X(risky_extensions), 0, 0, NULL,
+	    "file name extensions held whatever the content" },
+	{ "risky_kinds", CONF_LIST, "pe, elf, macho, msi, script, lnk, iso, "
+	    "eicar", X(risky_kinds), 0, 0, NULL,
+	    "content kinds held whatever the name (analysis kinds)" },
+	{ "allowed_script_extensions", CONF_LIST, NULL,
+	    X(allowed_script_extensions), 0, 0, NULL,
+	    "scripts with these extensions pass (e.g. py for lessons)" },
+	{ "uninspectable", CONF_LIST, "depth, entries, expanded-size, ratio, "
+	    "time, nesting, truncated, corrupt, unsupported", X(uninspectable),
+	    0, 0, NULL, "reasons a part cannot be inspected that hold it" },
+	{ "macros", CONF_BOOL, "yes", X(macros), 0, 0, NULL,
+	    "hold Office documents with macros" },
+	{ "encrypted_inbound", CONF_CHOICE, "names-hidden",
+	    X(encrypted_inbound), 0, 0, executables_enc_words,
+	    "inbound encrypted archives held: names-hidden, all or none" },
+	{ "encrypted_outbound", CONF_CHOICE, "none", X(encrypted_outbound),
+	    0, 0, executables_enc_words,
+	    "outbound encrypted archives held: names-hidden, all or none" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+static const char *const executables_vars[] = { "findings", "count",
+    NULL };
+
+/* Reasons that are limits: they count on any record. */
+static const char *const executables_limit_reasons[] = { "depth",
+    "entries", "expanded-size", "ratio", "time", "nesting", "truncated",
+    NULL };
+
+/* Container kinds, whose corruption may hide entries. */
+static const char *const executables_container_kinds[] = { "zip", "7z",
+    "rar", "tar", "gzip", "iso", "cab", NULL };
+
+/* Macro-enabled Office formats. */
+static const char *const executables_macro_kinds[] = { "docm", "xlsm",
+    "pptm", NULL };
+
+/* Kinds the analysis knows, for checking risky_kinds. */
+static const char *const executables_known_kinds[] = { "pe", "elf",
+    "macho", "msi", "script", "lnk", "iso", "zip", "7z", "rar", "tar",
+    "gzip", "cab", "docx", "xlsx", "pptx", "docm", "xlsm", "pptm", "doc",
+    "xls", "ppt", "odt", "ods", "odp", "pdf", "rtf", "csv", "text", "html",
+    "image", "smime", "pgp", "eicar", "other", NULL };
+
+struct findings {
+	GPtrArray *items;	/* one sentence per risky record */
+};
+
+/* executables_in - is word in a NULL-terminated static list? */
+static bool
+executables_in(const char *const *list, const char *word)
+{
+	for (size_t i = 0; word != NULL && list[i] != NULL; i++)
+		if (strcasecmp(list[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* executables_kind_label - plain English for a content kind */
+static const char *
+executables_kind_label(const char *kind)
+{
+	static const char *const labels[][2] = {
+		{ "pe", "Windows program" }, { "elf", "Linux program" },
+		{ "macho", "macOS program" }, { "msi", "Windows installer" },
+		{ "script", "script" }, { "lnk", "Windows shortcut" },
+		{ "iso", "disk image" }, { "eicar", "EICAR test file" },
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i][0], kind) == 0)
+			return labels[i][1];
+	return kind;
+}
+
+/*
+ * executables_ext - the extension Windows would use: after the last dot,
+ * once trailing dots and spaces are dropped; into buf, "" if none.
+ * `prev` gets the extension before it ("pdf" of "report.pdf.exe").
+ */
+static void
+executables_ext(const char *name, char *buf, size_t size, char *prev,
+    size_t psize)
+{
+	const char *base = strrchr(name, '/');
+	size_t end, dot, pdot;
+
+	buf[0] = prev[0] = '\0';
+	base = base != NULL ? base + 1 : name;
+	end = strlen(base);
+	while (end > 0 && (base[end - 1] == '.' || base[end - 1] == ' '))
+		end--;
+	for (dot = end; dot > 0 && base[dot - 1] != '.'; dot--)
+		;
+	if (dot <= 1 || end - dot >= size)
+		return;
+	memcpy(buf, base + dot, end - dot);
+	buf[end - dot] = '\0';
+	for (pdot = dot - 1; pdot > 0 && base[pdot - 1] != '.'; pdot--)
+		;
+	if (pdot > 1 && dot - 1 - pdot < psize && dot - 1 > pdot) {
+		memcpy(prev, base + pdot, dot - 1 - pdot);
+		prev[dot - 1 - pdot] = '\0';
+	}
+}
+
+/* executables_is_decoy - does an inner extension look like a document's? */
+static bool
+executables_is_decoy(const char *ext)
+{
+	size_t n = strlen(ext);
+	bool alpha = false;
+
+	if (n < 2 || n > 4)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)ext[i]))
+			return false;
+		alpha = alpha || isalpha((unsigned char)ext[i]);
+	}
+	return alpha;
+}
+
+/* executables_has_override - a U+202D or U+202E in a UTF-8 name? */
+static bool
+executables_has_override(const char *name)
+{
+	return strstr(name, "\xe2\x80\xae") != NULL ||
+	    strstr(name, "\xe2\x80\xad") != NULL;
+}
+
+/* executables_add - record one finding about attachment a */
+static void
+executables_add(struct findings *f, const struct attachment *a,
+    const char *what)
+{
+	const char *name = a->name_safe != NULL ? a->name_safe : a->path;
+
+	g_ptr_array_add(f->items, xasprintf("%s: %s%s", name, what,
+	    a->depth > 0 ? " (inside an archive)" : ""));
+}
+
+/* executables_risky_kind - is the content of a risky kind (a label)? */
+static const char *
+executables_risky_kind(const struct executables_settings *s,
+    const struct attachment *a, const char *ext)
+{
+	if (a->is_body || a->kind == NULL ||
+	    !conf_list_contains(&s->risky_kinds, a->kind))
+		return NULL;
+	if (strcmp(a->kind, "script") == 0 &&
+	    conf_list_contains(&s->allowed_script_extensions, ext))
+		return NULL;
+	return executables_kind_label(a->kind);
+}
+
+/* executables_describe - what is risky about content and name, or NULL */
+static char *
+executables_describe(const struct executables_settings *s,
+    const struct attachment *a)
+{
+	char ext[32], prev[32];
+	const char *label;
+	bool risky_name, twice;
+
+	executables_ext(a->name != NULL ? a->name : "", ext, sizeof(ext), prev,
+	    sizeof(prev));
+	label = executables_risky_kind(s, a, ext);
+	if (a->name != NULL && !a->is_body &&
+	    executables_has_override(a->name))
+		return xasprintf("the name hides its type with a right-to-left "
+		    "override character%s%s", label ? "; it is a " : "",
+		    label ? label : "");
+	risky_name = !a->is_body && ext[0] != '\0' &&
+	    conf_list_contains(&s->risky_extensions, ext);
+	twice = risky_name && executables_is_decoy(prev) &&
+	    !conf_list_contains(&s->risky_extensions, prev);
+	if (label != NULL && ext[0] != '\0' && !risky_name)
+		return xasprintf("type/extension mismatch: a %s named .%s",
+		    label, ext);
+	if (twice)
+		return xasprintf("double extension .%s.%s hides a %s", prev,
+		    ext, label ? label : "risky file type");
+	if (label != NULL)
+		return xasprintf("a %s", label);
+	if (risky_name)
+		return xasprintf("risky file type .%s", ext);
+	return NULL;
+}
+
+/* executables_by_type - EICAR, macros, risky content or name; true if
+ * found */
+static bool
+executables_by_type(const struct executables_settings *s,
+    const struct attachment *a, struct findings *f)
+{
+	char *what;
+
+	if (a->is_eicar) {
+		executables_add(f, a, "the EICAR anti-virus test file");
+		return true;
+	}
+	if (s->macros && !a->is_body && (a->has_macros ||
+	    executables_in(executables_macro_kinds, a->kind))) {
+		executables_add(f, a, "an Office document with macros");
+		return true;
+	}
+	if ((what = executables_describe(s, a)) == NULL)
+		return false;
+	executables_add(f, a, what);
+	free(what);
+	return true;
+}
+
+/* executables_hold_encrypted - does the direction's rule hold it? */
+static bool
+executables_hold_encrypted(const struct policy_ctx *ctx,
+    const struct attachment *a)
+{
+	const struct executables_settings *s = ctx->settings;
+	int rule = ctx->facts->direction == DIRECTION_OUTBOUND ?
+	    s->encrypted_outbound : s->encrypted_inbound;
+	bool container = a->is_archive ||
+	    executables_in(executables_container_kinds, a->kind);
+
+	if (!a->encrypted || !container)
+		return false;
+	return rule == EXEC_ENC_ALL ||
+	    (rule == EXEC_ENC_HIDDEN && a->names_hidden);
+}
+
+/* executables_by_state - hidden names, uninspectable */
+static bool
+executables_by_state(const struct policy_ctx *ctx,
+    const struct attachment *a, struct findings *f)
+{
+	const struct executables_settings *s = ctx->settings;
+	const char *r = a->uninspectable;
+	char *what;
+
+	if (executables_hold_encrypted(ctx, a)) {
+		executables_add(f, a, a->names_hidden ? "an encrypted archive "
+		    "that hides its file names" : "an encrypted archive");
+		return true;
+	}
+	if (r == NULL || !conf_list_contains(&s->uninspectable, r))
+		return false;
+	if (!executables_in(executables_limit_reasons, r) && !a->is_archive &&
+	    !executables_in(executables_container_kinds, a->kind) &&
+	    strcmp(r, "unsupported") != 0)
+		return false;
+	what = xasprintf("cannot be inspected (%s)", r);
+	executables_add(f, a, what);
+	free(what);
+	return true;
+}
+
+/* executables_scan - every record; the findings in walk order */
+static void
+executables_scan(const struct policy_ctx *ctx, const struct analysis *an,
+    struct findings *f)
+{
+	const struct executables_settings *s = ctx->settings;
+
+	/* A whole message counts for limits only: a malformed but
+	 * ordinary message (two Content-Type headers) is not a container
+	 * that hides a program. */
+	if (an->uninspectable != NULL &&
+	    executables_in(executables_limit_reasons, an->uninspectable) &&
+	    conf_list_contains(&s->uninspectable, an->uninspectable))
+		g_ptr_array_add(f->items, xasprintf("the message: its "
+		    "structure cannot be inspected: %s", an->uninspectable));
+	for (size_t i = 0; i < an->count; i++) {
+		const struct attachment *a = &an->items[i];
+
+		if (!executables_by_type(s, a, f))
+			(void)executables_by_state(ctx, a, f);
+	}
+}
+
+/* executables_list - "first; second; ... (and N more)" */
+static char *
+executables_list(const struct findings *f)
+{
+	GString *s = g_string_new(NULL);
+	size_t n = f->items->len;
+
+	for (size_t i = 0; i < n && i < EXEC_MAX_LISTED; i++)
+		g_string_append_printf(s, "%s%s", i ? "; " : "",
+		    (char *)g_ptr_array_index(f->items, i));
+	if (n > EXEC_MAX_LISTED)
+		g_string_append_printf(s, " (and %zu more)",
+		    n - EXEC_MAX_LISTED);
+	return g_string_free(s, FALSE);
+}
+
+/* executables_evaluate - judge one message */
+static int
+executables_evaluate(const struct policy_ctx *ctx,
+    struct policy_outcome *out)
+{
+	const struct executables_settings *s = ctx->settings;
+	const struct analysis *an = policy_ctx_analysis(ctx);
+	struct findings f;
+	char *list;
+
+	if (an == NULL) {
+		policy_outcome_set(out, RESULT_PASS, "analysis failed");
+		return -1;
+	}
+	f.items = g_ptr_array_new_with_free_func(free);
+	executables_scan(ctx, an, &f);
+	if (f.items->len > 0) {
+		list = executables_list(&f);
+		if (f.items->len > 1)
+			policy_outcome_set(out, s->common.action, "%s (and %u "
+			    "more)", (char *)g_ptr_array_index(f.items, 0),
+			    f.items->len - 1);
+		else
+			policy_outcome_set(out, s->common.action, "%s",
+			    (char *)g_ptr_array_index(f.items, 0));
+		policy_outcome_var(out, "findings", "%s", list);
+		policy_outcome_var(out, "count", "%u", f.items->len);
+		g_free(list);
+	}
+	g_ptr_array_free(f.items, TRUE);
+	return 0;
+}
+
+/* executables_check_list - every item of a list is a word we know */
+static int
+executables_check_list(const struct conf *cf, const struct conf_list *l,
+    const char *key, const char *const *known, struct errbuf *eb)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < l->count; i++) {
+		const char *w = l->items[i];
+		bool ok = known != NULL ? executables_in(known, w) :
+		    w[0] != '\0' && w[0] != '.' && strchr(w, '/') == NULL;
+
+		if (!ok) {
+			errbuf_add(eb, cf->path, 0, "[executables] %s: "
+			    "\"%s\" is not %s", key, w, known != NULL ?
+			    "a known value" : "an extension (write exe, "
+			    "not .exe)");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* executables_configure - validate the lists */
+static int
+executables_configure(void *settings, const struct conf *cf,
+    struct errbuf *eb)
+{
+	static const char *const reasons[] = { "depth", "entries",
+	    "expanded-size", "ratio", "time", "nesting", "truncated",
+	    "corrupt", "unsupported", NULL };
+	struct executables_settings *s = settings;
+	int rc = 0;
+
+	rc |= executables_check_list(cf, &s->risky_extensions,
+	    "risky_extensions", NULL, eb);
+	rc |= executables_check_list(cf, &s->allowed_script_extensions,
+	    "allowed_script_extensions", NULL, eb);
+	rc |= executables_check_list(cf, &s->risky_kinds, "risky_kinds",
+	    executables_known_kinds, eb);
+	rc |= executables_check_list(cf, &s->uninspectable, "uninspectable",
+	    reasons, eb);
+	return rc < 0 ? -1 : 0;
+}
+
+const struct policy policy_executables = {
+	.name = "executables",
+	.summary = "programs, scripts, macros and disguised or "
+	    "uninspectable files are held for the DSL",
+	.params = executables_params,
+	.settings_size = sizeof(struct executables_settings),
+	.default_action = RESULT_QUARANTINE,
+	.actions = executables_actions,
+	.liftable = false,
+	.needs_analysis = true,
+	.template_vars = executables_vars,
+	.configure = executables_configure,
+	.evaluate = executables_evaluate,
+};

@@ -1,0 +1,255 @@
+/*
+ * test_quarantine_index - the SQLite index of held messages
+ *
+ * Rows go in and come back; list filters by policy, day, sender,
+ * recipient and status; a release happens once and its first delivery
+ * is claimed once; delete and expire change only what they may; the
+ * file is 0640; and eight threads writing while another lists lose
+ * nothing and never fail (WAL mode, busy timeout, one connection per
+ * call).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "qindex.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+#define THREADS		8
+#define PER_THREAD	25
+
+/* row - a filled entry (strings borrowed: only for qindex_add) */
+static struct qindex_entry
+row(const char *ref, time_t t, const char *sender, const char *rcpts,
+    const char *policies)
+{
+	struct qindex_entry e = { 0 };
+
+	e.ref = (char *)ref;
+	e.time = t;
+	e.direction = (char *)"inbound";
+	e.sender = (char *)sender;
+	e.recipients = (char *)rcpts;
+	e.subject = (char *)"Invoice";
+	e.policy = (char *)"executables";
+	e.policies = (char *)policies;
+	e.reason = (char *)"a Windows program";
+	e.size = 1234;
+	return e;
+}
+
+/* add - qindex_add or fail */
+static void
+add(const char *dir, struct qindex_entry e)
+{
+	char *err = NULL;
+
+	if (qindex_add(dir, &e, &err) < 0)
+		fail_msg("qindex_add: %s", err);
+}
+
+/* count - rows matching a filter */
+static long
+count(const char *dir, struct qindex_filter f)
+{
+	struct qindex_entry *rows;
+	long n = qindex_list(dir, &f, &rows, NULL);
+
+	qindex_entries_free(rows, n);
+	return n;
+}
+
+/* A row comes back as it went in; the file is 0640; a ref stays once. */
+static void
+test_rows_round_trip(void **state)
+{
+	char *dir = tu_tempdir(), *path = qindex_path(dir);
+	struct qindex_entry e;
+	struct stat st;
+
+	(void)state;
+	add(dir, row("AAAAAAAAAA", 1000, "a@x.example", "b@school.example",
+	    "executables"));
+	add(dir, row("AAAAAAAAAA", 2000, "other@x.example", "c", "x"));
+	assert_int_equal(qindex_get(dir, "AAAAAAAAAA", &e, NULL), 1);
+	assert_string_equal(e.sender, "a@x.example");
+	assert_string_equal(e.status, "held");
+	assert_int_equal(e.time, 1000);
+	assert_int_equal(e.size, 1234);
+	assert_int_equal(e.released_at, 0);
+	qindex_entry_clear(&e);
+	assert_int_equal(qindex_get(dir, "BBBBBBBBBB", &e, NULL), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	free(path);
+	tu_rmdir(dir);
+}
+
+/* list filters by policy, day, sender and recipient (any part, any case) */
+static void
+test_list_filters(void **state)
+{
+	char *dir = tu_tempdir();
+
+	(void)state;
+	add(dir, row("AAAAAAAAA1", 1000, "Sales@Supplier.example",
+	    "office@school.example", "executables"));
+	add(dir, row("AAAAAAAAA2", 5000, "t.one@school.example",
+	    "mum@gmail.com, dad@gmail.com", "pupil-data,executables"));
+	add(dir, row("AAAAAAAAA3", 9000, "x@y.example", "head@school.example",
+	    "pupil-data"));
+	assert_int_equal(count(dir, (struct qindex_filter){ 0 }), 3);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .policy = "executables" }), 2);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .policy = "data" }), 0);
+	assert_int_equal(count(dir, (struct qindex_filter){ .since = 5000 }),
+	    2);
+	assert_int_equal(count(dir, (struct qindex_filter){ .before = 5000 }),
+	    1);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .sender = "supplier" }), 1);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .recipient = "DAD@GMAIL" }), 1);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .status = "released" }), 0);
+	tu_rmdir(dir);
+}
+
+/* A release happens once, can be undone, and is delivered once. */
+static void
+test_release_and_delivery_happen_once(void **state)
+{
+	char *dir = tu_tempdir();
+	struct qindex_entry e;
+
+	(void)state;
+	add(dir, row("RRRRRRRRRR", 1000, "a@x", "b@y", "executables"));
+	assert_int_equal(qindex_claim_delivery(dir, "RRRRRRRRRR", "Q0", 1,
+	    NULL), 0);
+	assert_int_equal(qindex_release(dir, "RRRRRRRRRR", "jane", NULL, 2000,
+	    NULL), 1);
+	assert_int_equal(qindex_release(dir, "RRRRRRRRRR", "john", NULL, 2001,
+	    NULL), 0);
+	assert_int_equal(qindex_unrelease(dir, "RRRRRRRRRR", NULL), 1);
+	assert_int_equal(qindex_release(dir, "RRRRRRRRRR", "john", "me@y",
+	    2002, NULL), 1);
+	assert_int_equal(qindex_claim_delivery(dir, "RRRRRRRRRR", "Q1", 2003,
+	    NULL), 1);
+	assert_int_equal(qindex_claim_delivery(dir, "RRRRRRRRRR", "Q2", 2004,
+	    NULL), 0);
+	assert_int_equal(qindex_unrelease(dir, "RRRRRRRRRR", NULL), 0);
+	assert_int_equal(qindex_get(dir, "RRRRRRRRRR", &e, NULL), 1);
+	assert_string_equal(e.status, "released");
+	assert_string_equal(e.released_by, "john");
+	assert_string_equal(e.released_to, "me@y");
+	assert_string_equal(e.delivered_qid, "Q1");
+	qindex_entry_clear(&e);
+	tu_rmdir(dir);
+}
+
+/* delete and expire move only rows whose files still exist. */
+static void
+test_delete_and_expire(void **state)
+{
+	char *dir = tu_tempdir();
+	struct qindex_entry e;
+
+	(void)state;
+	add(dir, row("DDDDDDDDDD", 1000, "a@x", "b@y", "executables"));
+	add(dir, row("EEEEEEEEEE", 1000, "a@x", "b@y", "executables"));
+	assert_int_equal(qindex_delete(dir, "DDDDDDDDDD", "jane", 5, NULL), 1);
+	assert_int_equal(qindex_delete(dir, "DDDDDDDDDD", "jane", 6, NULL), 0);
+	assert_int_equal(qindex_expire(dir, "DDDDDDDDDD", NULL), 0);
+	assert_int_equal(qindex_release(dir, "DDDDDDDDDD", "x", NULL, 7,
+	    NULL), 0);
+	assert_int_equal(qindex_expire(dir, "EEEEEEEEEE", NULL), 1);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .with_files = true }), 0);
+	assert_int_equal(qindex_get(dir, "DDDDDDDDDD", &e, NULL), 1);
+	assert_string_equal(e.deleted_by, "jane");
+	qindex_entry_clear(&e);
+	assert_int_equal(qindex_notified(dir, "EEEEEEEEEE", 9, NULL), 0);
+	assert_int_equal(count(dir, (struct qindex_filter){
+	    .unnotified = true }), 1);
+	tu_rmdir(dir);
+}
+
+struct writer {
+	const char *dir;
+	int	 id;
+	int	 failures;
+};
+
+/* writer_main - one milter thread holding PER_THREAD messages */
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	for (int i = 0; i < PER_THREAD; i++) {
+		char ref[16], *err = NULL;
+		struct qindex_entry e;
+
+		snprintf(ref, sizeof(ref), "T%dX%05d", w->id, i);
+		e = row(ref, 1000 + i, "a@x", "b@y", "executables");
+		if (qindex_add(w->dir, &e, &err) < 0)
+			w->failures++;
+		free(err);
+	}
+	return NULL;
+}
+
+/* Eight writers and a reviewer at once: nothing lost, nothing fails. */
+static void
+test_many_writers_and_a_reviewer(void **state)
+{
+	char *dir = tu_tempdir();
+	struct writer w[THREADS];
+	pthread_t t[THREADS];
+	int reads_failed = 0;
+
+	(void)state;
+	add(dir, row("ZZZZZZZZZZ", 1, "a@x", "b@y", "executables"));
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct writer){ dir, i, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main,
+		    &w[i]), 0);
+	}
+	for (int i = 0; i < 20; i++)
+		if (count(dir, (struct qindex_filter){ 0 }) < 1)
+			reads_failed++;
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(reads_failed, 0);
+	assert_int_equal(count(dir, (struct qindex_filter){ 0 }),
+	    THREADS * PER_THREAD + 1);
+	tu_rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_round_trip),
+		cmocka_unit_test(test_list_filters),
+		cmocka_unit_test(test_release_and_delivery_happen_once),
+		cmocka_unit_test(test_delete_and_expire),
+		cmocka_unit_test(test_many_writers_and_a_reviewer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
