@@ -21,5 +21,7 @@ const struct policy *const policy_registry[] = {
 	&policy_sender_auth,
 	&policy_parent_contact,
 	&policy_bulk_bcc,
+	&policy_executables,
+	&policy_pupil_data,
 	NULL
 };
