@@ -1,0 +1,505 @@
+#!/bin/bash
+# run-bench.sh - measure aup-milter against the libmilter ceiling (SPEC 8)
+#
+# usage: contrib/bench/run-bench.sh          (as root, Debian 12; ~35 min)
+#
+# One command for every figure of README's performance section:
+#
+#  1. builds the yardstick (../shared/bench: milterload, nullmilter) from a
+#     copy of its sources, and aup-milter from a copy of this tree
+#     (optimised, no sanitizers), both under a temporary folder; nothing is
+#     written into ../shared or the source tree;
+#  2. generates the school corpus (make-corpus.py: ~200 messages, 20 MiB)
+#     and its text-only subset (the messages without attachments);
+#  3. writes an aup-milter configuration for it: the corpus's school
+#     domain, every registered policy enabled, the corpus's parents.txt
+#     as the parents file (a CSV with an email header), quarantine, event
+#     log and spool in the temporary folder, no notices sent;
+#  4. milter protocol: for each concurrency (1, 4, 16) and each corpus
+#     (mixed, text-only), ROUNDS rounds of nullmilter then aup-milter,
+#     alternately, SECS seconds each after WARM seconds of warm-up; the
+#     medians give msgs/s, p50 and p99 latency and the ratio to the
+#     ceiling.  A run with any tempfail or error verdict is not a valid
+#     figure: it is shown as INVALID and the script exits 1;
+#  5. through Postfix (tests/lib/postfix.sh, a private instance on
+#     loopback): smtp-source -s 16 sends PF_MSGS copies of a staff note
+#     with no milter, with nullmilter and with aup-milter, alternately,
+#     PF_ROUNDS rounds; every message must reach smtp-sink;
+#  6. memory: a fresh aup-milter judges 16 concurrent 20 MB messages
+#     (MEM_MSGS in all); its peak RSS is VmHWM of /proc/PID/status;
+#  7. soak: aup-milter at concurrency 16 on the mixed corpus for
+#     SOAK_SECS seconds, VmRSS sampled every SOAK_EVERY seconds;
+#
+# and prints one Markdown report (also kept in $OUT) with the targets:
+# >= 0.5 x ceiling at concurrency 4 and 16 on the mixed corpus, >= 0.8 on
+# text-only, p99 < 10 ms at concurrency 4 (every corpus message is under
+# 1 MB), Postfix >= 0.9 x the no-op milter, peak RSS < 300 MB, flat RSS.
+# Speed targets are reported, never asserted: the exit status is 1 only
+# for invalid runs (tempfail/error verdicts, lost mail, a daemon that died).
+#
+# Environment (defaults in brackets):
+#   ROUNDS [5]  SECS [10]  WARM [2]  CONCS ["1 4 16"]
+#   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
+#   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
+#   PARTS ["milter postfix memory soak"]   which steps 4-7 to run
+#   AUP_MILTER  use this aup-milter binary instead of building one
+#   SHARED_BENCH [../shared/bench]   the yardstick's folder
+#   OUT [the work folder's name + .md]   KEEP=1 keeps the work folder
+#
+# SPDX-License-Identifier: MIT
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED_BENCH=${SHARED_BENCH:-$TOP/../shared/bench}
+ROUNDS=${ROUNDS:-5}
+SECS=${SECS:-10}
+WARM=${WARM:-2}
+CONCS=${CONCS:-"1 4 16"}
+PF_MSGS=${PF_MSGS:-2000}
+PF_ROUNDS=${PF_ROUNDS:-3}
+PF_SESSIONS=${PF_SESSIONS:-16}
+MEM_MSGS=${MEM_MSGS:-48}
+SOAK_SECS=${SOAK_SECS:-600}
+SOAK_EVERY=${SOAK_EVERY:-30}
+PARTS=${PARTS:-"milter postfix memory soak"}
+KEEP=${KEEP:-}
+SCHOOL=oakfield-academy.example		# make-corpus.py's SCHOOL
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/aup-bench.XXXXXX") || exit 2
+chmod 755 "$W"				# Postfix reaches the sockets in here
+OUT=${OUT:-$W.md}
+INVALID=0
+PIDS=''
+
+# say - progress on stderr
+say() {
+	printf 'run-bench: %s\n' "$*" >&2
+}
+
+# die - give up
+die() {
+	say "$*"
+	exit 2
+}
+
+# cleanup - stop what we started, drop the folder unless KEEP
+cleanup() {
+	local p
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${PF_ROOT:-}" ] && pf_stop >/dev/null 2>&1
+	if [ -n "$KEEP" ]; then
+		say "kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# note - a line of the report
+note() {
+	printf '%s\n' "$*" >>"$W/report.md"
+}
+
+# build_tools - milterload and nullmilter from a copy of ../shared/bench
+build_tools() {
+	[ -f "$SHARED_BENCH/milterload.c" ] ||
+	    die "no yardstick in $SHARED_BENCH (set SHARED_BENCH)"
+	mkdir -p "$W/tools"
+	cp "$SHARED_BENCH"/*.c "$SHARED_BENCH"/Makefile "$SHARED_BENCH"/*.py \
+	    "$W/tools/" || die "cannot copy $SHARED_BENCH"
+	make -s -C "$W/tools" >"$W/tools/make.log" 2>&1 ||
+	    die "building the yardstick failed: $(tail -n 5 "$W/tools/make.log")"
+}
+
+# build_milter - an optimised aup-milter from a copy of this tree
+build_milter() {
+	if [ -n "${AUP_MILTER:-}" ]; then
+		[ -x "$AUP_MILTER" ] || die "AUP_MILTER=$AUP_MILTER is not executable"
+		return 0
+	fi
+	say "building aup-milter (copy of $TOP)"
+	mkdir -p "$W/src" "$W/build"
+	(cd "$TOP" && git ls-files -co --exclude-standard |
+	    while IFS= read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done |
+	    tar -cf - -T -) | tar -xf - -C "$W/src" || die "cannot copy $TOP"
+	(cd "$W/src" && autoreconf -fi >"$W/build/autoreconf.log" 2>&1) ||
+	    die "autoreconf failed"
+	(cd "$W/build" && "$W/src/configure" -q --disable-werror &&
+	    make -j"$(nproc)" aup-milter) >"$W/build/make.log" 2>&1 ||
+	    die "building aup-milter failed: $(tail -n 5 "$W/build/make.log")"
+	AUP_MILTER=$W/build/aup-milter
+}
+
+# make_corpora - the mixed corpus, its text-only subset, the 20 MB set
+make_corpora() {
+	python3 "$W/tools/make-corpus.py" "$W/mixed" >/dev/null ||
+	    die "make-corpus.py failed"
+	python3 - "$W/mixed" "$W/text" "$W/big" "$SCHOOL" <<'EOF' || die "corpus subsets failed"
+import base64, json, os, random, shutil, sys
+mixed, text, big, school = sys.argv[1:5]
+# Text-only: the classes without attachments.
+os.makedirs(text)
+textual = {"staff-note", "staff-note-parent", "newsletter", "bulk-to-40",
+           "reply-upn"}
+keep = {m["file"] for m in json.load(open(os.path.join(mixed, "manifest.json")))
+        if m["class"] in textual}
+with open(os.path.join(mixed, "envelope.tsv")) as fi, \
+     open(os.path.join(text, "envelope.tsv"), "w") as fo:
+    for line in fi:
+        if line.split("\t", 1)[0] in keep:
+            fo.write(line)
+for f in keep:
+    shutil.copy(os.path.join(mixed, f), text)
+# 20 MB messages: a 15 MB attachment (20 MB in base64), alternately random
+# bytes named .pdf and a pupil CSV (text that is extracted and scanned).
+os.makedirs(big)
+rnd = random.Random(8)
+env = open(os.path.join(big, "envelope.tsv"), "w")
+for i in range(2):
+    if i == 0:
+        name, ctype = "scan.pdf", "application/pdf"
+        data = b"%PDF-1.4\n" + rnd.randbytes(15 * 1024 * 1024)
+    else:
+        name, ctype = "pupils.csv", "text/csv"
+        rows = ["UPN,Surname,Forename,DOB,Year"]
+        while sum(map(len, rows)) < 15 * 1024 * 1024:
+            rows.append("A%012d,Smith,Ann,2012-0%d-1%d,Year %d" % (
+                rnd.randrange(10**12), rnd.randint(1, 9), rnd.randint(0, 9),
+                rnd.randint(1, 13)))
+        data = ("\r\n".join(rows) + "\r\n").encode()
+    b64 = base64.encodebytes(data).replace(b"\n", b"\r\n")
+    fn = "big-%d.eml" % i
+    with open(os.path.join(big, fn), "wb") as fo:
+        fo.write(("From: a.teacher@%s\r\nTo: b.teacher@%s\r\n"
+                  "Subject: big %d\r\nMIME-Version: 1.0\r\n"
+                  "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nAttached.\r\n"
+                  "--b\r\nContent-Type: %s; name=\"%s\"\r\n"
+                  "Content-Disposition: attachment; filename=\"%s\"\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n"
+                  % (school, school, i, ctype, name, name)).encode())
+        fo.write(b64)
+        fo.write(b"--b--\r\n")
+    env.write("%s\ta.teacher@%s\tb.teacher@%s\n" % (fn, school, school))
+EOF
+}
+
+# write_config - aup-milter.conf for the corpus: DIR SOCKET
+write_config() {
+	local d=$1 sock=$2 sec
+	mkdir -p "$d/quarantine" "$d/spool"
+	{ echo "email"; cat "$W/mixed/parents.txt"; } >"$d/parents.csv"
+	cat >"$d/aup-milter.conf" <<EOF
+; written by contrib/bench/run-bench.sh for the make-corpus.py school
+[milter]
+socket = $sock
+socket_mode = 0666
+mode = enforce
+event_log = $d/events.jsonl
+quarantine_dir = $d/quarantine
+spool_dir = $d/spool
+trusted_networks = 127.0.0.0/8
+release_secret = $d/release.key
+notify = off
+notify_sender = no
+sendmail_path = /bin/true
+[school]
+name = Oakfield Academy
+domains = $SCHOOL
+office = office@$SCHOOL
+dsl = dsl@$SCHOOL
+policy_url = https://www.$SCHOOL/policies/acceptable-use
+[directory]
+parents = parents.csv
+EOF
+	# Every registered policy, enabled with its default action (a
+	# policy whose default is off gets its first other action).
+	"$AUP_MILTER" -d 2>/dev/null | awk '
+	/^\[/ { sec = $0; gsub(/[][]/, "", sec); next }
+	sec != "" && sec != "milter" && sec != "school" &&
+	    sec != "directory" && $1 == "action" {
+		print sec, $3
+	}' | while read -r sec act; do
+		printf '[%s]\n' "$sec"
+		[ "$act" = off ] && printf 'action = flag\n'
+	done >>"$d/aup-milter.conf"
+	"$AUP_MILTER" -t -c "$d/aup-milter.conf" >"$d/check.out" 2>&1 ||
+	    die "the benchmark configuration is refused: $(cat "$d/check.out")"
+}
+
+# start_aup DIR - start aup-milter on DIR's config; sets AUP_PID
+start_aup() {
+	local d=$1
+	"$AUP_MILTER" -f -c "$d/aup-milter.conf" >"$d/milter.log" 2>&1 &
+	AUP_PID=$!
+	PIDS="$PIDS $AUP_PID"
+	wait_socket "$d/aup.sock" || die "aup-milter did not start: $(tail -n 5 "$d/milter.log")"
+}
+
+# stop_pid PID - stop one of our daemons
+stop_pid() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# wait_socket PATH - wait up to 10 s for a unix socket
+wait_socket() {
+	local i
+	for i in $(seq 1 100); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# load - one milterload run: LABEL SOCKET CORPUS CONC; appends a RESULT line
+load() {
+	local label=$1 sock=$2 corpus=$3 conc=$4 line
+	line=$("$W/tools/milterload" -s "unix:$sock" -d "$W/$corpus" -c "$conc" \
+	    -t "$SECS" -w "$WARM" -l "$label" | grep '^RESULT')
+	printf '%s corpus=%s\n' "$line" "$corpus" >>"$W/results.txt"
+	printf '%s corpus=%s\n' "$line" "$corpus" >&2
+}
+
+# part_milter - alternate the ceiling and aup-milter
+part_milter() {
+	local conc corpus r
+	(umask 0 && exec "$W/tools/nullmilter" -p "unix:$W/null.sock") \
+	    >"$W/null.log" 2>&1 &
+	NULL_PID=$!
+	PIDS="$PIDS $NULL_PID"
+	wait_socket "$W/null.sock" || die "nullmilter did not start"
+	start_aup "$W/aup"
+	: >"$W/results.txt"
+	for conc in $CONCS; do
+		for corpus in mixed text; do
+			for r in $(seq 1 "$ROUNDS"); do
+				say "concurrency $conc, $corpus, round $r/$ROUNDS"
+				load null "$W/null.sock" "$corpus" "$conc"
+				load aup "$W/aup/aup.sock" "$corpus" "$conc"
+			done
+		done
+	done
+	kill -0 "$AUP_PID" 2>/dev/null || { say "aup-milter died"; INVALID=1; }
+	summarize_milter
+}
+
+# summarize_milter - medians and ratios from results.txt
+summarize_milter() {
+	python3 - "$W/results.txt" >>"$W/report.md" <<'EOF' || INVALID=1
+import statistics, sys
+runs = {}
+bad = []
+for line in open(sys.argv[1]):
+    kv = dict(f.split("=", 1) for f in line.split()[1:])
+    key = (kv["corpus"], int(kv["conc"]), kv["label"])
+    runs.setdefault(key, []).append(kv)
+    if int(kv["tempfail"]) or int(kv["error"]):
+        bad.append(line.strip())
+def med(rs, f):
+    return statistics.median(float(r[f]) for r in rs)
+print("| corpus | conc | ceiling msgs/s | aup-milter msgs/s | ratio | target "
+      "| ceiling p50/p99 ms | aup p50/p99 ms | aup verdicts (last run) |")
+print("| --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |")
+for corpus in ("mixed", "text"):
+    for conc in sorted({k[1] for k in runs}):
+        n, a = runs.get((corpus, conc, "null")), runs.get((corpus, conc, "aup"))
+        if not n or not a:
+            continue
+        ratio = med(a, "mps") / med(n, "mps")
+        want = 0.5 if corpus == "mixed" else 0.8
+        tgt = "-" if conc == 1 else ("%.1f %s" % (want, "met" if ratio >= want else "MISSED"))
+        last = a[-1]
+        verdicts = " ".join("%s=%s" % (k, last[k]) for k in
+                            ("accept", "reject", "discard", "tempfail", "error")
+                            if last[k] != "0")
+        print("| %s | %d | %.0f | %.0f | %.2f | %s | %.2f / %.2f | %.2f / %.2f | %s |" % (
+            corpus, conc, med(n, "mps"), med(a, "mps"), ratio, tgt,
+            med(n, "p50_ms"), med(n, "p99_ms"), med(a, "p50_ms"),
+            med(a, "p99_ms"), verdicts))
+print()
+print("Medians of the interleaved rounds; ratio = median aup / median ceiling.")
+for corpus in ("mixed", "text"):
+    a = runs.get((corpus, 4, "aup"))
+    if a:
+        p99 = med(a, "p99_ms")
+        print("p99 at concurrency 4 (%s, every message < 1 MB): %.2f ms, target < 10 ms: %s" % (
+            corpus, p99, "met" if p99 < 10 else "MISSED"))
+if bad:
+    print()
+    print("INVALID: runs with tempfail or error verdicts:")
+    for b in bad:
+        print("    " + b)
+    sys.exit(1)
+EOF
+}
+
+# pf_send_many - smtp-source to the private Postfix: LABEL; appends to pf.txt
+pf_send_many() {
+	local label=$1 t0 t1 n rc
+	rm -f "$PF_SINK_DIR"/* 2>/dev/null
+	t0=$(date +%s.%N)
+	smtp-source -s "$PF_SESSIONS" -m "$PF_MSGS" -c -F "$W/pf-message.eml" \
+	    -f "a.teacher@$SCHOOL" -t "b.teacher@$SCHOOL" \
+	    "127.0.0.1:$PF_PORT" >"$W/pf-$label.out" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	pf_wait_queue_empty 120 >/dev/null 2>&1
+	n=$(find "$PF_SINK_DIR" -type f | wc -l)
+	printf '%s %s %s %s\n' "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$n" "$rc" \
+	    >>"$W/pf.txt"
+	say "postfix $label: $(tail -n 1 "$W/pf.txt")"
+}
+
+# part_postfix - smtp-source -> Postfix -> smtp-sink with none/null/aup
+part_postfix() {
+	local r cfg
+	# shellcheck source=../../tests/lib/postfix.sh
+	PF_NO_TRAP=1 . "$TOP/tests/lib/postfix.sh"
+	pf_check_prereqs || { note "Postfix part skipped: $PF_WHY"; return 0; }
+	[ -S "$W/null.sock" ] || {
+		(umask 0 && exec "$W/tools/nullmilter" -p "unix:$W/null.sock") \
+		    >"$W/null.log" 2>&1 &
+		PIDS="$PIDS $!"
+		wait_socket "$W/null.sock" || die "nullmilter did not start"
+	}
+	[ -S "$W/aup/aup.sock" ] || start_aup "$W/aup"
+	# A staff note of the corpus (2-3 KB, the commonest message).
+	cp "$(ls "$W"/text/*staff-note.eml | head -n 1)" "$W/pf-message.eml"
+	pf_start "$W/pf" "" "smtpd_client_connection_count_limit = 0" \
+	    "default_process_limit = 200" >/dev/null 2>&1 ||
+	    die "the private Postfix did not start"
+	: >"$W/pf.txt"
+	for r in $(seq 1 "$PF_ROUNDS"); do
+		for cfg in none null aup; do
+			case $cfg in
+			none)	pf_reload "smtpd_milters =" "non_smtpd_milters =" ;;
+			null)	pf_reload "smtpd_milters = unix:$W/null.sock" ;;
+			aup)	pf_reload "smtpd_milters = unix:$W/aup/aup.sock" ;;
+			esac
+			sleep 1
+			pf_send_many "$cfg"
+		done
+	done
+	pf_stop >/dev/null 2>&1
+	python3 - "$W/pf.txt" "$PF_MSGS" "$PF_SESSIONS" >>"$W/report.md" <<'EOF' || INVALID=1
+import statistics, sys
+rows, want = {}, int(sys.argv[2])
+lost = []
+for line in open(sys.argv[1]):
+    label, secs, n, rc = line.split()
+    rows.setdefault(label, []).append(want / float(secs))
+    if int(n) != want:
+        lost.append("%s: %s of %d messages reached the sink" % (label, n, want))
+m = {k: statistics.median(v) for k, v in rows.items()}
+print()
+print("Through Postfix (smtp-source -s %s -m %d -> Postfix -> smtp-sink), "
+      "medians of %d rounds:" % (sys.argv[3], want, len(rows["none"])))
+print()
+print("| milter | msgs/s | ratio to no-op milter |")
+print("| --- | ---: | ---: |")
+for k, name in (("none", "no milter"), ("null", "no-op milter"), ("aup", "aup-milter")):
+    print("| %s | %.0f | %.2f |" % (name, m[k], m[k] / m["null"]))
+r = m["aup"] / m["null"]
+print()
+print("aup-milter / no-op milter = %.2f, target >= 0.9: %s" % (r, "met" if r >= 0.9 else "MISSED"))
+if lost:
+    print("INVALID: " + "; ".join(lost))
+    sys.exit(1)
+EOF
+}
+
+# rss_kb PID FIELD - VmRSS or VmHWM in kB
+rss_kb() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# part_memory - 16 concurrent 20 MB messages, peak RSS of a fresh daemon
+part_memory() {
+	local line hwm base
+	write_config "$W/mem" "unix:$W/mem/aup.sock"
+	start_aup "$W/mem"
+	base=$(rss_kb "$AUP_PID" VmRSS)
+	line=$("$W/tools/milterload" -s "unix:$W/mem/aup.sock" -d "$W/big" \
+	    -c 16 -t 0 -n "$MEM_MSGS" -l mem20mb | grep '^RESULT')
+	hwm=$(rss_kb "$AUP_PID" VmHWM)
+	say "$line"
+	kill -0 "$AUP_PID" 2>/dev/null || { say "aup-milter died"; INVALID=1; }
+	stop_pid "$AUP_PID"
+	case $line in
+	*" tempfail=0 "*" error=0 "*) ;;
+	*) INVALID=1 ;;
+	esac
+	note ""
+	note "Memory: $MEM_MSGS messages of 20 MB (15 MB attachment: random .pdf / pupil .csv), 16 concurrent, fresh daemon:"
+	note "RSS at start $((base / 1024)) MB, peak (VmHWM) $((hwm / 1024)) MB, target < 300 MB: $([ "$hwm" -lt $((300 * 1024)) ] && echo met || echo MISSED)"
+	note "    $line"
+}
+
+# part_soak - RSS of aup-milter over SOAK_SECS at concurrency 16
+part_soak() {
+	local t samples='' line pid
+	write_config "$W/soak" "unix:$W/soak/aup.sock"
+	start_aup "$W/soak"
+	"$W/tools/milterload" -s "unix:$W/soak/aup.sock" -d "$W/mixed" -c 16 \
+	    -t "$SOAK_SECS" -w 0 -l soak >"$W/soak.out" 2>&1 &
+	pid=$!
+	PIDS="$PIDS $pid"
+	for t in $(seq 0 "$SOAK_EVERY" "$SOAK_SECS"); do
+		samples="$samples $(( $(rss_kb "$AUP_PID" VmRSS) / 1024 ))"
+		[ "$t" -lt "$SOAK_SECS" ] && sleep "$SOAK_EVERY"
+	done
+	wait "$pid"
+	line=$(grep '^RESULT' "$W/soak.out")
+	kill -0 "$AUP_PID" 2>/dev/null || { say "aup-milter died"; INVALID=1; }
+	stop_pid "$AUP_PID"
+	case $line in
+	*" tempfail=0 "*" error=0 "*) ;;
+	*) INVALID=1 ;;
+	esac
+	note ""
+	note "Soak: concurrency 16, mixed corpus, $SOAK_SECS s; VmRSS (MB) every $SOAK_EVERY s:"
+	note "   $samples"
+	note "    $line"
+}
+
+say "work folder $W"
+build_tools
+build_milter
+make_corpora
+write_config "$W/aup" "unix:$W/aup/aup.sock"
+{
+	echo "# aup-milter benchmark"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
+	    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+	    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
+	    "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+	echo
+	echo "Command: contrib/bench/run-bench.sh (ROUNDS=$ROUNDS SECS=$SECS" \
+	    "WARM=$WARM CONCS=\"$CONCS\" PF_MSGS=$PF_MSGS PF_ROUNDS=$PF_ROUNDS" \
+	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS)"
+	echo
+	echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' "$W/aup/aup-milter.conf" |
+	    grep -v -x -e milter -e school -e directory | tr '\n' ' ')"
+	echo
+} >"$W/report.md"
+for part in $PARTS; do
+	case $part in
+	milter)		part_milter ;;
+	postfix)	part_postfix ;;
+	memory)		part_memory ;;
+	soak)		part_soak ;;
+	*)		die "unknown part $part" ;;
+	esac
+done
+cp "$W/report.md" "$OUT" && say "report in $OUT"
+cat "$W/report.md"
+[ "$INVALID" = 0 ] || { echo "INVALID: see above"; exit 1; }
+exit 0
