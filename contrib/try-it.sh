@@ -30,17 +30,21 @@ T=$(pf_mktemp) || exit 1
 S=$T/school
 mkdir -p "$S" && chmod 755 "$S"
 
-# The sample configuration with every path moved into the temporary folder.
+# The sample school in the temporary folder: its data files and reply
+# templates copied beside the configuration (which names them relative to
+# itself), and every path the milter writes moved in there too.
+cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" || exit 1
+# Notices and releases go through the private Postfix's own sendmail(1).
+printf '#!/bin/sh\nexec /usr/sbin/sendmail -C "%s" "$@"\n' "$T/postfix/etc" > "$S/sendmail"
+chmod 755 "$S/sendmail"
 sed -e "s|^socket = .*|socket = unix:$S/aup.sock|" \
     -e "s|^event_log = .*|event_log = $S/events.jsonl|" \
     -e "s|^quarantine_dir = .*|quarantine_dir = $S/quarantine|" \
+    -e "s|^release_secret = .*|release_secret = $S/release.key|" \
+    -e "s|^sendmail_path = .*|sendmail_path = $S/sendmail|" \
     -e "s|^user = .*|; user: not dropped in try-it|" \
     -e "s|^group = .*|group = postfix|" \
-    -e "s|^templates = .*|templates = $TOP/conf/templates|" \
     -e "s|^trusted_networks = .*|trusted_networks = 127.0.0.0/8, ::1, 10.20.0.0/16|" \
-    -e "s|^parents = .*|parents = $TOP/conf/parents.csv|" \
-    -e "s|^pupils = .*|pupils = $TOP/conf/pupils.csv|" \
-    -e "s|^exemptions = .*|exemptions = $TOP/conf/exemptions.csv|" \
     "$TOP/conf/aup-milter.conf" > "$S/aup-milter.conf"
 "$TOP/build/aup-milter" -t -c "$S/aup-milter.conf" || exit 1
 
