@@ -108,5 +108,7 @@ report_json_verdict(const struct conf *cf, const struct verdict *v)
 	if (v->error != NULL)
 		json_object_object_add(o, "error",
 		    json_object_new_string(v->error));
+	json_object_object_add(o, "elapsed_ms",
+	    json_object_new_double(v->elapsed_ms));
 	return o;
 }
