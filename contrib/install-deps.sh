@@ -25,7 +25,7 @@ libjson-c-dev zlib1g-dev
 miltertest postfix swaks file python3
 zip unzip p7zip-full qpdf openssl gnupg python3-cryptography
 python3-msoffcrypto-tool genisoimage
-clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64
+clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64 valgrind
 "
 
 LISTS_DIR=/var/lib/apt/lists

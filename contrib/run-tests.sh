@@ -9,9 +9,15 @@
 # school's cases when ../shared is present) and ends with one line:
 # "N passed, N failed".  Exit status 0 only when nothing failed.
 #
-# Environment: SANITIZERS=1 builds with AddressSanitizer and
-# UndefinedBehaviorSanitizer (./configure --enable-sanitizers) in
-# build-asan/ and runs the suite there as well.
+# Then, as CI does (SPEC 8), it runs the hostile-input gates, each counted
+# in the same line: the protocol tests again with the daemon under
+# valgrind memcheck (no errors, no definite leaks), the whole suite in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/,
+# ./configure --enable-sanitizers), and each libFuzzer target for a short
+# fixed time (tests/fuzz/run-fuzz.sh, clang; build-fuzz/).
+#
+# Environment: SANITIZERS=0 skips the sanitizer build, VALGRIND=0 the
+# valgrind run, FUZZ_SECONDS=0 the fuzz runs (default 30 s per target).
 #
 # SPDX-License-Identifier: MIT
 set -u
@@ -52,15 +58,50 @@ if ! build "$TOP/build" --enable-werror; then
 fi
 run_suite "$TOP/build"
 read -r passed failed < <(summarize "$TOP/build/test-suite.log" 2>/dev/null || echo "0 1")
-if [ "${SANITIZERS:-0}" = 1 ]; then
+
+# The protocol tests with the daemon under valgrind memcheck.
+if [ "${VALGRIND:-1}" = 1 ]; then
+	if command -v valgrind >/dev/null 2>&1; then
+		(cd "$TOP/build" && AUP_MILTER_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		    make check TESTS=tests/milter/test_miltertest.sh >check-valgrind.out 2>&1)
+		read -r p2 f2 < <(summarize "$TOP/build/test-suite.log" 2>/dev/null || echo "0 1")
+		[ "$f2" -eq 0 ] || grep -hE '^(not ok|#)' "$TOP/build/tests/milter/test_miltertest.log" | head -40
+		echo "run-tests: protocol tests under valgrind: $p2 passed, $f2 failed"
+		passed=$((passed + p2)); failed=$((failed + f2))
+	else
+		echo "run-tests: valgrind not found (apt-get install valgrind)"
+		failed=$((failed + 1))
+	fi
+fi
+
+if [ "${SANITIZERS:-1}" = 1 ]; then
 	if build "$TOP/build-asan" --enable-sanitizers; then
 		run_suite "$TOP/build-asan"
 		read -r p2 f2 < <(summarize "$TOP/build-asan/test-suite.log" 2>/dev/null || echo "0 1")
 		passed=$((passed + p2)); failed=$((failed + f2))
+		echo "run-tests: sanitizer build: $p2 passed, $f2 failed"
 	else
 		echo "run-tests: the sanitizer build failed"
 		failed=$((failed + 1))
 	fi
+fi
+
+# Each libFuzzer target for a short fixed time: a crash, leak or timeout fails.
+if [ "${FUZZ_SECONDS:-30}" -gt 0 ]; then
+	mkdir -p "$TOP/build-fuzz"
+	for target in analysis conf csv pipeline; do
+		if TMPDIR=$TOP/build-fuzz sh "$TOP/tests/fuzz/run-fuzz.sh" \
+		    "$target" "${FUZZ_SECONDS:-30}" >"$TOP/build-fuzz/$target.out" 2>&1; then
+			passed=$((passed + 1))
+			echo "run-tests: fuzz $target: ok ($(grep -o 'exec/s: [0-9]*' \
+			    "$TOP/build-fuzz/$target.out" | tail -n 1))"
+		else
+			failed=$((failed + 1))
+			echo "run-tests: fuzz $target: FAILED (build-fuzz/$target.out):"
+			grep -E -A 12 '^==[0-9]+==ERROR|^SUMMARY|Test unit written|error:' \
+			    "$TOP/build-fuzz/$target.out" | head -40
+		fi
+	done
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -95,13 +95,16 @@ daemon_parse(int argc, char **argv, struct daemon_opts *o)
 		daemon_usage();
 }
 
-/* daemon_absolute - the configuration path made absolute (never freed) */
+/* The -c path made absolute; kept for the life of the process. */
+static char *daemon_conf_path;
+
+/* daemon_absolute - the configuration path made absolute */
 static const char *
 daemon_absolute(const char *path)
 {
-	char *abs = realpath(path, NULL);
-
-	return abs != NULL ? abs : path;
+	free(daemon_conf_path);
+	daemon_conf_path = realpath(path, NULL);
+	return daemon_conf_path != NULL ? daemon_conf_path : path;
 }
 
 /* daemon_check - -t: every problem with file:line; exit status */

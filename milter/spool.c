@@ -12,6 +12,13 @@
  *	0600, and later bytes go to the file.  Nothing of it survives a
  *	crash, and no other user can read it.
  *
+ *	spool_stream() lends an in-memory buffer to GMime without copying
+ *	it: the buffer becomes a GByteArray the spool keeps, read by
+ *	non-owning memory streams, and freed by spool_free().  Streams
+ *	must therefore be released before the spool (the engine and the
+ *	release check do), and nothing may be written after the first
+ *	stream is taken (spool_write() then fails with EBUSY).
+ *
  * DIAGNOSTICS
  *	spool_write() returns -1 with errno when the file cannot be made
  *	or written; the caller tempfails the message.
@@ -32,6 +39,7 @@ struct spool {
 	size_t	 threshold;
 	char	*mem;
 	size_t	 len, cap;
+	GByteArray *lent;	/* mem, once lent to GMime streams */
 	int	 fd;		/* -1 while in memory */
 	uint64_t size;
 };
@@ -106,6 +114,10 @@ spool_to_file(struct spool *sp)
 int
 spool_write(struct spool *sp, const void *buf, size_t len)
 {
+	if (sp->lent != NULL) {
+		errno = EBUSY;
+		return -1;
+	}
 	if (sp->fd < 0 && sp->len + len > sp->threshold &&
 	    spool_to_file(sp) < 0)
 		return -1;
@@ -142,11 +154,21 @@ spool_in_file(const struct spool *sp)
 GMimeStream *
 spool_stream(struct spool *sp)
 {
+	GMimeStream *st;
 	int fd;
 
-	if (sp->fd < 0)
-		return g_mime_stream_mem_new_with_buffer(sp->mem != NULL ?
-		    sp->mem : "", sp->len);
+	if (sp->fd < 0) {
+		/* No copy: the array takes the buffer, the stream borrows it. */
+		if (sp->lent == NULL) {
+			sp->lent = g_byte_array_new_take((guint8 *)sp->mem,
+			    sp->len);
+			sp->mem = NULL;
+			sp->cap = 0;
+		}
+		st = g_mime_stream_mem_new_with_byte_array(sp->lent);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
+		return st;
+	}
 	fd = dup(sp->fd);
 	if (fd < 0)
 		return NULL;
@@ -161,6 +183,8 @@ spool_copy_to_fd(struct spool *sp, int fd)
 	char buf[65536];
 	off_t off = 0;
 
+	if (sp->lent != NULL)
+		return spool_write_all(fd, sp->lent->data, sp->lent->len);
 	if (sp->fd < 0)
 		return spool_write_all(fd, sp->mem != NULL ? sp->mem : "",
 		    sp->len);
@@ -187,6 +211,8 @@ spool_free(struct spool *sp)
 		return NULL;
 	if (sp->fd >= 0)
 		(void)close(sp->fd);
+	if (sp->lent != NULL)
+		g_byte_array_unref(sp->lent);
 	free(sp->mem);
 	free(sp->dir);
 	free(sp);

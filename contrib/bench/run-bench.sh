@@ -167,11 +167,12 @@ for i in range(2):
         data = b"%PDF-1.4\n" + rnd.randbytes(15 * 1024 * 1024)
     else:
         name, ctype = "pupils.csv", "text/csv"
-        rows = ["UPN,Surname,Forename,DOB,Year"]
-        while sum(map(len, rows)) < 15 * 1024 * 1024:
+        rows, size = ["UPN,Surname,Forename,DOB,Year"], 0
+        while size < 15 * 1024 * 1024:
             rows.append("A%012d,Smith,Ann,2012-0%d-1%d,Year %d" % (
                 rnd.randrange(10**12), rnd.randint(1, 9), rnd.randint(0, 9),
                 rnd.randint(1, 13)))
+            size += len(rows[-1]) + 2
         data = ("\r\n".join(rows) + "\r\n").encode()
     b64 = base64.encodebytes(data).replace(b"\n", b"\r\n")
     fn = "big-%d.eml" % i
@@ -361,7 +362,8 @@ pf_send_many() {
 part_postfix() {
 	local r cfg
 	# shellcheck source=../../tests/lib/postfix.sh
-	PF_NO_TRAP=1 . "$TOP/tests/lib/postfix.sh"
+	PF_NO_TRAP=1
+	. "$TOP/tests/lib/postfix.sh"
 	pf_check_prereqs || { note "Postfix part skipped: $PF_WHY"; return 0; }
 	[ -S "$W/null.sock" ] || {
 		(umask 0 && exec "$W/tools/nullmilter" -p "unix:$W/null.sock") \

@@ -2,6 +2,9 @@
 # test_miltertest - protocol tests: each tests/milter/*.lua script drives
 # the running test daemon (aup-milter with the test policies) through
 # libmilter with miltertest, and must exit 0.
+# AUP_MILTER_WRAPPER (e.g. "valgrind --error-exitcode=99 --leak-check=full
+# --errors-for-leak-kinds=definite") runs the daemon under that command;
+# the daemon is then stopped at the end and must exit 0.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/school.sh"
@@ -12,16 +15,22 @@ MT=${MILTERTEST:-$(command -v miltertest || true)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-mt.XXXXXX")
 SOCK="unix:$T/aup.sock"
 school_write "$T" "$SOCK"
-"$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
+WRAP=${AUP_MILTER_WRAPPER:-}
+# shellcheck disable=SC2086 # the wrapper is a command and its options
+$WRAP "$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
     > "$T/milter.log" 2>&1 &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do [ -S "$T/aup.sock" ] && break; sleep 0.1; done
+# A wrapper such as valgrind starts the daemon 20-50 times slower.
+for _ in $(seq 1 $([ -n "$WRAP" ] && echo 600 || echo 100)); do
+	[ -S "$T/aup.sock" ] && break
+	sleep 0.1
+done
 [ -S "$T/aup.sock" ] || bail_out "the milter did not start: $(cat "$T/milter.log")"
 
 scripts=$(ls "$top_srcdir"/tests/milter/*.lua | grep -v -e '/lib.lua$' -e '/reject-check.lua$')
-plan $(($(echo "$scripts" | wc -l) + 3))
+plan $(($(echo "$scripts" | wc -l) + 3 + $([ -n "$WRAP" ] && echo 1 || echo 0)))
 for s in $scripts; do
 	name=$(basename "$s" .lua)
 	if out=$("$MT" -s "$s" -D "sock=$SOCK" -D "libdir=$top_srcdir/tests/milter" 2>&1); then
@@ -35,4 +44,13 @@ is "$n" 1 "the quarantined message is stored (message and metadata) before it is
 like "$(cat "$T/events.jsonl")" '"action":"reject"' "rejections are in the event log"
 like "$(cat "$T/milter.log")" 'QIDA: ref=[0-9A-Z]{10} action=reject policy=test-verdict' \
     "the syslog line starts with the queue id and names action and policy"
+if [ -n "$WRAP" ]; then
+	kill -TERM "$PID"
+	wait "$PID"
+	rc=$?
+	is "$rc" 0 "the daemon under '${WRAP%% *}' exits cleanly after the protocol tests"
+	grep -E 'ERROR SUMMARY|definitely lost|indirectly lost' "$T/milter.log" |
+	    sed 's/^==[0-9]*== *//' >&2
+	[ "$rc" = 0 ] || diag "$(tail -n 60 "$T/milter.log")"
+fi
 done_testing

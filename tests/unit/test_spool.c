@@ -242,6 +242,30 @@ missing_spool_folder_is_an_error_not_a_lost_message(void **state)
 	tu_rmdir(dir);
 }
 
+static void
+memory_spool_is_lent_to_gmime_and_refuses_later_writes(void **state)
+{
+	char *dir = tu_tempdir();
+	struct spool *sp = spool_new(dir, THRESHOLD);
+	unsigned char *buf = fill(sp, 1000);
+	GMimeStream *held = spool_stream(sp);
+
+	(void)state;
+	/* Two streams read the same lent buffer, a copy still works, and
+	 * the spool cannot change under them. */
+	assert_non_null(held);
+	assert_stream_is(sp, buf, 1000);
+	assert_copy_is(sp, buf, 1000);
+	errno = 0;
+	assert_int_equal(spool_write(sp, buf, 10), -1);
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(spool_size(sp), 1000);
+	g_object_unref(held);
+	free(buf);
+	spool_free(sp);
+	tu_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -256,6 +280,8 @@ main(void)
 		cmocka_unit_test(empty_spool_gives_an_empty_stream),
 		cmocka_unit_test(
 		    missing_spool_folder_is_an_error_not_a_lost_message),
+		cmocka_unit_test(
+		    memory_spool_is_lent_to_gmime_and_refuses_later_writes),
 	};
 
 	g_mime_init();
