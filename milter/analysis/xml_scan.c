@@ -33,8 +33,9 @@
 void
 xml_scan_init(struct xml_scan *x, const void *data, size_t len)
 {
-	x->p = data;
-	x->end = x->p + len;
+	/* An empty zip entry has no buffer at all: scan an empty string. */
+	x->p = data != NULL ? data : "";
+	x->end = x->p + (data != NULL ? len : 0);
 }
 
 /* xml_skip_past - move after the next occurrence of s; false if none */

@@ -16,6 +16,7 @@
 
 #include "analysis.h"
 #include "analysis_testutil.h"
+#include "xalloc.h"
 
 #define OCTET	"application/octet-stream"
 
@@ -331,6 +332,29 @@ document_cut_by_the_expansion_budget_is_uninspectable(void **state)
 	free(p);
 }
 
+/*
+ * Regression (fuzzing, 2026-11-23): an OOXML zip whose [Content_Types].xml
+ * is empty has no data buffer; scanning it was undefined behaviour (a zero
+ * offset applied to NULL), caught by UBSan.  It must simply be analysed.
+ */
+static void
+ooxml_with_empty_content_types_is_analysed(void **state)
+{
+	const char *top = getenv("top_srcdir");
+	char *path = xasprintf("%s/tests/fuzz/corpus_analysis/"
+	    "regress-ooxml-empty-content-types.eml", top ? top : ".");
+	size_t len;
+	unsigned char *msg = at_read(path, &len);
+	struct analysis *an = at_run_bytes(msg, len, NULL);
+
+	(void)state;
+	assert_non_null(an);
+	assert_true(an->count > 0);
+	analysis_free(an);
+	free(msg);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -362,6 +386,7 @@ main(void)
 		cmocka_unit_test(
 		    odf_encryption_comes_from_the_manifest_with_its_strength),
 		cmocka_unit_test(odf_basic_macros_are_found),
+		cmocka_unit_test(ooxml_with_empty_content_types_is_analysed),
 		cmocka_unit_test(
 		    document_cut_by_the_expansion_budget_is_uninspectable),
 	};
