@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
 
 #include "analysis.h"
 
@@ -77,8 +79,9 @@ void	 blob_free(struct blob *b);
 
 /* textbuf.c */
 void	 textbuf_init(struct textbuf *t, size_t max);
-bool	 textbuf_full(const struct textbuf *t);
+void	 textbuf_reset(struct textbuf *t, size_t max);
 void	 textbuf_add(struct textbuf *t, const char *p, size_t n);
+void	 textbuf_put(struct textbuf *t, const char *p, size_t n);
 void	 textbuf_addc(struct textbuf *t, char c);
 void	 textbuf_add_cp(struct textbuf *t, uint32_t cp);
 void	 textbuf_sep(struct textbuf *t, char c);
@@ -87,6 +90,13 @@ void	 textbuf_row(struct textbuf *t);
 void	 textbuf_store(struct textbuf *t, struct attachment *a);
 void	 textbuf_free(struct textbuf *t);
 size_t	 utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
+/* textbuf_full - has the cap been reached? (called once per token) */
+static inline bool
+textbuf_full(const struct textbuf *t)
+{
+	return t->truncated || t->len >= t->max;
+}
 
 /* inspect.c: type, encryption, macros, text, archive entries */
 void	 inspect_digest(struct attachment *a, const struct blob *b);
@@ -108,11 +118,17 @@ const char *filetype_ext(const char *name);
 void	 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
 	    const char *only);
 
-/* archive_read.c: one entry of a zip, read into memory */
+/* zipmem.c: entries of a zip package in memory, by name */
 int	 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
 	    const char *entry, size_t max, struct blob *out);
 bool	 zipmem_names(const unsigned char *data, size_t len,
 	    bool (*fn)(const char *name, void *arg), void *arg);
+struct archive;
+struct archive *zipmem_entry_open(const unsigned char *data, size_t len,
+	    const char *entry);
+ssize_t	 zipmem_entry_read(struct actx *ctx, struct archive *ar, void *buf,
+	    size_t n);
+void	 zipmem_entry_close(struct archive *ar);
 
 /* zipdir.c: ZIP central directory facts */
 enum encryption_strength zipdir_entry_strength(const unsigned char *data,
@@ -149,11 +165,14 @@ bool	 encryption_cms_is_enveloped(const unsigned char *data, size_t len);
 bool	 encryption_is_pgp_message(const unsigned char *data, size_t len);
 
 /* xml_scan.c: a tolerant tokenizer for document XML (no DTD, no entities) */
-enum xml_type { XML_EOF, XML_OPEN, XML_CLOSE, XML_EMPTY, XML_TEXT };
+enum xml_type { XML_EOF, XML_OPEN, XML_CLOSE, XML_EMPTY, XML_TEXT,
+	XML_MORE };
 struct xml_tok {
 	enum xml_type	 type;
 	const char	*name;		/* qualified element name */
 	size_t		 nlen;
+	const char	*local;		/* name without its prefix */
+	size_t		 llen;
 	const char	*attrs;		/* raw attribute text */
 	size_t		 alen;
 	const char	*text;		/* raw character data */
@@ -163,15 +182,50 @@ struct xml_tok {
 struct xml_scan {
 	const char	*p;
 	const char	*end;
+	bool		 more;		/* the buffer is not the whole part */
 };
 void	 xml_scan_init(struct xml_scan *x, const void *data, size_t len);
+void	 xml_scan_more(struct xml_scan *x, bool more);
 enum xml_type xml_next(struct xml_scan *x, struct xml_tok *t);
-bool	 xml_is(const struct xml_tok *t, const char *local);
 bool	 xml_attr(const struct xml_tok *t, const char *local,
 	    const char **v, size_t *vn);
+struct xml_attrs {
+	const char	*p;
+	const char	*end;
+};
+void	 xml_attrs_init(struct xml_attrs *it, const struct xml_tok *t);
+bool	 xml_attrs_next(struct xml_attrs *it, const char **local, size_t *ln,
+	    const char **v, size_t *vn);
+
+/* xml_is - does the element have this local name? ("w:t" is "t") */
+static inline bool
+xml_is(const struct xml_tok *t, const char *local)
+{
+	size_t n = strlen(local);
+
+	return t->local != NULL && t->llen == n &&
+	    memcmp(t->local, local, n) == 0;
+}
 char	*xml_attr_dup(const struct xml_tok *t, const char *local);
 void	 xml_text(struct textbuf *tb, const struct xml_tok *t);
 void	 xml_decode_into(struct textbuf *tb, const char *p, size_t n);
+
+/* xml_stream.c: the tokens of a zip entry, read a chunk at a time */
+struct xml_stream {
+	struct actx	*ctx;
+	struct archive	*ar;		/* NULL: not open */
+	char		*buf;		/* window: unread tail + next chunk */
+	size_t		 cap;
+	size_t		 max;		/* bytes of the part read at most */
+	size_t		 read;		/* bytes of the part read so far */
+	struct xml_scan	 scan;
+	bool		 failed;	/* corrupt, over budget or late */
+};
+bool	 xml_stream_open(struct xml_stream *xs, struct actx *ctx,
+	    const unsigned char *data, size_t len, const char *entry,
+	    size_t max);
+enum xml_type xml_stream_next(struct xml_stream *xs, struct xml_tok *t);
+void	 xml_stream_close(struct xml_stream *xs);
 
 /* text_extract.c, html_text.c, rtf_text.c */
 void	 text_extract_plain(const unsigned char *data, size_t len,

@@ -130,25 +130,22 @@ odf_token(const struct xml_tok *tok, int *in_cell, struct textbuf *t)
 static void
 odf_text(struct actx *ctx, size_t rec, const unsigned char *d, size_t len)
 {
-	struct xml_scan x;
+	struct xml_stream in;
 	struct xml_tok tok;
 	struct textbuf t;
-	struct blob b;
 	int in_cell = 0;
 	bool body = false;
 
-	blob_init(&b);
-	if (zipmem_read(ctx, d, len, "content.xml", ODF_PART_MAX, &b) < 0)
+	if (!xml_stream_open(&in, ctx, d, len, "content.xml", ODF_PART_MAX))
 		return;
 	textbuf_init(&t, ctx->lim.max_text);
-	xml_scan_init(&x, b.data, b.len);
-	while (!textbuf_full(&t) && xml_next(&x, &tok) != XML_EOF) {
+	while (!textbuf_full(&t) && xml_stream_next(&in, &tok) != XML_EOF) {
 		if (xml_is(&tok, "body"))
 			body = tok.type == XML_OPEN;
 		else if (body)
 			odf_token(&tok, &in_cell, &t);
 	}
-	blob_free(&b);
+	xml_stream_close(&in);
 	textbuf_store(&t, actx_rec(ctx, rec));
 }
 

@@ -165,18 +165,15 @@ static bool
 ooxml_part_text(struct actx *ctx, const unsigned char *data, size_t len,
     const char *part, struct textbuf *t)
 {
-	struct xml_scan x;
+	struct xml_stream in;
 	struct xml_tok tok;
 	struct ooxml_run r = { false, 0 };
-	struct blob b;
 
-	blob_init(&b);
-	if (zipmem_read(ctx, data, len, part, OOXML_PART_MAX, &b) < 0)
+	if (!xml_stream_open(&in, ctx, data, len, part, OOXML_PART_MAX))
 		return false;
-	xml_scan_init(&x, b.data, b.len);
-	while (!textbuf_full(t) && xml_next(&x, &tok) != XML_EOF)
+	while (!textbuf_full(t) && xml_stream_next(&in, &tok) != XML_EOF)
 		ooxml_docx_token(&tok, &r, t);
-	blob_free(&b);
+	xml_stream_close(&in);
 	return true;
 }
 

@@ -3,8 +3,10 @@
  *
  * SYNOPSIS
  *	void textbuf_init(struct textbuf *t, size_t max)
+ *	void textbuf_reset(struct textbuf *t, size_t max)
  *	bool textbuf_full(const struct textbuf *t)
  *	void textbuf_add(struct textbuf *t, const char *p, size_t n)
+ *	void textbuf_put(struct textbuf *t, const char *p, size_t n)
  *	void textbuf_addc(struct textbuf *t, char c)
  *	void textbuf_add_cp(struct textbuf *t, uint32_t cp)
  *	void textbuf_sep(struct textbuf *t, char c)
@@ -19,7 +21,8 @@
  *	`truncated` set, so a huge document never costs more than the cap.
  *	textbuf_add() takes bytes that should be UTF-8 and replaces any
  *	invalid sequence with U+FFFD and NUL with a space, so the stored
- *	text is always valid UTF-8 for PCRE2.  textbuf_sep() adds a
+ *	text is always valid UTF-8 for PCRE2; textbuf_put() appends text
+ *	that is valid already (taken from another textbuf).  textbuf_sep() adds a
  *	separator ('\n', '\t', ' ') unless the text already ends with
  *	whitespace of the same strength.  utf8_decode() returns the length
  *	of one valid, shortest-form UTF-8 character, or 0.
@@ -39,15 +42,24 @@ textbuf_init(struct textbuf *t, size_t max)
 	t->max = max;
 }
 
-/* textbuf_full - has the cap been reached? */
-bool
-textbuf_full(const struct textbuf *t)
+/* textbuf_reset - empty the text for reuse, keeping its buffer */
+void
+textbuf_reset(struct textbuf *t, size_t max)
 {
-	return t->truncated || t->len >= t->max;
+	t->len = 0;
+	t->max = max;
+	t->truncated = false;
+	if (t->s != NULL)
+		t->s[0] = '\0';
+	if (t->cap > max + 1) {
+		free(t->s);
+		t->s = NULL;
+		t->cap = 0;
+	}
 }
 
 /* textbuf_put - append valid UTF-8 bytes, cutting at the cap */
-static void
+void
 textbuf_put(struct textbuf *t, const char *p, size_t n)
 {
 	if (t->len + n > t->max) {
@@ -151,10 +163,21 @@ void
 textbuf_add(struct textbuf *t, const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	size_t i = 0, run = 0, k;
+	size_t i = 0, run = 0, k, room;
 	uint32_t cp;
 
-	while (i < n && !textbuf_full(t)) {
+	/* repairs never shrink the text: bytes past the room cannot fit */
+	room = t->max > t->len ? t->max - t->len : 0;
+	if (n > room) {
+		n = room;
+		t->truncated = true;
+	}
+	while (i < n) {
+		if (u[i] >= 0x01 && u[i] <= 0x7f) {	/* ASCII, not NUL */
+			i++;
+			run++;
+			continue;
+		}
 		k = utf8_decode(u + i, n - i, &cp);
 		if (k > 0 && cp != 0) {
 			i += k;
@@ -165,6 +188,8 @@ textbuf_add(struct textbuf *t, const char *p, size_t n)
 		run = 0;
 		textbuf_add_cp(t, k == 0 ? 0xfffd : ' ');
 		i += k == 0 ? 1 : k;
+		if (textbuf_full(t))
+			break;
 	}
 	if (run > 0)
 		textbuf_put(t, p + i - run, run);

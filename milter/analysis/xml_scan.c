@@ -3,10 +3,14 @@
  *
  * SYNOPSIS
  *	void xml_scan_init(struct xml_scan *x, const void *data, size_t len)
+ *	void xml_scan_more(struct xml_scan *x, bool more)
  *	enum xml_type xml_next(struct xml_scan *x, struct xml_tok *t)
  *	bool xml_is(const struct xml_tok *t, const char *local)
  *	bool xml_attr(const struct xml_tok *t, const char *local,
  *	    const char **v, size_t *vn)
+ *	void xml_attrs_init(struct xml_attrs *it, const struct xml_tok *t)
+ *	bool xml_attrs_next(struct xml_attrs *it, const char **local,
+ *	    size_t *ln, const char **v, size_t *vn)
  *	char *xml_attr_dup(const struct xml_tok *t, const char *local)
  *	void xml_text(struct textbuf *tb, const struct xml_tok *t)
  *	void xml_decode_into(struct textbuf *tb, const char *p, size_t n)
@@ -29,20 +33,32 @@
 #include "analysis_int.h"
 #include "xalloc.h"
 
-/* xml_scan_init - start scanning a buffer */
+/* xml_scan_init - start scanning a buffer that holds the whole part */
 void
 xml_scan_init(struct xml_scan *x, const void *data, size_t len)
 {
 	/* An empty zip entry has no buffer at all: scan an empty string. */
 	x->p = data != NULL ? data : "";
 	x->end = x->p + (data != NULL ? len : 0);
+	x->more = false;
+}
+
+/*
+ * xml_scan_more - say whether more of the part follows the buffer.  While
+ * it does, a token that reaches the end of the buffer is not returned:
+ * xml_next() gives XML_MORE and leaves x->p at the token's start, so the
+ * caller (xml_stream) can move the tail to the front and read more.
+ */
+void
+xml_scan_more(struct xml_scan *x, bool more)
+{
+	x->more = more;
 }
 
 /* xml_skip_past - move after the next occurrence of s; false if none */
 static bool
-xml_skip_past(struct xml_scan *x, const char *s)
+xml_skip_past(struct xml_scan *x, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	const char *q = memmem(x->p, (size_t)(x->end - x->p), s, n);
 
 	if (q == NULL) {
@@ -53,27 +69,59 @@ xml_skip_past(struct xml_scan *x, const char *s)
 	return true;
 }
 
+/*
+ * xml_find - the next c in [p, end), or NULL.  Tags and cell values are a
+ * few bytes long: a plain loop beats memchr's call and set-up there.
+ */
+static inline const char *
+xml_find(const char *p, const char *end, char c)
+{
+	while (p < end && *p != c)
+		p++;
+	return p < end ? p : NULL;
+}
+
+/* xml_local - the local part of a qualified name */
+static const char *
+xml_local(const char *name, size_t n, size_t *ln)
+{
+	const char *c = xml_find(name, name + n, ':');
+
+	if (c == NULL) {
+		*ln = n;
+		return name;
+	}
+	*ln = n - (size_t)(c + 1 - name);
+	return c + 1;
+}
+
 /* xml_tag - a start, end or empty-element tag at x->p ('<' seen) */
 static enum xml_type
 xml_tag(struct xml_scan *x, struct xml_tok *t)
 {
-	const char *q = x->p + 1, *gt;
+	const char *q = x->p + 1, *gt, *colon = NULL;
 	bool close = false;
 
 	if (q < x->end && *q == '/') {
 		close = true;
 		q++;
 	}
-	gt = memchr(q, '>', (size_t)(x->end - q));
+	t->name = q;
+	/* one pass over the name, noting its prefix; then on to '>' */
+	for (; q < x->end && *q != ' ' && *q != '\t' && *q != '\r' &&
+	    *q != '\n' && *q != '/' && *q != '>'; q++)
+		if (*q == ':' && colon == NULL)
+			colon = q;
+	gt = xml_find(q, x->end, '>');
+	if (gt == NULL && x->more)
+		return XML_MORE;
 	if (gt == NULL) {
 		x->p = x->end;
 		return XML_EOF;
 	}
-	t->name = q;
-	while (q < gt && *q != ' ' && *q != '\t' && *q != '\r' &&
-	    *q != '\n' && *q != '/')
-		q++;
 	t->nlen = (size_t)(q - t->name);
+	t->local = colon != NULL ? colon + 1 : t->name;
+	t->llen = (size_t)(q - t->local);
 	t->attrs = q;
 	t->alen = (size_t)(gt - q);
 	x->p = gt + 1;
@@ -86,66 +134,113 @@ xml_tag(struct xml_scan *x, struct xml_tok *t)
 	return t->type = XML_OPEN;
 }
 
-/* xml_next - the next token, or XML_EOF */
+/* xml_chardata - character data up to the next '<' */
+static enum xml_type
+xml_chardata(struct xml_scan *x, struct xml_tok *t)
+{
+	const char *lt = xml_find(x->p, x->end, '<');
+
+	if (lt == NULL && x->more)
+		return XML_MORE;
+	t->text = x->p;
+	t->tlen = (size_t)((lt ? lt : x->end) - x->p);
+	x->p += t->tlen;
+	return t->type = XML_TEXT;
+}
+
+/* xml_markup - CDATA, or skip a comment, PI or declaration; MORE/EOF */
+static enum xml_type
+xml_markup(struct xml_scan *x, struct xml_tok *t)
+{
+	const char *start = x->p;
+	size_t left = (size_t)(x->end - x->p);
+	bool found;
+
+	if (left >= 9 && memcmp(x->p, "<![CDATA[", 9) == 0) {
+		t->text = x->p + 9;
+		x->p += 9;
+		found = xml_skip_past(x, "]]>", 3);
+		if (!found && x->more) {
+			x->p = start;
+			return XML_MORE;
+		}
+		if (!found)
+			return XML_EOF;
+		t->tlen = (size_t)(x->p - 3 - t->text);
+		t->cdata = true;
+		return t->type = XML_TEXT;
+	}
+	if (left >= 4 && memcmp(x->p, "<!--", 4) == 0)
+		found = xml_skip_past(x, "-->", 3);
+	else
+		found = xml_skip_past(x, ">", 1);
+	if (!found && x->more) {
+		x->p = start;
+		return XML_MORE;
+	}
+	return XML_OPEN;	/* skipped: the caller goes on */
+}
+
+/* xml_next - the next token, XML_EOF, or XML_MORE (see xml_scan_more) */
 enum xml_type
 xml_next(struct xml_scan *x, struct xml_tok *t)
 {
-	const char *lt;
+	enum xml_type r;
 
-	memset(t, 0, sizeof(*t));
+	t->name = t->local = t->attrs = t->text = NULL;
+	t->nlen = t->llen = t->alen = t->tlen = 0;
+	t->cdata = false;
+	t->type = XML_EOF;
 	while (x->p < x->end) {
-		if (*x->p != '<') {
-			lt = memchr(x->p, '<', (size_t)(x->end - x->p));
-			t->text = x->p;
-			t->tlen = (size_t)((lt ? lt : x->end) - x->p);
-			x->p += t->tlen;
-			return t->type = XML_TEXT;
-		}
-		if (x->end - x->p >= 9 && memcmp(x->p, "<![CDATA[", 9) == 0) {
-			t->text = x->p + 9;
-			x->p += 9;
-			if (!xml_skip_past(x, "]]>"))
-				return XML_EOF;
-			t->tlen = (size_t)(x->p - 3 - t->text);
-			t->cdata = true;
-			return t->type = XML_TEXT;
-		}
-		if (x->end - x->p >= 4 && memcmp(x->p, "<!--", 4) == 0)
-			xml_skip_past(x, "-->");
-		else if (x->end - x->p >= 2 &&
-		    (x->p[1] == '?' || x->p[1] == '!'))
-			xml_skip_past(x, ">");
-		else
+		if (*x->p != '<')
+			return xml_chardata(x, t);
+		/* "<![CDATA[" needs 9 bytes to be told from a tag */
+		if (x->more && x->end - x->p < 9)
+			return XML_MORE;
+		if (x->end - x->p < 2 || (x->p[1] != '?' && x->p[1] != '!'))
 			return xml_tag(x, t);
+		if ((r = xml_markup(x, t)) != XML_OPEN)
+			return r;
 	}
-	return t->type = XML_EOF;
+	return x->more ? XML_MORE : (t->type = XML_EOF);
 }
 
-/* xml_local - the local part of a qualified name */
-static const char *
-xml_local(const char *name, size_t n, size_t *ln)
+/* xml_attrs_init - iterate over the attributes of a tag */
+void
+xml_attrs_init(struct xml_attrs *it, const struct xml_tok *t)
 {
-	const char *c = memchr(name, ':', n);
-
-	if (c == NULL) {
-		*ln = n;
-		return name;
-	}
-	*ln = n - (size_t)(c + 1 - name);
-	return c + 1;
+	it->p = t->attrs;
+	it->end = t->attrs != NULL ? t->attrs + t->alen : NULL;
 }
 
-/* xml_is - does the element have this local name? */
+/* xml_attrs_next - the next attribute's local name and raw value */
 bool
-xml_is(const struct xml_tok *t, const char *local)
+xml_attrs_next(struct xml_attrs *it, const char **local, size_t *ln,
+    const char **v, size_t *vn)
 {
-	size_t ln, n = strlen(local);
-	const char *l;
+	const char *p = it->p, *end = it->end, *name;
+	char quote;
 
-	if (t->name == NULL)
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	name = p;
+	while (p < end && *p != '=' && *p != ' ')
+		p++;
+	*local = xml_local(name, (size_t)(p - name), ln);
+	while (p < end && (*p == '=' || *p == ' '))
+		p++;
+	if (p >= end || (*p != '"' && *p != '\'')) {
+		it->p = end;
 		return false;
-	l = xml_local(t->name, t->nlen, &ln);
-	return ln == n && memcmp(l, local, n) == 0;
+	}
+	quote = *p++;
+	*v = p;
+	while (p < end && *p != quote)
+		p++;
+	*vn = (size_t)(p - *v);
+	it->p = p < end ? p + 1 : end;
+	return true;
 }
 
 /* xml_attr - raw value of an attribute by local name */
@@ -153,31 +248,14 @@ bool
 xml_attr(const struct xml_tok *t, const char *local, const char **v,
     size_t *vn)
 {
-	const char *p = t->attrs, *end = t->attrs + t->alen, *name, *q;
+	struct xml_attrs it;
+	const char *q;
 	size_t ln, n = strlen(local);
-	char quote;
 
-	while (p < end) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-		    *p == '\n'))
-			p++;
-		name = p;
-		while (p < end && *p != '=' && *p != ' ')
-			p++;
-		q = xml_local(name, (size_t)(p - name), &ln);
-		while (p < end && (*p == '=' || *p == ' '))
-			p++;
-		if (p >= end || (*p != '"' && *p != '\''))
-			return false;
-		quote = *p++;
-		*v = p;
-		while (p < end && *p != quote)
-			p++;
-		*vn = (size_t)(p - *v);
-		p++;
+	xml_attrs_init(&it, t);
+	while (xml_attrs_next(&it, &q, &ln, v, vn))
 		if (ln == n && memcmp(q, local, n) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -239,7 +317,7 @@ xml_decode_into(struct textbuf *tb, const char *p, size_t n)
 	uint32_t cp;
 
 	while (n > 0 && !textbuf_full(tb)) {
-		amp = memchr(p, '&', n);
+		amp = xml_find(p, p + n, '&');
 		if (amp == NULL) {
 			textbuf_add(tb, p, n);
 			return;

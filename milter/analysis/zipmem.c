@@ -6,6 +6,11 @@
  *	    size_t len, const char *entry, size_t max, struct blob *out)
  *	bool zipmem_names(const unsigned char *data, size_t len,
  *	    bool (*fn)(const char *name, void *arg), void *arg)
+ *	struct archive *zipmem_entry_open(const unsigned char *data,
+ *	    size_t len, const char *entry)
+ *	ssize_t zipmem_entry_read(struct actx *ctx, struct archive *ar,
+ *	    void *buf, size_t n)
+ *	void zipmem_entry_close(struct archive *ar)
  *
  * DESCRIPTION
  *	Document formats need a few parts by name, in their own order
@@ -14,15 +19,22 @@
  *	directory.  zipmem_read() expands at most `max` bytes of one entry
  *	into `out`, charged to the message's max_expanded budget.
  *	zipmem_names() calls fn for every entry name until fn returns false.
+ *	zipmem_entry_open() gives a reader positioned at one entry, for
+ *	parts read a chunk at a time (xml_stream); zipmem_entry_read()
+ *	charges what it expands to the budget like zipmem_read().
  *
  * DIAGNOSTICS
  *	zipmem_read() returns 0 when the entry was read (possibly cut at
  *	max), -1 when it is missing, encrypted, corrupt or over budget.
  *	zipmem_names() returns false when the package cannot be read.
+ *	zipmem_entry_open() returns NULL when the entry is missing or
+ *	encrypted; zipmem_entry_read() returns the bytes expanded, 0 at the
+ *	end, -1 when the entry is corrupt, over budget or out of time.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
+#include <sys/types.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -43,20 +55,63 @@ zipmem_open(const unsigned char *data, size_t len)
 	return ar;
 }
 
+/* zipmem_entry_open - a reader at one entry's data; NULL if none/encrypted */
+struct archive *
+zipmem_entry_open(const unsigned char *data, size_t len, const char *entry)
+{
+	struct archive *ar = zipmem_open(data, len);
+	struct archive_entry *e;
+	const char *name;
+	int r;
+
+	if (ar == NULL)
+		return NULL;
+	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		name = archive_entry_pathname(e);
+		if (name == NULL || strcmp(name, entry) != 0)
+			continue;
+		if (archive_entry_is_encrypted(e))
+			break;
+		return ar;
+	}
+	archive_read_free(ar);
+	return NULL;
+}
+
+/* zipmem_entry_read - the next expanded bytes, charged to the budget */
+ssize_t
+zipmem_entry_read(struct actx *ctx, struct archive *ar, void *buf, size_t n)
+{
+	la_ssize_t got = archive_read_data(ar, buf, n);
+
+	if (got < 0)
+		return -1;
+	if (!actx_expand(ctx, (size_t)got) || actx_late(ctx))
+		return -1;
+	return (ssize_t)got;
+}
+
+/* zipmem_entry_close - done with an entry reader */
+void
+zipmem_entry_close(struct archive *ar)
+{
+	if (ar != NULL)
+		archive_read_free(ar);
+}
+
 /* zipmem_copy - expand the current entry into a blob, at most max bytes */
 static int
 zipmem_copy(struct actx *ctx, struct archive *ar, size_t max,
     struct blob *out)
 {
 	unsigned char buf[65536];
-	la_ssize_t n;
+	ssize_t n;
 	size_t k;
 
 	while (out->len < max &&
-	    (n = archive_read_data(ar, buf, sizeof(buf))) != 0) {
+	    (n = zipmem_entry_read(ctx, ar, buf, sizeof(buf))) != 0) {
 		if (n < 0)
-			return -1;
-		if (!actx_expand(ctx, (size_t)n) || actx_late(ctx))
 			return -1;
 		k = (size_t)n > max - out->len ? max - out->len : (size_t)n;
 		if (blob_append(out, buf, k) < 0) {
@@ -72,23 +127,13 @@ int
 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
     const char *entry, size_t max, struct blob *out)
 {
-	struct archive *ar = zipmem_open(data, len);
-	struct archive_entry *e;
-	const char *name;
-	int r, rc = -1;
+	struct archive *ar = zipmem_entry_open(data, len, entry);
+	int rc;
 
 	if (ar == NULL)
 		return -1;
-	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
-	    r == ARCHIVE_WARN) {
-		name = archive_entry_pathname(e);
-		if (name == NULL || strcmp(name, entry) != 0)
-			continue;
-		if (!archive_entry_is_encrypted(e))
-			rc = zipmem_copy(ctx, ar, max, out);
-		break;
-	}
-	archive_read_free(ar);
+	rc = zipmem_copy(ctx, ar, max, out);
+	zipmem_entry_close(ar);
 	if (rc < 0)
 		blob_free(out);
 	return rc;

@@ -91,6 +91,83 @@ xlsx_text_has_shared_strings_dates_and_columns(void **state)
 	analysis_free(an);
 }
 
+/* Shape of long-sheet.xlsx (tests/fixtures/make-analysis-fixtures.py). */
+#define LONG_ROWS	30000
+#define LONG_VALUE	400000
+
+/* long_sheet_check_rows - the row lines from p on; returns past them */
+static const char *
+long_sheet_check_rows(const char *p, const char *end)
+{
+	char want[64];
+	int i, n;
+
+	for (i = 0; i < LONG_ROWS; i++) {
+		n = snprintf(want, sizeof(want), "Pupil%05d\t%d\tx<y & %d\n",
+		    i, i * 7, i);
+		assert_true(end - p >= n);
+		if (memcmp(p, want, (size_t)n) != 0)
+			fail_msg("row %d: want \"%s\", got \"%.*s\"", i, want,
+			    n, p);
+		p += n;
+	}
+	return p;
+}
+
+/*
+ * long_sheet_is_read_whole_across_read_windows: the sheet (about 3 MB of
+ * XML) is read 256 KiB at a time, so tags, CDATA, comments and a 400 KB
+ * cell cross window boundaries; every row must come out exactly, and the
+ * first cell's shared string is the table's last (read out of order).
+ */
+static void
+long_sheet_is_read_whole_across_read_windows(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_fixture("long-sheet.xlsx", &a);
+	const char *p, *end;
+	size_t i;
+
+	assert_string_equal(a->kind, "xlsx");
+	assert_false(a->text_truncated);
+	p = a->text;
+	end = a->text + a->text_len;
+	assert_memory_equal(p, "Last string\t", 12);
+	p += 12;
+	for (i = 0; i < LONG_VALUE; i++)
+		if (p[i] != 'z')
+			fail_msg("long cell: byte %zu is '%c'", i, p[i]);
+	p += LONG_VALUE;
+	assert_memory_equal(p, "END-OF-LONG\n", 12);
+	p = long_sheet_check_rows(p + 12, end);
+	assert_true(p < end && *p == '\n');
+	analysis_free(an);
+}
+
+/* long_sheet_cut_at_max_text_is_a_prefix_of_the_whole_text */
+static void
+long_sheet_cut_at_max_text_is_a_prefix_of_the_whole_text(void **state)
+{
+	char *path = at_fixture_or_skip("long-sheet.xlsx");
+	struct analysis_limits lim;
+	struct analysis *whole, *cut;
+	const struct attachment *w, *c;
+
+	whole = at_run_fixture(path, "l.xlsx", OCTET, NULL);
+	analysis_limits_default(&lim);
+	lim.max_text = 500000;
+	cut = at_run_fixture(path, "l.xlsx", OCTET, &lim);
+	w = at_find(whole, "2");
+	c = at_find(cut, "2");
+	assert_true(c->text_truncated);
+	assert_true(c->text_len > 400000 && c->text_len <= 500000);
+	assert_memory_equal(c->text, w->text, c->text_len);
+	assert_null(c->uninspectable);
+	analysis_free(whole);
+	analysis_free(cut);
+	free(path);
+}
+
 /* pptx_text_comes_slide_by_slide_in_order */
 static void
 pptx_text_comes_slide_by_slide_in_order(void **state)
@@ -364,6 +441,9 @@ main(void)
 		cmocka_unit_test(docm_has_macros_and_its_own_kind),
 		cmocka_unit_test(docx_carrying_a_vba_project_has_macros),
 		cmocka_unit_test(xlsx_text_has_shared_strings_dates_and_columns),
+		cmocka_unit_test(long_sheet_is_read_whole_across_read_windows),
+		cmocka_unit_test(
+		    long_sheet_cut_at_max_text_is_a_prefix_of_the_whole_text),
 		cmocka_unit_test(pptx_text_comes_slide_by_slide_in_order),
 		cmocka_unit_test(
 		    executable_embedded_in_a_docx_is_a_record_below_it),
