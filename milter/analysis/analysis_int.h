@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <nettle/sha2.h>
+
 #include "analysis.h"
 
 /* multipart nesting beyond this is "nesting" (GMime itself allows 1024) */
@@ -38,6 +40,9 @@ struct blob {
 	size_t		 cap;		/* bytes allocated (memory) */
 	int		 fd;		/* temporary file, or -1 */
 	bool		 mapped;	/* data is an mmap of fd */
+	bool		 digest;	/* SHA-256 taken while filling */
+	struct sha256_ctx sha;
+	char		 sha256[65];	/* hex, set by blob_finish() */
 };
 
 /* Growing UTF-8 text with a hard cap. */
@@ -72,6 +77,8 @@ void	 analysis_set_encrypted(struct attachment *a,
 
 /* blob.c */
 void	 blob_init(struct blob *b);
+void	 blob_init_digest(struct blob *b);
+void	 sha256_hex(struct sha256_ctx *ck, char out[65]);
 int	 blob_append(struct blob *b, const void *p, size_t n);
 int	 blob_spill(struct blob *b);
 int	 blob_finish(struct blob *b);
@@ -224,8 +231,21 @@ struct xml_stream {
 bool	 xml_stream_open(struct xml_stream *xs, struct actx *ctx,
 	    const unsigned char *data, size_t len, const char *entry,
 	    size_t max);
-enum xml_type xml_stream_next(struct xml_stream *xs, struct xml_tok *t);
+void	 xml_stream_fill(struct xml_stream *xs);
 void	 xml_stream_close(struct xml_stream *xs);
+
+/* xml_stream_next - the next whole token, or XML_EOF (once per token) */
+static inline enum xml_type
+xml_stream_next(struct xml_stream *xs, struct xml_tok *t)
+{
+	enum xml_type r;
+
+	if (xs->ar == NULL)
+		return XML_EOF;
+	while ((r = xml_next(&xs->scan, t)) == XML_MORE)
+		xml_stream_fill(xs);
+	return xs->failed ? XML_EOF : r;
+}
 
 /* text_extract.c, html_text.c, rtf_text.c */
 void	 text_extract_plain(const unsigned char *data, size_t len,

@@ -215,7 +215,7 @@ archive_entry_data(struct archive_walk *w, size_t rec, struct archive *ar,
 	la_ssize_t err = 0;
 	struct blob b;
 
-	blob_init(&b);
+	blob_init_digest(&b);
 	why = archive_read_entry(w, ar, &b, &err);
 	if (why == NULL && err < 0) {
 		msg = archive_error_string(ar);

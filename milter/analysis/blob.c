@@ -3,6 +3,7 @@
  *
  * SYNOPSIS
  *	void blob_init(struct blob *b)
+ *	void blob_init_digest(struct blob *b)
  *	int blob_append(struct blob *b, const void *p, size_t n)
  *	int blob_spill(struct blob *b)
  *	int blob_finish(struct blob *b)
@@ -15,6 +16,9 @@
  *	unlinked temporary file ($TMPDIR, default /tmp) that blob_finish()
  *	maps read-only, so the page cache, not the heap, holds big
  *	expansions and at most one blob per nesting level is alive.
+ *	A blob made by blob_init_digest() takes the SHA-256 of its content
+ *	as it is appended (sha256, hex, once blob_finish() has run), so a
+ *	big attachment is hashed while it is in the cache, not read again.
  *
  * DIAGNOSTICS
  *	blob_append() and blob_finish() return -1 when the temporary file
@@ -37,6 +41,31 @@ blob_init(struct blob *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->fd = -1;
+}
+
+/* blob_init_digest - an empty blob that hashes what is appended */
+void
+blob_init_digest(struct blob *b)
+{
+	blob_init(b);
+	b->digest = true;
+	sha256_init(&b->sha);
+}
+
+/* sha256_hex - finish a SHA-256 as 64 lower-case hex digits */
+void
+sha256_hex(struct sha256_ctx *ck, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t md[SHA256_DIGEST_SIZE];
+	size_t i;
+
+	sha256_digest(ck, sizeof(md), md);
+	for (i = 0; i < sizeof(md); i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[2 * sizeof(md)] = '\0';
 }
 
 /* blob_write_all - write n bytes to fd, retrying short writes */
@@ -91,6 +120,8 @@ blob_append(struct blob *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return 0;
+	if (b->digest)
+		sha256_update(&b->sha, n, p);
 	if (b->fd < 0 && b->len + n > BLOB_MEM_MAX && blob_spill(b) < 0)
 		return -1;
 	if (b->fd >= 0) {
@@ -116,6 +147,8 @@ blob_finish(struct blob *b)
 {
 	void *m;
 
+	if (b->digest && b->sha256[0] == '\0')
+		sha256_hex(&b->sha, b->sha256);
 	if (b->fd < 0 || b->mapped)
 		return 0;
 	if (b->len == 0) {

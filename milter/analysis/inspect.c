@@ -23,24 +23,26 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include <nettle/sha2.h>
-
 #include "analysis_int.h"
 #include "xalloc.h"
 
 /*
- * inspect_digest - size and SHA-256 of the decoded content.  Nettle's
- * SHA-256 uses the CPU's SHA instructions where it has them (about four
- * times GLib's speed on a 10 MB attachment).
+ * inspect_digest - size and SHA-256 of the decoded content: the one the
+ * blob took while it was filled, or one pass now.  Nettle's SHA-256 uses
+ * the CPU's SHA instructions where it has them (about four times GLib's
+ * speed on a 10 MB attachment).
  */
 void
 inspect_digest(struct attachment *a, const struct blob *b)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct sha256_ctx ck;
-	uint8_t md[SHA256_DIGEST_SIZE];
-	size_t off = 0, n, i;
+	size_t off = 0, n;
 
+	a->size = b->len;
+	if (b->digest && b->sha256[0] != '\0') {
+		memcpy(a->sha256, b->sha256, sizeof(a->sha256));
+		return;
+	}
 	sha256_init(&ck);
 	while (off < b->len) {
 		n = b->len - off > BLOB_MEM_MAX ? BLOB_MEM_MAX : b->len - off;
@@ -49,13 +51,7 @@ inspect_digest(struct attachment *a, const struct blob *b)
 			(void)madvise(b->data + off, n, MADV_DONTNEED);
 		off += n;
 	}
-	sha256_digest(&ck, sizeof(md), md);
-	for (i = 0; i < sizeof(md); i++) {
-		a->sha256[2 * i] = hex[md[i] >> 4];
-		a->sha256[2 * i + 1] = hex[md[i] & 0x0f];
-	}
-	a->sha256[2 * sizeof(md)] = '\0';
-	a->size = b->len;
+	sha256_hex(&ck, a->sha256);
 }
 
 /*

@@ -227,7 +227,7 @@ walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
 	bool pkcs7;
 
 	walk_describe(ctx, rec, obj);
-	blob_init(&b);
+	blob_init_digest(&b);
 	if (walk_decode(part, &b) < 0) {
 		ctx->failed = true;
 		blob_free(&b);

@@ -331,7 +331,7 @@ xlsx_cell_value(struct xlsx *x, const struct xlsx_cell *c,
 	    x->date_style[c->style])
 		xlsx_date(x, whole >= 0 ? (double)whole : strtod(v, NULL), t);
 	else
-		textbuf_add(t, v, c->v.len);
+		textbuf_put(t, v, c->v.len);	/* valid: made by xml_text */
 }
 
 /* State of a sheet being written. */

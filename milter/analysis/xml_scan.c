@@ -70,16 +70,35 @@ xml_skip_past(struct xml_scan *x, const char *s, size_t n)
 }
 
 /*
- * xml_find - the next c in [p, end), or NULL.  Tags and cell values are a
- * few bytes long: a plain loop beats memchr's call and set-up there.
+ * xml_find - the next c in [p, end), or NULL.  Eight bytes at a time
+ * (a zero byte of v ^ c...c marks c; the lowest marked byte is the
+ * first), then byte by byte; never reads outside [p, end).
  */
 static inline const char *
 xml_find(const char *p, const char *end, char c)
 {
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t pat = ones * (unsigned char)c, v;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		v ^= pat;
+		v = (v - ones) & ~v & highs;
+		if (v != 0)
+			return p + (__builtin_ctzll(v) >> 3);
+		p += 8;
+	}
 	while (p < end && *p != c)
 		p++;
 	return p < end ? p : NULL;
 }
+
+/* What ends an element name (1) and the prefix separator (2). */
+static const unsigned char xml_name_class[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['/'] = 1, ['>'] = 1,
+	[':'] = 2,
+};
 
 /* xml_local - the local part of a qualified name */
 static const char *
@@ -95,22 +114,49 @@ xml_local(const char *name, size_t n, size_t *ln)
 	return c + 1;
 }
 
+/*
+ * xml_short_name - length of a plain 1-3 byte name ending at '>' right
+ * after it (<v>, </c>, <si>, </row>), or 0.  Most tags of a worksheet
+ * and of the shared strings are these; the general loop below spent a
+ * mispredicted branch on the end of every one.
+ */
+static inline size_t
+xml_short_name(const char *q, const char *end)
+{
+	size_t n;
+
+	for (n = 1; n <= 3 && q + n < end; n++) {
+		if (xml_name_class[(unsigned char)q[n - 1]] != 0)
+			return 0;
+		if (q[n] == '>')
+			return n;
+	}
+	return 0;
+}
+
 /* xml_tag - a start, end or empty-element tag at x->p ('<' seen) */
 static enum xml_type
 xml_tag(struct xml_scan *x, struct xml_tok *t)
 {
 	const char *q = x->p + 1, *gt, *colon = NULL;
 	bool close = false;
+	unsigned char k;
 
 	if (q < x->end && *q == '/') {
 		close = true;
 		q++;
 	}
 	t->name = q;
+	if ((t->nlen = xml_short_name(q, x->end)) > 0) {
+		t->local = q;
+		t->llen = t->nlen;
+		t->attrs = q + t->nlen;
+		x->p = q + t->nlen + 1;
+		return t->type = close ? XML_CLOSE : XML_OPEN;
+	}
 	/* one pass over the name, noting its prefix; then on to '>' */
-	for (; q < x->end && *q != ' ' && *q != '\t' && *q != '\r' &&
-	    *q != '\n' && *q != '/' && *q != '>'; q++)
-		if (*q == ':' && colon == NULL)
+	for (; q < x->end && (k = xml_name_class[(unsigned char)*q]) != 1; q++)
+		if (k == 2 && colon == NULL)
 			colon = q;
 	gt = xml_find(q, x->end, '>');
 	if (gt == NULL && x->more)

@@ -6,7 +6,7 @@
  *	    const unsigned char *data, size_t len, const char *entry,
  *	    size_t max)
  *	enum xml_type xml_stream_next(struct xml_stream *xs,
- *	    struct xml_tok *t)
+ *	    struct xml_tok *t)			(inline, analysis_int.h)
  *	void xml_stream_close(struct xml_stream *xs)
  *
  * DESCRIPTION
@@ -53,7 +53,7 @@ xml_stream_open(struct xml_stream *xs, struct actx *ctx,
 }
 
 /* xml_stream_fill - keep the unread tail, read the next chunk after it */
-static void
+void
 xml_stream_fill(struct xml_stream *xs)
 {
 	size_t keep = (size_t)(xs->scan.end - xs->scan.p), room;
@@ -76,21 +76,6 @@ xml_stream_fill(struct xml_stream *xs)
 	xml_scan_init(&xs->scan, xs->buf, keep + (n > 0 ? (size_t)n : 0));
 	/* the end of the entry, of the allowance, or an error: no more */
 	xml_scan_more(&xs->scan, n > 0);
-}
-
-/* xml_stream_next - the next whole token, or XML_EOF */
-enum xml_type
-xml_stream_next(struct xml_stream *xs, struct xml_tok *t)
-{
-	enum xml_type r;
-
-	if (xs->ar == NULL)
-		return XML_EOF;
-	while ((r = xml_next(&xs->scan, t)) == XML_MORE)
-		xml_stream_fill(xs);
-	if (xs->failed)
-		return XML_EOF;
-	return r;
 }
 
 /* xml_stream_close - free the window and the reader */
