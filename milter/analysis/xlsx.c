@@ -79,6 +79,37 @@ xlsx_sst_token(struct xlsx *x, const struct xml_tok *t)
 }
 
 /*
+ * xlsx_quick_si - the commonest shared string, <si><t>TEXT</t></si>,
+ * whole in the window: stored without the tokenizer (five tokens a
+ * string were most of the cost of a big table).  False leaves the window
+ * to the token loop: rich text, phonetic runs, attributes, or a string
+ * cut by the end of the window.
+ */
+static bool
+xlsx_quick_si(struct xlsx *x)
+{
+	struct xml_scan *sc = &x->sst_in.scan;
+	const char *p = sc->p, *lt;
+	struct xml_tok t;
+
+	if (sc->end - p < 16 || x->sst_in_t || x->sst_in_rph ||
+	    memcmp(p, "<si><t>", 7) != 0)
+		return false;
+	lt = memchr(p + 7, '<', (size_t)(sc->end - p - 7));
+	if (lt == NULL || sc->end - lt < 9 || memcmp(lt, "</t></si>", 9) != 0)
+		return false;
+	memset(&t, 0, sizeof(t));
+	t.type = XML_TEXT;
+	t.text = p + 7;
+	t.tlen = (size_t)(lt - t.text);
+	x->sst_start = x->sst.len;
+	xml_text(&x->sst, &t);
+	xlsx_sst_add(x, x->sst_start);
+	sc->p = lt + 9;
+	return true;
+}
+
+/*
  * xlsx_sst_upto - read the shared string table until string i is known.
  * Excel writes shared strings in the order cells first use them, so a
  * sheet cut at the text cap needs only the start of the table.
@@ -89,6 +120,8 @@ xlsx_sst_upto(struct xlsx *x, unsigned long i)
 	struct xml_tok t;
 
 	while (x->sst_n <= i && x->sst_in.ar != NULL) {
+		if (!textbuf_full(&x->sst) && xlsx_quick_si(x))
+			continue;
 		if (textbuf_full(&x->sst) ||
 		    xml_stream_next(&x->sst_in, &t) == XML_EOF) {
 			xml_stream_close(&x->sst_in);
@@ -377,6 +410,49 @@ xlsx_sheet_token(struct xlsx *x, struct xlsx_sheet *s,
 		c->in_t = tok->type == XML_OPEN;
 }
 
+/*
+ * xlsx_quick_cell - the commonest cell, <c ATTRS><v>VALUE</v></c>, whole
+ * in the window: handed to xlsx_sheet_token as its tokens without the
+ * tokenizer (five tokens a cell were the largest cost of a big sheet).
+ * False leaves the window to the token loop: any other shape (inline
+ * strings, formulas, prefixes), or a cell cut by the end of the window.
+ */
+static bool
+xlsx_quick_cell(struct xlsx *x, struct xlsx_sheet *s, struct xml_scan *sc,
+    struct textbuf *t)
+{
+	const char *p = sc->p, *gt, *lt;
+	struct xml_tok tok;
+
+	if (sc->end - p < 16 || s->cell.in_v || s->cell.in_t ||
+	    memcmp(p, "<c ", 3) != 0)
+		return false;
+	gt = memchr(p + 3, '>', (size_t)(sc->end - p - 3));
+	if (gt == NULL || gt[-1] == '/' || sc->end - gt < 12 ||
+	    memcmp(gt + 1, "<v>", 3) != 0)
+		return false;
+	lt = memchr(gt + 4, '<', (size_t)(sc->end - gt - 4));
+	if (lt == NULL || sc->end - lt < 8 || memcmp(lt, "</v></c>", 8) != 0)
+		return false;
+	memset(&tok, 0, sizeof(tok));
+	tok.type = XML_OPEN;
+	tok.name = tok.local = p + 1;
+	tok.nlen = tok.llen = 1;
+	tok.attrs = p + 2;
+	tok.alen = (size_t)(gt - tok.attrs);
+	xlsx_sheet_token(x, s, &tok, t);
+	memset(&tok, 0, sizeof(tok));
+	tok.type = XML_TEXT;
+	tok.text = gt + 4;
+	tok.tlen = (size_t)(lt - tok.text);
+	s->cell.in_v = true;
+	xlsx_sheet_token(x, s, &tok, t);
+	s->cell.in_v = false;
+	xlsx_cell_value(x, &s->cell, t);
+	sc->p = lt + 8;
+	return true;
+}
+
 /* xlsx_sheet - write one worksheet part; false if it does not exist */
 static bool
 xlsx_sheet(struct actx *ctx, const unsigned char *d, size_t len,
@@ -390,8 +466,13 @@ xlsx_sheet(struct actx *ctx, const unsigned char *d, size_t len,
 		return false;
 	memset(&s, 0, sizeof(s));
 	s.last_col = -1;
-	while (!textbuf_full(t) && xml_stream_next(&in, &tok) != XML_EOF)
+	while (!textbuf_full(t)) {
+		if (xlsx_quick_cell(x, &s, &in.scan, t))
+			continue;
+		if (xml_stream_next(&in, &tok) == XML_EOF)
+			break;
 		xlsx_sheet_token(x, &s, &tok, t);
+	}
 	textbuf_free(&s.cell.v);
 	xml_stream_close(&in);
 	textbuf_sep(t, '\n');
