@@ -105,6 +105,10 @@ textbuf_full(const struct textbuf *t)
 	return t->truncated || t->len >= t->max;
 }
 
+/* base64.c: GMime's base64 decoding, a quartet at a time */
+size_t	 base64_decode_step(const unsigned char *in, size_t len,
+	    unsigned char *out, int *state, uint32_t *save);
+
 /* inspect.c: type, encryption, macros, text, archive entries */
 void	 inspect_digest(struct attachment *a, const struct blob *b);
 void	 inspect_content(struct actx *ctx, size_t rec, const struct blob *b,

@@ -110,6 +110,16 @@ walk_decode_stream(GMimeDataWrapper *w, struct blob *b)
 	return rc < 0 ? -1 : blob_finish(b);
 }
 
+/* walk_decode_step - one chunk: base64 by base64.c, the rest by GMime */
+static size_t
+walk_decode_step(GMimeEncoding *st, const char *in, size_t n, char *out)
+{
+	if (st->encoding == GMIME_CONTENT_ENCODING_BASE64)
+		return base64_decode_step((const unsigned char *)in, n,
+		    (unsigned char *)out, &st->state, &st->save);
+	return g_mime_encoding_step(st, in, n, out);
+}
+
 /*
  * walk_decode - decoded content of a part into a blob; -1 on error.
  * Base64 and quoted-printable are undone WALK_DECODE_CHUNK bytes at a
@@ -143,8 +153,8 @@ walk_decode(GMimePart *part, struct blob *b)
 		if ((n = g_mime_stream_read(in, ibuf, WALK_DECODE_CHUNK)) < 0)
 			rc = -1;
 		else
-			rc = blob_append(b, obuf,
-			    g_mime_encoding_step(&st, ibuf, (size_t)n, obuf));
+			rc = blob_append(b, obuf, walk_decode_step(&st, ibuf,
+			    (size_t)n, obuf));
 	}
 	if (rc == 0)
 		rc = blob_append(b, obuf,
