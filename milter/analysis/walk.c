@@ -134,6 +134,8 @@ walk_decode(GMimePart *part, struct blob *b)
 	GMimeStream *in;
 	GMimeEncoding st;
 	char *ibuf, *obuf;
+	gint64 enc;
+	size_t chunk = WALK_DECODE_CHUNK;
 	ssize_t n;
 	int rc = 0;
 
@@ -145,12 +147,16 @@ walk_decode(GMimePart *part, struct blob *b)
 	in = g_mime_data_wrapper_get_stream(w);
 	if (g_mime_stream_reset(in) < 0)
 		return -1;
+	/* a small part (most of them) gets buffers of its own size */
+	enc = g_mime_stream_length(in);
+	if (enc >= 0 && (guint64)enc < chunk)
+		chunk = (size_t)enc + 1;
 	g_mime_encoding_init_decode(&st, g_mime_data_wrapper_get_encoding(w));
-	ibuf = xmalloc(WALK_DECODE_CHUNK);
-	obuf = xmalloc(g_mime_encoding_outlen(&st, WALK_DECODE_CHUNK));
+	ibuf = xmalloc(chunk);
+	obuf = xmalloc(g_mime_encoding_outlen(&st, chunk));
 	/* a bounded GMime stream reads -1 at its end: ask eos, as GMime does */
 	while (rc == 0 && !g_mime_stream_eos(in)) {
-		if ((n = g_mime_stream_read(in, ibuf, WALK_DECODE_CHUNK)) < 0)
+		if ((n = g_mime_stream_read(in, ibuf, chunk)) < 0)
 			rc = -1;
 		else
 			rc = blob_append(b, obuf, walk_decode_step(&st, ibuf,

@@ -441,13 +441,7 @@ xlsx_quick_cell(struct xlsx *x, struct xlsx_sheet *s, struct xml_scan *sc,
 	tok.attrs = p + 2;
 	tok.alen = (size_t)(gt - tok.attrs);
 	xlsx_sheet_token(x, s, &tok, t);
-	memset(&tok, 0, sizeof(tok));
-	tok.type = XML_TEXT;
-	tok.text = gt + 4;
-	tok.tlen = (size_t)(lt - tok.text);
-	s->cell.in_v = true;
-	xlsx_sheet_token(x, s, &tok, t);
-	s->cell.in_v = false;
+	xml_decode_into(&s->cell.v, gt + 4, (size_t)(lt - (gt + 4)));
 	xlsx_cell_value(x, &s->cell, t);
 	sc->p = lt + 8;
 	return true;

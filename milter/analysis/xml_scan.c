@@ -70,25 +70,12 @@ xml_skip_past(struct xml_scan *x, const char *s, size_t n)
 }
 
 /*
- * xml_find - the next c in [p, end), or NULL.  Eight bytes at a time
- * (a zero byte of v ^ c...c marks c; the lowest marked byte is the
- * first), then byte by byte; never reads outside [p, end).
+ * xml_find - the next c in [p, end), or NULL.  Tags and cell values are a
+ * few bytes long: a plain loop beats memchr's call and set-up there.
  */
 static inline const char *
 xml_find(const char *p, const char *end, char c)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t pat = ones * (unsigned char)c, v;
-
-	while (end - p >= 8) {
-		memcpy(&v, p, 8);
-		v ^= pat;
-		v = (v - ones) & ~v & highs;
-		if (v != 0)
-			return p + (__builtin_ctzll(v) >> 3);
-		p += 8;
-	}
 	while (p < end && *p != c)
 		p++;
 	return p < end ? p : NULL;
