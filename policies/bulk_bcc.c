@@ -33,11 +33,11 @@
 
 #include <glib.h>
 
-#include "addrlist.h"
-#include "policy.h"
-#include "recipient_list.h"
-#include "roles.h"
-#include "xalloc.h"
+#include "util/addrlist.h"
+#include "policies/policy.h"
+#include "policies/recipient_list.h"
+#include "engine/roles.h"
+#include "util/xalloc.h"
 
 struct bulk_bcc_settings {
 	struct policy_common common;

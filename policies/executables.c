@@ -58,9 +58,9 @@
 
 #include <glib.h>
 
-#include "analysis.h"
-#include "policy.h"
-#include "xalloc.h"
+#include "analysis/analysis.h"
+#include "policies/policy.h"
+#include "util/xalloc.h"
 
 #define EXEC_MAX_LISTED	5	/* findings named in the reply */
 

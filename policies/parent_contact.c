@@ -31,10 +31,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "directory.h"
-#include "policy.h"
-#include "recipient_list.h"
-#include "xalloc.h"
+#include "config/directory.h"
+#include "policies/policy.h"
+#include "policies/recipient_list.h"
+#include "util/xalloc.h"
 
 struct parent_contact_settings {
 	struct policy_common common;

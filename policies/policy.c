@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "xalloc.h"
+#include "policies/policy.h"
+#include "util/xalloc.h"
 
 /* policy_outcome_set - result and reason */
 void

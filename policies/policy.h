@@ -18,12 +18,12 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
-#include "conf_param.h"
-#include "errbuf.h"
-#include "header_edit.h"
-#include "msg.h"
-#include "verdict.h"
+#include "config/conf.h"
+#include "config/conf_param.h"
+#include "util/errbuf.h"
+#include "engine/header_edit.h"
+#include "engine/msg.h"
+#include "engine/verdict.h"
 
 struct analysis;
 

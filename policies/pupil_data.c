@@ -48,11 +48,11 @@
 
 #include <glib.h>
 
-#include "analysis.h"
-#include "directory.h"
-#include "policy.h"
-#include "pupil/pupil_scan.h"
-#include "xalloc.h"
+#include "analysis/analysis.h"
+#include "config/directory.h"
+#include "policies/policy.h"
+#include "policies/pupil_data/pupil_scan.h"
+#include "util/xalloc.h"
 
 #define PUPIL_DATA_SHOWN 3	/* parts named in the reply */
 

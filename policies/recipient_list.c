@@ -13,8 +13,8 @@
  */
 #include <glib.h>
 
-#include "recipient_list.h"
-#include "xalloc.h"
+#include "policies/recipient_list.h"
+#include "util/xalloc.h"
 
 /* recipient_list_text - "a, b and 2 more" */
 char *

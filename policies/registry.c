@@ -14,8 +14,8 @@
  */
 #include <stddef.h>
 
-#include "policy.h"
-#include "registry.h"
+#include "policies/policy.h"
+#include "policies/registry.h"
 
 const struct policy *const policy_registry[] = {
 	&policy_sender_auth,

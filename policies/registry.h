@@ -4,7 +4,7 @@
 #ifndef AUP_REGISTRY_H
 #define AUP_REGISTRY_H
 
-#include "policy.h"
+#include "policies/policy.h"
 
 extern const struct policy policy_sender_auth;
 extern const struct policy policy_parent_contact;

@@ -10,7 +10,7 @@
  *
  *	Inbound SPF.  Mail from outside (not authenticated, not from
  *	trusted_networks) gets an SPF check of MAIL FROM, or of HELO for
- *	the null sender (milter/spf.c, libspf2).  Each RFC 7208 result
+ *	the null sender (policies/sender_auth/spf.c, libspf2).  Each RFC 7208 result
  *	maps to an action: spf_fail, spf_softfail, spf_temperror and
  *	spf_permerror; none, neutral and pass never object.  A
  *	Received-SPF header (RFC 7208 9.1) is put at the top of every
@@ -33,7 +33,7 @@
  *	judged by its envelope sender only: there is no login to compare.
  *
  *	Evaluation reads only the immutable settings and the shared SPF
- *	checker, which is safe on many threads (see milter/spf.c).
+ *	checker, which is safe on many threads (see policies/sender_auth/spf.c).
  *
  * CONFIGURATION
  *	[sender-auth] action (spoofing and sending as someone else),
@@ -49,7 +49,7 @@
  *	evaluate() never fails: DNS trouble is an SPF temperror.
  *
  * SEE ALSO
- *	milter/spf.c, milter/local_records.c, conf/templates/sender-auth*.txt
+ *	policies/sender_auth/spf.c, policies/sender_auth/local_records.c, conf/templates/sender-auth*.txt
  *
  * SPDX-License-Identifier: MIT
  */
@@ -59,13 +59,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
-#include "csv_table.h"
-#include "local_records.h"
-#include "policy.h"
-#include "roles.h"
-#include "spf.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "config/csv_table.h"
+#include "policies/sender_auth/local_records.h"
+#include "policies/policy.h"
+#include "engine/roles.h"
+#include "policies/sender_auth/spf.h"
+#include "util/xalloc.h"
 
 /* One row of the delegations file. */
 struct sender_auth_delegation {

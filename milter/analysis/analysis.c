@@ -31,8 +31,8 @@
 
 #include <glib.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* analysis_limits_default - SPEC section 4 defaults */
 void

@@ -20,7 +20,7 @@
 
 #include <nettle/sha2.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 
 /* multipart nesting beyond this is "nesting" (GMime itself allows 1024) */
 #define ANALYSIS_MIME_NESTING_MAX	32

@@ -24,7 +24,7 @@
 
 #include <gmime/gmime.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #define B64_SKIP	0	/* not in the alphabet: skipped */
 #define B64_PAD		0x80	/* '=': the end, GMime's rules */

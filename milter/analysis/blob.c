@@ -32,8 +32,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* blob_init - an empty blob in memory */
 void

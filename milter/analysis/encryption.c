@@ -23,7 +23,7 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 /* encryption_der_len - skip a DER length; bytes used or 0 */
 static size_t

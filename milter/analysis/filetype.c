@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 struct filetype_map {
 	const char	*mime;		/* a type, or a prefix ending in '*' */

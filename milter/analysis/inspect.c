@@ -23,8 +23,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /*
  * inspect_digest - size and SHA-256 of the decoded content: the one the

@@ -30,7 +30,7 @@
 
 #include <magic.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 /*
  * The only process-wide state of the analysis: the key, the opening lock

@@ -40,8 +40,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* encoded bytes decoded per step (and written per step once spilled) */
 #define WALK_DECODE_CHUNK	(256 * 1024)

@@ -22,8 +22,8 @@
 
 #include <gmime/gmime.h>
 
-#include "aupctl.h"
-#include "aupctl_quarantine.h"
+#include "aupctl/aupctl.h"
+#include "aupctl/aupctl_quarantine.h"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
 static int

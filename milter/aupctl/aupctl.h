@@ -4,7 +4,7 @@
 #ifndef AUP_AUPCTL_H
 #define AUP_AUPCTL_H
 
-#include "policy.h"
+#include "policies/policy.h"
 
 #define AUPCTL_DEFAULT_CONF SYSCONFDIR "/aup-milter/aup-milter.conf"
 

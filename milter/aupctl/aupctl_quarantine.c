@@ -50,12 +50,12 @@
 
 #include <glib.h>
 
-#include "aupctl_quarantine.h"
-#include "notify.h"
-#include "qindex.h"
-#include "quarantine.h"
-#include "ref.h"
-#include "xalloc.h"
+#include "aupctl/aupctl_quarantine.h"
+#include "store/notify.h"
+#include "store/qindex.h"
+#include "store/quarantine.h"
+#include "engine/ref.h"
+#include "util/xalloc.h"
 
 #define AQ_USAGE \
 	"usage: aupctl [-c FILE] quarantine list [--policy NAME] " \

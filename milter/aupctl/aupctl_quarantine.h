@@ -13,9 +13,9 @@
 
 #include <json-c/json.h>
 
-#include "conf.h"
-#include "eventlog.h"
-#include "policy.h"
+#include "config/conf.h"
+#include "store/eventlog.h"
+#include "policies/policy.h"
 
 /* One review command: configuration, store, audit trail, acting user. */
 struct aq {

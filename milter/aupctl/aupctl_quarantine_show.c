@@ -39,12 +39,12 @@
 
 #include <glib.h>
 
-#include "aupctl_quarantine.h"
-#include "qindex.h"
-#include "quarantine.h"
-#include "release.h"
-#include "sendmail.h"
-#include "xalloc.h"
+#include "aupctl/aupctl_quarantine.h"
+#include "store/qindex.h"
+#include "store/quarantine.h"
+#include "store/release.h"
+#include "store/sendmail.h"
+#include "util/xalloc.h"
 
 #define AQ_MAX_HEADER_LINES	300	/* header lines shown by show */
 

@@ -29,12 +29,12 @@
 
 #include <json-c/json.h>
 
-#include "aupctl.h"
-#include "conf.h"
-#include "eml.h"
-#include "engine.h"
-#include "report_json.h"
-#include "xalloc.h"
+#include "aupctl/aupctl.h"
+#include "config/conf.h"
+#include "engine/eml.h"
+#include "engine/engine.h"
+#include "engine/report_json.h"
+#include "util/xalloc.h"
 
 struct test_opts {
 	const char *from;

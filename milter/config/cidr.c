@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
-#include "xalloc.h"
+#include "config/cidr.h"
+#include "util/xalloc.h"
 
 struct cidr {
 	int	 family;		/* AF_INET or AF_INET6 */

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "conf_param.h"
-#include "errbuf.h"
+#include "config/conf_param.h"
+#include "util/errbuf.h"
 
 struct cidr_list;
 

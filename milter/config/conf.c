@@ -40,15 +40,15 @@
 
 #include <ini.h>
 
-#include "addr.h"
-#include "cidr.h"
-#include "conf.h"
-#include "conf_internal.h"
-#include "conf_tables.h"
-#include "directory.h"
-#include "policy.h"
-#include "template.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "config/cidr.h"
+#include "config/conf.h"
+#include "config/conf_internal.h"
+#include "config/conf_tables.h"
+#include "config/directory.h"
+#include "policies/policy.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *conf_active;	/* the daemon's snapshot */

@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf_param.h"
-#include "errbuf.h"
-#include "verdict.h"
+#include "config/conf_param.h"
+#include "util/errbuf.h"
+#include "engine/verdict.h"
 
 struct directory;
 struct template_set;

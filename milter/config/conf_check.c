@@ -21,14 +21,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
-#include "cidr.h"
-#include "conf_internal.h"
-#include "conf_tables.h"
-#include "directory.h"
-#include "policy.h"
-#include "template.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "config/cidr.h"
+#include "config/conf_internal.h"
+#include "config/conf_tables.h"
+#include "config/directory.h"
+#include "policies/policy.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 /* Template variables every reply may use. */
 static const char *const conf_common_template_vars[] = {

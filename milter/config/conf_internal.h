@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "conf.h"
-#include "errbuf.h"
+#include "config/conf.h"
+#include "util/errbuf.h"
 
 struct conf_parse {
 	struct conf *cf;

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "conf_param.h"
-#include "verdict.h"
-#include "xalloc.h"
+#include "config/conf_param.h"
+#include "engine/verdict.h"
+#include "util/xalloc.h"
 
 #define FIELD(settings, param, type) \
 	((type *)(void *)((char *)(settings) + (param)->offset))

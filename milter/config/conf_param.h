@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "errbuf.h"
+#include "util/errbuf.h"
 
 enum conf_type {
 	CONF_STRING,	/* char *; empty value = NULL */

@@ -12,9 +12,9 @@
  */
 #include <stdio.h>
 
-#include "conf.h"
-#include "conf_tables.h"
-#include "policy.h"
+#include "config/conf.h"
+#include "config/conf_tables.h"
+#include "policies/policy.h"
 
 /* conf_print_table - "key = default   ; help" lines */
 static void

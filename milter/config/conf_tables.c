@@ -14,8 +14,8 @@
  */
 #include <stddef.h>
 
-#include "conf.h"
-#include "conf_tables.h"
+#include "config/conf.h"
+#include "config/conf_tables.h"
 
 #define M(field) offsetof(struct milter_settings, field)
 #define S(field) offsetof(struct school_settings, field)

@@ -4,7 +4,7 @@
 #ifndef AUP_CONF_TABLES_H
 #define AUP_CONF_TABLES_H
 
-#include "conf_param.h"
+#include "config/conf_param.h"
 
 extern const struct conf_param conf_milter_params[];
 extern const struct conf_param conf_school_params[];

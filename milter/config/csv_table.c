@@ -50,8 +50,8 @@
 #include <csv.h>
 #include <glib.h>
 
-#include "csv_table.h"
-#include "xalloc.h"
+#include "config/csv_table.h"
+#include "util/xalloc.h"
 
 /* Restarts after unclosed quotes each re-read the rest of the file. */
 #define CSV_TABLE_MAX_RESTARTS	100

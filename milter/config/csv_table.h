@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "errbuf.h"
+#include "util/errbuf.h"
 
 struct csv_row {
 	char	**cells;	/* ncells strings, trimmed of outer space */

@@ -51,10 +51,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
-#include "csv_table.h"
-#include "directory.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "config/csv_table.h"
+#include "config/directory.h"
+#include "util/xalloc.h"
 
 /* parents.csv e-mail columns (UK-SCHOOL-DATA.md 4.4, 4.1, 4.3) */
 static const char *const directory_email_names[] = {

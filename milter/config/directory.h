@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "errbuf.h"
+#include "util/errbuf.h"
 
 struct exemption {
 	char	*sender;	/* normalised address */

@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template.h"
-#include "template_internal.h"
-#include "xalloc.h"
+#include "config/template.h"
+#include "config/template_internal.h"
+#include "util/xalloc.h"
 
 struct template_set {
 	struct template *items;

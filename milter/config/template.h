@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "errbuf.h"
+#include "util/errbuf.h"
 
 #define TEMPLATE_MAX_LINES	30	/* libmilter allows 32 */
 #define TEMPLATE_WRAP		76	/* columns of a reply line */

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template.h"
-#include "template_internal.h"
-#include "xalloc.h"
+#include "config/template.h"
+#include "config/template_internal.h"
+#include "util/xalloc.h"
 
 struct lines {
 	char	**items;

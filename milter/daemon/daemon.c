@@ -48,12 +48,12 @@
 #include <gmime/gmime.h>
 #include <libmilter/mfapi.h>
 
-#include "daemon.h"
-#include "daemon_reload.h"
-#include "log.h"
-#include "milter.h"
-#include "release.h"
-#include "xalloc.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_reload.h"
+#include "util/log.h"
+#include "daemon/milter.h"
+#include "store/release.h"
+#include "util/xalloc.h"
 
 #define DAEMON_DRAIN_SECONDS	10
 #define DAEMON_MAX_DATA		(1024 * 1024)	/* largest milter packet */

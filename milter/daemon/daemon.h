@@ -4,7 +4,7 @@
 #ifndef AUP_DAEMON_H
 #define AUP_DAEMON_H
 
-#include "policy.h"
+#include "policies/policy.h"
 
 #define DAEMON_DEFAULT_CONF SYSCONFDIR "/aup-milter/aup-milter.conf"
 

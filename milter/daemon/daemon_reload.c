@@ -29,11 +29,11 @@
 
 #include <json-c/json.h>
 
-#include "daemon_reload.h"
-#include "directory.h"
-#include "eventlog.h"
-#include "log.h"
-#include "milter.h"
+#include "daemon/daemon_reload.h"
+#include "config/directory.h"
+#include "store/eventlog.h"
+#include "util/log.h"
+#include "daemon/milter.h"
 
 struct reload_state {
 	const char *conf_path;

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf.h"
-#include "policy.h"
+#include "config/conf.h"
+#include "policies/policy.h"
 
 /*
  * daemon_reload_start - install `cf` as the current snapshot, open its

@@ -33,13 +33,13 @@
 #include <libmilter/mfapi.h>
 #include <libmilter/mfdef.h>
 
-#include "conf.h"
-#include "engine.h"
-#include "log.h"
-#include "milter.h"
-#include "milter_act.h"
-#include "msg.h"
-#include "xalloc.h"
+#include "config/conf.h"
+#include "engine/engine.h"
+#include "util/log.h"
+#include "daemon/milter.h"
+#include "daemon/milter_act.h"
+#include "engine/msg.h"
+#include "util/xalloc.h"
 
 struct conn {
 	char	*client_addr;

@@ -6,7 +6,7 @@
 
 #include <libmilter/mfapi.h>
 
-#include "eventlog.h"
+#include "store/eventlog.h"
 
 /* milter_desc - the filter description registered with smfi_register */
 extern struct smfiDesc milter_desc;

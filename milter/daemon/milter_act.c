@@ -27,12 +27,12 @@
 
 #include <libmilter/mfapi.h>
 
-#include "engine.h"
-#include "log.h"
-#include "milter_act.h"
-#include "quarantine.h"
-#include "template.h"
-#include "xalloc.h"
+#include "engine/engine.h"
+#include "util/log.h"
+#include "daemon/milter_act.h"
+#include "store/quarantine.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 #define MAX_REPLY_LINES 32
 

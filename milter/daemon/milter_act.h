@@ -8,9 +8,9 @@
 
 #include <libmilter/mfapi.h>
 
-#include "conf.h"
-#include "eventlog.h"
-#include "msg.h"
+#include "config/conf.h"
+#include "store/eventlog.h"
+#include "engine/msg.h"
 
 /*
  * milter_act - evaluate the message and apply the verdict: reply,

@@ -19,9 +19,9 @@
 
 #include <gmime/gmime.h>
 
-#include "addr.h"
-#include "eml.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "engine/eml.h"
+#include "util/xalloc.h"
 
 #define EML_CHUNK 65535		/* libmilter's largest body chunk */
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "msg.h"
+#include "engine/msg.h"
 
 /* eml_feed - feed `len` bytes of a message file; 0, or -1 (spool error) */
 int	eml_feed(struct msg *m, const char *data, size_t len);

@@ -36,14 +36,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "analysis.h"
-#include "engine.h"
-#include "engine_reply.h"
-#include "policy.h"
-#include "release.h"
-#include "roles.h"
-#include "template.h"
-#include "xalloc.h"
+#include "analysis/analysis.h"
+#include "engine/engine.h"
+#include "engine/engine_reply.h"
+#include "policies/policy.h"
+#include "store/release.h"
+#include "engine/roles.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 struct engine_run {
 	const struct conf *conf;

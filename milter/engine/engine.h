@@ -13,11 +13,11 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
-#include "header_edit.h"
-#include "msg.h"
-#include "ref.h"
-#include "verdict.h"
+#include "config/conf.h"
+#include "engine/header_edit.h"
+#include "engine/msg.h"
+#include "engine/ref.h"
+#include "engine/verdict.h"
 
 struct analysis;
 

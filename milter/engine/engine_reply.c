@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_reply.h"
-#include "template.h"
-#include "xalloc.h"
+#include "engine/engine_reply.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 /* result_to_action - a combined result as a final action */
 static enum final_action

@@ -5,8 +5,8 @@
 #ifndef AUP_ENGINE_REPLY_H
 #define AUP_ENGINE_REPLY_H
 
-#include "engine.h"
-#include "policy.h"
+#include "engine/engine.h"
+#include "policies/policy.h"
 
 /* What the strongest applied objection so far asks for. */
 struct engine_pending {

@@ -16,8 +16,8 @@
  */
 #include <stdlib.h>
 
-#include "header_edit.h"
-#include "xalloc.h"
+#include "engine/header_edit.h"
+#include "util/xalloc.h"
 
 /* header_edits_push - append one edit */
 void

@@ -23,10 +23,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
-#include "msg.h"
-#include "spool.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "engine/msg.h"
+#include "engine/spool.h"
+#include "util/xalloc.h"
 
 /* msg_new - empty message model */
 struct msg *

@@ -16,7 +16,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "ref.h"
+#include "engine/ref.h"
 
 /* ref_new - a fresh reference code */
 void

@@ -14,8 +14,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "engine.h"
-#include "report_json.h"
+#include "engine/engine.h"
+#include "engine/report_json.h"
 
 /* report_json_reply - the SMTP reply or NULL */
 json_object *

@@ -6,8 +6,8 @@
 
 #include <json-c/json.h>
 
-#include "conf.h"
-#include "engine.h"
+#include "config/conf.h"
+#include "engine/engine.h"
 
 /* report_json_verdict - new JSON object (caller puts it) */
 json_object *report_json_verdict(const struct conf *cf,

@@ -28,11 +28,11 @@
 
 #include <gmime/gmime.h>
 
-#include "addr.h"
-#include "cidr.h"
-#include "directory.h"
-#include "roles.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "config/cidr.h"
+#include "config/directory.h"
+#include "engine/roles.h"
+#include "util/xalloc.h"
 
 /* UK and global consumer mail domains ([directory] personal_domains adds). */
 const char *const roles_builtin_personal_domains[] = {

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "conf.h"
-#include "msg.h"
+#include "config/conf.h"
+#include "engine/msg.h"
 
 /* roles_of - the role of a normalised address */
 enum role roles_of(const struct conf *cf, const char *addr);

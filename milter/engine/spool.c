@@ -31,8 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spool.h"
-#include "xalloc.h"
+#include "engine/spool.h"
+#include "util/xalloc.h"
 
 struct spool {
 	char	*dir;

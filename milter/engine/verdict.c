@@ -13,7 +13,7 @@
  */
 #include <strings.h>
 
-#include "verdict.h"
+#include "engine/verdict.h"
 
 static const char *const result_names[] = {
 	[RESULT_PASS] = "pass",

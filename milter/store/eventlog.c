@@ -30,10 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis.h"
-#include "eventlog.h"
-#include "report_json.h"
-#include "xalloc.h"
+#include "analysis/analysis.h"
+#include "store/eventlog.h"
+#include "engine/report_json.h"
+#include "util/xalloc.h"
 
 struct eventlog {
 	pthread_mutex_t lock;

@@ -11,9 +11,9 @@
 
 #include <json-c/json.h>
 
-#include "conf.h"
-#include "engine.h"
-#include "msg.h"
+#include "config/conf.h"
+#include "engine/engine.h"
+#include "engine/msg.h"
 
 struct eventlog;
 

@@ -40,12 +40,12 @@
 
 #include <glib.h>
 
-#include "addr.h"
-#include "log.h"
-#include "notify.h"
-#include "sendmail.h"
-#include "template.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "util/log.h"
+#include "store/notify.h"
+#include "store/sendmail.h"
+#include "config/template.h"
+#include "util/xalloc.h"
 
 #define NOTIFY_MAX_LISTED	10	/* recipients named in a notice */
 #define NOTIFY_MAX_RCPT_NOTICES	20	/* inbound recipients told */

@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 
-#include "conf.h"
-#include "qindex.h"
+#include "config/conf.h"
+#include "store/qindex.h"
 
 enum notify_kind {
 	NOTIFY_TO_DSL,

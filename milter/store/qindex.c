@@ -37,8 +37,8 @@
 
 #include <sqlite3.h>
 
-#include "qindex.h"
-#include "xalloc.h"
+#include "store/qindex.h"
+#include "util/xalloc.h"
 
 #define QINDEX_BUSY_MS	10000
 

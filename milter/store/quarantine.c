@@ -32,13 +32,13 @@
 
 #include <json-c/json.h>
 
-#include "eventlog.h"
-#include "log.h"
-#include "notify.h"
-#include "quarantine.h"
-#include "report_json.h"
-#include "spool.h"
-#include "xalloc.h"
+#include "store/eventlog.h"
+#include "util/log.h"
+#include "store/notify.h"
+#include "store/quarantine.h"
+#include "engine/report_json.h"
+#include "engine/spool.h"
+#include "util/xalloc.h"
 
 /* quarantine_message_path - path of the stored message */
 char *

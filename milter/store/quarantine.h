@@ -13,10 +13,10 @@
 #ifndef AUP_QUARANTINE_H
 #define AUP_QUARANTINE_H
 
-#include "conf.h"
-#include "engine.h"
-#include "msg.h"
-#include "qindex.h"
+#include "config/conf.h"
+#include "engine/engine.h"
+#include "engine/msg.h"
+#include "store/qindex.h"
 
 /*
  * quarantine_store - store message `m` judged by `v` under the reference

@@ -42,10 +42,10 @@
 
 #include <glib.h>
 
-#include "log.h"
-#include "qindex.h"
-#include "release.h"
-#include "xalloc.h"
+#include "util/log.h"
+#include "store/qindex.h"
+#include "store/release.h"
+#include "util/xalloc.h"
 
 #define RELEASE_KEY_BYTES	32
 #define RELEASE_MAX_MARKS	4	/* X-AUP-Release headers looked at */

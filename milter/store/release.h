@@ -23,9 +23,9 @@
 
 #include <gmime/gmime.h>
 
-#include "conf.h"
-#include "msg.h"
-#include "ref.h"
+#include "config/conf.h"
+#include "engine/msg.h"
+#include "engine/ref.h"
 
 #define RELEASE_HEADER	"X-AUP-Release"
 

@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sendmail.h"
-#include "xalloc.h"
+#include "store/sendmail.h"
+#include "util/xalloc.h"
 
 /* sendmail_address_ok - one safe argument */
 bool

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "util/xalloc.h"
 
 /* addr_strip_brackets - trim white space and one pair of angle brackets */
 char *

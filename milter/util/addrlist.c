@@ -27,9 +27,9 @@
 
 #include <gmime/gmime.h>
 
-#include "addr.h"
-#include "addrlist.h"
-#include "xalloc.h"
+#include "util/addr.h"
+#include "util/addrlist.h"
+#include "util/xalloc.h"
 
 /* addrlist_push - append an item */
 static struct addrlist_item *

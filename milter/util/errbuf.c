@@ -15,8 +15,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "errbuf.h"
-#include "xalloc.h"
+#include "util/errbuf.h"
+#include "util/xalloc.h"
 
 /* errbuf_init - empty list */
 void

@@ -22,8 +22,8 @@
 #include <strings.h>
 #include <syslog.h>
 
-#include "log.h"
-#include "xalloc.h"
+#include "util/log.h"
+#include "util/xalloc.h"
 
 static atomic_bool log_to_stderr;
 static atomic_bool log_verbose;

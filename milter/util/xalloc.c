@@ -22,7 +22,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* xalloc_fail - report and abort */
 static void __attribute__((noreturn))

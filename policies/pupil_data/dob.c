@@ -23,7 +23,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "ids.h"
+#include "policies/pupil_data/ids.h"
 
 static const char *const dob_months[12] = { "jan", "feb", "mar", "apr",
     "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };

@@ -30,8 +30,8 @@
 
 #include <glib.h>
 
-#include "keywords.h"
-#include "xalloc.h"
+#include "policies/pupil_data/keywords.h"
+#include "util/xalloc.h"
 
 /* keywords_category - index of a category, added if new; -1 if full */
 static int

@@ -12,8 +12,8 @@
 
 #include <stdint.h>
 
-#include "errbuf.h"
-#include "ngram.h"
+#include "util/errbuf.h"
+#include "policies/pupil_data/ngram.h"
 
 #define KEYWORDS_MAX_CATEGORIES 32
 

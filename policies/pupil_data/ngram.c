@@ -32,9 +32,9 @@
 
 #include <glib.h>
 
-#include "ngram.h"
-#include "u64map.h"
-#include "xalloc.h"
+#include "policies/pupil_data/ngram.h"
+#include "policies/pupil_data/u64map.h"
+#include "util/xalloc.h"
 
 #define NGRAM_FNV_OFFSET	0xcbf29ce484222325ULL
 #define NGRAM_FNV_PRIME		0x100000001b3ULL

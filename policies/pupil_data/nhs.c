@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ids.h"
+#include "policies/pupil_data/ids.h"
 
 /* nhs_digits - the digits of a plain or 3-3-4 grouped number */
 bool

@@ -35,8 +35,8 @@
 
 #include <pcre2.h>
 
-#include "pupil_scan.h"
-#include "xalloc.h"
+#include "policies/pupil_data/pupil_scan.h"
+#include "util/xalloc.h"
 
 /* Groups: 1 UPN; 2 ten digits; 3-6 d/m/y; 7-9 ISO y-m-d; 10-12 "5 March
  * 2019".  The boundaries keep parts of longer codes out. */

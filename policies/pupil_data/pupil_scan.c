@@ -42,10 +42,10 @@
 
 #include <pcre2.h>
 
-#include "ids.h"
-#include "pupil_scan.h"
-#include "u64map.h"
-#include "xalloc.h"
+#include "policies/pupil_data/ids.h"
+#include "policies/pupil_data/pupil_scan.h"
+#include "policies/pupil_data/u64map.h"
+#include "util/xalloc.h"
 
 #define PUPIL_NEAR	300	/* a category or label "next to" an id */
 #define PUPIL_DOB_NEAR	48	/* a DOB label right before a date */

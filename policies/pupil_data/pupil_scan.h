@@ -17,11 +17,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "directory.h"
-#include "errbuf.h"
-#include "keywords.h"
-#include "ngram.h"
-#include "roster.h"
+#include "config/directory.h"
+#include "util/errbuf.h"
+#include "policies/pupil_data/keywords.h"
+#include "policies/pupil_data/ngram.h"
+#include "policies/pupil_data/roster.h"
 
 enum pupil_kind {
 	PUPIL_NAME = 0,		/* a roster pupil's name */

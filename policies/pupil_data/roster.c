@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ids.h"
-#include "roster.h"
-#include "xalloc.h"
+#include "policies/pupil_data/ids.h"
+#include "policies/pupil_data/roster.h"
+#include "util/xalloc.h"
 
 /* roster_upn_hash - FNV-1a of the upper-cased UPN */
 uint64_t

@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "directory.h"
-#include "ngram.h"
-#include "u64map.h"
+#include "config/directory.h"
+#include "policies/pupil_data/ngram.h"
+#include "policies/pupil_data/u64map.h"
 
 struct roster {
 	long	*dob;		/* yyyymmdd per pupil, 0 when unknown */

@@ -20,8 +20,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "u64map.h"
-#include "xalloc.h"
+#include "policies/pupil_data/u64map.h"
+#include "util/xalloc.h"
 
 /* u64map_init - allocate an empty table */
 void

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ids.h"
+#include "policies/pupil_data/ids.h"
 
 /* uln_is_valid - ten digits with a valid check digit */
 bool

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "ids.h"
+#include "policies/pupil_data/ids.h"
 
 static const char upn_table[] = "ABCDEFGHJKLMNPQRTUVWXYZ";
 

@@ -46,8 +46,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "local_records.h"
-#include "xalloc.h"
+#include "policies/sender_auth/local_records.h"
+#include "util/xalloc.h"
 
 #define LOCAL_RECORDS_MAX_NAME	253	/* RFC 1035 presentation limit */
 #define LOCAL_RECORDS_MAX_LABEL	63

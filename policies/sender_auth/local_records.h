@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "errbuf.h"
+#include "util/errbuf.h"
 
 enum local_record_type {
 	LOCAL_RECORD_TXT,

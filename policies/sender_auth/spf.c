@@ -24,7 +24,7 @@
  *	copies its table, which is complete before the first check, and
  *	(3) the one piece of mutable state, the resolver's res_state,
  *	lives in a per-thread structure under a pthread key, together
- *	with the check's deadline (spf_dns.c).  tests/unit/test_spf.c
+ *	with the check's deadline (spf_dns.c).  tests/unit/policies/test_spf.c
  *	runs checks from eight threads on one server and compares every
  *	answer; it also runs clean under valgrind --tool=helgrind.  The
  *	alternative - one server per thread under a key per snapshot -
@@ -47,7 +47,7 @@
  *	debug output is dropped so it can never reach aupctl's JSON.
  *
  * SEE ALSO
- *	RFC 7208; milter/local_records.c; TECH-NOTES section 5.
+ *	RFC 7208; policies/sender_auth/local_records.c; TECH-NOTES section 5.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,10 +63,10 @@
 
 #include <spf2/spf.h>
 
-#include "log.h"
-#include "spf.h"
-#include "spf_dns.h"
-#include "xalloc.h"
+#include "util/log.h"
+#include "policies/sender_auth/spf.h"
+#include "policies/sender_auth/spf_dns.h"
+#include "util/xalloc.h"
 
 #define SPF_MAX_SHOWN	255	/* longest name quoted in a reason */
 

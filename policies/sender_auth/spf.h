@@ -14,8 +14,8 @@
 
 #include <stdbool.h>
 
-#include "errbuf.h"
-#include "local_records.h"
+#include "util/errbuf.h"
+#include "policies/sender_auth/local_records.h"
 
 enum spf_outcome {
 	SPF_OUTCOME_NONE = 0,	/* no SPF record, or nothing to check */

@@ -68,8 +68,8 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns_zone.h>
 
-#include "spf_dns.h"
-#include "xalloc.h"
+#include "policies/sender_auth/spf_dns.h"
+#include "util/xalloc.h"
 
 #define SPF_DNS_MAX_ANSWER	65536	/* largest DNS message */
 

@@ -14,8 +14,8 @@
 
 #include <spf2/spf.h>
 
-#include "errbuf.h"
-#include "local_records.h"
+#include "util/errbuf.h"
+#include "policies/sender_auth/local_records.h"
 
 /* What happened to the lookups of one check. */
 struct spf_dns_status {

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "daemon.h"
+#include "daemon/daemon.h"
 #include "test_policy.h"
 
 int

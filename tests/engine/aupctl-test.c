@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "aupctl.h"
+#include "aupctl/aupctl.h"
 #include "test_policy.h"
 
 int

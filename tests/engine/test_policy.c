@@ -21,9 +21,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "test_policy.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct test_verdict_settings {
 	struct policy_common common;

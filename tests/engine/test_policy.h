@@ -5,7 +5,7 @@
 #ifndef AUP_TEST_POLICY_H
 #define AUP_TEST_POLICY_H
 
-#include "policy.h"
+#include "policies/policy.h"
 
 extern const struct policy policy_test_verdict;
 extern const struct policy policy_test_second;

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

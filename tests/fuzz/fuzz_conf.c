@@ -24,10 +24,10 @@
 
 #include <gmime/gmime.h>
 
-#include "conf.h"
-#include "errbuf.h"
+#include "config/conf.h"
+#include "util/errbuf.h"
 #include "fuzz_util.h"
-#include "policy.h"
+#include "policies/policy.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,9 +24,9 @@
 
 #include <gmime/gmime.h>
 
-#include "csv_table.h"
-#include "directory.h"
-#include "errbuf.h"
+#include "config/csv_table.h"
+#include "config/directory.h"
+#include "util/errbuf.h"
 #include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -29,14 +29,14 @@
 
 #include <json-c/json.h>
 
-#include "conf.h"
-#include "eml.h"
-#include "engine.h"
-#include "errbuf.h"
+#include "config/conf.h"
+#include "engine/eml.h"
+#include "engine/engine.h"
+#include "util/errbuf.h"
 #include "fuzz_util.h"
-#include "msg.h"
-#include "policy.h"
-#include "report_json.h"
+#include "engine/msg.h"
+#include "policies/policy.h"
+#include "engine/report_json.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "fuzz_util.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static char *fuzz_dir;
 

@@ -12,7 +12,7 @@
 #	the -dev packages of the build.  Targets:
 #
 #	analysis	the analysis pipeline alone: milter/analysis/*.c and
-#			milter/xalloc.c are compiled with the target into
+#			milter/util/xalloc.c are compiled with the target into
 #			$TMPDIR/aup-fuzz-analysis
 #	conf		the INI loader with the shipped policy registry
 #	csv		the CSV reader and the parents/pupils/exemptions files
@@ -82,11 +82,11 @@ build_libaup() {
 
 case $name in
 analysis)
-	srcs="$top/milter/analysis/*.c $top/milter/xalloc.c"
+	srcs="$top/milter/analysis/*.c $top/milter/analysis/*/*.c $top/milter/util/xalloc.c"
 	pkgs="gmime-3.0 libarchive libmagic zlib nettle"
 	# shellcheck disable=SC2086
 	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer $san \
-	    -I"$top/milter" -I"$top/milter/analysis" \
+	    -I"$top/milter" -I"$top" \
 	    $(pkg-config --cflags $pkgs) \
 	    "$top/tests/fuzz/fuzz_$name.c" $srcs \
 	    $(pkg-config --libs $pkgs) -lpthread \
@@ -98,8 +98,7 @@ conf|csv|pipeline)
 	# shellcheck disable=SC2086
 	(cd "$obj" && clang -g -O1 -std=gnu11 -D_GNU_SOURCE \
 	    -fsanitize=fuzzer $san \
-	    -I"$obj" -I"$src/milter" -I"$src/milter/analysis" \
-	    -I"$src/policies" -I"$top/tests/fuzz" \
+	    -I"$obj" -I"$src/milter" -I"$src" -I"$top/tests/fuzz" \
 	    $(pkg-config --cflags gmime-3.0 json-c) \
 	    "$top/tests/fuzz/fuzz_$name.c" "$top/tests/fuzz/fuzz_util.c" \
 	    $libs -o "$work/fuzz_$name")

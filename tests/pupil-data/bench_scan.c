@@ -24,13 +24,13 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "directory.h"
-#include "engine.h"
-#include "eml.h"
-#include "errbuf.h"
-#include "policy.h"
-#include "pupil/pupil_scan.h"
-#include "xalloc.h"
+#include "config/directory.h"
+#include "engine/engine.h"
+#include "engine/eml.h"
+#include "util/errbuf.h"
+#include "policies/policy.h"
+#include "policies/pupil_data/pupil_scan.h"
+#include "util/xalloc.h"
 
 #define BENCH_PUPILS 2000
 

@@ -25,10 +25,10 @@
 
 #include <cmocka.h>
 
-#include "eml.h"
+#include "engine/eml.h"
 #include "test_policy.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* tu_tempdir - mkdtemp under TMPDIR */
 char *

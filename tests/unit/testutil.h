@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 
-#include "conf.h"
-#include "engine.h"
-#include "msg.h"
+#include "config/conf.h"
+#include "engine/engine.h"
+#include "engine/msg.h"
 
 /* tu_tempdir - a new private folder under $TMPDIR (removed by tu_rmdir) */
 char	*tu_tempdir(void);

@@ -36,8 +36,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define ARCHIVE_CHUNK	65536
 #define ARCHIVE_DROP_EVERY (4 * 1024 * 1024)

@@ -16,7 +16,7 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #define SEVENZIP_START	32
 

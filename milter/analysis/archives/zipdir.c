@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #define ZIPDIR_EOCD_MIN		22
 #define ZIPDIR_CDH_MIN		46

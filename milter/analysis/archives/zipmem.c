@@ -39,7 +39,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 /* zipmem_open - a ZIP-only reader over memory */
 static struct archive *

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
-#include "ole.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "analysis/office/ole.h"
+#include "util/xalloc.h"
 
 #define DOC_STREAM_MAX	(64 * 1024 * 1024)
 

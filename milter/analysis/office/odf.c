@@ -21,8 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define ODF_PART_MAX	(64 * 1024 * 1024)
 #define ODF_REPEAT_MAX	64

@@ -29,9 +29,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
-#include "ole.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "analysis/office/ole.h"
+#include "util/xalloc.h"
 
 #define OFFICE_BIFF_MAX	(64 * 1024 * 1024)
 

@@ -28,9 +28,9 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
-#include "ole.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "analysis/office/ole.h"
+#include "util/xalloc.h"
 
 #define OLE_META_MAX	(16 * 1024 * 1024)
 #define OLE_END		0xfffffffeU

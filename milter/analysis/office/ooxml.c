@@ -29,8 +29,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define OOXML_PART_MAX	(64 * 1024 * 1024)
 #define OOXML_CT_MAX	(1024 * 1024)

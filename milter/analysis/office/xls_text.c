@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define XLS_GAP_MAX	64
 #define XLS_XF_MAX	65536

@@ -28,8 +28,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define XLSX_PART_MAX	(64 * 1024 * 1024)
 #define XLSX_GAP_MAX	64

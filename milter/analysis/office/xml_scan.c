@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* xml_scan_init - start scanning a buffer that holds the whole part */
 void

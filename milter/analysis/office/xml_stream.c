@@ -29,8 +29,8 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 #define XML_STREAM_CHUNK	(256 * 1024)
 

@@ -26,7 +26,7 @@
  */
 #include <string.h>
 
-#include "pdf.h"
+#include "analysis/pdf/pdf.h"
 
 /* aes_xtime - multiply by x in GF(2^8) */
 static uint8_t

@@ -21,9 +21,9 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
-#include "pdf.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "analysis/pdf/pdf.h"
+#include "util/xalloc.h"
 
 /* pdf_crypt_string - read a string entry of the encryption dictionary */
 static size_t

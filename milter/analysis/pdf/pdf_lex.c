@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdf.h"
+#include "analysis/pdf/pdf.h"
 
 #define PDF_DEPTH_MAX	64
 

@@ -25,9 +25,9 @@
 
 #include <zlib.h>
 
-#include "analysis_int.h"
-#include "pdf.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "analysis/pdf/pdf.h"
+#include "util/xalloc.h"
 
 #define PDF_STREAM_MAX	(8 * 1024 * 1024)
 

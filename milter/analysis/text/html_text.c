@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 /* State of one conversion. */
 struct html {

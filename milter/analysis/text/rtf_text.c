@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #define RTF_DEPTH_MAX	256
 

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 /* Windows-1252 0x80..0x9f (0 = undefined, shown as U+FFFD) */
 static const uint16_t text_cp1252[32] = {

@@ -31,8 +31,8 @@
  */
 #include <string.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* textbuf_init - empty text with a cap */
 void

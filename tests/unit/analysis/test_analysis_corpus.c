@@ -20,9 +20,9 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* What one record of one corpus message must be. */
 struct corpus_case {

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static const char nested_msg[] =
     "From: a@example.org\nSubject: fwd\nMIME-Version: 1.0\n"

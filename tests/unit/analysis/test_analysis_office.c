@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define OCTET	"application/octet-stream"
 

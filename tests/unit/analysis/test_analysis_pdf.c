@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
 
 /* run_pdf - analyse a PDF fixture attached as application/pdf */

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define THREADS		8
 #define ROUNDS		10

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
 
 /* kind_of - kind of a fixture attached under a name and declared type */

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 #include "analysis_testutil.h"
 
 /* zip_entries_get_paths_below_the_part_and_its_name */

@@ -22,8 +22,8 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* One decoder run over in cut at `cut` (len: no cut). */
 struct run {

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "analysis_int.h"
-#include "xalloc.h"
+#include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* Part text the extractors meet: prolog, namespaces, comments, CDATA. */
 static const char SAMPLE[] =

@@ -22,11 +22,11 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "conf.h"
-#include "directory.h"
+#include "config/conf.h"
+#include "config/directory.h"
 #include "test_policy.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /*
  * The smallest valid file: lines 1-7.  The test policies are off so no

@@ -22,9 +22,9 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "csv_table.h"
-#include "errbuf.h"
-#include "xalloc.h"
+#include "config/csv_table.h"
+#include "util/errbuf.h"
+#include "util/xalloc.h"
 
 static char tmpdir[] = "/tmp/aup-csv-XXXXXX";
 

@@ -23,9 +23,9 @@
 
 #include <cmocka.h>
 
-#include "directory.h"
-#include "errbuf.h"
-#include "xalloc.h"
+#include "config/directory.h"
+#include "util/errbuf.h"
+#include "util/xalloc.h"
 
 static char tmpdir[] = "/tmp/aup-dir-XXXXXX";
 

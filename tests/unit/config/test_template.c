@@ -20,9 +20,9 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "template.h"
+#include "config/template.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct folder {
 	char	*dir;

@@ -20,9 +20,9 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "eml.h"
-#include "msg.h"
-#include "xalloc.h"
+#include "engine/eml.h"
+#include "engine/msg.h"
+#include "util/xalloc.h"
 
 /* feed - a message model from file text */
 static struct msg *

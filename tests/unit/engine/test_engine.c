@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* judge - evaluate a message with given test headers */
 static void

@@ -20,11 +20,11 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "addr.h"
-#include "cidr.h"
-#include "roles.h"
+#include "util/addr.h"
+#include "config/cidr.h"
+#include "engine/roles.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* setup_with - the test school with extra INI lines */
 static int

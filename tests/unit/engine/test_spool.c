@@ -25,9 +25,9 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "spool.h"
+#include "engine/spool.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define THRESHOLD 4096
 

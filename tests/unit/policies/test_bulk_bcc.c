@@ -24,9 +24,9 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define NPARENTS 40
 

@@ -24,10 +24,10 @@
 #include <glib.h>
 
 #include "analysis_testutil.h"
-#include "engine.h"
-#include "policy.h"
+#include "engine/engine.h"
+#include "policies/policy.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define INBOUND	"sales@supplier.example", "office@testwood.example", NULL, \
 	"192.0.2.7"

@@ -21,9 +21,9 @@
 
 #include <cmocka.h>
 
-#include "errbuf.h"
-#include "local_records.h"
-#include "xalloc.h"
+#include "util/errbuf.h"
+#include "policies/sender_auth/local_records.h"
+#include "util/xalloc.h"
 
 /* parse - parse `text` as file "records.txt" */
 static struct local_records *

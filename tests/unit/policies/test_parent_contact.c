@@ -24,9 +24,9 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define OUTSIDE_IP	"203.0.113.7"	/* a teacher at home */
 

@@ -22,10 +22,10 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "engine.h"
-#include "policy.h"
+#include "engine/engine.h"
+#include "policies/policy.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* Values that must never appear in a reply, a reason or a header. */
 static const char *const secrets[] = { "Noor", "Wright", "H801200001001",

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "pupil/ids.h"
+#include "policies/pupil_data/ids.h"
 
 /* upn - validity of a NUL-terminated candidate */
 static bool

@@ -26,10 +26,10 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "engine.h"
-#include "policy.h"
+#include "engine/engine.h"
+#include "policies/policy.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct tally {
 	unsigned tp, fn, fp, tn;

@@ -23,11 +23,11 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "directory.h"
-#include "errbuf.h"
-#include "pupil/ids.h"
-#include "pupil/pupil_scan.h"
-#include "xalloc.h"
+#include "config/directory.h"
+#include "util/errbuf.h"
+#include "policies/pupil_data/ids.h"
+#include "policies/pupil_data/pupil_scan.h"
+#include "util/xalloc.h"
 
 static struct pupil roster[] = {
 	{ "H801200001001", "Noor", NULL, "Wright", "2018-03-14", 2 },

@@ -28,14 +28,14 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "conf.h"
-#include "eml.h"
-#include "engine.h"
-#include "errbuf.h"
-#include "msg.h"
-#include "policy.h"
-#include "spf.h"
-#include "xalloc.h"
+#include "config/conf.h"
+#include "engine/eml.h"
+#include "engine/engine.h"
+#include "util/errbuf.h"
+#include "engine/msg.h"
+#include "policies/policy.h"
+#include "policies/sender_auth/spf.h"
+#include "util/xalloc.h"
 
 extern const struct policy policy_sender_auth;
 

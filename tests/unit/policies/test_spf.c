@@ -31,10 +31,10 @@
 
 #include <cmocka.h>
 
-#include "errbuf.h"
-#include "local_records.h"
-#include "spf.h"
-#include "xalloc.h"
+#include "util/errbuf.h"
+#include "policies/sender_auth/local_records.h"
+#include "policies/sender_auth/spf.h"
+#include "util/xalloc.h"
 
 static const char zone_text[] =
     "pass.test     TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"

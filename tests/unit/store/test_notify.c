@@ -24,11 +24,11 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "engine.h"
-#include "notify.h"
-#include "sendmail.h"
+#include "engine/engine.h"
+#include "store/notify.h"
+#include "store/sendmail.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct school {
 	char	*dir;

@@ -22,9 +22,9 @@
 
 #include <cmocka.h>
 
-#include "qindex.h"
+#include "store/qindex.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define THREADS		8
 #define PER_THREAD	25

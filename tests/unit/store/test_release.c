@@ -24,11 +24,11 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "engine.h"
-#include "qindex.h"
-#include "release.h"
+#include "engine/engine.h"
+#include "store/qindex.h"
+#include "store/release.h"
 #include "testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define REF	"7Q2WX9KD3M"
 

@@ -21,8 +21,8 @@
 #include <gmime/gmime.h>
 #include <glib.h>
 
-#include "addrlist.h"
-#include "xalloc.h"
+#include "util/addrlist.h"
+#include "util/xalloc.h"
 
 /*
  * shape - the items of a value in one string: mailbox addresses (or "?"

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 
 /* at_setup - cmocka group setup: g_mime_init() once */
 int	 at_setup(void **state);

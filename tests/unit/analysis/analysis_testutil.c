@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "analysis_testutil.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* at_setup - initialise GMime once for the group */
 int
