@@ -79,7 +79,7 @@ bulk_bcc_counts(const struct visible *v, const char *addr)
 
 	if (addr == NULL)
 		return false;
-	r = roles_of(v->ctx->conf, addr);
+	r = roles_of(v->ctx->school, addr);
 	return r == ROLE_PARENT || r == ROLE_PERSONAL ||
 	    (r == ROLE_EXTERNAL && v->s->count_external);
 }

@@ -428,7 +428,7 @@ executables_evaluate(const struct policy_ctx *ctx,
 
 /* executables_check_list - every item of a list is a word we know */
 static int
-executables_check_list(const struct conf *cf, const struct conf_list *l,
+executables_check_list(const struct school *sc, const struct conf_list *l,
     const char *key, const char *const *known, struct errbuf *eb)
 {
 	int rc = 0;
@@ -439,7 +439,7 @@ executables_check_list(const struct conf *cf, const struct conf_list *l,
 		    w[0] != '\0' && w[0] != '.' && strchr(w, '/') == NULL;
 
 		if (!ok) {
-			errbuf_add(eb, cf->path, 0, "[executables] %s: "
+			errbuf_add(eb, sc->config_path, 0, "[executables] %s: "
 			    "\"%s\" is not %s", key, w, known != NULL ?
 			    "a known value" : "an extension (write exe, "
 			    "not .exe)");
@@ -451,7 +451,7 @@ executables_check_list(const struct conf *cf, const struct conf_list *l,
 
 /* executables_configure - validate the lists */
 static int
-executables_configure(void *settings, const struct conf *cf,
+executables_configure(void *settings, const struct school *sc,
     struct errbuf *eb)
 {
 	static const char *const reasons[] = { "depth", "entries",
@@ -460,13 +460,13 @@ executables_configure(void *settings, const struct conf *cf,
 	struct executables_settings *s = settings;
 	int rc = 0;
 
-	rc |= executables_check_list(cf, &s->risky_extensions,
+	rc |= executables_check_list(sc, &s->risky_extensions,
 	    "risky_extensions", NULL, eb);
-	rc |= executables_check_list(cf, &s->allowed_script_extensions,
+	rc |= executables_check_list(sc, &s->allowed_script_extensions,
 	    "allowed_script_extensions", NULL, eb);
-	rc |= executables_check_list(cf, &s->risky_kinds, "risky_kinds",
+	rc |= executables_check_list(sc, &s->risky_kinds, "risky_kinds",
 	    executables_known_kinds, eb);
-	rc |= executables_check_list(cf, &s->uninspectable, "uninspectable",
+	rc |= executables_check_list(sc, &s->uninspectable, "uninspectable",
 	    reasons, eb);
 	return rc < 0 ? -1 : 0;
 }

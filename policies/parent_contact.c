@@ -67,7 +67,7 @@ static void
 found_add(struct found *f, const struct policy_ctx *ctx, const char *rcpt)
 {
 	const struct exemption *e = directory_exemption_find(
-	    ctx->conf->directory, ctx->facts->sender, "parent-contact", rcpt,
+	    ctx->school->directory, ctx->facts->sender, "parent-contact", rcpt,
 	    ctx->now);
 
 	if (e != NULL) {

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "config/conf.h"
+#include "config/school.h"
 #include "config/conf_param.h"
 #include "util/errbuf.h"
 #include "engine/header_edit.h"
@@ -43,7 +43,7 @@ struct policy_outcome {
 };
 
 struct policy_ctx {
-	const struct conf *conf;	/* the snapshot */
+	const struct school *school;	/* the school, read-only */
 	const void *settings;		/* this policy's settings struct */
 	const struct msg *msg;		/* envelope, headers, body */
 	const struct msg_facts *facts;	/* direction, roles */
@@ -65,7 +65,7 @@ struct policy {
 	 * policy_url, ref, office, dsl, policy); NULL-terminated */
 	const char *const *template_vars;
 	/* validate settings, build derived data; 0 or -1 with errors in eb */
-	int	(*configure)(void *settings, const struct conf *cf,
+	int	(*configure)(void *settings, const struct school *sc,
 		    struct errbuf *eb);
 	/* free derived data configure() built (settings strings are
 	 * freed by the loader); may be NULL */

@@ -113,12 +113,12 @@ struct pupil_report {
 
 /* pupil_data_configure - compile the detectors for this snapshot */
 static int
-pupil_data_configure(void *settings, const struct conf *cf,
+pupil_data_configure(void *settings, const struct school *sc,
     struct errbuf *eb)
 {
 	struct pupil_data_settings *s = settings;
 
-	s->rules = pupil_rules_new(cf->directory, s->keywords, eb);
+	s->rules = pupil_rules_new(sc->directory, s->keywords, eb);
 	return s->rules != NULL ? 0 : -1;
 }
 
@@ -173,10 +173,10 @@ pupil_data_audience(const struct policy_ctx *ctx, const char **who,
 		const char *a = r->norm != NULL ? r->norm : r->addr;
 		const struct exemption *e;
 
-		if (a == NULL || conf_is_school_domain(ctx->conf, a))
+		if (a == NULL || school_has_domain(ctx->school, a))
 			continue;
 		e = ctx->facts->sender == NULL ? NULL :
-		    directory_exemption_find(ctx->conf->directory,
+		    directory_exemption_find(ctx->school->directory,
 		    ctx->facts->sender, "pupil-data", a, ctx->now);
 		if (e != NULL) {
 			lifted++;

@@ -148,7 +148,7 @@ sender_auth_valid_domain(const char *d)
 /* sender_auth_check_services - allowed_services must be domain names */
 static void
 sender_auth_check_services(struct sender_auth_settings *st,
-    const struct conf *cf, struct errbuf *eb)
+    const struct school *sc, struct errbuf *eb)
 {
 	for (size_t i = 0; i < st->allowed_services.count; i++) {
 		char *d = st->allowed_services.items[i];
@@ -158,7 +158,7 @@ sender_auth_check_services(struct sender_auth_settings *st,
 		for (char *p = d; *p != '\0'; p++)
 			*p = (char)tolower((unsigned char)*p);
 		if (!sender_auth_valid_domain(d))
-			errbuf_add(eb, cf->path, 0, "[sender-auth] "
+			errbuf_add(eb, sc->config_path, 0, "[sender-auth] "
 			    "allowed_services: \"%s\" is not a domain name", d);
 	}
 }
@@ -181,10 +181,10 @@ sender_auth_add_delegate(struct sender_auth_settings *st, const char *login,
 /* sender_auth_delegation_row - one row: a login and ';'-separated targets */
 static void
 sender_auth_delegation_row(struct sender_auth_settings *st,
-    const struct conf *cf, const struct csv_table *t,
+    const struct school *sc, const struct csv_table *t,
     const struct csv_row *row, const int col[2], struct errbuf *eb)
 {
-	char *login = roles_login_address(cf, csv_table_cell(row, col[0]));
+	char *login = roles_login_address(sc, csv_table_cell(row, col[0]));
 	char *targets = xstrdup(csv_table_cell(row, col[1]));
 	char *save = NULL, *item;
 	int n = 0;
@@ -217,7 +217,7 @@ sender_auth_delegation_row(struct sender_auth_settings *st,
 /* sender_auth_load_delegations - read the delegations CSV file */
 static void
 sender_auth_load_delegations(struct sender_auth_settings *st,
-    const struct conf *cf, struct errbuf *eb)
+    const struct school *sc, struct errbuf *eb)
 {
 	static const char *const login_names[] = { "login", "user",
 	    "username", NULL };
@@ -235,7 +235,7 @@ sender_auth_load_delegations(struct sender_auth_settings *st,
 		    "may_send_as");
 	else
 		for (size_t i = 0; i < t->nrows; i++)
-			sender_auth_delegation_row(st, cf, t, &t->rows[i], col,
+			sender_auth_delegation_row(st, sc, t, &t->rows[i], col,
 			    eb);
 	csv_table_free(t);
 }
@@ -258,7 +258,7 @@ sender_auth_unconfigure(void *settings)
 
 /* sender_auth_configure - load local records and delegations, build SPF */
 static int
-sender_auth_configure(void *settings, const struct conf *cf,
+sender_auth_configure(void *settings, const struct school *sc,
     struct errbuf *eb)
 {
 	struct sender_auth_settings *st = settings;
@@ -267,9 +267,9 @@ sender_auth_configure(void *settings, const struct conf *cf,
 
 	if (st->local_records != NULL)
 		lr = local_records_load(st->local_records, eb);
-	sender_auth_check_services(st, cf, eb);
+	sender_auth_check_services(st, sc, eb);
 	if (st->delegations != NULL)
-		sender_auth_load_delegations(st, cf, eb);
+		sender_auth_load_delegations(st, sc, eb);
 	if (eb->nerrors == before) {
 		struct spf_options opts = { .dns_timeout = st->dns_timeout,
 		    .records = lr };
@@ -287,12 +287,12 @@ sender_auth_configure(void *settings, const struct conf *cf,
 /* sender_auth_may_send_as - may `login` use the address `as`? */
 static bool
 sender_auth_may_send_as(const struct sender_auth_settings *st,
-    const struct conf *cf, const char *login, const char *as)
+    const struct school *sc, const char *login, const char *as)
 {
 	if (strcmp(login, as) == 0)
 		return true;
-	if (conf_is_office(cf, as) &&
-	    conf_list_contains(&cf->school.office_senders, login))
+	if (school_is_office(sc, as) &&
+	    school_is_office_sender(sc, login))
 		return true;
 	for (size_t i = 0; i < st->ndelegates; i++)
 		if (strcmp(st->delegates[i].login, login) == 0 &&
@@ -326,11 +326,11 @@ sender_auth_outbound(const struct policy_ctx *ctx,
 		return;
 	}
 	if (f->sender != NULL &&
-	    !sender_auth_may_send_as(st, ctx->conf, f->login, f->sender)) {
+	    !sender_auth_may_send_as(st, ctx->school, f->login, f->sender)) {
 		field = "envelope sender";
 		tried = f->sender;
 	} else if (f->header_from != NULL && !sender_auth_may_send_as(st,
-	    ctx->conf, f->login, f->header_from)) {
+	    ctx->school, f->login, f->header_from)) {
 		field = "header From";
 		tried = f->header_from;
 	}
@@ -406,9 +406,9 @@ sender_auth_claimed(const struct policy_ctx *ctx,
 {
 	const struct msg_facts *f = ctx->facts;
 	bool env = f->sender != NULL &&
-	    conf_is_school_domain(ctx->conf, f->sender);
+	    school_has_domain(ctx->school, f->sender);
 	bool from = f->header_from != NULL &&
-	    conf_is_school_domain(ctx->conf, f->header_from);
+	    school_has_domain(ctx->school, f->header_from);
 
 	if (!env && !from)
 		return NULL;

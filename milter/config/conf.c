@@ -3,8 +3,7 @@
  *
  * SYNOPSIS
  *	conf_load(), conf_acquire(), conf_release(), conf_current(),
- *	conf_replace(), conf_slot(), conf_policy_mode(),
- *	conf_is_school_domain(), conf_is_office(), conf_office_address()
+ *	conf_replace(), conf_slot(), conf_policy_mode()
  *
  * DESCRIPTION
  *	The INI syntax is inih's (Debian libinih): `[section]`, `key =
@@ -184,6 +183,20 @@ conf_handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
+/* conf_school_view - point the policies' view of the school into cf */
+static void
+conf_school_view(struct conf *cf)
+{
+	cf->view = (struct school){
+		.config_path = cf->path,
+		.config_dir = cf->dir,
+		.info = &cf->school,
+		.dirs = &cf->dirs,
+		.trusted = cf->trusted,
+		.directory = cf->directory,
+	};
+}
+
 /* conf_new - empty snapshot with defaults and one slot per policy */
 static struct conf *
 conf_new(const char *path, const struct policy *const *registry,
@@ -257,6 +270,7 @@ conf_load(const char *path, const struct policy *const *registry,
 		cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
 		    cf->path, 0, eb);
 		conf_load_data(cf, eb);
+		conf_school_view(cf);
 		conf_configure_policies(cf, eb);
 	}
 	if (eb->nerrors > before) {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "config/conf_param.h"
+#include "config/school.h"
 #include "util/errbuf.h"
 #include "engine/verdict.h"
 
@@ -59,30 +60,6 @@ struct milter_settings {
 #define NOTIFY_DIGEST	1
 #define NOTIFY_OFF	2
 
-/* [school] */
-struct school_settings {
-	char	*name;
-	struct conf_list domains;
-	struct conf_list office;	/* the office account(s) */
-	struct conf_list office_senders; /* may send as the office */
-	struct conf_list pupils;	/* patterns: *@domain or addresses */
-	char	*dsl;
-	char	*policy_url;
-};
-
-/* [directory] */
-struct directory_settings {
-	char	*parents;
-	char	*pupils;
-	char	*exemptions;
-	struct conf_list personal_domains; /* added to the built-in list */
-};
-
-/* Every policy's settings struct starts with this. */
-struct policy_common {
-	enum result action;		/* the policy's main action */
-	enum mode mode;			/* inherit | enforce | monitor */
-};
 
 /* One registered policy with its parsed settings. */
 struct policy_slot {
@@ -98,6 +75,7 @@ struct conf {
 	struct milter_settings milter;
 	struct school_settings school;
 	struct directory_settings dirs;
+	struct school view;		/* what policies see (school.h) */
 	struct cidr_list *trusted;	/* parsed trusted_networks */
 	struct directory *directory;	/* parents, pupils, exemptions */
 	struct template_set *templates;	/* reply texts */
@@ -133,12 +111,6 @@ void	conf_replace(struct conf *cf);
 const struct policy_slot *conf_slot(const struct conf *cf, const char *name);
 /* conf_policy_mode - a policy's effective mode (inherit resolved) */
 enum mode conf_policy_mode(const struct conf *cf, const struct policy_slot *s);
-/* conf_is_school_domain - is the address's domain one of the school's? */
-bool	conf_is_school_domain(const struct conf *cf, const char *addr);
-/* conf_is_office - is the (normalised) address an office account? */
-bool	conf_is_office(const struct conf *cf, const char *addr);
-/* conf_office_address - the first office address (never NULL) */
-const char *conf_office_address(const struct conf *cf);
 /* conf_print_defaults - every parameter with its default (-d) */
 void	conf_print_defaults(const struct policy *const *registry, FILE *fp);
 

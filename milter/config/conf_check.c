@@ -5,8 +5,7 @@
  *	conf_unknown_section(), conf_unknown_key(), conf_seen_twice(),
  *	conf_parse_done(), conf_check_core(), conf_load_data(),
  *	conf_configure_policies(), conf_destroy(), conf_slot(),
- *	conf_policy_mode(), conf_is_school_domain(), conf_is_office(),
- *	conf_office_address(), conf_print_defaults()
+ *	conf_policy_mode(), conf_print_defaults()
  *
  * DESCRIPTION
  *	The second half of the loader (conf.c reads the file): messages
@@ -219,7 +218,7 @@ conf_configure_policies(struct conf *cf, struct errbuf *eb)
 		struct policy_slot *s = &cf->slots[i];
 
 		if (s->policy->configure == NULL ||
-		    s->policy->configure(s->settings, cf, eb) == 0)
+		    s->policy->configure(s->settings, &cf->view, eb) == 0)
 			s->configured = true;
 	}
 	conf_check_templates(cf, eb);
@@ -271,26 +270,3 @@ conf_policy_mode(const struct conf *cf, const struct policy_slot *s)
 	return pc->mode == MODE_INHERIT ? cf->milter.mode : pc->mode;
 }
 
-/* conf_is_school_domain - address (or bare domain) in the school? */
-bool
-conf_is_school_domain(const struct conf *cf, const char *addr)
-{
-	const char *domain = strchr(addr, '@') ? addr_domain(addr) : addr;
-
-	return conf_list_contains(&cf->school.domains, domain);
-}
-
-/* conf_is_office - an office account? */
-bool
-conf_is_office(const struct conf *cf, const char *addr)
-{
-	return conf_list_contains(&cf->school.office, addr);
-}
-
-/* conf_office_address - the first office address */
-const char *
-conf_office_address(const struct conf *cf)
-{
-	return cf->school.office.count > 0 ? cf->school.office.items[0] :
-	    "the school office";
-}

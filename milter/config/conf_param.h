@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "util/errbuf.h"
+#include "engine/verdict.h"
 
 enum conf_type {
 	CONF_STRING,	/* char *; empty value = NULL */
@@ -64,5 +65,11 @@ void	conf_params_free(const struct conf_param *params, void *settings);
 bool	conf_list_contains(const struct conf_list *list, const char *item);
 /* conf_params_names - "a, b, c" of a table, for "unknown key" hints */
 char	*conf_params_names(const struct conf_param *params);
+
+/* Every policy's settings struct starts with this. */
+struct policy_common {
+	enum result action;		/* the policy's main action */
+	enum mode mode;			/* inherit | enforce | monitor */
+};
 
 #endif

@@ -188,9 +188,9 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	memset(v, 0, sizeof(*v));
 	memset(&pending, 0, sizeof(pending));
 	ref_new(v->ref);
-	roles_derive(cf, m, &v->facts);
+	roles_derive(&cf->view, m, &v->facts);
 	run.released = release_check(cf, m, &run.release);
-	base = (struct policy_ctx){ .conf = cf, .msg = m, .facts = &v->facts,
+	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
 	if (engine_run_policies(&run, &base, v, &pending) < 0)
 		engine_on_error(cf, v);

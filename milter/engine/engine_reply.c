@@ -85,7 +85,7 @@ engine_reply_lines(const struct conf *cf, const struct verdict *v,
 
 	vars[n++] = (struct template_var){ "school", cf->school.name ?
 	    cf->school.name : "the school" };
-	vars[n++] = (struct template_var){ "office", conf_office_address(cf) };
+	vars[n++] = (struct template_var){ "office", school_office_address(&cf->view) };
 	vars[n++] = (struct template_var){ "dsl", cf->school.dsl ?
 	    cf->school.dsl : "the Designated Safeguarding Lead" };
 	vars[n++] = (struct template_var){ "policy_url", cf->school.policy_url ?

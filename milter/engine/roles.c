@@ -51,52 +51,52 @@ const char *const roles_builtin_personal_domains[] = {
 
 /* roles_is_personal_domain - built-in or configured consumer domain */
 bool
-roles_is_personal_domain(const struct conf *cf, const char *domain)
+roles_is_personal_domain(const struct school *sc, const char *domain)
 {
 	for (size_t i = 0; roles_builtin_personal_domains[i] != NULL; i++)
 		if (strcasecmp(roles_builtin_personal_domains[i], domain) == 0)
 			return true;
-	return conf_list_contains(&cf->dirs.personal_domains, domain);
+	return conf_list_contains(&sc->dirs->personal_domains, domain);
 }
 
 /* roles_is_pupil - matches a [school] pupils pattern? */
 static bool
-roles_is_pupil(const struct conf *cf, const char *addr)
+roles_is_pupil(const struct school *sc, const char *addr)
 {
-	for (size_t i = 0; i < cf->school.pupils.count; i++)
-		if (addr_matches(addr, cf->school.pupils.items[i]))
+	for (size_t i = 0; i < sc->info->pupils.count; i++)
+		if (addr_matches(addr, sc->info->pupils.items[i]))
 			return true;
 	return false;
 }
 
 /* roles_of - role of a normalised address */
 enum role
-roles_of(const struct conf *cf, const char *addr)
+roles_of(const struct school *sc, const char *addr)
 {
 	if (addr == NULL)
 		return ROLE_EXTERNAL;
-	if (conf_is_office(cf, addr))
+	if (school_is_office(sc, addr))
 		return ROLE_OFFICE;
-	if (roles_is_pupil(cf, addr))
+	if (roles_is_pupil(sc, addr))
 		return ROLE_PUPIL;
-	if (conf_is_school_domain(cf, addr))
+	if (school_has_domain(sc, addr))
 		return ROLE_STAFF;
-	if (cf->directory != NULL && directory_is_parent(cf->directory, addr))
+	if (sc->directory != NULL && directory_is_parent(sc->directory, addr))
 		return ROLE_PARENT;
-	if (roles_is_personal_domain(cf, addr_domain(addr)))
+	if (roles_is_personal_domain(sc, addr_domain(addr)))
 		return ROLE_PERSONAL;
 	return ROLE_EXTERNAL;
 }
 
 /* roles_login_address - "j.patel" -> "j.patel@first-domain" */
 char *
-roles_login_address(const struct conf *cf, const char *login)
+roles_login_address(const struct school *sc, const char *login)
 {
 	if (login == NULL || login[0] == '\0')
 		return NULL;
-	if (strchr(login, '@') == NULL && cf->school.domains.count > 0) {
+	if (strchr(login, '@') == NULL && sc->info->domains.count > 0) {
 		char *full = xasprintf("%s@%s", login,
-		    cf->school.domains.items[0]);
+		    sc->info->domains.items[0]);
 		char *norm = addr_normalize(full);
 
 		free(full);
@@ -133,33 +133,33 @@ roles_header_from(const struct msg *m)
 
 /* roles_derive - direction, roles and identities of one message */
 void
-roles_derive(const struct conf *cf, const struct msg *m,
+roles_derive(const struct school *sc, const struct msg *m,
     struct msg_facts *f)
 {
 	const char *who;
 
 	memset(f, 0, sizeof(*f));
-	f->login = roles_login_address(cf, m->auth);
+	f->login = roles_login_address(sc, m->auth);
 	f->authenticated = m->auth != NULL;
 	f->sender = addr_normalize(m->sender);
 	f->header_from = roles_header_from(m);
-	f->trusted_client = cidr_list_contains(cf->trusted, m->client_addr);
+	f->trusted_client = cidr_list_contains(sc->trusted, m->client_addr);
 	if (f->authenticated || (f->trusted_client && f->sender != NULL &&
-	    conf_is_school_domain(cf, f->sender)))
+	    school_has_domain(sc, f->sender)))
 		f->direction = DIRECTION_OUTBOUND;
 	who = f->sender != NULL ? f->sender : f->header_from;
-	f->sender_role = roles_of(cf, who);
+	f->sender_role = roles_of(sc, who);
 	/* Only the office itself and its delegates send as the office. */
 	if (f->sender_role == ROLE_OFFICE && f->login != NULL &&
-	    !conf_is_office(cf, f->login) &&
-	    !conf_list_contains(&cf->school.office_senders, f->login))
-		f->sender_role = roles_of(cf, f->login);
+	    !school_is_office(sc, f->login) &&
+	    !school_is_office_sender(sc, f->login))
+		f->sender_role = roles_of(sc, f->login);
 	f->rcpt_roles = xcalloc(m->nrcpts + 1, sizeof(enum role));
 	f->internal = f->direction == DIRECTION_OUTBOUND && m->nrcpts > 0;
 	for (size_t i = 0; i < m->nrcpts; i++) {
-		f->rcpt_roles[i] = roles_of(cf, m->rcpts[i].norm);
+		f->rcpt_roles[i] = roles_of(sc, m->rcpts[i].norm);
 		if (m->rcpts[i].norm == NULL ||
-		    !conf_is_school_domain(cf, m->rcpts[i].norm))
+		    !school_has_domain(sc, m->rcpts[i].norm))
 			f->internal = false;
 	}
 }

@@ -73,7 +73,7 @@ notify_from(const struct conf *cf)
 		return cf->milter.notify_from;
 	if (cf->school.dsl != NULL)
 		return cf->school.dsl;
-	return conf_office_address(cf);
+	return school_office_address(&cf->view);
 }
 
 /* notify_rcpt_text - at most NOTIFY_MAX_LISTED of ", "-joined addresses */
@@ -130,7 +130,7 @@ notify_vars(const struct conf *cf, const struct qindex_entry *e,
 	values[9] = notify_clean(cf->school.name ? cf->school.name :
 	    "the school");
 	values[10] = notify_clean(cf->school.dsl);
-	values[11] = notify_clean(conf_office_address(cf));
+	values[11] = notify_clean(school_office_address(&cf->view));
 	values[12] = notify_clean(cf->school.policy_url);
 	for (size_t i = 0; i < NOTIFY_VARS; i++) {
 		v[i].name = names[i];
@@ -320,7 +320,7 @@ notify_recipients(const struct conf *cf, const struct qindex_entry *e)
 
 	for (size_t i = 0; v[i] != NULL && told < NOTIFY_MAX_RCPT_NOTICES;
 	    i++) {
-		if (v[i][0] == '\0' || !conf_is_school_domain(cf, v[i]))
+		if (v[i][0] == '\0' || !school_has_domain(&cf->view, v[i]))
 			continue;
 		failed += notify_one(cf, NOTIFY_TO_RECIPIENT, e, v[i]);
 		told++;
@@ -347,7 +347,7 @@ notify_quarantine(const struct conf *cf, const struct qindex_entry *e,
 		failed += f;
 	}
 	if (outbound && cf->milter.notify_sender && e->sender != NULL &&
-	    e->sender[0] != '\0' && conf_is_school_domain(cf, e->sender))
+	    e->sender[0] != '\0' && school_has_domain(&cf->view, e->sender))
 		failed += notify_one(cf, NOTIFY_TO_SENDER, e, e->sender);
 	if (!outbound && cf->milter.notify_recipients)
 		failed += notify_recipients(cf, e);

@@ -377,7 +377,7 @@ inline_comments_are_not_part_of_the_value(void **state)
 	assert_int_equal(l.cf->school.domains.count, 2);
 	assert_string_equal(l.cf->school.domains.items[1],
 	    "pupils.testwood.example");
-	assert_string_equal(conf_office_address(l.cf),
+	assert_string_equal(school_office_address(&l.cf->view),
 	    "office@testwood.example");
 	assert_int_equal(l.cf->milter.mode, MODE_MONITOR);
 	load_done(&l);

@@ -43,7 +43,7 @@ static enum role
 role_of(const struct conf *cf, const char *written)
 {
 	char *norm = addr_normalize(written);
-	enum role r = roles_of(cf, norm);
+	enum role r = roles_of(&cf->view, norm);
 
 	free(norm);
 	return r;
@@ -57,7 +57,7 @@ derive(const struct conf *cf, const char *from, const char *rcpts,
 	struct msg *m = tu_msg("From: someone <x@example.org>\nSubject: Hi\n"
 	    "\nHello\n", from, rcpts, auth, client);
 
-	roles_derive(cf, m, facts);
+	roles_derive(&cf->view, m, facts);
 	msg_free(m);
 }
 
@@ -110,7 +110,7 @@ consumer_domain_not_a_parent_is_personal_and_others_external(void **state)
 	    ROLE_EXTERNAL);
 	assert_int_equal(role_of(f->cf, "someone@myisp.example"),
 	    ROLE_EXTERNAL);
-	assert_int_equal(roles_of(f->cf, NULL), ROLE_EXTERNAL);
+	assert_int_equal(roles_of(&f->cf->view, NULL), ROLE_EXTERNAL);
 }
 
 static void
@@ -133,14 +133,14 @@ bare_login_becomes_an_address_at_the_first_school_domain(void **state)
 	struct tu_fixture *f = *state;
 	char *a;
 
-	a = roles_login_address(f->cf, "j.patel");
+	a = roles_login_address(&f->cf->view, "j.patel");
 	assert_string_equal(a, "j.patel@testwood.example");
 	free(a);
-	a = roles_login_address(f->cf, "J.Patel@Testwood.Example");
+	a = roles_login_address(&f->cf->view, "J.Patel@Testwood.Example");
 	assert_string_equal(a, "j.patel@testwood.example");
 	free(a);
-	assert_null(roles_login_address(f->cf, NULL));
-	assert_null(roles_login_address(f->cf, ""));
+	assert_null(roles_login_address(&f->cf->view, NULL));
+	assert_null(roles_login_address(&f->cf->view, ""));
 }
 
 static void
@@ -267,7 +267,7 @@ null_sender_takes_its_role_from_the_header_from(void **state)
 	    "\nThanks\n", "", "t.one@testwood.example", NULL, "198.51.100.1");
 	struct msg_facts facts;
 
-	roles_derive(f->cf, m, &facts);
+	roles_derive(&f->cf->view, m, &facts);
 	assert_null(facts.sender);
 	assert_string_equal(facts.header_from, "mum.ann@gmail.com");
 	assert_int_equal(facts.sender_role, ROLE_PARENT);

@@ -30,14 +30,14 @@
 #include "testutil.h"
 #include "util/xalloc.h"
 
-struct school {
+struct fixture_school {
 	char	*dir;
 	struct conf *cf;
 };
 
-/* school_open - the test school with a recording sendmail */
+/* fixture_open - the test school with a recording sendmail */
 static void
-school_open(struct school *s, const char *milter_extra)
+fixture_open(struct fixture_school *s, const char *milter_extra)
 {
 	char *stub, *extra, *path;
 
@@ -58,9 +58,9 @@ school_open(struct school *s, const char *milter_extra)
 	free(stub);
 }
 
-/* school_file - a file the stub wrote ("" if none; new string) */
+/* fixture_file - a file the stub wrote ("" if none; new string) */
 static char *
-school_file(const struct school *s, const char *name)
+fixture_file(const struct fixture_school *s, const char *name)
 {
 	char *path = xasprintf("%s/%s", s->dir, name);
 	gchar *text = NULL;
@@ -71,9 +71,9 @@ school_file(const struct school *s, const char *name)
 	return text;
 }
 
-/* school_close - free it */
+/* fixture_close - free it */
 static void
-school_close(struct school *s)
+fixture_close(struct fixture_school *s)
 {
 	conf_release(s->cf);
 	tu_rmdir(s->dir);
@@ -96,13 +96,13 @@ entry(const char *direction, const char *sender, const char *subject)
 static void
 test_dsl_notice_text(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	struct qindex_entry e = entry("inbound", "sales@supplier.example",
 	    "Invoice\r\nBcc: everyone@evil.example");
 	char *text, *body;
 
 	(void)state;
-	school_open(&s, "");
+	fixture_open(&s, "");
 	text = notify_compose(s.cf, NOTIFY_TO_DSL, &e, "dsl@testwood.example");
 	assert_non_null(text);
 	body = strstr(text, "\n\n");
@@ -124,66 +124,66 @@ test_dsl_notice_text(void **state)
 	assert_non_null(strstr(body, "Why:        setup.exe: a Windows "
 	    "program"));
 	free(text);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 /* Outbound: the DSL and the sender are told, through argv. */
 static void
 test_outbound_tells_dsl_and_sender(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	struct qindex_entry e = entry("outbound", "t.one@testwood.example",
 	    "Tool");
 	char *calls, *mail;
 	int told;
 
 	(void)state;
-	school_open(&s, "");
+	fixture_open(&s, "");
 	assert_int_equal(notify_quarantine(s.cf, &e, &told), 0);
 	assert_int_equal(told, 1);
-	calls = school_file(&s, "calls");
+	calls = fixture_file(&s, "calls");
 	assert_string_equal(calls, "-i -f dsl@testwood.example -- "
 	    "dsl@testwood.example \n-i -f dsl@testwood.example -- "
 	    "t.one@testwood.example \n");
-	mail = school_file(&s, "mail");
+	mail = fixture_file(&s, "mail");
 	assert_non_null(strstr(mail, "Your message has not been sent yet"));
 	g_free(calls);
 	g_free(mail);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 /* Inbound recipients only when asked, and only the school's. */
 static void
 test_inbound_recipients_when_asked(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	struct qindex_entry e = entry("inbound", "sales@supplier.example",
 	    "Invoice");
 	char *calls;
 	int told;
 
 	(void)state;
-	school_open(&s, "notify_recipients = yes\nnotify = digest\n");
+	fixture_open(&s, "notify_recipients = yes\nnotify = digest\n");
 	assert_int_equal(notify_quarantine(s.cf, &e, &told), 0);
 	assert_int_equal(told, 0);
-	calls = school_file(&s, "calls");
+	calls = fixture_file(&s, "calls");
 	assert_string_equal(calls, "-i -f dsl@testwood.example -- "
 	    "office@testwood.example \n");
 	g_free(calls);
-	school_close(&s);
-	school_open(&s, "notify = off\nnotify_recipients = yes\n");
+	fixture_close(&s);
+	fixture_open(&s, "notify = off\nnotify_recipients = yes\n");
 	assert_int_equal(notify_quarantine(s.cf, &e, &told), 0);
-	calls = school_file(&s, "calls");
+	calls = fixture_file(&s, "calls");
 	assert_string_equal(calls, "");
 	g_free(calls);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 /* The digest lists every held message; a failing sendmail is reported. */
 static void
 test_digest_and_failures(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	struct qindex_entry e[2] = { entry("inbound", "a@x.example", "One"),
 	    entry("outbound", "t.one@testwood.example", "Two") };
 	char *text, *err = NULL;
@@ -191,19 +191,19 @@ test_digest_and_failures(void **state)
 
 	(void)state;
 	e[1].ref = (char *)"8R3XY0ME4N";
-	school_open(&s, "");
+	fixture_open(&s, "");
 	text = notify_compose_digest(s.cf, e, 2);
 	assert_non_null(strstr(text, "2 message(s) have been held"));
 	assert_non_null(strstr(text, "  7Q2WX9KD3M  "));
 	assert_non_null(strstr(text, "  8R3XY0ME4N  "));
 	assert_non_null(strstr(text, "from a@x.example: One"));
 	free(text);
-	school_close(&s);
-	school_open(&s, "sendmail_path = /bin/false\n");
+	fixture_close(&s);
+	fixture_open(&s, "sendmail_path = /bin/false\n");
 	assert_int_equal(notify_quarantine(s.cf, &e[1], &told), 2);
 	assert_int_equal(notify_send(s.cf, "-oQ/tmp", "x", &err), -1);
 	free(err);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 /* Only plain addresses become sendmail arguments. */
@@ -224,7 +224,7 @@ test_address_check(void **state)
 static void
 test_notice_passes_the_policies(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	struct qindex_entry e = entry("inbound", "sales@supplier.example",
 	    "Invoice");
 	struct verdict v;
@@ -232,7 +232,7 @@ test_notice_passes_the_policies(void **state)
 	char *text;
 
 	(void)state;
-	school_open(&s, "");
+	fixture_open(&s, "");
 	text = notify_compose(s.cf, NOTIFY_TO_DSL, &e, "dsl@testwood.example");
 	m = tu_msg(text, "dsl@testwood.example", "dsl@testwood.example", NULL,
 	    "127.0.0.1");
@@ -241,7 +241,7 @@ test_notice_passes_the_policies(void **state)
 	verdict_clear(&v);
 	msg_free(m);
 	free(text);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 int

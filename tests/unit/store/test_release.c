@@ -109,15 +109,15 @@ test_mac_binds_ref_body_and_key(void **state)
 	free(m1);
 }
 
-struct school {
+struct fixture_school {
 	char	*dir;
 	struct conf *cf;
 	char	*key;
 };
 
-/* school_open - the test school with a released message REF */
+/* fixture_open - the test school with a released message REF */
 static void
-school_open(struct school *s, bool released)
+fixture_open(struct fixture_school *s, bool released)
 {
 	char *extra, *path, *err = NULL;
 	struct qindex_entry e = { .ref = (char *)REF, .time = 1,
@@ -142,9 +142,9 @@ school_open(struct school *s, bool released)
 		    REF, "jane", NULL, 2, &err), 1);
 }
 
-/* school_close - free it all */
+/* fixture_close - free it all */
 static void
-school_close(struct school *s)
+fixture_close(struct fixture_school *s)
 {
 	conf_release(s->cf);
 	free(s->key);
@@ -175,7 +175,7 @@ eicar_message(const char *key, const char *ref)
 
 /* run - the executables result of a message, with or without queue id */
 static enum result
-run(struct school *s, const char *text, const char *qid, char **reason)
+run(struct fixture_school *s, const char *text, const char *qid, char **reason)
 {
 	struct msg *m = tu_msg(text, "s@supplier.example",
 	    "office@testwood.example", NULL, "127.0.0.1");
@@ -197,11 +197,11 @@ run(struct school *s, const char *text, const char *qid, char **reason)
 static void
 test_release_passes_once(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	char *text, *reason = NULL;
 
 	(void)state;
-	school_open(&s, true);
+	fixture_open(&s, true);
 	text = eicar_message(s.key, REF);
 	assert_int_equal(run(&s, text, NULL, NULL), RESULT_PASS);
 	assert_int_equal(run(&s, text, NULL, NULL), RESULT_PASS);
@@ -210,23 +210,23 @@ test_release_passes_once(void **state)
 	assert_int_equal(run(&s, text, "QID2", NULL), RESULT_QUARANTINE);
 	free(reason);
 	free(text);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 /* A forged MAC, another key or an unreleased ref are judged normally. */
 static void
 test_forged_or_unreleased_marks_are_ignored(void **state)
 {
-	struct school s;
+	struct fixture_school s;
 	char *text;
 
 	(void)state;
-	school_open(&s, false);
+	fixture_open(&s, false);
 	text = eicar_message(s.key, REF);
 	assert_int_equal(run(&s, text, "QID1", NULL), RESULT_QUARANTINE);
 	free(text);
-	school_close(&s);
-	school_open(&s, true);
+	fixture_close(&s);
+	fixture_open(&s, true);
 	text = eicar_message(NULL, REF);
 	assert_int_equal(run(&s, text, "QID1", NULL), RESULT_QUARANTINE);
 	free(text);
@@ -239,7 +239,7 @@ test_forged_or_unreleased_marks_are_ignored(void **state)
 	strstr(text, "filename=a.txt")[9] = 'b';
 	assert_int_equal(run(&s, text, "QID1", NULL), RESULT_QUARANTINE);
 	free(text);
-	school_close(&s);
+	fixture_close(&s);
 }
 
 int
