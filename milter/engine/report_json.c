@@ -2,12 +2,15 @@
  * report_json - turn a verdict into the SPEC's JSON shapes
  *
  * SYNOPSIS
- *	report_json_verdict(), report_json_header_changes(),
- *	report_json_reply(), report_json_policies()
+ *	report_json_verdict(), report_json_verdict_into(),
+ *	report_json_header_changes(), report_json_reply(),
+ *	report_json_policies()
  *
  * DESCRIPTION
- *	`aupctl test` prints report_json_verdict(); the event log reuses
- *	the parts.  Fields beyond SPEC section 6: "mode", "direction",
+ *	The one rendering of a verdict: `aupctl test` prints
+ *	report_json_verdict(); the event log adds the same fields
+ *	(without the reply text and header edits, with would_action
+ *	always) to its message event.  Fields beyond SPEC section 6: "mode", "direction",
  *	"would_action" (what enforce mode would have done) and "error"
  *	(an internal error's description), plus "monitored" on a policy
  *	in monitor mode.  Built with json-c, so every string is escaped.
@@ -83,26 +86,27 @@ report_json_header_changes(const struct header_edits *e)
 	return arr;
 }
 
-/* report_json_verdict - the whole object */
-json_object *
-report_json_verdict(const struct conf *cf, const struct verdict *v)
+/* report_json_verdict_into - add the verdict's fields to o (see .h) */
+void
+report_json_verdict_into(json_object *o, const struct conf *cf,
+    const struct verdict *v, unsigned parts)
 {
-	json_object *o = json_object_new_object();
-
 	json_object_object_add(o, "action",
 	    json_object_new_string(final_action_name(v->action)));
 	json_object_object_add(o, "ref", json_object_new_string(v->ref));
-	json_object_object_add(o, "reply", report_json_reply(v));
+	if (parts & REPORT_JSON_REPLY)
+		json_object_object_add(o, "reply", report_json_reply(v));
 	json_object_object_add(o, "policies", report_json_policies(v));
-	json_object_object_add(o, "header_changes",
-	    report_json_header_changes(&v->edits));
+	if (parts & REPORT_JSON_REPLY)
+		json_object_object_add(o, "header_changes",
+		    report_json_header_changes(&v->edits));
 	json_object_object_add(o, "quarantine",
 	    json_object_new_boolean(v->quarantine));
 	json_object_object_add(o, "mode",
 	    json_object_new_string(engine_mode_name(cf, v)));
 	json_object_object_add(o, "direction",
 	    json_object_new_string(direction_name(v->facts.direction)));
-	if (v->would_action != v->action)
+	if (v->would_action != v->action || (parts & REPORT_JSON_WOULD))
 		json_object_object_add(o, "would_action",
 		    json_object_new_string(final_action_name(v->would_action)));
 	if (v->error != NULL)
@@ -110,5 +114,14 @@ report_json_verdict(const struct conf *cf, const struct verdict *v)
 		    json_object_new_string(v->error));
 	json_object_object_add(o, "elapsed_ms",
 	    json_object_new_double(v->elapsed_ms));
+}
+
+/* report_json_verdict - the whole object of `aupctl test` */
+json_object *
+report_json_verdict(const struct conf *cf, const struct verdict *v)
+{
+	json_object *o = json_object_new_object();
+
+	report_json_verdict_into(o, cf, v, REPORT_JSON_REPLY);
 	return o;
 }

@@ -9,6 +9,14 @@
 #include "config/conf.h"
 #include "engine/engine.h"
 
+/* What report_json_verdict_into adds besides the decision itself. */
+#define REPORT_JSON_REPLY	0x1	/* the reply and header_changes */
+#define REPORT_JSON_WOULD	0x2	/* would_action even when the same */
+
+/* report_json_verdict_into - add action, ref, policies, quarantine,
+ * mode, direction, would_action, error, elapsed_ms (and parts) to o */
+void	report_json_verdict_into(json_object *o, const struct conf *cf,
+	    const struct verdict *v, unsigned parts);
 /* report_json_verdict - new JSON object (caller puts it) */
 json_object *report_json_verdict(const struct conf *cf,
 	    const struct verdict *v);

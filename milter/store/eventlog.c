@@ -175,8 +175,6 @@ eventlog_envelope(json_object *o, const struct msg *m,
 	json_object *rcpts = json_object_new_array();
 
 	json_object_object_add(o, "queue_id", str_or_null(m->queue_id));
-	json_object_object_add(o, "direction",
-	    json_object_new_string(direction_name(v->facts.direction)));
 	json_object_object_add(o, "client_addr", str_or_null(m->client_addr));
 	json_object_object_add(o, "auth", str_or_null(m->auth));
 	json_object_object_add(o, "sender", json_object_new_string(m->sender));
@@ -197,7 +195,7 @@ eventlog_message_event(const struct conf *cf, const struct msg *m,
 	char *subject = msg_subject(m);
 
 	json_object_object_add(o, "event", json_object_new_string("message"));
-	json_object_object_add(o, "ref", json_object_new_string(v->ref));
+	report_json_verdict_into(o, cf, v, REPORT_JSON_WOULD);
 	eventlog_envelope(o, m, v);
 	json_object_object_add(o, "subject", str_or_null(subject));
 	g_free(subject);
@@ -205,19 +203,5 @@ eventlog_message_event(const struct conf *cf, const struct msg *m,
 	    json_object_new_int64((int64_t)msg_size(m)));
 	json_object_object_add(o, "attachments",
 	    eventlog_attachments(v->analysis));
-	json_object_object_add(o, "policies", report_json_policies(v));
-	json_object_object_add(o, "action",
-	    json_object_new_string(final_action_name(v->action)));
-	json_object_object_add(o, "would_action",
-	    json_object_new_string(final_action_name(v->would_action)));
-	json_object_object_add(o, "mode",
-	    json_object_new_string(engine_mode_name(cf, v)));
-	json_object_object_add(o, "quarantine",
-	    json_object_new_boolean(v->quarantine));
-	if (v->error != NULL)
-		json_object_object_add(o, "error",
-		    json_object_new_string(v->error));
-	json_object_object_add(o, "elapsed_ms",
-	    json_object_new_double(v->elapsed_ms));
 	return o;
 }
