@@ -34,7 +34,8 @@ mkdir -p "$S" && chmod 755 "$S"
 # templates copied beside the configuration (which names them relative to
 # itself), and every path the milter writes moved in there too.
 cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" || exit 1
-# Notices and releases go through the private Postfix's own sendmail(1).
+# Releases go through the private Postfix's own sendmail(1); notices by
+# SMTP to its smtpd ([notify] relay, set once its port is known).
 printf '#!/bin/sh\nexec /usr/sbin/sendmail -C "%s" "$@"\n' "$T/postfix/etc" > "$S/sendmail"
 chmod 755 "$S/sendmail"
 sed -e "s|^socket = .*|socket = unix:$S/aup.sock|" \
@@ -49,6 +50,7 @@ sed -e "s|^socket = .*|socket = unix:$S/aup.sock|" \
 "$TOP/build/aup-milter" -t -c "$S/aup-milter.conf" || exit 1
 
 pf_start "$T" "unix:$S/aup.sock" || { echo "try-it: Postfix did not start" >&2; exit 1; }
+sed -i "s|^relay = .*|relay = 127.0.0.1:$PF_PORT|" "$S/aup-milter.conf"
 cat <<EOT
 
 aup-milter is starting on the sample school (Oakfield Primary School).

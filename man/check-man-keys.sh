@@ -35,7 +35,7 @@ page=${2:-$top_srcdir/man/aup-milter.conf.5}
 		}
 		n = 0
 	}
-	/^\[/ { sec = $0; gsub(/[\[\]]/, "", sec); policy = sec !~ /^(milter|school|directory)$/; next }
+	/^\[/ { sec = $0; gsub(/[\[\]]/, "", sec); policy = sec !~ /^(milter|school|directory|notify)$/; next }
 	/^;?[a-z_]+ = / {
 		k = $0
 		sub(/^;/, "", k)

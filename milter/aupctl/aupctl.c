@@ -1,14 +1,16 @@
 /*
- * aupctl - command dispatcher: test, quarantine
+ * aupctl - command dispatcher: test, quarantine, notices
  *
  * SYNOPSIS
  *	aupctl [-c FILE] test [options] MESSAGE.eml
  *	aupctl [-c FILE] quarantine list|show|release|delete|expire|digest
+ *	aupctl [-c FILE] notices list|retry|send
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
  *	runs and prints the verdict as JSON (aupctl_test.c).  `quarantine`
- *	is the DSL's review of held messages (aupctl_quarantine.c).
+ *	is the DSL's review of held messages (aupctl_quarantine.c);
+ *	`notices` the notice queue (aupctl_notices.c).
  *
  * DIAGNOSTICS
  *	Exit 0 when the command ran, 2 for a bad command line, an
@@ -24,6 +26,7 @@
 
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_quarantine.h"
+#include "store/notices_send.h"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
 static int
@@ -34,7 +37,8 @@ aupctl_usage(void)
 	    "[--auth USER]\n"
 	    "              [--client-ip IP] [--helo NAME] MESSAGE.eml\n"
 	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
-	    "delete REF|expire|digest\n");
+	    "delete REF|expire|digest\n"
+	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n");
 	return 2;
 }
 
@@ -57,11 +61,18 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 	if (optind >= argc)
 		return aupctl_usage();
 	g_mime_init();
+	if (notices_send_init() < 0) {
+		fprintf(stderr, "aupctl: cannot initialise libcurl\n");
+		return 1;
+	}
 	if (strcmp(argv[optind], "test") == 0)
 		rc = aupctl_test(conf_path, argc - optind, argv + optind,
 		    registry);
 	else if (strcmp(argv[optind], "quarantine") == 0)
 		rc = aupctl_quarantine(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "notices") == 0)
+		rc = aupctl_notices(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

@@ -18,8 +18,9 @@
  *	(the index could not be written when they were held) are indexed
  *	first.  expire removes the files of messages held longer than
  *	[milter] quarantine_days and marks them expired; run it daily.
- *	digest sends the DSL one notice of the messages held since the
- *	last one (for notify = digest; run it daily).  show, release and
+ *	digest queues one notice to the DSL of the messages held since
+ *	the last one (for notify = digest; run it daily); the daemon's
+ *	notice sender (or `aupctl notices send`) delivers it.  show, release and
  *	delete are in aupctl_quarantine_show.c.
  *
  *	Nothing here opens, runs or parses an attachment.  Every command
@@ -51,6 +52,7 @@
 #include <glib.h>
 
 #include "aupctl/aupctl_quarantine.h"
+#include "store/notices.h"
 #include "store/notify.h"
 #include "store/qindex.h"
 #include "store/quarantine.h"
@@ -496,7 +498,8 @@ aq_digest(struct aq *q, int argc, char **argv)
 {
 	struct qindex_filter f = { .status = "held", .unnotified = true };
 	struct qindex_entry *rows;
-	char *err = NULL, *text;
+	struct notice note = { 0 };
+	char *err = NULL;
 	long n;
 	int rc = 0;
 
@@ -515,9 +518,8 @@ aq_digest(struct aq *q, int argc, char **argv)
 		return 1;
 	}
 	if (n > 0) {
-		text = notify_compose_digest(q->cf, rows, n);
-		if (text == NULL || notify_send(q->cf, q->cf->school.dsl, text,
-		    &err) < 0) {
+		if (notify_compose_digest(q->cf, rows, n, &note) < 0 ||
+		    notices_enqueue(q->dir, &note, time(NULL), &err) < 0) {
 			fprintf(stderr, "aupctl quarantine digest: %s\n",
 			    err ? err : "no notify-digest template");
 			rc = 1;
@@ -525,10 +527,10 @@ aq_digest(struct aq *q, int argc, char **argv)
 		for (long i = 0; rc == 0 && i < n; i++)
 			(void)qindex_notified(q->dir, rows[i].ref, time(NULL),
 			    NULL);
-		free(text);
+		notify_notice_clear(&note);
 	}
 	printf("digest: %ld message%s%s\n", n, n == 1 ? "" : "s",
-	    rc ? " (not sent)" : "");
+	    rc ? " (not queued)" : n > 0 ? " (queued for the DSL)" : "");
 	qindex_entries_free(rows, n);
 	free(err);
 	if (aq_audit(q, "quarantine-digest", NULL, rc ? "failed" : "ok",

@@ -70,6 +70,9 @@ conf_section_of(struct conf_parse *cp, const char *section,
 	} else if (strcasecmp(section, "directory") == 0) {
 		*params = conf_directory_params;
 		*settings = &cf->dirs;
+	} else if (strcasecmp(section, "notify") == 0) {
+		*params = conf_notify_params;
+		*settings = &cf->notify;
 	} else {
 		for (size_t i = 0; i < cf->nslots; i++) {
 			if (strcasecmp(cf->slots[i].policy->name, section) == 0) {
@@ -215,6 +218,7 @@ conf_new(const char *path, const struct policy *const *registry,
 	conf_params_defaults(conf_milter_params, &cf->milter, cf->dir, eb);
 	conf_params_defaults(conf_school_params, &cf->school, cf->dir, eb);
 	conf_params_defaults(conf_directory_params, &cf->dirs, cf->dir, eb);
+	conf_params_defaults(conf_notify_params, &cf->notify, cf->dir, eb);
 	while (registry[n] != NULL)
 		n++;
 	cf->slots = xcalloc(n + 1, sizeof(*cf->slots));

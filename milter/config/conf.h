@@ -51,8 +51,16 @@ struct milter_settings {
 	int	 notify;		/* 0 each, 1 digest, 2 off */
 	bool	 notify_sender;		/* tell an outbound sender */
 	bool	 notify_recipients;	/* tell inbound school recipients */
-	char	*notify_from;		/* sender of notices; NULL = dsl */
-	char	*sendmail_path;		/* sendmail(1) for notices, releases */
+	char	*sendmail_path;		/* sendmail(1) for released messages */
+};
+
+/* [notify]: how notices leave (SPEC 12) */
+struct notify_settings {
+	char	*relay;			/* HOST:PORT of the SMTP relay */
+	char	*from;			/* envelope and header sender; NULL = */
+					/* aup-milter@ the first school domain */
+	long	 retry;			/* seconds before the first retry */
+	long	 retry_max;		/* longest wait between tries */
 };
 
 /* [milter] notify values */
@@ -75,6 +83,7 @@ struct conf {
 	struct milter_settings milter;
 	struct school_settings school;
 	struct directory_settings dirs;
+	struct notify_settings notify;
 	struct school view;		/* what policies see (school.h) */
 	struct cidr_list *trusted;	/* parsed trusted_networks */
 	struct directory *directory;	/* parents, pupils, exemptions */

@@ -119,6 +119,37 @@ conf_check_addresses(const struct conf *cf, const char *key,
 	}
 }
 
+/* conf_relay_ok - "HOST:PORT" or "[HOST]:PORT", port 1-65535 */
+static bool
+conf_relay_ok(const char *relay)
+{
+	const char *colon = strrchr(relay, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == relay || strpbrk(relay, " \t/@") != NULL)
+		return false;
+	port = strtol(colon + 1, &end, 10);
+	return *end == '\0' && colon[1] != '\0' && port > 0 && port < 65536;
+}
+
+/* conf_check_notify - [notify] relay and from */
+static void
+conf_check_notify(struct conf *cf, struct errbuf *eb)
+{
+	char *norm = cf->notify.from != NULL ?
+	    addr_normalize(cf->notify.from) : NULL;
+
+	if (!conf_relay_ok(cf->notify.relay))
+		errbuf_add(eb, cf->path, 0, "[notify] relay: \"%s\" is not "
+		    "HOST:PORT", cf->notify.relay);
+	if (cf->notify.from != NULL && (norm == NULL ||
+	    strpbrk(cf->notify.from, "<>\",;\\") != NULL))
+		errbuf_add(eb, cf->path, 0, "[notify] from: \"%s\" is not an "
+		    "address", cf->notify.from);
+	free(norm);
+}
+
 /* conf_check_core - required keys and address syntax */
 void
 conf_check_core(struct conf *cf, struct errbuf *eb)
@@ -135,6 +166,7 @@ conf_check_core(struct conf *cf, struct errbuf *eb)
 			errbuf_add(eb, cf->path, 0, "[school] pupils: \"%s\" is "
 			    "not *@domain or an address",
 			    cf->school.pupils.items[i]);
+	conf_check_notify(cf, eb);
 }
 
 /* conf_liftable - names of the policies an exemption may lift */
@@ -241,6 +273,7 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_milter_params, &cf->milter);
 	conf_params_free(conf_school_params, &cf->school);
 	conf_params_free(conf_directory_params, &cf->dirs);
+	conf_params_free(conf_notify_params, &cf->notify);
 	cidr_list_free(cf->trusted);
 	directory_free(cf->directory);
 	template_set_free(cf->templates);

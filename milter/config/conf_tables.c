@@ -1,9 +1,9 @@
 /*
- * conf_tables - the [milter], [school] and [directory] parameter tables
+ * conf_tables - the [milter], [school], [directory] and [notify] tables
  *
  * SYNOPSIS
  *	conf_milter_params[], conf_school_params[], conf_directory_params[],
- *	conf_policy_common_params[]
+ *	conf_notify_params[], conf_policy_common_params[]
  *
  * DESCRIPTION
  *	Every key of the core sections is declared here once, with its
@@ -21,6 +21,7 @@
 #define S(field) offsetof(struct school_settings, field)
 #define D(field) offsetof(struct directory_settings, field)
 #define P(field) offsetof(struct policy_common, field)
+#define N(field) offsetof(struct notify_settings, field)
 
 static const char *const on_error_words[] = { "tempfail", "accept", NULL };
 static const char *const notify_words[] = { "each", "digest", "off", NULL };
@@ -80,10 +81,22 @@ const struct conf_param conf_milter_params[] = {
 	    "tell the sender of a held outbound message" },
 	{ "notify_recipients", CONF_BOOL, "no", M(notify_recipients), 0, 0,
 	    NULL, "tell the school recipients of a held inbound message" },
-	{ "notify_from", CONF_STRING, NULL, M(notify_from), 0, 0, NULL,
-	    "sender of notices (default: [school] dsl)" },
 	{ "sendmail_path", CONF_PATH, "/usr/sbin/sendmail", M(sendmail_path),
-	    0, 0, NULL, "sendmail(1) used for notices and releases" },
+	    0, 0, NULL, "sendmail(1) that re-injects released messages" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+const struct conf_param conf_notify_params[] = {
+	{ "relay", CONF_STRING, "127.0.0.1:25", N(relay), 0, 0, NULL,
+	    "HOST:PORT of the SMTP server notices are sent to" },
+	{ "from", CONF_STRING, NULL, N(from), 0, 0, NULL,
+	    "sender of notices (default: aup-milter@ the first school "
+	    "domain)" },
+	{ "retry", CONF_INT, "60", N(retry), 1, 86400, NULL,
+	    "seconds before a notice the relay did not take is tried again "
+	    "(doubling each time; given up after 5 days)" },
+	{ "retry_max", CONF_INT, "3600", N(retry_max), 1, 86400, NULL,
+	    "longest wait in seconds between two tries of a notice" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

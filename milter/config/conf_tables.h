@@ -9,6 +9,7 @@
 extern const struct conf_param conf_milter_params[];
 extern const struct conf_param conf_school_params[];
 extern const struct conf_param conf_directory_params[];
+extern const struct conf_param conf_notify_params[];
 extern const struct conf_param conf_policy_common_params[];
 
 #endif

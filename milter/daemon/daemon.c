@@ -17,9 +17,10 @@
  *	and set its owner and mode, detach, write the pidfile; then drop
  *	privileges to [milter] user (setgroups, setgid, setuid, each
  *	checked), create the release secret if it is missing (as the
- *	milter's user, mode 0640), initialise GMime, open the event log,
- *	block the signals in every thread and start the signal thread,
- *	and run smfi_main().
+ *	milter's user, mode 0640), initialise GMime and libcurl, open the
+ *	event log, block the signals in every thread and start the signal
+ *	thread and the notice sender thread (daemon_notices.c), and run
+ *	smfi_main().
  *
  *	Signals: libmilter's own signal thread takes SIGTERM, SIGINT and
  *	also SIGHUP as "stop" (verified in libmilter's signal.c and by the
@@ -27,7 +28,8 @@
  *	SIGUSR1 = reload configuration and data atomically (a broken new
  *	configuration is logged and the old one kept) and SIGUSR2 = reopen
  *	the event log (after logrotate).  On stop we wait up to
- *	DAEMON_DRAIN_SECONDS for connections to finish.
+ *	DAEMON_DRAIN_SECONDS for connections to finish, then stop the
+ *	notice sender (a notice it was sending stays queued).
  *
  * DIAGNOSTICS
  *	Startup problems go to stderr and syslog and exit 1.
@@ -49,9 +51,11 @@
 #include <libmilter/mfapi.h>
 
 #include "daemon/daemon.h"
+#include "daemon/daemon_notices.h"
 #include "daemon/daemon_reload.h"
 #include "util/log.h"
 #include "daemon/milter.h"
+#include "store/notices_send.h"
 #include "store/release.h"
 #include "util/xalloc.h"
 
@@ -303,10 +307,14 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	daemon_drop_privileges(cf, uid, gid);
 	daemon_release_secret(cf);
 	g_mime_init();		/* after fork(): no threads before detaching */
+	if (notices_send_init() < 0)
+		fatalx("cannot initialise libcurl for the notices");
 	daemon_reload_start(o.conf_path, registry, cf, o.verbose);
+	daemon_notices_start();
 	log_info("started: socket %s, mode %s, %zu policies", cf->milter.socket,
 	    mode_name(cf->milter.mode), cf->nslots);
 	rc = daemon_serve();
+	daemon_notices_stop();
 	daemon_reload_stop();
 	return rc;
 }

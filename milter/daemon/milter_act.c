@@ -29,6 +29,7 @@
 
 #include "engine/engine.h"
 #include "util/log.h"
+#include "daemon/daemon_notices.h"
 #include "daemon/milter_act.h"
 #include "store/quarantine.h"
 #include "config/template.h"
@@ -204,7 +205,8 @@ milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
 		    why, cf->milter.quarantine_dir);
 		milter_tempfail(&v, why);
 		free(why);
-	}
+	} else if (v.action == ACTION_QUARANTINE)
+		daemon_notices_wake();
 	rc = milter_status(ctx, &v, m, leadspc);
 	milter_log(cf, m, &v, el);
 	verdict_clear(&v);

@@ -1,20 +1,16 @@
 /*
- * notify - compose and send notices about held messages
+ * notify - compose the notices about held messages
  *
  * SYNOPSIS
- *	notify_quarantine(), notify_compose(), notify_compose_digest(),
- *	notify_from(), notify_send()
+ *	notify_held(), notify_compose(), notify_compose_digest(),
+ *	notify_notice_clear(), notify_list_clear()
  *
  * DESCRIPTION
- *	A notice is plain ASCII text (the templates render non-ASCII as
- *	'?') with fixed headers: From the notify_from address (default
- *	the DSL), To one address, a Subject holding only fixed words and
- *	the reference code, Auto-Submitted: auto-generated (RFC 3834, so
- *	auto-responders stay quiet) and X-AUP-Notification.  Message data
- *	(sender, subject, reason) appears only in the body, with control
- *	characters removed, so nothing a sender writes can add a header.
- *	Addresses given to sendmail(1) are checked by
- *	sendmail_address_ok().
+ *	A notice is a subject and a plain-text body (the rendered
+ *	template); notices_mime.c gives it its headers when it is sent.
+ *	The subject holds only fixed words and the reference code;
+ *	message data (sender, subject, reason) appears only in the body,
+ *	with control characters removed.
  *
  *	Notices come back through the milter like any submitted mail.
  *	They carry no attachment and come from a school address on the
@@ -23,13 +19,12 @@
  *	bypass, since anyone could write it.
  *
  * CONFIGURATION
- *	[milter] notify, notify_sender, notify_recipients, notify_from,
- *	sendmail_path; [school] name, dsl, office, policy_url.
+ *	[milter] notify, notify_sender, notify_recipients; [school] name,
+ *	dsl, office, policy_url.
  *
  * DIAGNOSTICS
- *	notify_quarantine() logs "REF: cannot notify ADDR: why" and counts
- *	the failure; a notice that cannot be sent never affects the held
- *	message, which is already stored.
+ *	notify_held() logs "REF: no notice for ADDR: no template"; a
+ *	notice that cannot be made never affects the held message.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -40,10 +35,8 @@
 
 #include <glib.h>
 
-#include "util/addr.h"
 #include "util/log.h"
 #include "store/notify.h"
-#include "store/sendmail.h"
 #include "config/template.h"
 #include "util/xalloc.h"
 
@@ -63,17 +56,6 @@ notify_clean(const char *s)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	return out;
-}
-
-/* notify_from - sender of notices */
-const char *
-notify_from(const struct conf *cf)
-{
-	if (cf->milter.notify_from != NULL)
-		return cf->milter.notify_from;
-	if (cf->school.dsl != NULL)
-		return cf->school.dsl;
-	return school_office_address(&cf->view);
 }
 
 /* notify_rcpt_text - at most NOTIFY_MAX_LISTED of ", "-joined addresses */
@@ -147,32 +129,6 @@ notify_vars_free(struct template_var v[NOTIFY_VARS])
 		free((char *)v[i].value);
 }
 
-/* notify_headers - the fixed header block of a notice */
-static void
-notify_headers(GString *s, const struct conf *cf, const char *to,
-    const char *subject, const char *ref)
-{
-	char date[64], *school = notify_clean(cf->school.name ?
-	    cf->school.name : "School");
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	g_strdelimit(school, "\"\\", ' ');
-	g_string_append_printf(s, "From: \"%s email filter\" <%s>\n"
-	    "To: <%s>\nSubject: %s\nDate: %s\n"
-	    "Message-ID: <aup-notify.%s.%lld.%08x@%s>\n"
-	    "MIME-Version: 1.0\n"
-	    "Content-Type: text/plain; charset=us-ascii\n"
-	    "Content-Transfer-Encoding: 7bit\n"
-	    "Auto-Submitted: auto-generated\n"
-	    "X-AUP-Notification: quarantine; ref=%s\n\n", school,
-	    notify_from(cf), to, subject, date, ref, (long long)now,
-	    g_random_int(), addr_domain(notify_from(cf)), ref);
-	free(school);
-}
-
 /* notify_append_lines - rendered lines as the body */
 static void
 notify_append_lines(GString *s, char **lines)
@@ -183,9 +139,9 @@ notify_append_lines(GString *s, char **lines)
 }
 
 /* notify_compose - one notice */
-char *
+int
 notify_compose(const struct conf *cf, enum notify_kind kind,
-    const struct qindex_entry *e, const char *to)
+    const struct qindex_entry *e, const char *to, struct notice *out)
 {
 	static const char *const tmpl[] = { "notify-dsl", "notify-sender",
 	    "notify-recipient" };
@@ -193,35 +149,45 @@ notify_compose(const struct conf *cf, enum notify_kind kind,
 	    "Your message has been held for review",
 	    "A message to you has been held for review" };
 	struct template_var v[NOTIFY_VARS];
-	char **lines, *subject, *ref = notify_clean(e->ref);
+	char **lines, *ref = notify_clean(e->ref);
 	GString *s;
 
+	memset(out, 0, sizeof(*out));
 	notify_vars(cf, e, v);
 	lines = template_render(cf->templates, tmpl[kind], v, NOTIFY_VARS);
 	notify_vars_free(v);
 	if (lines == NULL) {
 		free(ref);
-		return NULL;
+		return -1;
 	}
 	s = g_string_new(NULL);
-	subject = xasprintf("%s (ref %s)", subj[kind], ref);
-	notify_headers(s, cf, to, subject, ref);
 	notify_append_lines(s, lines);
 	template_lines_free(lines);
-	free(subject);
+	out->kind = "held";
+	out->ref = xstrdup(e->ref);
+	out->to = xstrdup(to);
+	out->subject = xasprintf("%s (ref %s)", subj[kind], ref);
+	out->body = g_string_free(s, FALSE);
 	free(ref);
-	return g_string_free(s, FALSE);
+	return 0;
 }
 
-/* notify_ascii - fold a line to printable ASCII, at most `max` bytes */
+/* notify_line - UTF-8 text on one line, at most `max` bytes (whole characters) */
 static void
-notify_ascii(GString *s, const char *text, size_t max)
+notify_line(GString *s, const char *text, size_t max)
 {
-	size_t n = 0;
+	gchar *valid = g_utf8_make_valid(text, -1);
+	char *clean = notify_clean(valid);
+	size_t n = strlen(clean);
 
-	for (const unsigned char *p = (const unsigned char *)text;
-	    *p != '\0' && n < max; p++, n++)
-		g_string_append_c(s, *p >= 0x20 && *p < 0x7f ? (char)*p : '?');
+	if (n > max) {
+		const char *end = g_utf8_find_prev_char(clean, clean + max + 1);
+
+		n = end != NULL ? (size_t)(end - clean) : 0;
+	}
+	g_string_append_len(s, clean, (gssize)n);
+	free(clean);
+	g_free(valid);
 }
 
 /* notify_digest_line - one held message in the digest */
@@ -236,21 +202,22 @@ notify_digest_line(GString *s, const struct qindex_entry *e)
 	    e->sender : "<>", e->subject ? e->subject : "(no subject)",
 	    e->reason ? e->reason : "");
 	g_string_append(s, "  ");
-	notify_ascii(s, line, 200);
+	notify_line(s, line, 200);
 	g_string_append_c(s, '\n');
 	free(line);
 }
 
 /* notify_compose_digest - the digest notice */
-char *
+int
 notify_compose_digest(const struct conf *cf, const struct qindex_entry *e,
-    long n)
+    long n, struct notice *out)
 {
 	struct qindex_entry none = { .ref = (char *)"digest", .time = 0 };
 	struct template_var v[NOTIFY_VARS + 2];
-	char count[32], **lines, *subject;
+	char count[32], **lines;
 	GString *s;
 
+	memset(out, 0, sizeof(*out));
 	notify_vars(cf, &none, v);
 	snprintf(count, sizeof(count), "%ld", n);
 	v[NOTIFY_VARS] = (struct template_var){ "count", count };
@@ -259,10 +226,8 @@ notify_compose_digest(const struct conf *cf, const struct qindex_entry *e,
 	    NOTIFY_VARS + 2);
 	notify_vars_free(v);
 	if (lines == NULL)
-		return NULL;
+		return -1;
 	s = g_string_new(NULL);
-	subject = xasprintf("Held messages for your review: %ld", n);
-	notify_headers(s, cf, cf->school.dsl, subject, "digest");
 	for (size_t i = 0; lines[i] != NULL; i++) {
 		if (strcmp(lines[i], NOTIFY_LIST_MARK) != 0) {
 			notify_append_lines(s, (char *[]){ lines[i], NULL });
@@ -272,84 +237,86 @@ notify_compose_digest(const struct conf *cf, const struct qindex_entry *e,
 			notify_digest_line(s, &e[j]);
 	}
 	template_lines_free(lines);
-	free(subject);
-	return g_string_free(s, FALSE);
+	out->kind = "digest";
+	out->ref = NULL;
+	out->to = xstrdup(cf->school.dsl);
+	out->subject = xasprintf("Held messages for your review: %ld", n);
+	out->body = g_string_free(s, FALSE);
+	return 0;
 }
 
-/* notify_send - one notice through sendmail(1) */
-int
-notify_send(const struct conf *cf, const char *to, const char *text,
-    char **err)
+/* notify_notice_clear - free a composed notice */
+void
+notify_notice_clear(struct notice *n)
 {
-	const char *rcpt[1] = { to };
-
-	if (!sendmail_address_ok(to) || to[0] == '\0' ||
-	    !sendmail_address_ok(notify_from(cf))) {
-		*err = xstrdup("not a usable address");
-		return -1;
-	}
-	return sendmail_run(cf->milter.sendmail_path, notify_from(cf), rcpt,
-	    1, text, strlen(text), err);
+	free((char *)n->ref);
+	free((char *)n->to);
+	free((char *)n->subject);
+	free((char *)n->body);
+	memset(n, 0, sizeof(*n));
 }
 
-/* notify_one - compose and send one notice; 0 or 1 (failed) */
-static int
+/* notify_list_clear - free a list of notices */
+void
+notify_list_clear(struct notify_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		notify_notice_clear(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+/* notify_one - compose one notice into the list; false if it could not */
+static bool
 notify_one(const struct conf *cf, enum notify_kind kind,
-    const struct qindex_entry *e, const char *to)
+    const struct qindex_entry *e, const char *to, struct notify_list *l)
 {
-	char *text = notify_compose(cf, kind, e, to), *err = NULL;
-	int failed = 0;
+	struct notice n;
 
-	if (text == NULL)
-		err = xstrdup("no notice template");
-	if (text == NULL || notify_send(cf, to, text, &err) < 0) {
-		log_warnx("%s: cannot notify %s: %s", e->ref, to, err);
-		failed = 1;
+	if (notify_compose(cf, kind, e, to, &n) < 0) {
+		log_warnx("%s: no notice for %s: no template", e->ref, to);
+		return false;
 	}
-	free(err);
-	free(text);
-	return failed;
+	l->items = xreallocarray(l->items, l->count + 1, sizeof(*l->items));
+	l->items[l->count++] = n;
+	return true;
 }
 
 /* notify_recipients - school recipients of an inbound message */
-static int
-notify_recipients(const struct conf *cf, const struct qindex_entry *e)
+static void
+notify_recipients(const struct conf *cf, const struct qindex_entry *e,
+    struct notify_list *l)
 {
 	gchar **v = g_strsplit(e->recipients ? e->recipients : "", ", ", -1);
-	int failed = 0, told = 0;
+	int told = 0;
 
 	for (size_t i = 0; v[i] != NULL && told < NOTIFY_MAX_RCPT_NOTICES;
 	    i++) {
 		if (v[i][0] == '\0' || !school_has_domain(&cf->view, v[i]))
 			continue;
-		failed += notify_one(cf, NOTIFY_TO_RECIPIENT, e, v[i]);
+		(void)notify_one(cf, NOTIFY_TO_RECIPIENT, e, v[i], l);
 		told++;
 	}
 	g_strfreev(v);
-	return failed;
 }
 
-/* notify_quarantine - all notices for one held message */
-int
-notify_quarantine(const struct conf *cf, const struct qindex_entry *e,
-    int *dsl_told)
+/* notify_held - all notices for one held message */
+void
+notify_held(const struct conf *cf, const struct qindex_entry *e,
+    struct notify_list *out)
 {
 	bool outbound = e->direction != NULL &&
 	    strcmp(e->direction, "outbound") == 0;
-	int failed = 0, f;
 
-	*dsl_told = 0;
+	memset(out, 0, sizeof(*out));
 	if (cf->milter.notify == NOTIFY_OFF)
-		return 0;
-	if (cf->milter.notify == NOTIFY_EACH && cf->school.dsl != NULL) {
-		f = notify_one(cf, NOTIFY_TO_DSL, e, cf->school.dsl);
-		*dsl_told = f == 0;
-		failed += f;
-	}
+		return;
+	if (cf->milter.notify == NOTIFY_EACH && cf->school.dsl != NULL)
+		out->dsl_told = notify_one(cf, NOTIFY_TO_DSL, e,
+		    cf->school.dsl, out);
 	if (outbound && cf->milter.notify_sender && e->sender != NULL &&
 	    e->sender[0] != '\0' && school_has_domain(&cf->view, e->sender))
-		failed += notify_one(cf, NOTIFY_TO_SENDER, e, e->sender);
+		(void)notify_one(cf, NOTIFY_TO_SENDER, e, e->sender, out);
 	if (!outbound && cf->milter.notify_recipients)
-		failed += notify_recipients(cf, e);
-	return failed;
+		notify_recipients(cf, e, out);
 }

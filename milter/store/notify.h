@@ -8,14 +8,17 @@
  * digest`.  A notice names the reference, sender, recipients, subject and
  * reason; it never carries the message or its attachments.  Texts are
  * the templates notify-dsl, notify-sender, notify-recipient and
- * notify-digest; they are sent through sendmail(1) (sendmail.c).
+ * notify-digest.  Notices are not sent here: they are queued in the
+ * store (notices.h) and a sender delivers them by SMTP.
  */
 #ifndef AUP_NOTIFY_H
 #define AUP_NOTIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/conf.h"
+#include "store/notices.h"
 #include "store/qindex.h"
 
 enum notify_kind {
@@ -24,27 +27,32 @@ enum notify_kind {
 	NOTIFY_TO_RECIPIENT
 };
 
+/* The notices of one held message (strings owned: notify_list_clear). */
+struct notify_list {
+	struct notice *items;
+	size_t	 count;
+	bool	 dsl_told;		/* one of them is to the DSL */
+};
+
 /*
- * notify_quarantine - every notice one held message calls for under
- * cf's settings; failures are logged.  Returns how many notices could
- * not be sent (0 = all sent); *dsl_told says whether the DSL got one.
+ * notify_held - every notice one held message calls for under cf's
+ * settings (kind "held"), to be queued with the hold (qindex_add_held).
+ * A notice whose template is missing is logged and left out.
  */
-int	notify_quarantine(const struct conf *cf, const struct qindex_entry *e,
-	    int *dsl_told);
+void	notify_held(const struct conf *cf, const struct qindex_entry *e,
+	    struct notify_list *out);
 /*
- * notify_compose - the full text (headers and body) of one notice about
- * `e` for `to`; NULL if the template is missing.  No message data goes
- * into a header.
+ * notify_compose - subject and body of one notice about `e`; 0, or -1
+ * if the template is missing.  Free with notify_notice_clear().
  */
-char	*notify_compose(const struct conf *cf, enum notify_kind kind,
-	    const struct qindex_entry *e, const char *to);
+int	notify_compose(const struct conf *cf, enum notify_kind kind,
+	    const struct qindex_entry *e, const char *to, struct notice *out);
 /* notify_compose_digest - the digest of `n` held messages for the DSL */
-char	*notify_compose_digest(const struct conf *cf,
-	    const struct qindex_entry *e, long n);
-/* notify_from - the envelope sender of notices (never NULL) */
-const char *notify_from(const struct conf *cf);
-/* notify_send - submit a composed notice to one address; 0 or -1 */
-int	notify_send(const struct conf *cf, const char *to, const char *text,
-	    char **err);
+int	notify_compose_digest(const struct conf *cf,
+	    const struct qindex_entry *e, long n, struct notice *out);
+/* notify_notice_clear - free what notify_compose* filled in */
+void	notify_notice_clear(struct notice *n);
+/* notify_list_clear - free a list from notify_held */
+void	notify_list_clear(struct notify_list *l);
 
 #endif

@@ -2,7 +2,8 @@
  * qindex - the quarantine's SQLite index
  *
  * SYNOPSIS
- *	qindex_path(), qindex_add(), qindex_get(), qindex_list(),
+ *	qindex_path(), qindex_db(), qindex_add(), qindex_add_held(),
+ *	qindex_get(), qindex_list(),
  *	qindex_has(), qindex_release(), qindex_unrelease(),
  *	qindex_claim_delivery(), qindex_delete(), qindex_expire(),
  *	qindex_notified(), qindex_entry_clear(), qindex_entries_free()
@@ -37,6 +38,7 @@
 
 #include <sqlite3.h>
 
+#include "store/notices.h"
 #include "store/qindex.h"
 #include "util/xalloc.h"
 
@@ -52,7 +54,17 @@ static const char qindex_schema[] =
     " released_at INTEGER, released_by TEXT, released_to TEXT,"
     " delivered_at INTEGER, delivered_qid TEXT,"
     " deleted_at INTEGER, deleted_by TEXT, notified_at INTEGER);"
-    "CREATE INDEX IF NOT EXISTS quarantine_time ON quarantine (time);";
+    "CREATE INDEX IF NOT EXISTS quarantine_time ON quarantine (time);"
+    "CREATE TABLE IF NOT EXISTS notices ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref TEXT,"
+    " rcpt TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+    " created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+    " ('queued', 'sending', 'sent', 'failed')),"
+    " tries INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL,"
+    " claimed_at INTEGER, claimed_by TEXT, sent_at INTEGER,"
+    " last_error TEXT);"
+    "CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_try);";
 
 #define QINDEX_COLUMNS "ref, time, direction, sender, recipients, subject, " \
 	"policy, policies, reason, size, status, released_at, released_by, " \
@@ -76,9 +88,9 @@ qindex_fail(sqlite3 *db, const char *what, char **err)
 	return -1;
 }
 
-/* qindex_open - a connection, the schema made if missing; NULL on error */
-static sqlite3 *
-qindex_open(const char *dir, char **err)
+/* qindex_db - a connection, the schema made if missing; NULL on error */
+sqlite3 *
+qindex_db(const char *dir, char **err)
 {
 	char *path = qindex_path(dir);
 	struct stat st;
@@ -143,7 +155,7 @@ static int
 qindex_exec(const char *dir, const char *sql, const char *fmt,
     const void *const *args, char **err)
 {
-	sqlite3 *db = qindex_open(dir, err);
+	sqlite3 *db = qindex_db(dir, err);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
@@ -169,27 +181,22 @@ out:
 	return rc;
 }
 
-/* qindex_add - one new row */
-int
-qindex_add(const char *dir, const struct qindex_entry *e, char **err)
+/* qindex_insert - one new row on an open connection: 0 or -1 */
+static int
+qindex_insert(sqlite3 *db, const struct qindex_entry *e, char **err)
 {
 	const char *status = e->status != NULL ? e->status : "held";
 	const void *args[] = { e->ref, &e->time, e->direction, e->sender,
 	    e->recipients, e->subject, e->policy, e->policies, e->reason,
 	    &e->size, status, &e->notified_at };
-	sqlite3 *db = qindex_open(dir, err);
 	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	int rc;
 
-	if (db == NULL)
-		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO quarantine (ref, "
 	    "time, direction, sender, recipients, subject, policy, policies, "
 	    "reason, size, status, notified_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
-		qindex_fail(db, "prepare", err);
-		goto out;
-	}
+	    "?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return qindex_fail(db, "prepare", err);
 	for (int i = 0; i < 12; i++) {
 		if (i == 1 || i == 11)
 			qindex_bind_time(st, i + 1, *(const time_t *)args[i]);
@@ -200,8 +207,47 @@ qindex_add(const char *dir, const struct qindex_entry *e, char **err)
 	}
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : qindex_fail(db, "insert",
 	    err);
-out:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* qindex_add - one new row */
+int
+qindex_add(const char *dir, const struct qindex_entry *e, char **err)
+{
+	sqlite3 *db = qindex_db(dir, err);
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	rc = qindex_insert(db, e, err);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* qindex_add_held - the row and its notices, all or nothing */
+int
+qindex_add_held(const char *dir, const struct qindex_entry *e,
+    const struct notice *notices, size_t n, time_t now, char **err)
+{
+	sqlite3 *db = qindex_db(dir, err);
+	int rc = -1;
+
+	if (db == NULL)
+		return -1;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		qindex_fail(db, "begin", err);
+		goto out;
+	}
+	rc = qindex_insert(db, e, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = notices_enqueue_db(db, &notices[i], now, err);
+	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		rc = qindex_fail(db, "commit", err);
+	if (rc < 0)
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
 	sqlite3_close(db);
 	return rc;
 }
@@ -262,7 +308,7 @@ long
 qindex_list(const char *dir, const struct qindex_filter *f,
     struct qindex_entry **out, char **err)
 {
-	sqlite3 *db = qindex_open(dir, err);
+	sqlite3 *db = qindex_db(dir, err);
 	sqlite3_stmt *st = NULL;
 	char *sql = qindex_filter_sql(f);
 	long n = 0;
@@ -301,7 +347,7 @@ int
 qindex_get(const char *dir, const char *ref, struct qindex_entry *e,
     char **err)
 {
-	sqlite3 *db = qindex_open(dir, err);
+	sqlite3 *db = qindex_db(dir, err);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 

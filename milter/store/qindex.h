@@ -8,7 +8,8 @@
  * ignores a reference it already has).
  *
  * Every function opens its own connection and closes it before returning
- * (see qindex.c for why).  Functions return -1 on a database error (with
+ * (see qindex.c for why).  The same database holds the notice queue
+ * (notices.h).  Functions return -1 on a database error (with
  * a message in *err when err is not NULL; free it), otherwise as stated.
  */
 #ifndef AUP_QINDEX_H
@@ -17,6 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+
+struct notice;
+struct sqlite3;
 
 /* One row.  Strings are owned by the entry (qindex_entry_clear). */
 struct qindex_entry {
@@ -55,8 +59,19 @@ struct qindex_filter {
 
 /* qindex_path - "DIR/index.sqlite" (new string) */
 char	*qindex_path(const char *dir);
+/*
+ * qindex_db - an open connection to DIR/index.sqlite (made, with its
+ * tables, if missing; close with sqlite3_close), or NULL with *err.
+ */
+struct sqlite3 *qindex_db(const char *dir, char **err);
 /* qindex_add - insert a row (an existing ref is left as it is): 0 or -1 */
 int	qindex_add(const char *dir, const struct qindex_entry *e, char **err);
+/*
+ * qindex_add_held - insert a held message's row and queue its `n`
+ * notices in one transaction: both are written or neither.  0 or -1.
+ */
+int	qindex_add_held(const char *dir, const struct qindex_entry *e,
+	    const struct notice *notices, size_t n, time_t now, char **err);
 /* qindex_get - one row: 1 found, 0 no such ref, -1 error */
 int	qindex_get(const char *dir, const char *ref, struct qindex_entry *e,
 	    char **err);

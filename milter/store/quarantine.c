@@ -11,11 +11,16 @@
  *	is needed.  The order is what makes it durable: write + fsync the
  *	message, write + fsync the metadata, rename both, fsync the
  *	folder.  A reviewer (aupctl) only lists entries whose .json exists.
- *	Then the entry goes into the SQLite index (qindex.c) and the DSL
- *	and, as configured, the sender or recipients are told (notify.c).
+ *	Then the entry goes into the SQLite index (qindex.c) together
+ *	with its notices (notify.c composes them, the notice queue sends
+ *	them later): one transaction, so a hold is never indexed without
+ *	its notices nor a notice queued for a hold that failed.  If that
+ *	transaction fails the files are removed again and the message is
+ *	tempfailed.
  *
  * DIAGNOSTICS
- *	-1 with errno: the caller logs "quarantine store failed" and
+ *	-1 with errno (EIO when the index could not be written; that
+ *	reason is logged here): the caller logs "quarantine store failed" and
  *	tempfails the message (451), so the sender's server keeps it.
  *
  * SPDX-License-Identifier: MIT
@@ -186,28 +191,33 @@ quarantine_entry(const struct msg *m, const struct verdict *v,
 	e->status = xstrdup("held");
 }
 
-/* quarantine_index_and_notify - after the store: index, notices */
-static void
-quarantine_index_and_notify(const struct conf *cf, const struct msg *m,
+/*
+ * quarantine_index - the index row and the notices, in one transaction;
+ * 0, or -1 (logged) when neither could be written
+ */
+static int
+quarantine_index(const struct conf *cf, const struct msg *m,
     const struct verdict *v)
 {
 	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
 	struct qindex_entry e;
+	struct notify_list l;
 	char *err = NULL;
-	int told;
+	int rc;
 
 	quarantine_entry(m, v, &e);
-	if (qindex_add(cf->milter.quarantine_dir, &e, &err) < 0)
-		log_warnx("%s: ref=%s held, but not indexed: %s", qid, v->ref,
-		    err);
+	notify_held(cf, &e, &l);
+	if (l.dsl_told)
+		e.notified_at = e.time;
+	rc = qindex_add_held(cf->milter.quarantine_dir, &e, l.items, l.count,
+	    e.time, &err);
+	if (rc < 0)
+		log_warnx("%s: ref=%s cannot be indexed with its %zu notices: "
+		    "%s", qid, v->ref, l.count, err);
 	free(err);
-	err = NULL;
-	if (notify_quarantine(cf, &e, &told) == 0 && told &&
-	    qindex_notified(cf->milter.quarantine_dir, v->ref, time(NULL),
-	    &err) < 0)
-		log_warnx("%s: ref=%s: %s", qid, v->ref, err);
-	free(err);
+	notify_list_clear(&l);
 	qindex_entry_clear(&e);
+	return rc;
 }
 
 /* quarantine_store - the whole durable write */
@@ -242,9 +252,14 @@ quarantine_store(const struct conf *cf, const struct msg *m,
 		(void)unlink(eml_tmp);
 		errno = saved;
 	}
+	if (rc == 0 && quarantine_index(cf, m, v) < 0) {
+		(void)unlink(meta);
+		(void)unlink(eml);
+		(void)quarantine_fsync_dir(msgdir);
+		rc = -1;
+		errno = EIO;
+	}
 	saved = errno;
-	if (rc == 0)
-		quarantine_index_and_notify(cf, m, v);
 	free(msgdir);
 	free(eml);
 	free(meta);

@@ -22,10 +22,9 @@
  * quarantine_store - store message `m` judged by `v` under the reference
  * v->ref.  Returns 0, or -1 with errno set (nothing half-written stays).
  * Once the files are durable the entry is added to the index
- * (DIR/index.sqlite) and the notices are sent (notify.c); trouble with
- * either is logged but does not undo the store: the files are the
- * record, and `aupctl quarantine list` indexes any entry it finds
- * missing.
+ * (DIR/index.sqlite) and its notices are queued, in one transaction;
+ * if that fails the files are removed and -1 is returned (errno EIO),
+ * so the message is tempfailed and comes back.
  */
 int	quarantine_store(const struct conf *cf, const struct msg *m,
 	    const struct verdict *v);

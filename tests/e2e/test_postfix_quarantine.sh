@@ -2,8 +2,9 @@
 # test_postfix_quarantine - held messages, the notices and the DSL's review
 # through a real Postfix, with the shipped aup-milter and aupctl.
 # sendmail_path is a two-line wrapper around the private instance's real
-# Postfix sendmail(1), so notices and released copies go through pickup,
-# the milter (non_smtpd_milters) and on to the sink like any local mail.
+# Postfix sendmail(1), so released copies go through pickup, the milter
+# (non_smtpd_milters) and on to the sink like any local mail; notices go
+# by SMTP to [notify] relay, the instance's smtpd, and on to the sink.
 #   - an inbound zip holding a Windows program: 250, not delivered, listed;
 #     the DSL's notice arrives (reference, sender, subject, reason, no
 #     attachment)
@@ -46,7 +47,8 @@ local_records = local-records.txt"
 grep -qx 'dsl = dsl@testwood.example' "$S/aup-milter.conf" ||
     bail_out "the test school has no [school] dsl = dsl@testwood.example"
 pf_start "$T" "unix:$S/aup.sock" || bail_out "the private Postfix did not start"
-# The milter's and aupctl's sendmail(1): the real Postfix one, this instance.
+printf '[notify]\nrelay = 127.0.0.1:%s\nretry = 1\n' "$PF_PORT" >> "$S/aup-milter.conf"
+# aupctl's sendmail(1): the real Postfix one, this instance.
 cat > "$S/sendmail" <<EOT
 #!/bin/sh
 exec /usr/sbin/sendmail -C "$PF_CONF" "\$@"
@@ -146,9 +148,9 @@ ok "$([ -n "$(audit quarantine-list '' ok)" ]; echo $?)" \
     "the list is an audit event with the Unix user and SUDO_USER"
 
 # The DSL's notice reaches the sink through Postfix.
-wait_sink "^X-AUP-Notification: quarantine; ref=$R1" 30
+wait_sink "^X-AUP-Notification: held; ref=$R1" 30
 ok $? "the DSL's notice for the inbound message arrives at the sink"
-fn=$(sink_with "^X-AUP-Notification: quarantine; ref=$R1" | head -n 1)
+fn=$(sink_with "^X-AUP-Notification: held; ref=$R1" | head -n 1)
 if [ -n "$fn" ]; then
 	note=$(body_of "$fn")
 	is "$(pf_sink_rcpts "$fn")" "$DSL" "the notice is addressed to the DSL (envelope)"
@@ -161,12 +163,14 @@ if [ -n "$fn" ]; then
 	like "$note" "^Why: +Invoice INV-20417\.exe: a Windows program \(inside an archive\)$" \
 	    "the notice gives the reason"
 	like "$note" "aupctl quarantine release $R1" "the notice says how to release it"
-	is "$(pf_sink_header "$fn" Content-Type)" "text/plain; charset=us-ascii" \
+	is "$(pf_sink_header "$fn" Content-Type)" "text/plain; charset=utf-8" \
 	    "the notice is plain text (no multipart)"
+	is "$(pf_sink_sender "$fn")" "aup-milter@testwood.example" \
+	    "from [notify] from's default, aup-milter@ the school's domain"
 	unlike "$note" "Content-Disposition|^--|$ZIP_B64" \
 	    "the notice carries no attachment and no part of one"
 else
-	skip "no DSL notice" 10
+	skip "no DSL notice" 11
 fi
 is "$(sink_with "Invoice INV-20417 overdue" | xargs -r grep -L '^X-AUP-Notification:' )" "" \
     "the held message itself was not delivered"
@@ -182,7 +186,7 @@ like "$("${AUPCTL[@]}" list)" "^$R2 .* outbound +executables +held$" "list shows
 wait_sink "^Subject: Message held for your review \(ref $R2\)$" 30
 wait_sink "^Subject: Your message has been held for review \(ref $R2\)$" 30
 sender_note=''
-for f in $(sink_with "^X-AUP-Notification: quarantine; ref=$R2"); do
+for f in $(sink_with "^X-AUP-Notification: held; ref=$R2"); do
 	[ "$(pf_sink_rcpts "$f")" = "$TEACHER" ] && sender_note=$f
 	[ "$(pf_sink_rcpts "$f")" = "$DSL" ] && dsl_note=$f
 done

@@ -7,16 +7,36 @@
 # argv and standard input (a test double for the MTA).  The released copy
 # it recorded is then fed back through the milter, as Postfix's pickup
 # would: delivered the first time, held again when replayed or forged.
+# Notices go by SMTP to [notify] relay: Postfix's smtp-sink here, which
+# keeps each message it receives in a file.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 
 MT=${MILTERTEST:-$(command -v miltertest || true)}
 [ -n "$MT" ] && [ -x "$MT" ] || skip_all "miltertest not installed (apt-get install miltertest)"
 
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
+command -v smtp-sink > /dev/null 2>&1 ||
+    skip_all "smtp-sink not installed (Debian package postfix): the notices' relay"
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-qcli.XXXXXX")
+chmod 755 "$T"
 SOCK="unix:$T/aup.sock"
-cleanup() { [ -n "${PID-}" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
+cleanup() {
+	[ -n "${PID-}" ] && kill "$PID" 2>/dev/null
+	[ -n "${SINK-}" ] && kill "$SINK" 2>/dev/null
+	wait 2>/dev/null; rm -rf "$T"
+}
 trap cleanup EXIT
+
+# The relay: smtp-sink on a free port, one file per message in $T/relay.
+RELAY_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$T/relay"
+SINK_USER=$(id -un)
+[ "$(id -u)" = 0 ] && SINK_USER=nobody && chown nobody "$T/relay"
+smtp-sink -u "$SINK_USER" -d "$T/relay/%Y%m%d%H%M%S." "127.0.0.1:$RELAY_PORT" 10 \
+    < /dev/null > "$T/sink.out" 2>&1 &
+SINK=$!
 
 # The MTA double: one NAME.N.args (argv, one per line) and NAME.N.msg each.
 cat > "$T/sendmail" <<'EOT'
@@ -39,6 +59,9 @@ release_secret = $T/release.key
 sendmail_path = $T/sendmail
 trusted_networks = 127.0.0.0/8, 10.9.0.0/16
 quarantine_days = 30
+[notify]
+relay = 127.0.0.1:$RELAY_PORT
+retry = 1
 [school]
 name = Testwood Primary
 domains = testwood.example
@@ -81,6 +104,21 @@ message() {
 	} > "$1"
 }
 
+# relay_to ADDR - the relay's files of notices to ADDR, oldest first
+relay_to() {
+	local f
+	for f in $(ls -1tr "$T/relay"); do
+		grep -q "^X-Rcpt-Args: <$1>" "$T/relay/$f" && printf '%s\n' "$T/relay/$f"
+	done
+}
+# wait_relay N - wait until the relay holds N messages
+wait_relay() {
+	for _ in $(seq 1 300); do
+		[ "$(ls "$T/relay" | grep -c .)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 json_ref() { python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["ref"] if r else "")'; }
 sent_count() { ls "$T/sent" 2>/dev/null | grep -c '\.args$'; }
 
@@ -90,7 +128,7 @@ gcc -o "$T/backup-tool" "$T/hello.c" 2>/dev/null || printf '\177ELF\2\1\1\0\0\0\
 message "$T/in.eml" sales@supplier.example office@testwood.example "Invoice 42" invoice.txt "$T/eicar.txt"
 message "$T/out.eml" t.one@testwood.example partner@college.example "Backup tool" backup-tool "$T/backup-tool"
 
-plan 43
+plan 45
 
 ok "$([ -f "$T/release.key" ] && stat -c %a "$T/release.key" | grep -qx 640; echo $?)" \
     "the milter creates the release secret, mode 0640, at startup"
@@ -121,19 +159,22 @@ is "$($AUPCTL list --json --since 2999-01-01)" "[
 $AUPCTL list --since 2024-13-45 > /dev/null 2>&1
 is $? 2 "list --since with a bad date is a usage error"
 
-# Notices: the DSL for each, the outbound sender for theirs.
-is "$(for f in "$T"/sent/*.args; do tail -1 "$f"; done | grep -c '^dsl@testwood.example$')" 2 \
-    "the DSL is told of each held message"
-notice=$(cat "$T/sent/1.msg")
+# Notices: the DSL for each, the outbound sender for theirs, by SMTP.
+wait_relay 3
+ok $? "three notices reach the relay"
+is "$(relay_to dsl@testwood.example | grep -c .)" 2 "the DSL is told of each held message"
+notice=$(sed '1,/^Received: /d' "$(relay_to dsl@testwood.example | head -n 1)" | tr -d '\r')
 like "$notice" "Reference: +$R1" "the DSL notice names the reference"
 like "$notice" "From: +sales@supplier.example" "the DSL notice names the sender"
 like "$notice" "Subject: +Invoice 42" "the DSL notice names the subject"
 like "$notice" "Why: +invoice.txt: the EICAR anti-virus test file" "the DSL notice says why"
 unlike "$notice" "$(base64 < "$T/eicar.txt" | head -c 20)" "the DSL notice never carries the attachment"
-for f in "$T"/sent/*.args; do tail -1 "$f"; done | grep -q '^t.one@testwood.example$'
-ok $? "the outbound sender is told their message is held"
-send "$T/sent/1.msg" dsl@testwood.example dsl@testwood.example 127.0.0.1 QNOTE accept
+is "$(relay_to t.one@testwood.example | grep -c .)" 1 "the outbound sender is told their message is held"
+printf '%s\n' "$notice" > "$T/notice.eml"
+send "$T/notice.eml" aup-milter@testwood.example dsl@testwood.example 127.0.0.1 QNOTE accept
 ok $? "a notice passes the milter when it comes back through it (no loop)"
+like "$("$top_builddir/aupctl" -c "$T/aup-milter.conf" notices list --all)" "^[0-9]+ +sent +held +$R1 +dsl@testwood.example" \
+    "aupctl notices list --all shows the DSL's notice as sent"
 
 # show
 out=$($AUPCTL show "$R2")
