@@ -8,7 +8,7 @@
  *
  * DESCRIPTION
  *	Three tables beside the quarantine index in DIR/index.sqlite
- *	(opened through qindex_db_open(), so the file, its mode and its
+ *	(opened through qindex_db(), so the file, its mode and its
  *	WAL settings are the quarantine's): alerts (one row per message
  *	and category; (ref, category) is unique, so adding the same alert
  *	twice keeps the first), alert_matches (the phrases and their
@@ -84,7 +84,7 @@ alerts_fail(sqlite3 *db, const char *what, char **err)
 static sqlite3 *
 alerts_open(const char *dir, char **err)
 {
-	sqlite3 *db = qindex_db_open(dir, err);
+	sqlite3 *db = qindex_db(dir, err);
 
 	if (db == NULL)
 		return NULL;

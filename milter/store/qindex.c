@@ -127,13 +127,6 @@ fail:
 	return NULL;
 }
 
-/* qindex_db_open - the same connection for another table's module */
-sqlite3 *
-qindex_db_open(const char *dir, char **err)
-{
-	return qindex_open(dir, err);
-}
-
 /* qindex_bind_text - bind a string or NULL */
 static void
 qindex_bind_text(sqlite3_stmt *st, int i, const char *s)

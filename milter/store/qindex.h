@@ -103,13 +103,6 @@ int	qindex_expire(const char *dir, const char *ref, char **err);
 /* qindex_notified - set notified_at: 0 or -1 */
 int	qindex_notified(const char *dir, const char *ref, time_t now,
 	    char **err);
-/*
- * qindex_db_open - a connection to DIR/index.sqlite with the
- * quarantine schema made, the folder and file modes and the WAL and
- * busy settings of every qindex call, for other tables of the same
- * database (alerts.c); NULL with *err set.  Close with sqlite3_close().
- */
-struct sqlite3 *qindex_db_open(const char *dir, char **err);
 /* qindex_entry_clear - free a row's strings */
 void	qindex_entry_clear(struct qindex_entry *e);
 /* qindex_entries_free - free an array from qindex_list; returns NULL */
