@@ -15,6 +15,14 @@
  *	The reply is set only right before REJECT/TEMPFAIL is returned
  *	(libmilter keeps a stored reply for the whole connection).
  *
+ *	A released message (v->release_ref) spends its release here, once
+ *	its fate is final: as the very last step before ACCEPT (a release
+ *	that cannot be recorded, or that another copy used a moment
+ *	before, tempfails the message, so it comes back and is judged
+ *	again), or after a refusal or a new hold.  A tempfail spends
+ *	nothing: the retry is let through.  Notices of a hold are queued
+ *	with it (quarantine.c); this thread only wakes the sender.
+ *
  *	Every message gets one event-log line and one syslog line:
  *	"QUEUEID: ref=REF action=ACTION policy=NAME direction=D ...".
  *
@@ -32,6 +40,7 @@
 #include "daemon/daemon_notices.h"
 #include "daemon/milter_act.h"
 #include "store/quarantine.h"
+#include "store/release.h"
 #include "config/template.h"
 #include "util/xalloc.h"
 
@@ -161,24 +170,60 @@ milter_log(const struct conf *cf, const struct msg *m,
 	json_object_put(event);
 }
 
+/*
+ * milter_claim - spend the release mark of a message whose fate is now
+ * final (it was let through, refused or held); 0, or -1 when it could
+ * not be recorded or another copy used it first (logged)
+ */
+static int
+milter_claim(const struct conf *cf, const struct msg *m,
+    const struct verdict *v)
+{
+	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
+	char *err = NULL;
+	int rc;
+
+	if (v->release_ref[0] == '\0')
+		return 0;
+	rc = release_claim(cf, v->release_ref, m->queue_id, time(NULL), &err);
+	if (rc == 1)
+		log_info("%s: release %s used", qid, v->release_ref);
+	else if (rc == 0)
+		log_warnx("%s: release %s was used by another copy at the same "
+		    "time", qid, v->release_ref);
+	else
+		log_warnx("%s: release %s cannot be recorded: %s", qid,
+		    v->release_ref, err);
+	free(err);
+	return rc == 1 ? 0 : -1;
+}
+
 /* milter_status - the callback status of the final action */
 static sfsistat
-milter_status(SMFICTX *ctx, struct verdict *v, const struct msg *m,
-    bool leadspc)
+milter_status(SMFICTX *ctx, const struct conf *cf, struct verdict *v,
+    const struct msg *m, bool leadspc)
 {
 	switch (v->action) {
 	case ACTION_REJECT:
+		(void)milter_claim(cf, m, v);
 		return milter_reply(ctx, v) == 0 ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	case ACTION_TEMPFAIL:
 		return milter_reply(ctx, v) == 0 ? SMFIS_TEMPFAIL :
 		    SMFIS_TEMPFAIL;
 	case ACTION_QUARANTINE:
+		(void)milter_claim(cf, m, v);
 		return SMFIS_DISCARD;
 	default:
 		if (milter_deliver(ctx, v, leadspc) < 0) {
 			log_warnx("%s: the MTA refused a header change",
 			    m->queue_id ? m->queue_id : "NOQUEUE");
 			milter_tempfail(v, "header change refused by the MTA");
+			(void)milter_reply(ctx, v);
+			return SMFIS_TEMPFAIL;
+		}
+		/* Last: only a message on its way spends its release. */
+		if (milter_claim(cf, m, v) < 0) {
+			milter_tempfail(v, "the release could not be recorded");
 			(void)milter_reply(ctx, v);
 			return SMFIS_TEMPFAIL;
 		}
@@ -207,7 +252,7 @@ milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
 		free(why);
 	} else if (v.action == ACTION_QUARANTINE)
 		daemon_notices_wake();
-	rc = milter_status(ctx, &v, m, leadspc);
+	rc = milter_status(ctx, cf, &v, m, leadspc);
 	milter_log(cf, m, &v, el);
 	verdict_clear(&v);
 	return rc;

@@ -21,10 +21,16 @@
  *	returns, such as Received-SPF).  No header the engine adds names
  *	an address.
  *
- *	A message released from the quarantine (a valid, first-time
- *	X-AUP-Release mark, release.c) skips the policies that held it;
- *	their report says "released REF by USER".  Every other policy
- *	judges it as usual.
+ *	A message released from the quarantine (a valid X-AUP-Release
+ *	mark whose release is not used yet, release.c) skips the policies
+ *	that held it; their report says "released REF by USER" and
+ *	v->release_ref names it, for the front end to claim once it has
+ *	acted (the engine only reads the index).  Every other policy
+ *	judges it as usual.  A delivered message leaves without its
+ *	X-AUP-Release headers (delete edits), so a delivered copy is no
+ *	key to another delivery.  A mark that verifies but cannot be
+ *	checked against the index makes the message an internal error
+ *	(tempfail by default): it cannot be judged.
  *
  *	An internal error (a policy returns -1) stops the evaluation:
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
@@ -174,6 +180,38 @@ engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
 	return 0;
 }
 
+/* engine_release - check a release mark (reads only); -1 = cannot judge */
+static int
+engine_release(struct engine_run *run, struct verdict *v)
+{
+	int rc = release_check(run->conf, run->msg, &run->release);
+
+	if (rc < 0) {
+		v->error = xstrdup("the release mark could not be checked "
+		    "against the quarantine index");
+		return -1;
+	}
+	run->released = rc == 1;
+	if (run->released)
+		snprintf(v->release_ref, sizeof(v->release_ref), "%s",
+		    run->release.ref);
+	return 0;
+}
+
+/* engine_strip_marks - a delivered message leaves without release marks */
+static void
+engine_strip_marks(const struct msg *m, struct verdict *v)
+{
+	size_t n = msg_header_count(m, RELEASE_HEADER);
+
+	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL ||
+	    v->action == ACTION_QUARANTINE)
+		return;
+	for (size_t k = n; k > 0; k--)
+		header_edits_push(&v->edits, HEADER_DELETE, RELEASE_HEADER,
+		    (unsigned)k, NULL);
+}
+
 /* engine_evaluate - judge one message */
 void
 engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
@@ -189,13 +227,14 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	memset(&pending, 0, sizeof(pending));
 	ref_new(v->ref);
 	roles_derive(&cf->view, m, &v->facts);
-	run.released = release_check(cf, m, &run.release);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
-	if (engine_run_policies(&run, &base, v, &pending) < 0)
+	if (engine_release(&run, v) < 0 ||
+	    engine_run_policies(&run, &base, v, &pending) < 0)
 		engine_on_error(cf, v);
 	else
 		engine_decide(cf, v, &pending);
+	engine_strip_marks(m, v);
 	engine_pending_clear(&pending);
 	release_info_clear(&run.release);
 	v->analysis = run.analysis;

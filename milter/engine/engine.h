@@ -44,6 +44,9 @@ struct verdict {
 	struct analysis *analysis;	/* if a policy needed it, or NULL */
 	char	*error;			/* internal error, or NULL */
 	double	 elapsed_ms;
+	char	 release_ref[REF_LEN + 1]; /* a valid release mark let it */
+					/* past its holders ("" = none); the */
+					/* front end claims it (release.h) */
 };
 
 /*

@@ -4,14 +4,19 @@
  * SYNOPSIS
  *	release_secret_ensure(), release_secret_load(),
  *	release_body_digest(), release_body_digest_mem(), release_mac(),
- *	release_mark(), release_check(), release_info_clear()
+ *	release_mark(), release_check(), release_claim(),
+ *	release_info_clear()
  *
  * DESCRIPTION
  *	The mark binds a reference code to one body with a key only the
  *	milter and aupctl can read, so nobody can write a mark for another
  *	message; the index binds it to one delivery, so a copy of a
- *	released message sent again is held again.  MACs are compared in
- *	constant time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
+ *	released message sent again is held again.  Checking only reads
+ *	the index (the engine decides and writes nothing); the daemon's
+ *	act step claims the release once the message's fate is final
+ *	(release_claim), so a released message whose first attempt is
+ *	tempfailed is let through when it comes back.  MACs are compared
+ *	in constant time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
  *
  *	Canonical body: everything after the first empty line, with CR
  *	before LF removed and the line ends at the very end dropped.  The
@@ -25,7 +30,8 @@
  *	release_check() logs, with the queue id: "release mark for REF
  *	does not verify (forged or altered); judged normally", "release
  *	mark for REF used again (already delivered ...); judged
- *	normally", "release mark for REF: not released".
+ *	normally", "release mark for REF: not released", "release mark
+ *	for REF cannot be checked: WHY" (the message is then tempfailed).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -273,40 +279,38 @@ release_equal(const char *a, const char *b)
 	return d == 0;
 }
 
-/* release_index_ok - released and not yet delivered; claims if live */
-static bool
+/*
+ * release_index_ok - released and not yet delivered?  1 yes, 0 no
+ * (logged), -1 the index could not be read (logged)
+ */
+static int
 release_index_ok(const struct conf *cf, const struct msg *m,
     const char *ref, struct release_info *out)
 {
 	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
-	const char *dir = cf->milter.quarantine_dir;
 	struct qindex_entry e;
 	char *err = NULL;
-	int rc = qindex_get(dir, ref, &e, &err);
-	bool ok = false;
+	int rc = qindex_get(cf->milter.quarantine_dir, ref, &e, &err);
+	int ok = 0;
 
-	if (rc < 0)
-		log_warnx("%s: release mark for %s: %s; judged normally", qid,
+	if (rc < 0) {
+		log_warnx("%s: release mark for %s cannot be checked: %s", qid,
 		    ref, err);
-	else if (rc == 0 || e.released_at == 0)
+		ok = -1;
+	} else if (rc == 0 || e.released_at == 0)
 		log_warnx("%s: release mark for %s: not released; judged "
 		    "normally", qid, ref);
 	else if (e.delivered_at != 0)
 		log_warnx("%s: release mark for %s used again (already "
 		    "delivered as %s); judged normally", qid, ref,
 		    e.delivered_qid ? e.delivered_qid : "?");
-	else if (m->queue_id != NULL && qindex_claim_delivery(dir, ref,
-	    m->queue_id, time(NULL), &err) != 1)
-		log_warnx("%s: release mark for %s used again (claimed at the "
-		    "same time%s%s); judged normally", qid, ref,
-		    err ? ": " : "", err ? err : "");
 	else {
 		log_info("%s: release mark for %s verified (released by %s)",
 		    qid, ref, e.released_by ? e.released_by : "?");
 		snprintf(out->ref, sizeof(out->ref), "%s", ref);
 		out->by = xstrdup(e.released_by ? e.released_by : "?");
 		out->policies = xstrdup(e.policies ? e.policies : "");
-		ok = true;
+		ok = 1;
 	}
 	free(err);
 	qindex_entry_clear(&e);
@@ -349,35 +353,44 @@ release_digest_of(const struct msg *m, char hex[65])
 	return rc;
 }
 
-/* release_check - a valid, first-time release? */
-bool
+/* release_check - a valid release not yet used? */
+int
 release_check(const struct conf *cf, const struct msg *m,
     struct release_info *out)
 {
 	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
 	size_t n = msg_header_count(m, RELEASE_HEADER);
 	char *key = NULL, *err = NULL, body[65], ref[REF_LEN + 1];
-	bool ok = false;
+	int ok = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
-		return false;
+		return 0;
 	if (release_secret_load(cf->milter.release_secret, &key, &err) < 0 ||
 	    release_digest_of(m, body) < 0) {
 		log_warnx("%s: %s header not checked: %s; judged normally",
 		    qid, RELEASE_HEADER, err ? err : "cannot read the message");
 		free(err);
 		free(key);
-		return false;
+		return 0;
 	}
-	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && !ok; i++) {
+	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && ok == 0; i++) {
 		const struct msg_header *h = msg_header(m, RELEASE_HEADER, i);
 
-		ok = release_verify(qid, key, h->value, body, ref) &&
-		    release_index_ok(cf, m, ref, out);
+		if (release_verify(qid, key, h->value, body, ref))
+			ok = release_index_ok(cf, m, ref, out);
 	}
 	free(key);
 	return ok;
+}
+
+/* release_claim - the release is used: no other copy gets through */
+int
+release_claim(const struct conf *cf, const char *ref, const char *qid,
+    time_t now, char **err)
+{
+	return qindex_claim_delivery(cf->milter.quarantine_dir, ref,
+	    qid != NULL ? qid : "NOQUEUE", now, err);
 }
 
 /* release_info_clear - free a release_info */

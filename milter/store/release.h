@@ -11,15 +11,18 @@
  *
  * The milter's engine calls release_check(): a mark that verifies, for a
  * reference the index says was released and not yet delivered, lets the
- * message past the policies that held it; the first such message claims
- * the release in the index, so a replay is judged normally (and held
- * again).  A forged or replayed mark is logged and ignored.
+ * message past the policies that held it.  The engine only reads: the
+ * daemon's act step calls release_claim() once the message's fate is
+ * final, so a replay after that is judged normally (and held again),
+ * while a first attempt that was tempfailed can come back and pass.  A
+ * forged or replayed mark is logged and ignored.
  */
 #ifndef AUP_RELEASE_H
 #define AUP_RELEASE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <gmime/gmime.h>
 
@@ -52,14 +55,21 @@ char	*release_mac(const char *key, const char *ref, const char *body_hex);
 /* release_mark - the header value "REF; mac=HEX" (new string) */
 char	*release_mark(const char *key, const char *ref, const char *body_hex);
 /*
- * release_check - is `m` a valid, first-time release?  Fills `out` and
- * returns true if so; a mark that is forged, for an unknown or
- * unreleased reference, or replayed is logged and gives false.  Only a
- * message the MTA has queued (it has a queue id) claims the release:
- * `aupctl test` is a dry run and never uses one up.
+ * release_check - is `m` a valid release not yet used?  1 and `out`
+ * filled; 0 when there is no mark or it is forged, for an unknown or
+ * unreleased reference, or already used (each logged); -1 when the
+ * index could not be read (logged: the message cannot be judged).
+ * Writes nothing: `aupctl test` and the milter alike.
  */
-bool	release_check(const struct conf *cf, const struct msg *m,
+int	release_check(const struct conf *cf, const struct msg *m,
 	    struct release_info *out);
+/*
+ * release_claim - record that the release of `ref` was used by the
+ * message queued as `qid` (NULL: "NOQUEUE"): 1 claimed now, 0 already
+ * used (another copy got there first), -1 error with *err.
+ */
+int	release_claim(const struct conf *cf, const char *ref,
+	    const char *qid, time_t now, char **err);
 /* release_info_clear - free what release_check() filled in */
 void	release_info_clear(struct release_info *ri);
 
