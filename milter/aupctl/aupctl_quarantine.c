@@ -598,6 +598,13 @@ aupctl_quarantine(const char *conf_path, int argc, char **argv,
 	    i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
+		/* A reference typed in lower case is the same reference. */
+		if (argc >= 3 && argv[2][0] != '-' &&
+		    (strcmp(argv[1], "show") == 0 ||
+		    strcmp(argv[1], "release") == 0 ||
+		    strcmp(argv[1], "delete") == 0))
+			for (char *p = argv[2]; *p != '\0'; p++)
+				*p = g_ascii_toupper(*p);
 		if (aq_setup(&q, conf_path, registry) < 0)
 			rc = 1;
 		else

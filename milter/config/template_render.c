@@ -14,8 +14,10 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/template.h"
 #include "config/template_internal.h"
@@ -112,7 +114,36 @@ var_lookup(const struct template_var *vars, size_t nvars, const char *name,
 	return "";
 }
 
-/* substitute - one template line with {variables} replaced */
+/* vowel_sound - does a word start with a vowel sound ("an Oakfield")? */
+static bool
+vowel_sound(const char *w)
+{
+	static const char *const consonant[] = { "uni", "use", "usu", "eu",
+	    "one", "once", NULL };
+	static const char *const silent_h[] = { "hour", "honest", "honour",
+	    "heir", NULL };
+
+	for (size_t i = 0; consonant[i] != NULL; i++)
+		if (strncasecmp(w, consonant[i], strlen(consonant[i])) == 0)
+			return false;
+	for (size_t i = 0; silent_h[i] != NULL; i++)
+		if (strncasecmp(w, silent_h[i], strlen(silent_h[i])) == 0)
+			return true;
+	return *w != '\0' && strchr("aeiouAEIOU", *w) != NULL;
+}
+
+/* article_before - out[0..len) ends in the word "a " or "A " */
+static bool
+article_before(const char *out, size_t len)
+{
+	return len >= 2 && out[len - 1] == ' ' &&
+	    (out[len - 2] == 'a' || out[len - 2] == 'A') &&
+	    (len == 2 || out[len - 3] == ' ' || out[len - 3] == '(' ||
+	    out[len - 3] == '"');
+}
+
+/* substitute - one template line with {variables} replaced; "a {x}"
+ * becomes "an {x}" when the value starts with a vowel sound */
 static char *
 substitute(const char *line, const struct template_var *vars, size_t nvars)
 {
@@ -124,16 +155,23 @@ substitute(const char *line, const struct template_var *vars, size_t nvars)
 		const char *piece = p, *close;
 		size_t plen = 1;
 
+		bool an = false;
+
 		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
 			piece = var_lookup(vars, nvars, p + 1,
 			    (size_t)(close - p - 1));
 			plen = strlen(piece);
 			p = close + 1;
+			an = article_before(out, len) && vowel_sound(piece);
 		} else
 			p++;
-		if (len + plen + 1 > cap) {
-			cap = (len + plen + 1) * 2;
+		if (len + plen + 2 > cap) {
+			cap = (len + plen + 2) * 2;
 			out = xrealloc(out, cap);
+		}
+		if (an) {
+			out[len - 1] = 'n';
+			out[len++] = ' ';
 		}
 		memcpy(out + len, piece, plen);
 		len += plen;

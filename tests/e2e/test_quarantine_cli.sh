@@ -128,7 +128,7 @@ gcc -o "$T/backup-tool" "$T/hello.c" 2>/dev/null || printf '\177ELF\2\1\1\0\0\0\
 message "$T/in.eml" sales@supplier.example office@testwood.example "Invoice 42" invoice.txt "$T/eicar.txt"
 message "$T/out.eml" t.one@testwood.example partner@college.example "Backup tool" backup-tool "$T/backup-tool"
 
-plan 45
+plan 46
 
 ok "$([ -f "$T/release.key" ] && stat -c %a "$T/release.key" | grep -qx 640; echo $?)" \
     "the milter creates the release secret, mode 0640, at startup"
@@ -185,6 +185,8 @@ unlike "$out" "$(base64 < "$T/backup-tool" | sed -n 2p | head -c 30)" "show neve
 $AUPCTL show "$R1" --raw > "$T/raw.eml"
 cmp -s "$T/raw.eml" "$T/quarantine/messages/$R1.eml"
 ok $? "show --raw writes the stored message byte for byte"
+out=$($AUPCTL show "$(printf '%s' "$R2" | tr 'A-Z' 'a-z')")
+like "$out" "a Linux program" "a reference typed in lower case is accepted"
 $AUPCTL show ../../etc/passwd > /dev/null 2>&1
 is $? 1 "show refuses something that is not a reference"
 

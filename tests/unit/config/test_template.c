@@ -85,6 +85,35 @@ variables_are_substituted_and_missing_ones_are_empty(void **state)
 }
 
 static void
+article_follows_the_word_after_it(void **state)
+{
+	static const struct template_var oak[] = {
+		{ "school", "Oakfield Primary School" } };
+	static const struct template_var test[] = {
+		{ "school", "Testwood Primary" } };
+	static const struct template_var uni[] = {
+		{ "school", "University Technical College" } };
+	struct folder f;
+	char **lines;
+
+	(void)state;
+	folder_with(&f, "note", "Use a {school} address; via{school}.\n");
+	lines = template_render(f.ts, "note", oak, 1);
+	assert_string_equal(lines[0], "Use an Oakfield Primary School address; "
+	    "viaOakfield Primary School.");
+	template_lines_free(lines);
+	lines = template_render(f.ts, "note", test, 1);
+	assert_string_equal(lines[0], "Use a Testwood Primary address; "
+	    "viaTestwood Primary.");
+	template_lines_free(lines);
+	lines = template_render(f.ts, "note", uni, 1);
+	assert_string_equal(lines[0], "Use a University Technical College "
+	    "address; viaUniversity Technical College.");
+	template_lines_free(lines);
+	folder_done(&f);
+}
+
+static void
 comment_lines_are_dropped_and_blank_lines_kept(void **state)
 {
 	struct folder f;
@@ -283,6 +312,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    variables_are_substituted_and_missing_ones_are_empty),
+		cmocka_unit_test(article_follows_the_word_after_it),
 		cmocka_unit_test(comment_lines_are_dropped_and_blank_lines_kept),
 		cmocka_unit_test(long_line_wraps_at_76_columns_between_words),
 		cmocka_unit_test(word_longer_than_a_line_is_cut),
