@@ -52,7 +52,13 @@ struct milter_settings {
 	bool	 notify_sender;		/* tell an outbound sender */
 	bool	 notify_recipients;	/* tell inbound school recipients */
 	char	*sendmail_path;		/* sendmail(1) for released messages */
+	int	 reply;			/* REPLY_AUTO, REPLY_FULL, REPLY_SHORT */
 };
+
+/* [milter] reply values */
+#define REPLY_AUTO	0	/* full over SMTP, short for local submission */
+#define REPLY_FULL	1
+#define REPLY_SHORT	2
 
 /* [notify]: how notices leave (SPEC 12) */
 struct notify_settings {

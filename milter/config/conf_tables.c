@@ -25,6 +25,7 @@
 
 static const char *const on_error_words[] = { "tempfail", "accept", NULL };
 static const char *const notify_words[] = { "each", "digest", "off", NULL };
+static const char *const reply_words[] = { "auto", "full", "short", NULL };
 
 const struct conf_param conf_milter_params[] = {
 	{ "socket", CONF_STRING, "unix:/run/aup-milter/aup-milter.sock",
@@ -83,6 +84,10 @@ const struct conf_param conf_milter_params[] = {
 	    NULL, "tell the school recipients of a held inbound message" },
 	{ "sendmail_path", CONF_PATH, "/usr/sbin/sendmail", M(sendmail_path),
 	    0, 0, NULL, "sendmail(1) that re-injects released messages" },
+	{ "reply", CONF_CHOICE, "auto", M(reply), 0, 0, reply_words,
+	    "a refusal's reply: full, short (two lines; the explanation "
+	    "goes to a school sender as a notice), or auto (short for mail "
+	    "submitted on the server with sendmail(1), full over SMTP)" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

@@ -50,6 +50,8 @@ struct conn {
 	struct msg *msg;	/* NULL between messages */
 	bool	 failed;	/* could not record the message */
 	bool	 leadspc;	/* header values keep their leading space */
+	bool	 local;		/* from sendmail(1) on the server: the MTA */
+				/* gave the sender without angle brackets */
 };
 
 static struct eventlog *milter_eventlog;	/* set before smfi_main */
@@ -194,6 +196,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	    c->daemon_name);
 	msg_set_auth(c->msg, auth);
 	msg_set_sender(c->msg, argv[0]);
+	c->local = argv[0] != NULL && argv[0][0] != '<';
 	msg_set_queue_id(c->msg, smfi_getsymval(ctx, "i"));
 	return SMFIS_CONTINUE;
 }
@@ -274,7 +277,7 @@ cb_eom(SMFICTX *ctx)
 		return SMFIS_TEMPFAIL;
 	if (qid != NULL)
 		msg_set_queue_id(c->msg, qid);
-	rc = milter_act(ctx, c->conf, c->msg, c->failed, c->leadspc,
+	rc = milter_act(ctx, c->conf, c->msg, c->failed, c->leadspc, c->local,
 	    milter_eventlog);
 	conn_message_done(c);
 	return rc;

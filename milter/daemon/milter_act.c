@@ -39,6 +39,7 @@
 #include "util/log.h"
 #include "daemon/daemon_notices.h"
 #include "daemon/milter_act.h"
+#include "daemon/reply_short.h"
 #include "store/quarantine.h"
 #include "store/release.h"
 #include "config/template.h"
@@ -234,7 +235,7 @@ milter_status(SMFICTX *ctx, const struct conf *cf, struct verdict *v,
 /* milter_act - evaluate, store if held, apply, log */
 sfsistat
 milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
-    bool leadspc, struct eventlog *el)
+    bool leadspc, bool local, struct eventlog *el)
 {
 	struct verdict v;
 	sfsistat rc;
@@ -252,6 +253,7 @@ milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
 		free(why);
 	} else if (v.action == ACTION_QUARANTINE)
 		daemon_notices_wake();
+	(void)reply_short(cf, m, &v, local);
 	rc = milter_status(ctx, cf, &v, m, leadspc);
 	milter_log(cf, m, &v, el);
 	verdict_clear(&v);

@@ -15,9 +15,11 @@
 /*
  * milter_act - evaluate the message and apply the verdict: reply,
  * header edits, quarantine; log it.  `failed` means the message could
- * not be recorded (it is tempfailed).  Returns the callback's status.
+ * not be recorded (it is tempfailed); `local` that it was submitted with
+ * sendmail(1) on the server (reply_short.h).  Returns the callback's
+ * status.
  */
 sfsistat milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m,
-	    bool failed, bool leadspc, struct eventlog *el);
+	    bool failed, bool leadspc, bool local, struct eventlog *el);
 
 #endif
