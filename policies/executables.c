@@ -126,21 +126,6 @@ static const char *const executables_limit_reasons[] = { "depth",
     "entries", "expanded-size", "ratio", "time", "nesting", "truncated",
     NULL };
 
-/* Container kinds, whose corruption may hide entries. */
-static const char *const executables_container_kinds[] = { "zip", "7z",
-    "rar", "tar", "gzip", "iso", "cab", NULL };
-
-/* Macro-enabled Office formats. */
-static const char *const executables_macro_kinds[] = { "docm", "xlsm",
-    "pptm", NULL };
-
-/* Kinds the analysis knows, for checking risky_kinds. */
-static const char *const executables_known_kinds[] = { "pe", "elf",
-    "macho", "msi", "script", "lnk", "iso", "zip", "7z", "rar", "tar",
-    "gzip", "cab", "docx", "xlsx", "pptx", "docm", "xlsm", "pptm", "doc",
-    "xls", "ppt", "odt", "ods", "odp", "pdf", "rtf", "csv", "text", "html",
-    "image", "smime", "pgp", "eicar", "other", NULL };
-
 struct findings {
 	GPtrArray *items;	/* one sentence per risky record */
 };
@@ -153,23 +138,6 @@ executables_in(const char *const *list, const char *word)
 		if (strcasecmp(list[i], word) == 0)
 			return true;
 	return false;
-}
-
-/* executables_kind_label - plain English for a content kind */
-static const char *
-executables_kind_label(const char *kind)
-{
-	static const char *const labels[][2] = {
-		{ "pe", "Windows program" }, { "elf", "Linux program" },
-		{ "macho", "macOS program" }, { "msi", "Windows installer" },
-		{ "script", "script" }, { "lnk", "Windows shortcut" },
-		{ "iso", "disk image" }, { "eicar", "EICAR test file" },
-	};
-
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(labels[i][0], kind) == 0)
-			return labels[i][1];
-	return kind;
 }
 
 /*
@@ -250,7 +218,7 @@ executables_risky_kind(const struct executables_settings *s,
 	if (strcmp(a->kind, "script") == 0 &&
 	    conf_list_contains(&s->allowed_script_extensions, ext))
 		return NULL;
-	return executables_kind_label(a->kind);
+	return analysis_kind_label(a);
 }
 
 /* executables_describe - what is risky about content and name, or NULL */
@@ -300,7 +268,7 @@ executables_by_type(const struct executables_settings *s,
 		return true;
 	}
 	if (s->macros && !a->is_body && (a->has_macros ||
-	    executables_in(executables_macro_kinds, a->kind))) {
+	    analysis_kind_is(a->kind, KIND_MACRO))) {
 		executables_add(f, a, "an Office document with macros");
 		return true;
 	}
@@ -320,7 +288,7 @@ executables_hold_encrypted(const struct policy_ctx *ctx,
 	int rule = ctx->facts->direction == DIRECTION_OUTBOUND ?
 	    s->encrypted_outbound : s->encrypted_inbound;
 	bool container = a->is_archive ||
-	    executables_in(executables_container_kinds, a->kind);
+	    analysis_kind_is(a->kind, KIND_CONTAINER);
 
 	if (!a->encrypted || !container)
 		return false;
@@ -345,7 +313,7 @@ executables_by_state(const struct policy_ctx *ctx,
 	if (r == NULL || !conf_list_contains(&s->uninspectable, r))
 		return false;
 	if (!executables_in(executables_limit_reasons, r) && !a->is_archive &&
-	    !executables_in(executables_container_kinds, a->kind) &&
+	    !analysis_kind_is(a->kind, KIND_CONTAINER) &&
 	    strcmp(r, "unsupported") != 0)
 		return false;
 	what = xasprintf("cannot be inspected (%s)", r);
@@ -449,6 +417,23 @@ executables_check_list(const struct school *sc, const struct conf_list *l,
 	return rc;
 }
 
+/* executables_check_kinds - every risky kind is a kind of the analysis */
+static int
+executables_check_kinds(const struct school *sc, const struct conf_list *l,
+    struct errbuf *eb)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < l->count; i++)
+		if (analysis_kind_find(l->items[i]) == NULL) {
+			errbuf_add(eb, sc->config_path, 0, "[executables] "
+			    "risky_kinds: \"%s\" is not a known value",
+			    l->items[i]);
+			rc = -1;
+		}
+	return rc;
+}
+
 /* executables_configure - validate the lists */
 static int
 executables_configure(void *settings, const struct school *sc,
@@ -464,8 +449,7 @@ executables_configure(void *settings, const struct school *sc,
 	    "risky_extensions", NULL, eb);
 	rc |= executables_check_list(sc, &s->allowed_script_extensions,
 	    "allowed_script_extensions", NULL, eb);
-	rc |= executables_check_list(sc, &s->risky_kinds, "risky_kinds",
-	    executables_known_kinds, eb);
+	rc |= executables_check_kinds(sc, &s->risky_kinds, eb);
 	rc |= executables_check_list(sc, &s->uninspectable, "uninspectable",
 	    reasons, eb);
 	return rc < 0 ? -1 : 0;

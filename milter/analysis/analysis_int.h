@@ -148,7 +148,7 @@ enum encryption_strength zipdir_entry_strength(const unsigned char *data,
 /* sevenzip.c */
 bool	 sevenzip_headers_encrypted(const unsigned char *data, size_t len);
 
-/* ooxml.c, ooxml_text.c, odf.c */
+/* ooxml.c (packages, docx and pptx text), xlsx.c, odf.c */
 bool	 ooxml_inspect(struct actx *ctx, size_t rec,
 	    const unsigned char *data, size_t len);
 void	 ooxml_text_docx(struct actx *ctx, const unsigned char *data,

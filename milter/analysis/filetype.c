@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 
 struct filetype_map {
 	const char	*mime;		/* a type, or a prefix ending in '*' */
@@ -163,8 +164,7 @@ filetype_signature(const unsigned char *d, size_t len)
 	if (len >= 4 && memcmp(d, "\177ELF", 4) == 0)
 		return "elf";
 	if (len >= 0x40 && d[0] == 'M' && d[1] == 'Z') {
-		pe = d[0x3c] | d[0x3d] << 8 | d[0x3e] << 16 |
-		    (uint32_t)d[0x3f] << 24;
+		pe = le32(d + 0x3c);
 		if (pe < len && len - pe >= 4 &&
 		    memcmp(d + pe, "PE\0\0", 4) == 0)
 			return "pe";
@@ -206,15 +206,8 @@ filetype_kind(const char *mime, const unsigned char *data, size_t len,
 bool
 filetype_is_archive_kind(const char *kind)
 {
-	static const char *const archive[] = {
-		"zip", "7z", "rar", "tar", "gzip", "iso", "cab",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(archive) / sizeof(archive[0]); i++)
-		if (strcmp(kind, archive[i]) == 0)
-			return true;
-	return false;
+	return analysis_kind_is(kind, KIND_CONTAINER) &&
+	    strcmp(kind, "archive") != 0 && strcmp(kind, "tnef") != 0;
 }
 
 /* filetype_is_eicar - the EICAR test file (68 bytes, optional blanks) */

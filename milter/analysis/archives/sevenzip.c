@@ -17,20 +17,9 @@
 #include <string.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 
 #define SEVENZIP_START	32
-
-/* sevenzip_u64 - little-endian 64-bit value */
-static uint64_t
-sevenzip_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* sevenzip_headers_encrypted - AES in the encoded header's coders */
 bool
@@ -43,8 +32,8 @@ sevenzip_headers_encrypted(const unsigned char *d, size_t len)
 
 	if (len < SEVENZIP_START || memcmp(d, sig, sizeof(sig)) != 0)
 		return false;
-	off = sevenzip_u64(d + 12);
-	size = sevenzip_u64(d + 20);
+	off = le64(d + 12);
+	size = le64(d + 20);
 	if (off > len - SEVENZIP_START || size > len - SEVENZIP_START - off ||
 	    size == 0)
 		return false;

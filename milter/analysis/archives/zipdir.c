@@ -20,23 +20,10 @@
 #include <string.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 
 #define ZIPDIR_EOCD_MIN		22
 #define ZIPDIR_CDH_MIN		46
-
-/* zipdir_u16 - little-endian 16-bit value */
-static unsigned
-zipdir_u16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* zipdir_u32 - little-endian 32-bit value */
-static uint32_t
-zipdir_u32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* zipdir_find_eocd - offset of the end-of-central-directory record */
 static bool
@@ -60,14 +47,14 @@ zipdir_find_eocd(const unsigned char *d, size_t len, size_t *off)
 static enum encryption_strength
 zipdir_method(const unsigned char *h, size_t extra_len, const char **label)
 {
-	unsigned flags = zipdir_u16(h + 8), method = zipdir_u16(h + 10);
-	const unsigned char *x = h + ZIPDIR_CDH_MIN + zipdir_u16(h + 28);
+	unsigned flags = le16(h + 8), method = le16(h + 10);
+	const unsigned char *x = h + ZIPDIR_CDH_MIN + le16(h + 28);
 	size_t i;
 
 	if (!(flags & 1))
 		return ENCRYPTION_NONE;
-	for (i = 0; i + 4 <= extra_len; i += 4 + zipdir_u16(x + i + 2))
-		if (zipdir_u16(x + i) == 0x9901)
+	for (i = 0; i + 4 <= extra_len; i += 4 + le16(x + i + 2))
+		if (le16(x + i) == 0x9901)
 			method = 99;
 	if (method == 99) {
 		*label = "zip-aes";
@@ -93,13 +80,13 @@ zipdir_entry_strength(const unsigned char *d, size_t len, const char *entry,
 	*label = "zipcrypto";
 	if (!zipdir_find_eocd(d, len, &eocd))
 		return ENCRYPTION_WEAK;
-	off = zipdir_u32(d + eocd + 16);
-	n = zipdir_u16(d + eocd + 10);
+	off = le32(d + eocd + 16);
+	n = le16(d + eocd + 10);
 	for (i = 0; i < n && off <= len && len - off >= ZIPDIR_CDH_MIN; i++) {
 		if (memcmp(d + off, "PK\001\002", 4) != 0)
 			break;
-		nlen = zipdir_u16(d + off + 28);
-		xlen = zipdir_u16(d + off + 30);
+		nlen = le16(d + off + 28);
+		xlen = le16(d + off + 30);
 		if (len - off - ZIPDIR_CDH_MIN < nlen + xlen)
 			break;
 		st = zipdir_method(d + off, xlen, &l);
@@ -113,7 +100,7 @@ zipdir_entry_strength(const unsigned char *d, size_t len, const char *entry,
 			weakest = st;
 			weakest_label = l;
 		}
-		off += ZIPDIR_CDH_MIN + nlen + xlen + zipdir_u16(d + off + 32);
+		off += ZIPDIR_CDH_MIN + nlen + xlen + le16(d + off + 32);
 	}
 	*label = weakest_label;
 	return weakest == ENCRYPTION_NONE ? ENCRYPTION_WEAK : weakest;
