@@ -65,12 +65,15 @@ walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 	case GMIME_CRIT_CONFLICTING_HEADER:
 		an->parser_warnings++;
 		/* two Subjects are harmless; two Content-Types are not */
-		if ((item == NULL ||
-		    g_ascii_strncasecmp(item, "Content-", 8) == 0) &&
-		    an->uninspectable == NULL)
-			an->uninspectable = "corrupt";
+		if (item == NULL ||
+		    g_ascii_strncasecmp(item, "Content-", 8) == 0)
+			an->uninspectable = "ambiguous";
 		break;
 	case GMIME_CRIT_CONFLICTING_PARAMETER:
+		/* two boundaries, two charsets, two names: readers differ */
+		an->parser_warnings++;
+		an->uninspectable = "ambiguous";
+		break;
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
 	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
 		an->parser_warnings++;
@@ -170,6 +173,45 @@ walk_decode(GMimePart *part, struct blob *b)
 	return rc < 0 ? -1 : blob_finish(b);
 }
 
+/*
+ * walk_other_name - Content-Type name= when it differs from the name
+ * taken (Content-Disposition filename=): Outlook shows one, other
+ * clients the other, so both are judged.
+ */
+static void
+walk_other_name(struct attachment *a, GMimeObject *obj, const char *name)
+{
+	const char *ctn = g_mime_object_get_content_type_parameter(obj,
+	    "name");
+
+	if (ctn == NULL || *ctn == '\0' || (name != NULL &&
+	    strcmp(ctn, name) == 0))
+		return;
+	if (name == NULL) {
+		a->name = xstrdup(ctn);
+		a->name_safe = analysis_name_safe(ctn);
+		return;
+	}
+	a->other_name = xstrdup(ctn);
+	a->other_name_safe = analysis_name_safe(ctn);
+}
+
+/* walk_children - every part of a multipart */
+static void
+walk_children(struct actx *ctx, GMimeMultipart *mp, const char *path,
+    unsigned nest, unsigned depth)
+{
+	int i, n = g_mime_multipart_get_count(mp);
+	char *sub;
+
+	for (i = 0; i < n && !ctx->failed; i++) {
+		sub = walk_child_path(path, i);
+		walk_object(ctx, g_mime_multipart_get_part(mp, i), sub,
+		    nest + 1, depth);
+		free(sub);
+	}
+}
+
 /* walk_describe - name, declared type and body flag of a part */
 static void
 walk_describe(struct actx *ctx, size_t rec, GMimeObject *obj)
@@ -197,16 +239,21 @@ walk_describe(struct actx *ctx, size_t rec, GMimeObject *obj)
 		a->name = xstrdup(name);
 		a->name_safe = analysis_name_safe(name);
 	}
+	walk_other_name(a, obj, name);
 	a->is_body = GMIME_IS_PART(obj) && name == NULL && ct != NULL &&
 	    (g_mime_content_type_is_type(ct, "text", "plain") ||
 	    g_mime_content_type_is_type(ct, "text", "html")) &&
 	    (cd == NULL || !g_mime_content_disposition_is_attachment(cd));
 }
 
-/* walk_mark_encrypted - an encrypted part makes the message encrypted */
+/*
+ * walk_mark_encrypted - an encrypted part; only the message's own
+ * top-level body makes the whole message encrypted (one encrypted part
+ * beside clear ones leaves the clear ones to be judged)
+ */
 static void
 walk_mark_encrypted(struct actx *ctx, size_t rec, const char *label,
-    const char *type)
+    const char *type, bool top)
 {
 	struct attachment *a = actx_rec(ctx, rec);
 
@@ -214,20 +261,27 @@ walk_mark_encrypted(struct actx *ctx, size_t rec, const char *label,
 	a->kind = label;
 	free(a->detected_type);
 	a->detected_type = xstrdup(type);
+	if (!top)
+		return;
 	ctx->an->message_encrypted = true;
 	ctx->an->message_encryption = label;
 }
 
-/* walk_smime_enveloped - is a pkcs7-mime part enveloped (encrypted)? */
+/*
+ * walk_smime_enveloped - is a pkcs7-mime part enveloped (encrypted)?
+ * By its content: a CMS (auth)envelopedData with recipients and
+ * encrypted content; smime-type alone proves nothing (16 bytes named
+ * smime.p7m are not encrypted).
+ */
 static bool
 walk_smime_enveloped(GMimeObject *obj, const struct blob *b)
 {
 	const char *st = g_mime_object_get_content_type_parameter(obj,
 	    "smime-type");
 
-	if (st != NULL)
-		return strcasecmp(st, "enveloped-data") == 0 ||
-		    strcasecmp(st, "authenveloped-data") == 0;
+	if (st != NULL && strcasecmp(st, "enveloped-data") != 0 &&
+	    strcasecmp(st, "authenveloped-data") != 0)
+		return false;
 	return encryption_cms_is_enveloped(b->data, b->len);
 }
 
@@ -255,7 +309,7 @@ walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
 	if (pkcs7 && walk_smime_enveloped(obj, &b)) {
 		inspect_digest(actx_rec(ctx, rec), &b);
 		walk_mark_encrypted(ctx, rec, "smime",
-		    "application/pkcs7-mime");
+		    "application/pkcs7-mime", *path == '\0' && depth == 0);
 	} else {
 		inspect_content(ctx, rec, &b,
 		    g_mime_object_get_content_type_parameter(obj, "charset"));
@@ -266,7 +320,7 @@ walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
 /* walk_encrypted - PGP/MIME (or S/MIME) multipart/encrypted */
 static void
 walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
-    unsigned depth)
+    unsigned nest, unsigned depth)
 {
 	GMimeObject *obj = GMIME_OBJECT(mp);
 	const char *proto = g_mime_object_get_content_type_parameter(obj,
@@ -274,6 +328,7 @@ walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
 	GMimeObject *body = NULL;
 	size_t rec = actx_add(ctx, *path ? path : "1", depth);
 	struct blob b;
+	bool smime;
 
 	walk_describe(ctx, rec, obj);
 	actx_rec(ctx, rec)->is_body = false;
@@ -285,11 +340,19 @@ walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
 	    walk_decode(GMIME_PART(body), &b) < 0)
 		ctx->failed = true;
 	inspect_digest(actx_rec(ctx, rec), &b);
+	smime = proto != NULL && strcasestr(proto, "pkcs7") != NULL;
+	if (smime ? encryption_cms_is_enveloped(b.data, b.len) :
+	    encryption_is_pgp_message(b.data, b.len))
+		walk_mark_encrypted(ctx, rec, smime ? "smime" : "pgp",
+		    "multipart/encrypted", *path == '\0' && depth == 0);
+	else {
+		/* encrypted in name only: what it holds is judged */
+		actx_rec(ctx, rec)->kind = "other";
+		actx_rec(ctx, rec)->detected_type =
+		    xstrdup("multipart/encrypted");
+		walk_children(ctx, mp, path, nest, depth);
+	}
 	blob_free(&b);
-	if (proto != NULL && strcasestr(proto, "pkcs7") != NULL)
-		walk_mark_encrypted(ctx, rec, "smime", "multipart/encrypted");
-	else
-		walk_mark_encrypted(ctx, rec, "pgp", "multipart/encrypted");
 }
 
 /* walk_message - an attached message/rfc822: a container of parts */
@@ -330,9 +393,6 @@ static void
 walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
     unsigned nest, unsigned depth)
 {
-	int i, n;
-	char *sub;
-
 	if (obj == NULL || ctx->failed)
 		return;
 	if (nest > ANALYSIS_MIME_NESTING_MAX || actx_late(ctx)) {
@@ -348,16 +408,10 @@ walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
 		return;
 	}
 	if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
-		walk_encrypted(ctx, GMIME_MULTIPART(obj), path, depth);
-	else if (GMIME_IS_MULTIPART(obj)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
-		for (i = 0; i < n && !ctx->failed; i++) {
-			sub = walk_child_path(path, i);
-			walk_object(ctx, g_mime_multipart_get_part(
-			    GMIME_MULTIPART(obj), i), sub, nest + 1, depth);
-			free(sub);
-		}
-	} else if (GMIME_IS_MESSAGE_PART(obj))
+		walk_encrypted(ctx, GMIME_MULTIPART(obj), path, nest, depth);
+	else if (GMIME_IS_MULTIPART(obj))
+		walk_children(ctx, GMIME_MULTIPART(obj), path, nest, depth);
+	else if (GMIME_IS_MESSAGE_PART(obj))
 		walk_message(ctx, GMIME_MESSAGE_PART(obj), path, nest, depth);
 	else if (GMIME_IS_PART(obj))
 		walk_leaf(ctx, GMIME_PART(obj), path, depth);

@@ -250,7 +250,7 @@ conflicting_content_types_make_the_message_uninspectable(void **state)
 	    "Content-Type: text/plain\n\n--b\nContent-Type: text/plain\n\n"
 	    "x\n--b--\n");
 
-	assert_string_equal(an->uninspectable, "corrupt");
+	assert_string_equal(an->uninspectable, "ambiguous");
 	assert_true(an->parser_warnings >= 1);
 	analysis_free(an);
 }
