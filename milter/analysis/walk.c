@@ -417,6 +417,70 @@ walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
 		walk_leaf(ctx, GMIME_PART(obj), path, depth);
 }
 
+/* walk_parsed - the body of a message parsed from a part, below path */
+static void
+walk_parsed(struct actx *ctx, GMimeMessage *m, const char *path,
+    unsigned depth)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+	char *sub;
+
+	if (body == NULL)
+		return;
+	if (GMIME_IS_MULTIPART(body) && !GMIME_IS_MULTIPART_ENCRYPTED(body)) {
+		walk_object(ctx, body, path, 1, depth);
+		return;
+	}
+	sub = xasprintf("%s.1", path);
+	walk_object(ctx, body, sub, 1, depth);
+	free(sub);
+}
+
+/*
+ * walk_embedded_message - a part whose bytes are a message (an .eml sent
+ * as application/octet-stream) or an mbox of them: walked like an
+ * attached message/rfc822, one level down; an mbox's messages get
+ * paths "<path>.1", "<path>.2"...
+ */
+void
+walk_embedded_message(struct actx *ctx, size_t rec,
+    const unsigned char *data, size_t len, bool mbox)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	unsigned depth = a->depth + 1, n = 0;
+	char *path = xstrdup(a->path), *sub;
+	GMimeStream *s;
+	GMimeParser *p;
+	GMimeParserOptions *o;
+	GMimeMessage *m;
+
+	if (depth > ctx->lim.max_depth) {
+		a->uninspectable = "depth";
+		free(path);
+		return;
+	}
+	s = g_mime_stream_mem_new_with_buffer((const char *)data, len);
+	p = g_mime_parser_new_with_stream(s);
+	o = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(o, walk_warning, ctx);
+	if (mbox)
+		g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
+	while (!ctx->failed && !g_mime_parser_eos(p) && !actx_late(ctx) &&
+	    n < ctx->lim.max_entries &&
+	    (m = g_mime_parser_construct_message(p, o)) != NULL) {
+		sub = mbox ? xasprintf("%s.%u", path, ++n) : xstrdup(path);
+		walk_parsed(ctx, m, sub, depth);
+		free(sub);
+		g_object_unref(m);
+		if (!mbox)
+			break;
+	}
+	g_mime_parser_options_free(o);
+	g_object_unref(p);
+	g_object_unref(s);
+	free(path);
+}
+
 /* analysis_run - parse and inspect a whole message */
 struct analysis *
 analysis_run(GMimeStream *raw, const struct analysis_limits *lim)

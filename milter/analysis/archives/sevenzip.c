@@ -3,6 +3,7 @@
  *
  * SYNOPSIS
  *	bool sevenzip_headers_encrypted(const unsigned char *data, size_t len)
+ *	bool sevenzip_is_whole(const unsigned char *data, size_t len)
  *
  * DESCRIPTION
  *	The start header points to the next header.  When that begins with
@@ -11,6 +12,10 @@
  *	libarchive then fails on the first header, and the analysis reports
  *	names_hidden instead of "corrupt".  A plain 7z also uses an encoded
  *	(compressed) header, so 0x17 alone means nothing.
+ *
+ *	sevenzip_is_whole(): the next header ends the data.  Bytes after
+ *	it (a second archive joined on) are read by some tools and not by
+ *	others: the archive is then "corrupt".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -39,4 +44,18 @@ sevenzip_headers_encrypted(const unsigned char *d, size_t len)
 		return false;
 	d += SEVENZIP_START + off;
 	return d[0] == 0x17 && memmem(d, size, aes, sizeof(aes)) != NULL;
+}
+
+/* sevenzip_is_whole - does the archive end exactly where the data ends? */
+bool
+sevenzip_is_whole(const unsigned char *d, size_t len)
+{
+	uint64_t off, size;
+
+	if (len < SEVENZIP_START)
+		return false;
+	off = le64(d + 12);
+	size = le64(d + 20);
+	return off <= len - SEVENZIP_START &&
+	    size == len - SEVENZIP_START - off;
 }
