@@ -233,7 +233,9 @@ ooxml_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 	a->kind = kind->kind;
 	free(a->detected_type);
 	a->detected_type = xstrdup(kind->mime);
-	a->has_macros = kind->macros || vba || macros;
+	/* a macro-enabled type without a project carries no macro code */
+	a->has_macros = vba || macros;
+	a->macro_empty = kind->macros && !a->has_macros;
 	ooxml_text(ctx, rec, data, len);
 	actx_judge_budget(ctx, rec);
 	return true;
