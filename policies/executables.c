@@ -300,7 +300,7 @@ static bool
 executables_by_type(const struct executables_settings *s,
     const struct attachment *a, struct findings *f)
 {
-	char *what;
+	char *what, *other;
 
 	if (a->is_eicar) {
 		executables_add(f, a, "the EICAR anti-virus test file");
@@ -315,8 +315,14 @@ executables_by_type(const struct executables_settings *s,
 		return true;
 	}
 	if ((what = executables_describe(s, a, a->name)) == NULL &&
-	    a->other_name != NULL)
-		what = executables_describe(s, a, a->other_name);
+	    a->other_name != NULL &&
+	    (other = executables_describe(s, a, a->other_name)) != NULL) {
+		char *also = executables_name(f, a->other_name_safe);
+
+		what = xasprintf("also named %s: %s", also, other);
+		free(also);
+		free(other);
+	}
 	if (what == NULL && s->macros_without_code && a->macro_empty)
 		what = xstrdup("a macro-enabled document without macro code");
 	if (what == NULL)

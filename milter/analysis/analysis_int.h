@@ -170,6 +170,7 @@ enum encryption_strength zipdir_entry_strength(const unsigned char *data,
 	    size_t len, const char *entry, const char **label);
 const char *zipdir_check(const unsigned char *data, size_t len,
 	    const char **detail);
+bool	 zipdir_has_end(const unsigned char *data, size_t len);
 
 /* sevenzip.c */
 bool	 sevenzip_headers_encrypted(const unsigned char *data, size_t len);
@@ -286,5 +287,6 @@ void	 text_extract_html(const unsigned char *data, size_t len,
 void	 html_text(const char *p, size_t n, struct textbuf *t);
 void	 rtf_text(const unsigned char *p, size_t n, struct textbuf *t);
 bool	 text_is_utf8(const unsigned char *p, size_t n);
+const char *text_utf16_guess(const unsigned char *p, size_t n);
 
 #endif

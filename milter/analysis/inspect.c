@@ -116,6 +116,27 @@ inspect_text(struct actx *ctx, size_t rec, const unsigned char *data,
 	textbuf_store(&t, actx_rec(ctx, rec));
 }
 
+/*
+ * inspect_text_lookalike - text libmagic names otherwise: clear text
+ * between PGP armour lines (not encrypted, see encryption.c) and UTF-16
+ * without a BOM are text, typed again as such
+ */
+static void
+inspect_text_lookalike(struct attachment *a, const unsigned char *data,
+    size_t len)
+{
+	size_t n = len < 8192 ? len : 8192;
+	bool armour = strncasecmp(a->detected_type, "application/pgp", 15) ==
+	    0 && memchr(data, 0, n) == NULL;
+
+	if (strcmp(a->kind, "other") != 0 ||
+	    (!armour && text_utf16_guess(data, len) == NULL))
+		return;
+	free(a->detected_type);
+	a->detected_type = xstrdup("text/plain");
+	a->kind = filetype_kind(a->detected_type, data, len, a->name);
+}
+
 /* inspect_zip - check a zip's directories, then walk its entries */
 static void
 inspect_zip(struct actx *ctx, size_t rec, const struct blob *b, bool package)
@@ -227,6 +248,12 @@ inspect_container(struct actx *ctx, size_t rec, const struct blob *b)
 		archive_walk(ctx, rec, b, false);
 		return true;
 	}
+	if (strcmp(a->kind, "other") == 0 && zipdir_has_end(b->data, b->len)) {
+		/* a zip behind other bytes: unzip and Windows still open it */
+		a->kind = "zip";
+		inspect_zip(ctx, rec, b, false);
+		return true;
+	}
 	if (strcmp(a->kind, "other") != 0 ||
 	    (label = filetype_container_label(a->detected_type)) == NULL)
 		return false;
@@ -329,6 +356,7 @@ inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 		a->kind = "pgp";
 		return;
 	}
+	inspect_text_lookalike(a, data, len);
 	if (tnef_inspect(ctx, rec, data, len) ||
 	    inspect_formats(ctx, rec, b) || inspect_message(ctx, rec, b) ||
 	    inspect_container(ctx, rec, b))

@@ -7,6 +7,7 @@
  *	    const char **label)
  *	const char *zipdir_check(const unsigned char *data, size_t len,
  *	    const char **detail)
+ *	bool zipdir_has_end(const unsigned char *data, size_t len)
  *
  * DESCRIPTION
  *	libarchive says an entry is encrypted but not how.  The central
@@ -290,4 +291,14 @@ zipdir_check(const unsigned char *d, size_t len, const char **detail)
 		return NULL;
 	*detail = why;
 	return "corrupt";
+}
+
+/* zipdir_has_end - is there a zip end record where one belongs? */
+bool
+zipdir_has_end(const unsigned char *d, size_t len)
+{
+	size_t eocd;
+
+	return zipdir_find_eocd(d, len, &eocd) &&
+	    eocd + ZIPDIR_EOCD_MIN + le16(d + eocd + 20) == len;
 }
