@@ -63,6 +63,8 @@ struct actx {
 	uint64_t	 expanded;	/* bytes expanded in all */
 	int64_t		 deadline;	/* g_get_monotonic_time() limit */
 	bool		 failed;	/* internal error: result is NULL */
+	unsigned	 ct_conflicts;	/* conflicting Content-Type headers */
+	unsigned	 other_conflicts; /* other ambiguous MIME seen */
 };
 
 /* analysis.c */

@@ -212,6 +212,14 @@ inspect_package_part(struct actx *ctx, size_t rec, const struct blob *b)
 	const char *ext = filetype_ext(a->name);
 	size_t i = 0, n = b->len < 8192 ? b->len : 8192;
 
+	if (a->name != NULL && strcasecmp(a->name, "vbaProject.bin") == 0) {
+		/* the macros of the package: reported on the package */
+		inspect_digest(a, b);
+		a->detected_type = xstrdup("application/vnd.ms-office."
+		    "vbaProject");
+		a->kind = "other";
+		return true;
+	}
 	if (strcasecmp(ext, "xml") != 0 && strcasecmp(ext, "rels") != 0 &&
 	    strcasecmp(ext, "vml") != 0)
 		return false;

@@ -54,7 +54,8 @@ static void
 walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
     gpointer arg)
 {
-	struct analysis *an = ((struct actx *)arg)->an;
+	struct actx *ctx = arg;
+	struct analysis *an = ctx->an;
 
 	(void)offset;
 	switch (code) {
@@ -65,13 +66,20 @@ walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 	case GMIME_CRIT_CONFLICTING_HEADER:
 		an->parser_warnings++;
 		/* two Subjects are harmless; two Content-Types are not */
-		if (item == NULL ||
-		    g_ascii_strncasecmp(item, "Content-", 8) == 0)
+		if (item != NULL &&
+		    g_ascii_strcasecmp(item, "Content-Type") == 0) {
+			ctx->ct_conflicts++;
 			an->uninspectable = "ambiguous";
+		} else if (item == NULL ||
+		    g_ascii_strncasecmp(item, "Content-", 8) == 0) {
+			ctx->other_conflicts++;
+			an->uninspectable = "ambiguous";
+		}
 		break;
 	case GMIME_CRIT_CONFLICTING_PARAMETER:
 		/* two boundaries, two charsets, two names: readers differ */
 		an->parser_warnings++;
+		ctx->other_conflicts++;
 		an->uninspectable = "ambiguous";
 		break;
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
@@ -481,6 +489,120 @@ walk_embedded_message(struct actx *ctx, size_t rec,
 	free(path);
 }
 
+/* walk_header_end - offset of the blank line ending the headers, or -1 */
+static gint64
+walk_header_end(const GByteArray *h)
+{
+	for (guint i = 0; i + 1 < h->len; i++)
+		if (h->data[i] == '\n' && (h->data[i + 1] == '\n' ||
+		    (h->data[i + 1] == '\r' && i + 2 < h->len &&
+		    h->data[i + 2] == '\n')))
+			return i + 1;
+	return -1;
+}
+
+/* walk_drop_last_ct - the header block without its last Content-Type
+ * header (and its folded lines); NULL if it has none */
+static GByteArray *
+walk_drop_last_ct(const GByteArray *h, gint64 end)
+{
+	GByteArray *out;
+	gint64 i = -1, k = 0, j;
+
+	while (k < end) {
+		if (g_ascii_strncasecmp((const char *)h->data + k,
+		    "Content-Type:", 13) == 0)
+			i = k;
+		while (k < end && h->data[k] != '\n')
+			k++;
+		k++;
+	}
+	if (i < 0)
+		return NULL;
+	for (j = i; j < end;) {
+		while (j < end && h->data[j] != '\n')
+			j++;
+		j++;
+		if (j >= end || (h->data[j] != ' ' && h->data[j] != '\t'))
+			break;
+	}
+	out = g_byte_array_new();
+	g_byte_array_append(out, h->data, (guint)i);
+	g_byte_array_append(out, h->data + j, (guint)(end - j));
+	return out;
+}
+
+/*
+ * walk_other_reading - two Content-Type headers on the message itself:
+ * GMime takes the last, other clients the first.  The message is read
+ * again without the last one and that reading's parts are judged too
+ * (paths "alt", "alt.1"...).  If both readings parse without further
+ * conflicts, every part a client can show has been judged and the
+ * message is no longer "ambiguous"; a conflict in a nested part keeps
+ * it so.
+ */
+static void
+walk_other_reading(struct actx *ctx, GMimeStream *raw)
+{
+	GMimeStream *head, *cat, *rest, *mem;
+	GByteArray *buf = g_byte_array_new(), *alt;
+	GMimeParser *parser;
+	GMimeParserOptions *opts;
+	GMimeMessage *msg;
+	char chunk[4096];
+	gint64 end = -1;
+	ssize_t n;
+
+	(void)g_mime_stream_reset(raw);
+	while (end < 0 && buf->len < 1024 * 1024 &&
+	    (n = g_mime_stream_read(raw, chunk, sizeof(chunk))) > 0) {
+		g_byte_array_append(buf, (guint8 *)chunk, (guint)n);
+		end = walk_header_end(buf);
+	}
+	if (end < 0 || (alt = walk_drop_last_ct(buf, end)) == NULL) {
+		g_byte_array_free(buf, TRUE);
+		return;
+	}
+	head = g_mime_stream_mem_new_with_byte_array(alt);
+	rest = g_mime_stream_substream(raw, g_mime_stream_tell(raw) -
+	    (gint64)buf->len + end, -1);
+	g_byte_array_free(buf, TRUE);
+	cat = g_mime_stream_cat_new();
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), rest);
+	mem = cat;
+	ctx->ct_conflicts = ctx->other_conflicts = 0;
+	parser = g_mime_parser_new_with_stream(mem);
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(opts, walk_warning, ctx);
+	if ((msg = g_mime_parser_construct_message(parser, opts)) != NULL) {
+		walk_object(ctx, g_mime_message_get_mime_part(msg), "alt", 0,
+		    0);
+		g_object_unref(msg);
+	}
+	g_object_unref(parser);
+	g_mime_parser_options_free(opts);
+	g_object_unref(head);
+	g_object_unref(rest);
+	g_object_unref(cat);
+}
+
+/* walk_readings - judge both readings of a doubled Content-Type */
+static void
+walk_readings(struct actx *ctx, GMimeStream *raw)
+{
+	const char *before = ctx->an->uninspectable;
+
+	if (before == NULL || strcmp(before, "ambiguous") != 0 ||
+	    ctx->ct_conflicts == 0 || ctx->other_conflicts > 0 ||
+	    ctx->failed)
+		return;
+	ctx->an->uninspectable = NULL;
+	walk_other_reading(ctx, raw);
+	if (ctx->ct_conflicts > 0 || ctx->other_conflicts > 0)
+		ctx->an->uninspectable = "ambiguous";
+}
+
 /* analysis_run - parse and inspect a whole message */
 struct analysis *
 analysis_run(GMimeStream *raw, const struct analysis_limits *lim)
@@ -508,6 +630,7 @@ analysis_run(GMimeStream *raw, const struct analysis_limits *lim)
 		walk_object(&ctx, g_mime_message_get_mime_part(msg), "", 0, 0);
 	if (msg != NULL)
 		g_object_unref(msg);
+	walk_readings(&ctx, raw);
 	g_object_unref(parser);
 	g_mime_parser_options_free(opts);
 	if (ctx.failed)
