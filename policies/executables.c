@@ -60,6 +60,7 @@
 
 #include "analysis/analysis.h"
 #include "policies/policy.h"
+#include "policies/pupil_data/pupil_scan.h"
 #include "util/xalloc.h"
 
 #define EXEC_MAX_LISTED	5	/* findings named in the reply */
@@ -77,8 +78,10 @@ struct executables_settings {
 	struct conf_list allowed_script_extensions;
 	struct conf_list uninspectable;
 	bool	 macros;
+	bool	 macros_without_code;
 	int	 encrypted_inbound;
 	int	 encrypted_outbound;
+	struct pupil_rules *rules;	/* to withhold names with pupil data */
 };
 
 static const char *const executables_actions[] = { "quarantine", "reject",
@@ -105,10 +108,13 @@ static const struct conf_param executables_params[] = {
 	    X(allowed_script_extensions), 0, 0, NULL,
 	    "scripts with these extensions pass (e.g. py for lessons)" },
 	{ "uninspectable", CONF_LIST, "depth, entries, expanded-size, ratio, "
-	    "time, nesting, truncated, corrupt, unsupported", X(uninspectable),
+	    "time, nesting, truncated, corrupt, ambiguous, format, "
+	    "compression, unsupported", X(uninspectable),
 	    0, 0, NULL, "reasons a part cannot be inspected that hold it" },
 	{ "macros", CONF_BOOL, "yes", X(macros), 0, 0, NULL,
 	    "hold Office documents with macros" },
+	{ "macros_without_code", CONF_BOOL, "no", X(macros_without_code), 0,
+	    0, NULL, "hold macro-enabled documents that carry no macro code" },
 	{ "encrypted_inbound", CONF_CHOICE, "names-hidden",
 	    X(encrypted_inbound), 0, 0, executables_enc_words,
 	    "inbound encrypted archives held: names-hidden, all or none" },
@@ -126,24 +132,18 @@ static const char *const executables_limit_reasons[] = { "depth",
     "entries", "expanded-size", "ratio", "time", "nesting", "truncated",
     NULL };
 
-/* Container kinds, whose corruption may hide entries. */
-static const char *const executables_container_kinds[] = { "zip", "7z",
-    "rar", "tar", "gzip", "iso", "cab", NULL };
-
-/* Macro-enabled Office formats. */
-static const char *const executables_macro_kinds[] = { "docm", "xlsm",
-    "pptm", NULL };
-
-/* Kinds the analysis knows, for checking risky_kinds. */
-static const char *const executables_known_kinds[] = { "pe", "elf",
-    "macho", "msi", "script", "lnk", "iso", "zip", "7z", "rar", "tar",
-    "gzip", "cab", "docx", "xlsx", "pptx", "docm", "xlsm", "pptm", "doc",
-    "xls", "ppt", "odt", "ods", "odp", "pdf", "rtf", "csv", "text", "html",
-    "image", "smime", "pgp", "eicar", "other", NULL };
-
 struct findings {
 	GPtrArray *items;	/* one sentence per risky record */
+	const struct pupil_rules *rules;
+	time_t	 now;
 };
+
+/* Extensions of the harmless-looking files a program hides behind. */
+static const char *const executables_decoy_ext[] = { "pdf", "doc",
+    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt",
+    "csv", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic",
+    "mp3", "mp4", "mov", "wav", "avi", "htm", "html", "eml", "msg", "ics",
+    "vcf", "zip", "rar", "7z", NULL };
 
 /* executables_in - is word in a NULL-terminated static list? */
 static bool
@@ -153,23 +153,6 @@ executables_in(const char *const *list, const char *word)
 		if (strcasecmp(list[i], word) == 0)
 			return true;
 	return false;
-}
-
-/* executables_kind_label - plain English for a content kind */
-static const char *
-executables_kind_label(const char *kind)
-{
-	static const char *const labels[][2] = {
-		{ "pe", "Windows program" }, { "elf", "Linux program" },
-		{ "macho", "macOS program" }, { "msi", "Windows installer" },
-		{ "script", "script" }, { "lnk", "Windows shortcut" },
-		{ "iso", "disk image" }, { "eicar", "EICAR test file" },
-	};
-
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(labels[i][0], kind) == 0)
-			return labels[i][1];
-	return kind;
 }
 
 /*
@@ -228,15 +211,37 @@ executables_has_override(const char *name)
 	    strstr(name, "\xe2\x80\xad") != NULL;
 }
 
+/*
+ * executables_name - how a finding names its part: the escaped file name
+ * (or path), withheld when the pupil-data detectors find identifiers in
+ * it (SPEC 7: pupil data is never logged, and reasons are logged)
+ */
+static char *
+executables_name(const struct findings *f, const char *name)
+{
+	struct pupil_findings pf;
+
+	if (f->rules != NULL && pupil_scan(f->rules, name, strlen(name),
+	    false, f->now, &pf) == 0 && pf.distinct > 0)
+		return xasprintf("[withheld: %u identifier%s]", pf.distinct,
+		    pf.distinct == 1 ? "" : "s");
+	return xstrdup(name);
+}
+
 /* executables_add - record one finding about attachment a */
 static void
 executables_add(struct findings *f, const struct attachment *a,
     const char *what)
 {
-	const char *name = a->name_safe != NULL ? a->name_safe : a->path;
+	char *name = executables_name(f, a->name_safe != NULL ? a->name_safe :
+	    a->path);
+	char *in = a->depth > 0 ? executables_name(f, a->path) : NULL;
 
-	g_ptr_array_add(f->items, xasprintf("%s: %s%s", name, what,
-	    a->depth > 0 ? " (inside an archive)" : ""));
+	g_ptr_array_add(f->items, xasprintf("%s: %s%s%s%s", name, what,
+	    in != NULL ? " (inside an archive or document, at " : "",
+	    in != NULL ? in : "", in != NULL ? ")" : ""));
+	free(name);
+	free(in);
 }
 
 /* executables_risky_kind - is the content of a risky kind (a label)? */
@@ -250,23 +255,24 @@ executables_risky_kind(const struct executables_settings *s,
 	if (strcmp(a->kind, "script") == 0 &&
 	    conf_list_contains(&s->allowed_script_extensions, ext))
 		return NULL;
-	return executables_kind_label(a->kind);
+	return analysis_kind_label(a);
 }
 
-/* executables_describe - what is risky about content and name, or NULL */
+/* executables_describe - what is risky about content and a name the part
+ * carries, or NULL */
 static char *
 executables_describe(const struct executables_settings *s,
-    const struct attachment *a)
+    const struct attachment *a, const char *fname)
 {
 	char ext[32], prev[32];
 	const char *label;
 	bool risky_name, twice;
 
-	executables_ext(a->name != NULL ? a->name : "", ext, sizeof(ext), prev,
+	executables_ext(fname != NULL ? fname : "", ext, sizeof(ext), prev,
 	    sizeof(prev));
 	label = executables_risky_kind(s, a, ext);
-	if (a->name != NULL && !a->is_body &&
-	    executables_has_override(a->name))
+	if (fname != NULL && !a->is_body &&
+	    executables_has_override(fname))
 		return xasprintf("the name hides its type with a right-to-left "
 		    "override character%s%s", label ? "; it is a " : "",
 		    label ? label : "");
@@ -274,7 +280,8 @@ executables_describe(const struct executables_settings *s,
 	    conf_list_contains(&s->risky_extensions, ext);
 	twice = risky_name && executables_is_decoy(prev) &&
 	    !conf_list_contains(&s->risky_extensions, prev);
-	if (label != NULL && ext[0] != '\0' && !risky_name)
+	if (label != NULL && !risky_name &&
+	    executables_in(executables_decoy_ext, ext))
 		return xasprintf("type/extension mismatch: a %s named .%s",
 		    label, ext);
 	if (twice)
@@ -293,18 +300,32 @@ static bool
 executables_by_type(const struct executables_settings *s,
     const struct attachment *a, struct findings *f)
 {
-	char *what;
+	char *what, *other;
 
 	if (a->is_eicar) {
 		executables_add(f, a, "the EICAR anti-virus test file");
 		return true;
 	}
-	if (s->macros && !a->is_body && (a->has_macros ||
-	    executables_in(executables_macro_kinds, a->kind))) {
+	if (s->macros && !a->is_body && a->has_macros) {
 		executables_add(f, a, "an Office document with macros");
 		return true;
 	}
-	if ((what = executables_describe(s, a)) == NULL)
+	if (a->hazard != NULL && !a->is_body) {
+		executables_add(f, a, a->hazard);
+		return true;
+	}
+	if ((what = executables_describe(s, a, a->name)) == NULL &&
+	    a->other_name != NULL &&
+	    (other = executables_describe(s, a, a->other_name)) != NULL) {
+		char *also = executables_name(f, a->other_name_safe);
+
+		what = xasprintf("also named %s: %s", also, other);
+		free(also);
+		free(other);
+	}
+	if (what == NULL && s->macros_without_code && a->macro_empty)
+		what = xstrdup("a macro-enabled document without macro code");
+	if (what == NULL)
 		return false;
 	executables_add(f, a, what);
 	free(what);
@@ -320,7 +341,7 @@ executables_hold_encrypted(const struct policy_ctx *ctx,
 	int rule = ctx->facts->direction == DIRECTION_OUTBOUND ?
 	    s->encrypted_outbound : s->encrypted_inbound;
 	bool container = a->is_archive ||
-	    executables_in(executables_container_kinds, a->kind);
+	    analysis_kind_is(a->kind, KIND_CONTAINER);
 
 	if (!a->encrypted || !container)
 		return false;
@@ -345,10 +366,15 @@ executables_by_state(const struct policy_ctx *ctx,
 	if (r == NULL || !conf_list_contains(&s->uninspectable, r))
 		return false;
 	if (!executables_in(executables_limit_reasons, r) && !a->is_archive &&
-	    !executables_in(executables_container_kinds, a->kind) &&
-	    strcmp(r, "unsupported") != 0)
+	    !analysis_kind_is(a->kind, KIND_CONTAINER))
 		return false;
-	what = xasprintf("cannot be inspected (%s)", r);
+	if (strcmp(r, "compression") == 0)
+		what = xasprintf("cannot be inspected: unsupported compression "
+		    "(%s)", a->detail != NULL ? a->detail : "unknown");
+	else if (a->detail != NULL)
+		what = xasprintf("cannot be inspected (%s: %s)", r, a->detail);
+	else
+		what = xasprintf("cannot be inspected (%s)", r);
 	executables_add(f, a, what);
 	free(what);
 	return true;
@@ -361,14 +387,21 @@ executables_scan(const struct policy_ctx *ctx, const struct analysis *an,
 {
 	const struct executables_settings *s = ctx->settings;
 
-	/* A whole message counts for limits only: a malformed but
-	 * ordinary message (two Content-Type headers) is not a container
-	 * that hides a program. */
+	/* A whole message counts for limits and for ambiguity (two
+	 * Content-Type headers, two boundaries): mail clients disagree on
+	 * what its parts are, and the reading not taken here can carry a
+	 * program.  A merely malformed message (a part without headers)
+	 * is read the same way by everyone. */
 	if (an->uninspectable != NULL &&
-	    executables_in(executables_limit_reasons, an->uninspectable) &&
+	    (executables_in(executables_limit_reasons, an->uninspectable) ||
+	    strcmp(an->uninspectable, "ambiguous") == 0) &&
 	    conf_list_contains(&s->uninspectable, an->uninspectable))
-		g_ptr_array_add(f->items, xasprintf("the message: its "
-		    "structure cannot be inspected: %s", an->uninspectable));
+		g_ptr_array_add(f->items, strcmp(an->uninspectable,
+		    "ambiguous") == 0 ? xstrdup("the message: its MIME "
+		    "structure is ambiguous (conflicting Content-Type, "
+		    "boundary or other MIME headers that mail clients read "
+		    "differently)") : xasprintf("the message: its structure "
+		    "cannot be inspected: %s", an->uninspectable));
 	for (size_t i = 0; i < an->count; i++) {
 		const struct attachment *a = &an->items[i];
 
@@ -408,6 +441,8 @@ executables_evaluate(const struct policy_ctx *ctx,
 		return -1;
 	}
 	f.items = g_ptr_array_new_with_free_func(free);
+	f.rules = s->rules;
+	f.now = ctx->now;
 	executables_scan(ctx, an, &f);
 	if (f.items->len > 0) {
 		list = executables_list(&f);
@@ -449,6 +484,23 @@ executables_check_list(const struct school *sc, const struct conf_list *l,
 	return rc;
 }
 
+/* executables_check_kinds - every risky kind is a kind of the analysis */
+static int
+executables_check_kinds(const struct school *sc, const struct conf_list *l,
+    struct errbuf *eb)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < l->count; i++)
+		if (analysis_kind_find(l->items[i]) == NULL) {
+			errbuf_add(eb, sc->config_path, 0, "[executables] "
+			    "risky_kinds: \"%s\" is not a known value",
+			    l->items[i]);
+			rc = -1;
+		}
+	return rc;
+}
+
 /* executables_configure - validate the lists */
 static int
 executables_configure(void *settings, const struct school *sc,
@@ -456,7 +508,8 @@ executables_configure(void *settings, const struct school *sc,
 {
 	static const char *const reasons[] = { "depth", "entries",
 	    "expanded-size", "ratio", "time", "nesting", "truncated",
-	    "corrupt", "unsupported", NULL };
+	    "corrupt", "ambiguous", "format", "compression", "unsupported",
+	    NULL };
 	struct executables_settings *s = settings;
 	int rc = 0;
 
@@ -464,11 +517,22 @@ executables_configure(void *settings, const struct school *sc,
 	    "risky_extensions", NULL, eb);
 	rc |= executables_check_list(sc, &s->allowed_script_extensions,
 	    "allowed_script_extensions", NULL, eb);
-	rc |= executables_check_list(sc, &s->risky_kinds, "risky_kinds",
-	    executables_known_kinds, eb);
+	rc |= executables_check_kinds(sc, &s->risky_kinds, eb);
 	rc |= executables_check_list(sc, &s->uninspectable, "uninspectable",
 	    reasons, eb);
+	if (rc == 0 && (s->rules = pupil_rules_new(sc->directory, NULL,
+	    eb)) == NULL)
+		rc = -1;
 	return rc < 0 ? -1 : 0;
+}
+
+/* executables_unconfigure - free the detectors that withhold names */
+static void
+executables_unconfigure(void *settings)
+{
+	struct executables_settings *s = settings;
+
+	s->rules = pupil_rules_free(s->rules);
 }
 
 const struct policy policy_executables = {
@@ -483,5 +547,6 @@ const struct policy policy_executables = {
 	.needs_analysis = true,
 	.template_vars = executables_vars,
 	.configure = executables_configure,
+	.unconfigure = executables_unconfigure,
 	.evaluate = executables_evaluate,
 };

@@ -12,7 +12,11 @@
  *	pupil data" at min_identifiers distinct identifiers (a pupil's
  *	name, UPN and date of birth are three), or at one identifier with a
  *	sensitive category within 300 characters or heading its table.
- *	Encrypted parts pass, and so does an S/MIME or PGP/MIME message;
+ *	Encrypted parts pass, and so does a message whose top-level body is
+ *	S/MIME-enveloped or PGP/MIME-encrypted (by structure, analysis.h),
+ *	but for its Subject, which is scanned; a message whose MIME
+ *	structure is ambiguous cannot be scanned as the recipient will see
+ *	it and gets `action` too;
  *	with min_encryption = strong, a part protected only by weak
  *	encryption (ZipCrypto, Office RC4/XOR, 40-bit PDF) is refused as if
  *	it were open.  Mail to any recipient outside the school gets
@@ -391,6 +395,40 @@ pupil_data_scan(const struct policy_ctx *ctx, const struct analysis *an,
 	return rc;
 }
 
+/* pupil_data_subject - an encrypted message: the Subject still travels
+ * in clear; 0 or -1 */
+static int
+pupil_data_subject(const struct policy_ctx *ctx, struct pupil_report *rep)
+{
+	const struct pupil_data_settings *s = ctx->settings;
+	char *subject = msg_subject(ctx->msg);
+	struct pupil_findings f;
+	int rc = 0;
+
+	if (subject != NULL && (rc = pupil_scan(s->rules, subject,
+	    strlen(subject), false, ctx->now, &f)) == 0 &&
+	    pupil_findings_carry(&f, (unsigned)s->min_identifiers))
+		pupil_data_add(rep, xstrdup("the subject line"),
+		    xstrdup("subject"), &f, NULL);
+	g_free(subject);
+	return rc;
+}
+
+/* pupil_data_unreadable - MIME that mail clients read differently: what
+ * the recipient's client shows cannot be scanned, so it does not leave */
+static void
+pupil_data_unreadable(struct policy_outcome *out, enum result action,
+    const char *who)
+{
+	policy_outcome_set(out, action, "pupil data cannot be checked, sent "
+	    "%s: the message's MIME structure is ambiguous (conflicting "
+	    "Content-Type, boundary or other MIME headers)", who);
+	policy_outcome_var(out, "found", "a message whose structure mail "
+	    "programs read in different ways, so it could not be checked");
+	policy_outcome_var(out, "parts", "the message");
+	policy_outcome_var(out, "audience", "%s", who);
+}
+
 /* pupil_data_kinds - "30 pupil names, 30 UPNs and 2 dates of birth" (or
  * with tags: "30 name, 30 upn, 2 dob" for the log) */
 static void
@@ -527,17 +565,21 @@ pupil_data_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
 		return 0;
 	if ((an = policy_ctx_analysis(ctx)) == NULL)
 		return -1;
-	if (an->message_encrypted) {
-		policy_outcome_set(out, RESULT_PASS, "message encrypted (%s)",
-		    an->message_encryption ? an->message_encryption : "?");
+	if (an->uninspectable != NULL &&
+	    strcmp(an->uninspectable, "ambiguous") == 0) {
+		pupil_data_unreadable(out, action, who);
 		return 0;
 	}
-	if (pupil_data_scan(ctx, an, &rep) < 0) {
+	if ((an->message_encrypted ? pupil_data_subject(ctx, &rep) :
+	    pupil_data_scan(ctx, an, &rep)) < 0) {
 		pupil_data_report_free(&rep);
 		return -1;
 	}
 	if (rep.count > 0)
 		pupil_data_object(ctx, out, &rep, action, who);
+	else if (an->message_encrypted)
+		policy_outcome_set(out, RESULT_PASS, "message encrypted (%s)",
+		    an->message_encryption ? an->message_encryption : "?");
 	pupil_data_report_free(&rep);
 	return 0;
 }

@@ -16,6 +16,10 @@
  *	Received-SPF header (RFC 7208 9.1) is put at the top of every
  *	message checked, whatever the result.
  *
+ *	Every mailbox of every From header counts (group members, a From
+ *	written in RFC 2047 encoded words, policies/sender_auth/from_list.c);
+ *	more than one From header gets `action` in both directions.
+ *
  *	Own-domain spoofing.  Inbound mail whose header From or envelope
  *	sender is in the school's domains gets `action` (default reject),
  *	unless its envelope sender is in the school's domains and SPF
@@ -61,6 +65,7 @@
 
 #include "util/addr.h"
 #include "config/csv_table.h"
+#include "policies/sender_auth/from_list.h"
 #include "policies/sender_auth/local_records.h"
 #include "policies/policy.h"
 #include "engine/roles.h"
@@ -304,7 +309,8 @@ sender_auth_may_send_as(const struct sender_auth_settings *st,
 /* sender_auth_outbound - the login must match the sender identities */
 static void
 sender_auth_outbound(const struct policy_ctx *ctx,
-    const struct sender_auth_settings *st, struct policy_outcome *out)
+    const struct sender_auth_settings *st, const struct from_list *fl,
+    struct policy_outcome *out)
 {
 	const struct msg_facts *f = ctx->facts;
 	const char *field = NULL, *tried = NULL;
@@ -329,10 +335,14 @@ sender_auth_outbound(const struct policy_ctx *ctx,
 	    !sender_auth_may_send_as(st, ctx->school, f->login, f->sender)) {
 		field = "envelope sender";
 		tried = f->sender;
-	} else if (f->header_from != NULL && !sender_auth_may_send_as(st,
-	    ctx->school, f->login, f->header_from)) {
-		field = "header From";
-		tried = f->header_from;
+	} else {
+		/* every mailbox of every From: clients show different ones */
+		for (size_t i = 0; i < fl->count && tried == NULL; i++)
+			if (!sender_auth_may_send_as(st, ctx->school, f->login,
+			    fl->addrs[i])) {
+				field = "header From";
+				tried = fl->addrs[i];
+			}
 	}
 	if (tried == NULL) {
 		policy_outcome_set(out, RESULT_PASS, "logged in as %s, sending "
@@ -402,20 +412,24 @@ sender_auth_is_service(const struct sender_auth_settings *st,
  */
 static const char *
 sender_auth_claimed(const struct policy_ctx *ctx,
-    const struct sender_auth_settings *st, enum spf_outcome spf)
+    const struct sender_auth_settings *st, const struct from_list *fl,
+    enum spf_outcome spf)
 {
 	const struct msg_facts *f = ctx->facts;
 	bool env = f->sender != NULL &&
 	    school_has_domain(ctx->school, f->sender);
-	bool from = f->header_from != NULL &&
-	    school_has_domain(ctx->school, f->header_from);
+	const char *from = NULL;
 
-	if (!env && !from)
+	/* any mailbox of any From header, group members included */
+	for (size_t i = 0; i < fl->count && from == NULL; i++)
+		if (school_has_domain(ctx->school, fl->addrs[i]))
+			from = fl->addrs[i];
+	if (!env && from == NULL)
 		return NULL;
 	if (spf == SPF_OUTCOME_PASS && f->sender != NULL &&
 	    (env || sender_auth_is_service(st, f->sender)))
 		return NULL;
-	return from ? f->header_from : f->sender;
+	return from != NULL ? from : f->sender;
 }
 
 /* sender_auth_spf_vars - the SPF answer as template variables */
@@ -437,7 +451,8 @@ sender_auth_spf_vars(const struct msg *m, const struct spf_answer *a,
 /* sender_auth_inbound - SPF, Received-SPF and own-domain spoofing */
 static void
 sender_auth_inbound(const struct policy_ctx *ctx,
-    const struct sender_auth_settings *st, struct policy_outcome *out)
+    const struct sender_auth_settings *st, const struct from_list *fl,
+    struct policy_outcome *out)
 {
 	const struct msg *m = ctx->msg;
 	enum result spf_action, spoof_action = RESULT_PASS;
@@ -456,7 +471,7 @@ sender_auth_inbound(const struct policy_ctx *ctx,
 	sender_auth_spf_vars(m, &a, out);
 	word = spf_outcome_name(a.result);
 	spf_action = sender_auth_spf_action(st, a.result);
-	if ((claimed = sender_auth_claimed(ctx, st, a.result)) != NULL &&
+	if ((claimed = sender_auth_claimed(ctx, st, fl, a.result)) != NULL &&
 	    st->common.action != RESULT_OFF)
 		spoof_action = st->common.action;
 	if (spoof_action != RESULT_PASS && spoof_action >= spf_action) {
@@ -481,11 +496,24 @@ sender_auth_evaluate(const struct policy_ctx *ctx,
     struct policy_outcome *out)
 {
 	const struct sender_auth_settings *st = ctx->settings;
+	struct from_list fl;
 
-	if (ctx->facts->direction == DIRECTION_OUTBOUND)
-		sender_auth_outbound(ctx, st, out);
+	from_list_get(ctx->msg, &fl);
+	if (fl.headers > 1 && st->common.action != RESULT_OFF) {
+		/* RFC 5322 allows one; clients show the first or the last */
+		policy_outcome_set(out, st->common.action, "forged sender: %zu "
+		    "From headers (mail programs show different ones)",
+		    fl.headers);
+		policy_outcome_var(out, "tried", "%s", fl.count > 0 ?
+		    fl.addrs[0] : "(none)");
+		policy_outcome_var(out, "login", "%s", ctx->facts->login ?
+		    ctx->facts->login : "(none)");
+		policy_outcome_var(out, "field", "header From");
+	} else if (ctx->facts->direction == DIRECTION_OUTBOUND)
+		sender_auth_outbound(ctx, st, &fl, out);
 	else
-		sender_auth_inbound(ctx, st, out);
+		sender_auth_inbound(ctx, st, &fl, out);
+	from_list_clear(&fl);
 	return 0;
 }
 

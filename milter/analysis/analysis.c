@@ -59,6 +59,8 @@ analysis_free(struct analysis *an)
 		free(a->path);
 		free(a->name);
 		free(a->name_safe);
+		free(a->other_name);
+		free(a->other_name_safe);
 		free(a->declared_type);
 		free(a->detected_type);
 		free(a->text);

@@ -49,18 +49,26 @@ struct attachment {
 	char	*name_safe;	/* name with control chars, U+202E and
 				 * invalid UTF-8 escaped (\u202e, \xff):
 				 * safe to log and show; NULL if no name */
+	char	*other_name;	/* a second, different name the part also
+				 * carries (Content-Type name= beside
+				 * Content-Disposition filename=), or NULL;
+				 * mail clients differ on which they show */
+	char	*other_name_safe; /* other_name escaped like name_safe */
 	char	*declared_type;	/* Content-Type of a MIME part, or NULL */
 	char	*detected_type;	/* MIME type by content (libmagic + checks) */
-	const char *kind;	/* short static label, see analysis_kind.h
-				 * comment: "pe", "elf", "macho", "msi",
-				 * "script", "lnk", "iso", "zip", "7z", "rar",
-				 * "tar", "gzip", "docx", "xlsx", "pptx",
-				 * "docm", "xlsm", "doc", "xls", "ppt", "odt",
-				 * "ods", "pdf", "rtf", "csv", "text", "html",
-				 * "image", "smime", "pgp", "eicar", "other";
-				 * also "pptm", "odp", "cab".  An encrypted
-				 * OOXML file keeps the kind of its name
-				 * (xlsx...); "jar" and "chm" are "script" */
+	const char *kind;	/* one name of the closed vocabulary below
+				 * (analysis_kind_find() knows them all):
+				 * "pe", "elf", "macho", "msi", "script",
+				 * "lnk", "iso", "eicar", "zip", "7z", "rar",
+				 * "tar", "gzip", "cab", "archive" (another
+				 * container), "tnef", "docx", "xlsx",
+				 * "pptx", "docm", "xlsm", "pptm", "doc",
+				 * "xls", "ppt", "odt", "ods", "odp",
+				 * "onenote", "pdf", "rtf", "csv", "text",
+				 * "html", "image", "smime", "pgp", "other".
+				 * An encrypted OOXML file keeps the kind of
+				 * its name (xlsx...); "jar", "chm" and Java
+				 * classes are "script" */
 	unsigned depth;		/* 0 = MIME leaf, 1 = entry in an archive...
 				 * (parts of an attached message/rfc822 count
 				 * one level too, like archive entries) */
@@ -81,14 +89,28 @@ struct attachment {
 				 * password is NOT encrypted (SPEC 2.3) */
 	bool	names_hidden;	/* encrypted archive whose entry names are
 				 * hidden (7z with encrypted headers) */
-	bool	has_macros;	/* VBA project or macro-enabled format */
+	bool	has_macros;	/* a VBA project with code, or an Excel 4
+				 * macro sheet */
+	bool	macro_empty;	/* a VBA project without any code */
 	bool	is_eicar;	/* the EICAR anti-virus test string */
 
 	const char *uninspectable; /* static reason or NULL: "depth",
 				 * "entries", "expanded-size", "ratio",
 				 * "corrupt", "nesting", "truncated", "time"
 				 * (the 10 s budget of one analysis_run),
-				 * "unsupported" (TNEF winmail.dat) */
+				 * "format" (a container nothing here
+				 * opens: ARJ, SZDD...), "compression" (a
+				 * method libarchive lacks: deflate64...),
+				 * "ambiguous" (MIME that mail clients read
+				 * differently) */
+	const char *detail;	/* static words about uninspectable or
+				 * hazard ("ARJ archive", "deflate64"), or
+				 * NULL */
+	const char *hazard;	/* static description of active content
+				 * the kind does not say, or NULL: "HTML
+				 * that builds a download from data it
+				 * carries", "a OneNote notebook with
+				 * embedded files" */
 
 	char	*text;		/* extracted text (UTF-8, NUL-terminated)
 				 * or NULL: cells of a sheet are separated
@@ -104,11 +126,37 @@ struct analysis {
 
 	bool	message_encrypted;	/* S/MIME enveloped or PGP/MIME */
 	const char *message_encryption;	/* "smime", "pgp" or NULL */
-	const char *uninspectable;	/* the whole message, e.g. "nesting" */
+	const char *uninspectable;	/* the whole message: "nesting",
+					 * "time", "corrupt", "ambiguous"
+					 * (two Content-Type headers, two
+					 * boundaries: what a part is or
+					 * where it ends depends on the
+					 * reader) */
 	unsigned parser_warnings;	/* GMime critical warnings seen (all
 					 * counted; those that can hide parts
 					 * also set uninspectable) */
 };
+
+/* Classes of kinds (struct analysis_kind.classes). */
+#define KIND_PROGRAM	0x01	/* runs when opened, or holds what does */
+#define KIND_CONTAINER	0x02	/* entries follow as records of their own */
+#define KIND_OFFICE	0x04	/* an Office or OpenDocument document */
+#define KIND_MACRO	0x08	/* a macro-enabled Office format */
+#define KIND_TEXT	0x10	/* text the analysis extracts as it is */
+
+struct analysis_kind {
+	const char	*name;		/* the kind: "pe", "zip"... */
+	const char	*label;		/* plain English: "Windows program" */
+	unsigned	 classes;	/* KIND_* */
+};
+
+/* analysis_kind_find - a kind by name, or NULL if the word is none */
+const struct analysis_kind *analysis_kind_find(const char *name);
+/* analysis_kind_is - is the kind in any of these classes? */
+bool	analysis_kind_is(const char *name, unsigned classes);
+/* analysis_kind_label - what a record is ("Python script", "zip
+ * archive"): by detected type where that says more than the kind */
+const char *analysis_kind_label(const struct attachment *a);
 
 /* analysis_limits_default - SPEC defaults */
 void	analysis_limits_default(struct analysis_limits *lim);

@@ -63,6 +63,8 @@ struct actx {
 	uint64_t	 expanded;	/* bytes expanded in all */
 	int64_t		 deadline;	/* g_get_monotonic_time() limit */
 	bool		 failed;	/* internal error: result is NULL */
+	unsigned	 ct_conflicts;	/* conflicting Content-Type headers */
+	unsigned	 other_conflicts; /* other ambiguous MIME seen */
 };
 
 /* analysis.c */
@@ -113,6 +115,27 @@ size_t	 base64_decode_step(const unsigned char *in, size_t len,
 void	 inspect_digest(struct attachment *a, const struct blob *b);
 void	 inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 	    const char *charset);
+bool	 inspect_package_part(struct actx *ctx, size_t rec,
+	    const struct blob *b);
+void	 inspect_children(struct actx *ctx, size_t rec, const char *name,
+	    const unsigned char *data, size_t len);
+
+/* walk.c: a message found inside a part (message/rfc822 by content) */
+void	 walk_embedded_message(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len, bool mbox);
+
+/* tnef.c: Outlook's winmail.dat */
+bool	 tnef_inspect(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
+/* hazard.c: active content in documents */
+const char *hazard_html(const unsigned char *data, size_t len);
+bool	 hazard_onenote(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
+/* uudecode.c: uuencoded files inside text */
+void	 uudecode_children(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
 
 /* magic_thread.c */
 const char *magic_thread_type(const unsigned char *data, size_t len);
@@ -123,11 +146,14 @@ const char *filetype_kind(const char *mime, const unsigned char *data,
 bool	 filetype_is_archive_kind(const char *kind);
 bool	 filetype_is_eicar(const unsigned char *data, size_t len);
 bool	 filetype_name_is_script(const char *name);
+bool	 filetype_name_is_container(const char *name);
+bool	 filetype_name_is_office(const char *name);
+const char *filetype_container_label(const char *mime);
 const char *filetype_ext(const char *name);
 
 /* archive.c */
 void	 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
-	    const char *only);
+	    bool package);
 
 /* zipmem.c: entries of a zip package in memory, by name */
 int	 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
@@ -144,11 +170,15 @@ void	 zipmem_entry_close(struct archive *ar);
 /* zipdir.c: ZIP central directory facts */
 enum encryption_strength zipdir_entry_strength(const unsigned char *data,
 	    size_t len, const char *entry, const char **label);
+const char *zipdir_check(const unsigned char *data, size_t len,
+	    const char **detail);
+bool	 zipdir_has_end(const unsigned char *data, size_t len);
 
 /* sevenzip.c */
 bool	 sevenzip_headers_encrypted(const unsigned char *data, size_t len);
+bool	 sevenzip_is_whole(const unsigned char *data, size_t len);
 
-/* ooxml.c, ooxml_text.c, odf.c */
+/* ooxml.c (packages, docx and pptx text), xlsx.c, odf.c */
 bool	 ooxml_inspect(struct actx *ctx, size_t rec,
 	    const unsigned char *data, size_t len);
 void	 ooxml_text_docx(struct actx *ctx, const unsigned char *data,
@@ -259,5 +289,6 @@ void	 text_extract_html(const unsigned char *data, size_t len,
 void	 html_text(const char *p, size_t n, struct textbuf *t);
 void	 rtf_text(const unsigned char *p, size_t n, struct textbuf *t);
 bool	 text_is_utf8(const unsigned char *p, size_t n);
+const char *text_utf16_guess(const unsigned char *p, size_t n);
 
 #endif

@@ -7,6 +7,9 @@
  *	bool filetype_is_archive_kind(const char *kind)
  *	bool filetype_is_eicar(const unsigned char *data, size_t len)
  *	bool filetype_name_is_script(const char *name)
+ *	bool filetype_name_is_container(const char *name)
+ *	bool filetype_name_is_office(const char *name)
+ *	const char *filetype_container_label(const char *mime)
  *	const char *filetype_ext(const char *name)
  *
  * DESCRIPTION
@@ -17,6 +20,9 @@
  *	checked directly too, so a libmagic database that names PE files
  *	differently (x-dosexec) changes nothing.  OOXML, ODF, OLE and PDF
  *	are refined by their own inspectors (ooxml.c, odf.c, ole.c, pdf.c).
+ *	filetype_container_label() names the archive and installer formats
+ *	libmagic knows but nothing here opens (ARJ, SZDD, InstallShield...):
+ *	they are "cannot be inspected (format)", never passed unread.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -24,6 +30,7 @@
 #include <strings.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 
 struct filetype_map {
 	const char	*mime;		/* a type, or a prefix ending in '*' */
@@ -78,6 +85,12 @@ static const struct filetype_map filetype_table[] = {
 	{ "application/zstd", "gzip" },
 	{ "application/x-compress", "gzip" },
 	{ "application/vnd.ms-cab-compressed", "cab" },
+	{ "application/x-archive", "archive" },
+	{ "application/vnd.debian.binary-package", "archive" },
+	{ "application/x-debian-package", "archive" },
+	{ "application/x-lzh-compressed", "archive" },
+	{ "application/x-lha", "archive" },
+	{ "application/x-rpm", "archive" },
 	{ "application/pdf", "pdf" },
 	{ "text/rtf", "rtf" },
 	{ "application/rtf", "rtf" },
@@ -103,6 +116,87 @@ static const char *const filetype_script_ext[] = {
 	"inf", "msc", "sh", "py", "pl", "application", "appref-ms",
 	"settingcontent-ms", "jar", "lnk", "chm", "scr", "cpl", "pif",
 };
+
+/* names of containers: an encrypted entry named so hides what it holds */
+static const char *const filetype_container_ext[] = {
+	"zip", "zipx", "7z", "rar", "tar", "tgz", "gz", "bz2", "xz", "lz",
+	"lzma", "zst", "cab", "arj", "lzh", "lha", "ace", "iso", "img",
+	"vhd", "vhdx", "dmg", "wim", "cpio", "rpm", "deb", "jar", "msi",
+	"apk", "war", "ear", "xar", "pkg", "z", "001",
+};
+
+/* names Office and LibreOffice open as packages */
+static const char *const filetype_office_ext[] = {
+	"docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", "xltm",
+	"xlsb", "xlam", "pptx", "pptm", "potx", "potm", "ppsx", "ppsm",
+	"ppam", "sldx", "sldm", "thmx", "vsdx", "vsdm", "odt", "ods", "odp",
+	"odg", "odf", "ott", "ots", "otp", "otg", "fodt",
+};
+
+/* archive and installer types libmagic knows and nothing here opens */
+static const struct filetype_map filetype_unopened[] = {
+	{ "application/x-arj", "ARJ archive" },
+	{ "application/x-ms-compress-szdd", "MS-DOS compressed file (SZDD)" },
+	{ "application/x-ms-compress-kwaj", "MS-DOS compressed file (KWAJ)" },
+	{ "application/x-installshield", "InstallShield cabinet" },
+	{ "application/x-ace-compressed", "ACE archive" },
+	{ "application/x-arc", "ARC archive" },
+	{ "application/x-zoo", "ZOO archive" },
+	{ "application/x-stuffit", "StuffIt archive" },
+	{ "application/x-ms-wim", "Windows image (WIM)" },
+	{ "application/x-qemu-disk", "virtual disk image" },
+	{ "application/x-vhd", "virtual disk image" },
+};
+
+/* filetype_ext_in - is the name's extension in a list? */
+static bool
+filetype_ext_in(const char *name, const char *const *list, size_t n)
+{
+	const char *ext = filetype_ext(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(ext, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* filetype_name_is_container - a name archives and disk images use? */
+bool
+filetype_name_is_container(const char *name)
+{
+	return filetype_ext_in(name, filetype_container_ext,
+	    sizeof(filetype_container_ext) / sizeof(filetype_container_ext[0]));
+}
+
+/* filetype_name_is_office - a name Office opens as a package? */
+bool
+filetype_name_is_office(const char *name)
+{
+	return filetype_ext_in(name, filetype_office_ext,
+	    sizeof(filetype_office_ext) / sizeof(filetype_office_ext[0]));
+}
+
+/*
+ * filetype_container_label - a container format nothing here opens:
+ * its name, or NULL.  Types libmagic calls an archive, compressed or an
+ * installer and the table does not name are containers too.
+ */
+const char *
+filetype_container_label(const char *mime)
+{
+	if (mime == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(filetype_unopened) /
+	    sizeof(filetype_unopened[0]); i++)
+		if (strcasecmp(mime, filetype_unopened[i].mime) == 0)
+			return filetype_unopened[i].kind;
+	if (strncasecmp(mime, "application/", 12) == 0 &&
+	    (strcasestr(mime, "archive") != NULL ||
+	    strcasestr(mime, "compress") != NULL ||
+	    strcasestr(mime, "installer") != NULL))
+		return mime;
+	return NULL;
+}
 
 /* filetype_ext - extension of a file name after the last dot, or "" */
 const char *
@@ -163,8 +257,7 @@ filetype_signature(const unsigned char *d, size_t len)
 	if (len >= 4 && memcmp(d, "\177ELF", 4) == 0)
 		return "elf";
 	if (len >= 0x40 && d[0] == 'M' && d[1] == 'Z') {
-		pe = d[0x3c] | d[0x3d] << 8 | d[0x3e] << 16 |
-		    (uint32_t)d[0x3f] << 24;
+		pe = le32(d + 0x3c);
 		if (pe < len && len - pe >= 4 &&
 		    memcmp(d + pe, "PE\0\0", 4) == 0)
 			return "pe";
@@ -206,15 +299,8 @@ filetype_kind(const char *mime, const unsigned char *data, size_t len,
 bool
 filetype_is_archive_kind(const char *kind)
 {
-	static const char *const archive[] = {
-		"zip", "7z", "rar", "tar", "gzip", "iso", "cab",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(archive) / sizeof(archive[0]); i++)
-		if (strcmp(kind, archive[i]) == 0)
-			return true;
-	return false;
+	return analysis_kind_is(kind, KIND_CONTAINER) &&
+	    strcmp(kind, "tnef") != 0;
 }
 
 /* filetype_is_eicar - the EICAR test file (68 bytes, optional blanks) */

@@ -15,12 +15,18 @@
  *	their text even when libmagic calls them binary (NUL bytes).
  *	The digest of a big (mapped) blob gives its pages back as it goes,
  *	so hashing a 20 MB attachment does not keep 20 MB resident.
- *	Outlook's TNEF (winmail.dat) is not unpacked: it is "unsupported",
- *	so the attachments it hides are never taken for inspected.
+ *	Outlook's TNEF (winmail.dat) is unpacked (tnef.c); a container
+ *	nothing here opens is "cannot be inspected (format)"; a zip is
+ *	checked for directories that disagree (zipdir.c); every entry of an
+ *	Office package is judged; bytes that are a message are walked as
+ *	one whatever the part was declared as; uuencoded files inside text
+ *	become records of their own; a nameless inline part that is not
+ *	text (a program) is no message text.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 
 #include "analysis/analysis_int.h"
@@ -110,14 +116,78 @@ inspect_text(struct actx *ctx, size_t rec, const unsigned char *data,
 	textbuf_store(&t, actx_rec(ctx, rec));
 }
 
-/* inspect_formats - format checks libmagic cannot do; true if handled */
-static bool
-inspect_formats(struct actx *ctx, size_t rec, const unsigned char *data,
+/*
+ * inspect_text_lookalike - text libmagic names otherwise: clear text
+ * between PGP armour lines (not encrypted, see encryption.c) and UTF-16
+ * without a BOM are text, typed again as such
+ */
+static void
+inspect_text_lookalike(struct attachment *a, const unsigned char *data,
     size_t len)
 {
+	size_t n = len < 8192 ? len : 8192;
+	bool armour = strncasecmp(a->detected_type, "application/pgp", 15) ==
+	    0 && memchr(data, 0, n) == NULL;
+
+	if (strcmp(a->kind, "other") != 0 ||
+	    (!armour && text_utf16_guess(data, len) == NULL))
+		return;
+	free(a->detected_type);
+	a->detected_type = xstrdup("text/plain");
+	a->kind = filetype_kind(a->detected_type, data, len, a->name);
+}
+
+/* inspect_zip - check a zip's directories, then walk its entries */
+static void
+inspect_zip(struct actx *ctx, size_t rec, const struct blob *b, bool package)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	const char *detail = NULL, *why;
+
+	if ((why = zipdir_check(b->data, b->len, &detail)) != NULL &&
+	    a->uninspectable == NULL) {
+		a->uninspectable = why;
+		a->detail = detail;
+	}
+	a->is_archive = true;
+	archive_walk(ctx, rec, b, package);
+}
+
+/*
+ * inspect_package - an Office or OpenDocument package: its kind, macros
+ * and text, then every entry judged.  Named as something Office does not
+ * open (or typed as a zip by its sender), it is a zip that happens to
+ * look like a document, and its entries are read like any zip's.
+ */
+static bool
+inspect_package(struct actx *ctx, size_t rec, const struct blob *b)
+{
+	struct attachment *a;
+	bool package = true;
+
+	if (!ooxml_inspect(ctx, rec, b->data, b->len) &&
+	    !odf_inspect(ctx, rec, b->data, b->len))
+		return false;
+	a = actx_rec(ctx, rec);
+	if (a->name != NULL && !filetype_name_is_office(a->name)) {
+		a->kind = "zip";
+		free(a->detected_type);
+		a->detected_type = xstrdup("application/zip");
+		package = false;
+	}
+	inspect_zip(ctx, rec, b, package);
+	return true;
+}
+
+/* inspect_formats - format checks libmagic cannot do; true if handled */
+static bool
+inspect_formats(struct actx *ctx, size_t rec, const struct blob *b)
+{
+	const unsigned char *data = b->data;
+	size_t len = b->len;
+
 	if (len >= 4 && memcmp(data, "PK\003\004", 4) == 0 &&
-	    (ooxml_inspect(ctx, rec, data, len) ||
-	    odf_inspect(ctx, rec, data, len)))
+	    inspect_package(ctx, rec, b))
 		return true;
 	if (len >= 8 && memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0
 	    && ole_inspect(ctx, rec, data, len))
@@ -126,7 +196,140 @@ inspect_formats(struct actx *ctx, size_t rec, const unsigned char *data,
 	    (len >= 5 && memmem(data, len < 1024 ? len : 1024, "%PDF-", 5)
 	    != NULL))
 		return pdf_inspect(ctx, rec, data, len);
-	return false;
+	return hazard_onenote(ctx, rec, data, len);
+}
+
+/*
+ * inspect_package_part - an entry of an Office package that is one of
+ * its own XML parts: typed without libmagic and without text (the
+ * document's text is on the package).  False when it is anything else,
+ * which is then inspected like any entry.
+ */
+bool
+inspect_package_part(struct actx *ctx, size_t rec, const struct blob *b)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	const char *ext = filetype_ext(a->name);
+	size_t i = 0, n = b->len < 8192 ? b->len : 8192;
+
+	if (a->name != NULL && strcasecmp(a->name, "vbaProject.bin") == 0) {
+		/* the macros of the package: reported on the package */
+		inspect_digest(a, b);
+		a->detected_type = xstrdup("application/vnd.ms-office."
+		    "vbaProject");
+		a->kind = "other";
+		return true;
+	}
+	if (strcasecmp(ext, "xml") != 0 && strcasecmp(ext, "rels") != 0 &&
+	    strcasecmp(ext, "vml") != 0)
+		return false;
+	if (n >= 3 && memcmp(b->data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (b->data[i] == ' ' || b->data[i] == '\r' ||
+	    b->data[i] == '\n' || b->data[i] == '\t'))
+		i++;
+	if (i >= n || b->data[i] != '<' || memchr(b->data, 0, n) != NULL)
+		return false;
+	inspect_digest(a, b);
+	a->detected_type = xstrdup("application/xml");
+	a->kind = "text";
+	return true;
+}
+
+/*
+ * inspect_container - a container: walked when libarchive reads it, else
+ * (ARJ, SZDD, InstallShield...) "cannot be inspected (format)"
+ */
+static bool
+inspect_container(struct actx *ctx, size_t rec, const struct blob *b)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	const char *label;
+
+	if (strcmp(a->kind, "zip") == 0) {
+		inspect_zip(ctx, rec, b, false);
+		return true;
+	}
+	if (filetype_is_archive_kind(a->kind) ||
+	    strcmp(a->detected_type, "application/java-archive") == 0) {
+		a->is_archive = true;
+		archive_walk(ctx, rec, b, false);
+		return true;
+	}
+	if (strcmp(a->kind, "other") == 0 && zipdir_has_end(b->data, b->len)) {
+		/* a zip behind other bytes: unzip and Windows still open it */
+		a->kind = "zip";
+		inspect_zip(ctx, rec, b, false);
+		return true;
+	}
+	if (strcmp(a->kind, "other") != 0 ||
+	    (label = filetype_container_label(a->detected_type)) == NULL)
+		return false;
+	a->kind = "archive";
+	a->is_archive = true;
+	a->uninspectable = "format";
+	a->detail = label;
+	return true;
+}
+
+/* inspect_message - bytes that are a message (or an mbox) are walked as
+ * one, whatever the part was declared as */
+static bool
+inspect_message(struct actx *ctx, size_t rec, const struct blob *b)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	bool mbox = strcmp(a->detected_type, "application/mbox") == 0;
+
+	if (a->is_body || (!mbox &&
+	    strcmp(a->detected_type, "message/rfc822") != 0 &&
+	    strcmp(a->detected_type, "message/news") != 0))
+		return false;
+	a->kind = "other";
+	a->is_archive = true;
+	walk_embedded_message(ctx, rec, b->data, b->len, mbox);
+	return true;
+}
+
+/*
+ * inspect_children - one file found inside a record (an attachment of
+ * winmail.dat, a uuencoded file, an object in a notebook): a record one
+ * level down, path "<parent>/<name>", inspected like an archive entry
+ * and charged to the same limits
+ */
+void
+inspect_children(struct actx *ctx, size_t rec, const char *name,
+    const unsigned char *data, size_t len)
+{
+	struct attachment *p = actx_rec(ctx, rec);
+	char *safe = analysis_name_safe(name), *path;
+	size_t child;
+	struct blob b;
+
+	p->is_archive = true;
+	if (p->depth + 1 > ctx->lim.max_depth) {
+		p->uninspectable = "depth";
+		free(safe);
+		return;
+	}
+	if (++ctx->entries > ctx->lim.max_entries || !actx_expand(ctx, len)) {
+		p->uninspectable = ctx->entries > ctx->lim.max_entries ?
+		    "entries" : "expanded-size";
+		free(safe);
+		return;
+	}
+	path = strchr(p->path, '/') != NULL ? xasprintf("%s/%s", p->path,
+	    safe) : xasprintf("%s/%s/%s", p->path, p->name_safe != NULL ?
+	    p->name_safe : "-", safe);
+	child = actx_add(ctx, path, p->depth + 1);
+	actx_rec(ctx, child)->name = xstrdup(name);
+	actx_rec(ctx, child)->name_safe = safe;
+	free(path);
+	blob_init(&b);
+	if (blob_append(&b, data, len) < 0 || blob_finish(&b) < 0)
+		ctx->failed = true;
+	else
+		inspect_content(ctx, child, &b, NULL);
+	blob_free(&b);
 }
 
 /* inspect_content - fill a record from its decoded content */
@@ -150,27 +353,26 @@ inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 		a->is_eicar = true;
 		a->kind = "eicar";
 	}
+	/* a program sent as a nameless inline "text" part is no text */
+	if (a->is_body && strcmp(a->kind, "other") != 0 &&
+	    !analysis_kind_is(a->kind, KIND_TEXT) &&
+	    strncasecmp(a->detected_type, "text/", 5) != 0)
+		a->is_body = false;
 	if ((strcmp(a->kind, "other") == 0 || strcmp(a->kind, "text") == 0) &&
 	    encryption_is_pgp_message(data, len)) {
 		analysis_set_encrypted(a, ENCRYPTION_STRONG, "pgp");
 		a->kind = "pgp";
 		return;
 	}
-	if (len >= 4 && memcmp(data, "\x78\x9f\x3e\x22", 4) == 0) {
-		/* winmail.dat hides its attachments from a MIME scan */
-		free(a->detected_type);
-		a->detected_type = xstrdup("application/vnd.ms-tnef");
-		a->kind = "other";
-		a->uninspectable = "unsupported";
-		return;
-	}
-	if (inspect_formats(ctx, rec, data, len))
+	inspect_text_lookalike(a, data, len);
+	if (tnef_inspect(ctx, rec, data, len) ||
+	    inspect_formats(ctx, rec, b) || inspect_message(ctx, rec, b) ||
+	    inspect_container(ctx, rec, b))
 		return;
 	inspect_text(ctx, rec, data, len, charset);
 	a = actx_rec(ctx, rec);
-	if (filetype_is_archive_kind(a->kind) ||
-	    strcmp(a->detected_type, "application/java-archive") == 0) {
-		a->is_archive = true;
-		archive_walk(ctx, rec, b, NULL);
-	}
+	if (strcmp(a->kind, "html") == 0 && !a->is_body)
+		a->hazard = hazard_html(data, len);
+	if (analysis_kind_is(a->kind, KIND_TEXT))
+		uudecode_children(ctx, rec, data, len);
 }

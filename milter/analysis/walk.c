@@ -54,7 +54,8 @@ static void
 walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
     gpointer arg)
 {
-	struct analysis *an = ((struct actx *)arg)->an;
+	struct actx *ctx = arg;
+	struct analysis *an = ctx->an;
 
 	(void)offset;
 	switch (code) {
@@ -65,12 +66,22 @@ walk_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 	case GMIME_CRIT_CONFLICTING_HEADER:
 		an->parser_warnings++;
 		/* two Subjects are harmless; two Content-Types are not */
-		if ((item == NULL ||
-		    g_ascii_strncasecmp(item, "Content-", 8) == 0) &&
-		    an->uninspectable == NULL)
-			an->uninspectable = "corrupt";
+		if (item != NULL &&
+		    g_ascii_strcasecmp(item, "Content-Type") == 0) {
+			ctx->ct_conflicts++;
+			an->uninspectable = "ambiguous";
+		} else if (item == NULL ||
+		    g_ascii_strncasecmp(item, "Content-", 8) == 0) {
+			ctx->other_conflicts++;
+			an->uninspectable = "ambiguous";
+		}
 		break;
 	case GMIME_CRIT_CONFLICTING_PARAMETER:
+		/* two boundaries, two charsets, two names: readers differ */
+		an->parser_warnings++;
+		ctx->other_conflicts++;
+		an->uninspectable = "ambiguous";
+		break;
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
 	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
 		an->parser_warnings++;
@@ -170,6 +181,45 @@ walk_decode(GMimePart *part, struct blob *b)
 	return rc < 0 ? -1 : blob_finish(b);
 }
 
+/*
+ * walk_other_name - Content-Type name= when it differs from the name
+ * taken (Content-Disposition filename=): Outlook shows one, other
+ * clients the other, so both are judged.
+ */
+static void
+walk_other_name(struct attachment *a, GMimeObject *obj, const char *name)
+{
+	const char *ctn = g_mime_object_get_content_type_parameter(obj,
+	    "name");
+
+	if (ctn == NULL || *ctn == '\0' || (name != NULL &&
+	    strcmp(ctn, name) == 0))
+		return;
+	if (name == NULL) {
+		a->name = xstrdup(ctn);
+		a->name_safe = analysis_name_safe(ctn);
+		return;
+	}
+	a->other_name = xstrdup(ctn);
+	a->other_name_safe = analysis_name_safe(ctn);
+}
+
+/* walk_children - every part of a multipart */
+static void
+walk_children(struct actx *ctx, GMimeMultipart *mp, const char *path,
+    unsigned nest, unsigned depth)
+{
+	int i, n = g_mime_multipart_get_count(mp);
+	char *sub;
+
+	for (i = 0; i < n && !ctx->failed; i++) {
+		sub = walk_child_path(path, i);
+		walk_object(ctx, g_mime_multipart_get_part(mp, i), sub,
+		    nest + 1, depth);
+		free(sub);
+	}
+}
+
 /* walk_describe - name, declared type and body flag of a part */
 static void
 walk_describe(struct actx *ctx, size_t rec, GMimeObject *obj)
@@ -197,16 +247,21 @@ walk_describe(struct actx *ctx, size_t rec, GMimeObject *obj)
 		a->name = xstrdup(name);
 		a->name_safe = analysis_name_safe(name);
 	}
+	walk_other_name(a, obj, name);
 	a->is_body = GMIME_IS_PART(obj) && name == NULL && ct != NULL &&
 	    (g_mime_content_type_is_type(ct, "text", "plain") ||
 	    g_mime_content_type_is_type(ct, "text", "html")) &&
 	    (cd == NULL || !g_mime_content_disposition_is_attachment(cd));
 }
 
-/* walk_mark_encrypted - an encrypted part makes the message encrypted */
+/*
+ * walk_mark_encrypted - an encrypted part; only the message's own
+ * top-level body makes the whole message encrypted (one encrypted part
+ * beside clear ones leaves the clear ones to be judged)
+ */
 static void
 walk_mark_encrypted(struct actx *ctx, size_t rec, const char *label,
-    const char *type)
+    const char *type, bool top)
 {
 	struct attachment *a = actx_rec(ctx, rec);
 
@@ -214,20 +269,27 @@ walk_mark_encrypted(struct actx *ctx, size_t rec, const char *label,
 	a->kind = label;
 	free(a->detected_type);
 	a->detected_type = xstrdup(type);
+	if (!top)
+		return;
 	ctx->an->message_encrypted = true;
 	ctx->an->message_encryption = label;
 }
 
-/* walk_smime_enveloped - is a pkcs7-mime part enveloped (encrypted)? */
+/*
+ * walk_smime_enveloped - is a pkcs7-mime part enveloped (encrypted)?
+ * By its content: a CMS (auth)envelopedData with recipients and
+ * encrypted content; smime-type alone proves nothing (16 bytes named
+ * smime.p7m are not encrypted).
+ */
 static bool
 walk_smime_enveloped(GMimeObject *obj, const struct blob *b)
 {
 	const char *st = g_mime_object_get_content_type_parameter(obj,
 	    "smime-type");
 
-	if (st != NULL)
-		return strcasecmp(st, "enveloped-data") == 0 ||
-		    strcasecmp(st, "authenveloped-data") == 0;
+	if (st != NULL && strcasecmp(st, "enveloped-data") != 0 &&
+	    strcasecmp(st, "authenveloped-data") != 0)
+		return false;
 	return encryption_cms_is_enveloped(b->data, b->len);
 }
 
@@ -255,7 +317,7 @@ walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
 	if (pkcs7 && walk_smime_enveloped(obj, &b)) {
 		inspect_digest(actx_rec(ctx, rec), &b);
 		walk_mark_encrypted(ctx, rec, "smime",
-		    "application/pkcs7-mime");
+		    "application/pkcs7-mime", *path == '\0' && depth == 0);
 	} else {
 		inspect_content(ctx, rec, &b,
 		    g_mime_object_get_content_type_parameter(obj, "charset"));
@@ -266,7 +328,7 @@ walk_leaf(struct actx *ctx, GMimePart *part, const char *path,
 /* walk_encrypted - PGP/MIME (or S/MIME) multipart/encrypted */
 static void
 walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
-    unsigned depth)
+    unsigned nest, unsigned depth)
 {
 	GMimeObject *obj = GMIME_OBJECT(mp);
 	const char *proto = g_mime_object_get_content_type_parameter(obj,
@@ -274,6 +336,7 @@ walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
 	GMimeObject *body = NULL;
 	size_t rec = actx_add(ctx, *path ? path : "1", depth);
 	struct blob b;
+	bool smime;
 
 	walk_describe(ctx, rec, obj);
 	actx_rec(ctx, rec)->is_body = false;
@@ -285,11 +348,19 @@ walk_encrypted(struct actx *ctx, GMimeMultipart *mp, const char *path,
 	    walk_decode(GMIME_PART(body), &b) < 0)
 		ctx->failed = true;
 	inspect_digest(actx_rec(ctx, rec), &b);
+	smime = proto != NULL && strcasestr(proto, "pkcs7") != NULL;
+	if (smime ? encryption_cms_is_enveloped(b.data, b.len) :
+	    encryption_is_pgp_message(b.data, b.len))
+		walk_mark_encrypted(ctx, rec, smime ? "smime" : "pgp",
+		    "multipart/encrypted", *path == '\0' && depth == 0);
+	else {
+		/* encrypted in name only: what it holds is judged */
+		actx_rec(ctx, rec)->kind = "other";
+		actx_rec(ctx, rec)->detected_type =
+		    xstrdup("multipart/encrypted");
+		walk_children(ctx, mp, path, nest, depth);
+	}
 	blob_free(&b);
-	if (proto != NULL && strcasestr(proto, "pkcs7") != NULL)
-		walk_mark_encrypted(ctx, rec, "smime", "multipart/encrypted");
-	else
-		walk_mark_encrypted(ctx, rec, "pgp", "multipart/encrypted");
 }
 
 /* walk_message - an attached message/rfc822: a container of parts */
@@ -330,9 +401,6 @@ static void
 walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
     unsigned nest, unsigned depth)
 {
-	int i, n;
-	char *sub;
-
 	if (obj == NULL || ctx->failed)
 		return;
 	if (nest > ANALYSIS_MIME_NESTING_MAX || actx_late(ctx)) {
@@ -348,19 +416,191 @@ walk_object(struct actx *ctx, GMimeObject *obj, const char *path,
 		return;
 	}
 	if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
-		walk_encrypted(ctx, GMIME_MULTIPART(obj), path, depth);
-	else if (GMIME_IS_MULTIPART(obj)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
-		for (i = 0; i < n && !ctx->failed; i++) {
-			sub = walk_child_path(path, i);
-			walk_object(ctx, g_mime_multipart_get_part(
-			    GMIME_MULTIPART(obj), i), sub, nest + 1, depth);
-			free(sub);
-		}
-	} else if (GMIME_IS_MESSAGE_PART(obj))
+		walk_encrypted(ctx, GMIME_MULTIPART(obj), path, nest, depth);
+	else if (GMIME_IS_MULTIPART(obj))
+		walk_children(ctx, GMIME_MULTIPART(obj), path, nest, depth);
+	else if (GMIME_IS_MESSAGE_PART(obj))
 		walk_message(ctx, GMIME_MESSAGE_PART(obj), path, nest, depth);
 	else if (GMIME_IS_PART(obj))
 		walk_leaf(ctx, GMIME_PART(obj), path, depth);
+}
+
+/* walk_parsed - the body of a message parsed from a part, below path */
+static void
+walk_parsed(struct actx *ctx, GMimeMessage *m, const char *path,
+    unsigned depth)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+	char *sub;
+
+	if (body == NULL)
+		return;
+	if (GMIME_IS_MULTIPART(body) && !GMIME_IS_MULTIPART_ENCRYPTED(body)) {
+		walk_object(ctx, body, path, 1, depth);
+		return;
+	}
+	sub = xasprintf("%s.1", path);
+	walk_object(ctx, body, sub, 1, depth);
+	free(sub);
+}
+
+/*
+ * walk_embedded_message - a part whose bytes are a message (an .eml sent
+ * as application/octet-stream) or an mbox of them: walked like an
+ * attached message/rfc822, one level down; an mbox's messages get
+ * paths "<path>.1", "<path>.2"...
+ */
+void
+walk_embedded_message(struct actx *ctx, size_t rec,
+    const unsigned char *data, size_t len, bool mbox)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+	unsigned depth = a->depth + 1, n = 0;
+	char *path = xstrdup(a->path), *sub;
+	GMimeStream *s;
+	GMimeParser *p;
+	GMimeParserOptions *o;
+	GMimeMessage *m;
+
+	if (depth > ctx->lim.max_depth) {
+		a->uninspectable = "depth";
+		free(path);
+		return;
+	}
+	s = g_mime_stream_mem_new_with_buffer((const char *)data, len);
+	p = g_mime_parser_new_with_stream(s);
+	o = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(o, walk_warning, ctx);
+	if (mbox)
+		g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
+	while (!ctx->failed && !g_mime_parser_eos(p) && !actx_late(ctx) &&
+	    n < ctx->lim.max_entries &&
+	    (m = g_mime_parser_construct_message(p, o)) != NULL) {
+		sub = mbox ? xasprintf("%s.%u", path, ++n) : xstrdup(path);
+		walk_parsed(ctx, m, sub, depth);
+		free(sub);
+		g_object_unref(m);
+		if (!mbox)
+			break;
+	}
+	g_mime_parser_options_free(o);
+	g_object_unref(p);
+	g_object_unref(s);
+	free(path);
+}
+
+/* walk_header_end - offset of the blank line ending the headers, or -1 */
+static gint64
+walk_header_end(const GByteArray *h)
+{
+	for (guint i = 0; i + 1 < h->len; i++)
+		if (h->data[i] == '\n' && (h->data[i + 1] == '\n' ||
+		    (h->data[i + 1] == '\r' && i + 2 < h->len &&
+		    h->data[i + 2] == '\n')))
+			return i + 1;
+	return -1;
+}
+
+/* walk_drop_last_ct - the header block without its last Content-Type
+ * header (and its folded lines); NULL if it has none */
+static GByteArray *
+walk_drop_last_ct(const GByteArray *h, gint64 end)
+{
+	GByteArray *out;
+	gint64 i = -1, k = 0, j;
+
+	while (k < end) {
+		if (g_ascii_strncasecmp((const char *)h->data + k,
+		    "Content-Type:", 13) == 0)
+			i = k;
+		while (k < end && h->data[k] != '\n')
+			k++;
+		k++;
+	}
+	if (i < 0)
+		return NULL;
+	for (j = i; j < end;) {
+		while (j < end && h->data[j] != '\n')
+			j++;
+		j++;
+		if (j >= end || (h->data[j] != ' ' && h->data[j] != '\t'))
+			break;
+	}
+	out = g_byte_array_new();
+	g_byte_array_append(out, h->data, (guint)i);
+	g_byte_array_append(out, h->data + j, (guint)(end - j));
+	return out;
+}
+
+/*
+ * walk_other_reading - two Content-Type headers on the message itself:
+ * GMime takes the last, other clients the first.  The message is read
+ * again without the last one and that reading's parts are judged too
+ * (paths "alt", "alt.1"...).  If both readings parse without further
+ * conflicts, every part a client can show has been judged and the
+ * message is no longer "ambiguous"; a conflict in a nested part keeps
+ * it so.
+ */
+static void
+walk_other_reading(struct actx *ctx, GMimeStream *raw)
+{
+	GMimeStream *head, *cat, *rest, *mem;
+	GByteArray *buf = g_byte_array_new(), *alt;
+	GMimeParser *parser;
+	GMimeParserOptions *opts;
+	GMimeMessage *msg;
+	char chunk[4096];
+	gint64 end = -1;
+	ssize_t n;
+
+	(void)g_mime_stream_reset(raw);
+	while (end < 0 && buf->len < 1024 * 1024 &&
+	    (n = g_mime_stream_read(raw, chunk, sizeof(chunk))) > 0) {
+		g_byte_array_append(buf, (guint8 *)chunk, (guint)n);
+		end = walk_header_end(buf);
+	}
+	if (end < 0 || (alt = walk_drop_last_ct(buf, end)) == NULL) {
+		g_byte_array_free(buf, TRUE);
+		return;
+	}
+	head = g_mime_stream_mem_new_with_byte_array(alt);
+	rest = g_mime_stream_substream(raw, g_mime_stream_tell(raw) -
+	    (gint64)buf->len + end, -1);
+	g_byte_array_free(buf, TRUE);
+	cat = g_mime_stream_cat_new();
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), rest);
+	mem = cat;
+	ctx->ct_conflicts = ctx->other_conflicts = 0;
+	parser = g_mime_parser_new_with_stream(mem);
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(opts, walk_warning, ctx);
+	if ((msg = g_mime_parser_construct_message(parser, opts)) != NULL) {
+		walk_object(ctx, g_mime_message_get_mime_part(msg), "alt", 0,
+		    0);
+		g_object_unref(msg);
+	}
+	g_object_unref(parser);
+	g_mime_parser_options_free(opts);
+	g_object_unref(head);
+	g_object_unref(rest);
+	g_object_unref(cat);
+}
+
+/* walk_readings - judge both readings of a doubled Content-Type */
+static void
+walk_readings(struct actx *ctx, GMimeStream *raw)
+{
+	const char *before = ctx->an->uninspectable;
+
+	if (before == NULL || strcmp(before, "ambiguous") != 0 ||
+	    ctx->ct_conflicts == 0 || ctx->other_conflicts > 0 ||
+	    ctx->failed)
+		return;
+	ctx->an->uninspectable = NULL;
+	walk_other_reading(ctx, raw);
+	if (ctx->ct_conflicts > 0 || ctx->other_conflicts > 0)
+		ctx->an->uninspectable = "ambiguous";
 }
 
 /* analysis_run - parse and inspect a whole message */
@@ -390,6 +630,7 @@ analysis_run(GMimeStream *raw, const struct analysis_limits *lim)
 		walk_object(&ctx, g_mime_message_get_mime_part(msg), "", 0, 0);
 	if (msg != NULL)
 		g_object_unref(msg);
+	walk_readings(&ctx, raw);
 	g_object_unref(parser);
 	g_mime_parser_options_free(opts);
 	if (ctx.failed)

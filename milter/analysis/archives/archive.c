@@ -1,18 +1,21 @@
 /*
- * archive - the entries of zip, 7z, rar, tar, gz/bz2/xz, iso and cab
+ * archive - the entries of zip, 7z, rar, tar, gz/bz2/xz, iso, cab, ar
+ * (.deb), lha and rpm
  *
  * SYNOPSIS
  *	void archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
- *	    const char *only)
+ *	    bool package)
  *
  * DESCRIPTION
  *	Reads a container with libarchive (an explicit list of formats and
  *	library-backed filters only: no filter that runs an external
  *	program, no mtree; TECH-NOTES 7.4) and adds one record per regular
  *	entry, path "<container path>/<entry path>", one level deeper, then
- *	inspects each entry like a MIME part (recursively).  With `only`,
- *	just the entries whose path contains it become records (embedded
- *	objects of Office documents).
+ *	inspects each entry like a MIME part (recursively).  Every entry of
+ *	an Office or OpenDocument package is judged too (`package`): its
+ *	own XML parts are typed without libmagic or text extraction (the
+ *	document's text is already on the package's record), anything
+ *	else in it - embedded objects, a program, a CSV - like any entry.
  *
  *	libarchive has no limits of its own (TECH-NOTES 7.3); they are
  *	enforced here as the data is read: max_depth, max_entries and
@@ -21,7 +24,11 @@
  *	budget.  The record that hits a limit, and the container it is in,
  *	become uninspectable and the rest of the container is not read.
  *	Entries are never decrypted; encrypted ones are reported with the
- *	strength of their method (ZIP central directory, 7z coders).  A
+ *	strength of their method (ZIP central directory, 7z coders).  An
+ *	encrypted entry named as an archive or disk image hides what it
+ *	holds as surely as hidden names do: it is marked names_hidden.
+ *	An entry in a compression method libarchive lacks (deflate64) is
+ *	"compression", not "corrupt".  A
  *	compressed single file (x.exe.gz) is read again as "raw".  A big
  *	container (a mapped blob) gives its pages back every few MiB read,
  *	so its resident size stays small while a large entry comes out.
@@ -51,7 +58,7 @@ struct archive_walk {
 	bool		 mapped;	/* data is a mapped temporary file */
 	int		 fd;		/* that file, or -1 */
 	char		*prefix;	/* path of the entries' parent */
-	const char	*only;
+	bool		 package;	/* entries of an Office package */
 	uint64_t	 out;		/* bytes expanded from this container */
 	unsigned	 nfiles;	/* entries read */
 };
@@ -83,6 +90,9 @@ archive_open(const struct archive_walk *w, bool raw, bool *compressed)
 		archive_read_support_format_iso9660(ar);
 		archive_read_support_format_cab(ar);
 		archive_read_support_format_cpio(ar);
+		archive_read_support_format_ar(ar);
+		archive_read_support_format_lha(ar);
+		archive_read_support_filter_rpm(ar);
 	}
 	/*
 	 * A big container is read from its file in blocks: from memory,
@@ -171,6 +181,11 @@ archive_encrypted(struct archive_walk *w, size_t rec,
 	a->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
 	a->detected_type = xstrdup("application/octet-stream");
 	a->kind = "other";
+	if (filetype_name_is_container(a->name)) {
+		/* inner.zip, disk.iso: its names are as hidden as 7z -mhe */
+		a->is_archive = true;
+		a->names_hidden = true;
+	}
 	analysis_set_encrypted(actx_rec(w->ctx, w->rec), st, label);
 }
 
@@ -223,7 +238,15 @@ archive_entry_data(struct archive_walk *w, size_t rec, struct archive *ar,
 		    (strcasestr(msg, "encrypt") != NULL ||
 		    strcasestr(msg, "passphrase") != NULL)))
 			archive_encrypted(w, rec, e, pathname);
-		else
+		else if (msg != NULL &&
+		    strcasestr(msg, "compression method") != NULL) {
+			archive_fail(w, rec, "compression");
+			actx_rec(w->ctx, rec)->detail = strstr(msg, "64") ?
+			    "deflate64" : "an unknown method";
+			if (actx_rec(w->ctx, w->rec)->detail == NULL)
+				actx_rec(w->ctx, w->rec)->detail =
+				    actx_rec(w->ctx, rec)->detail;
+		} else
 			archive_fail(w, rec, "corrupt");
 		blob_free(&b);
 		return err != ARCHIVE_FATAL;
@@ -241,7 +264,8 @@ archive_entry_data(struct archive_walk *w, size_t rec, struct archive *ar,
 		blob_free(&b);
 		return false;
 	}
-	inspect_content(w->ctx, rec, &b, NULL);
+	if (!w->package || !inspect_package_part(w->ctx, rec, &b))
+		inspect_content(w->ctx, rec, &b, NULL);
 	blob_free(&b);
 	return !w->ctx->failed;
 }
@@ -268,8 +292,6 @@ archive_entry(struct archive_walk *w, struct archive *ar,
 		return false;
 	}
 	if (archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e))
-		return true;
-	if (w->only != NULL && strstr(name, w->only) == NULL)
 		return true;
 	w->nfiles++;
 	rec = archive_entry_record(w, name);
@@ -376,7 +398,7 @@ archive_read_all(struct archive_walk *w)
 /* archive_walk - records for the entries of a container */
 void
 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
-    const char *only)
+    bool package)
 {
 	const unsigned char *data = b->data;
 	size_t len = b->len;
@@ -386,6 +408,10 @@ archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
 	if (a->depth + 1 > ctx->lim.max_depth) {
 		a->uninspectable = "depth";
 		return;
+	}
+	if (strcmp(a->kind, "7z") == 0 && !sevenzip_is_whole(data, len)) {
+		a->uninspectable = "corrupt";
+		a->detail = "data before or after the archive";
 	}
 	if (strcmp(a->kind, "7z") == 0 &&
 	    sevenzip_headers_encrypted(data, len)) {
@@ -400,7 +426,7 @@ archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
 	w.len = len;
 	w.mapped = b->mapped;
 	w.fd = b->mapped ? b->fd : -1;
-	w.only = only;
+	w.package = package;
 	w.prefix = strchr(a->path, '/') != NULL ? xstrdup(a->path) :
 	    xasprintf("%s/%s", a->path, a->name_safe ? a->name_safe : "-");
 	archive_read_all(&w);

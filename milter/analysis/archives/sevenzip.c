@@ -3,6 +3,7 @@
  *
  * SYNOPSIS
  *	bool sevenzip_headers_encrypted(const unsigned char *data, size_t len)
+ *	bool sevenzip_is_whole(const unsigned char *data, size_t len)
  *
  * DESCRIPTION
  *	The start header points to the next header.  When that begins with
@@ -12,25 +13,18 @@
  *	names_hidden instead of "corrupt".  A plain 7z also uses an encoded
  *	(compressed) header, so 0x17 alone means nothing.
  *
+ *	sevenzip_is_whole(): the next header ends the data.  Bytes after
+ *	it (a second archive joined on) are read by some tools and not by
+ *	others: the archive is then "corrupt".
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 
 #define SEVENZIP_START	32
-
-/* sevenzip_u64 - little-endian 64-bit value */
-static uint64_t
-sevenzip_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* sevenzip_headers_encrypted - AES in the encoded header's coders */
 bool
@@ -43,11 +37,25 @@ sevenzip_headers_encrypted(const unsigned char *d, size_t len)
 
 	if (len < SEVENZIP_START || memcmp(d, sig, sizeof(sig)) != 0)
 		return false;
-	off = sevenzip_u64(d + 12);
-	size = sevenzip_u64(d + 20);
+	off = le64(d + 12);
+	size = le64(d + 20);
 	if (off > len - SEVENZIP_START || size > len - SEVENZIP_START - off ||
 	    size == 0)
 		return false;
 	d += SEVENZIP_START + off;
 	return d[0] == 0x17 && memmem(d, size, aes, sizeof(aes)) != NULL;
+}
+
+/* sevenzip_is_whole - does the archive end exactly where the data ends? */
+bool
+sevenzip_is_whole(const unsigned char *d, size_t len)
+{
+	uint64_t off, size;
+
+	if (len < SEVENZIP_START)
+		return false;
+	off = le64(d + 12);
+	size = le64(d + 20);
+	return off <= len - SEVENZIP_START &&
+	    size == len - SEVENZIP_START - off;
 }

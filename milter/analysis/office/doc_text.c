@@ -22,23 +22,10 @@
 
 #include "analysis/analysis_int.h"
 #include "analysis/office/ole.h"
+#include "util/byteorder.h"
 #include "util/xalloc.h"
 
 #define DOC_STREAM_MAX	(64 * 1024 * 1024)
-
-/* doc_u16 - little-endian 16-bit value */
-static unsigned
-doc_u16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* doc_u32 - little-endian 32-bit value */
-static uint32_t
-doc_u32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* doc_stream - a whole stream (capped); NULL if missing */
 static unsigned char *
@@ -113,7 +100,7 @@ doc_piece(const unsigned char *wd, size_t wlen, uint32_t fc, size_t nch,
 			off = fc + 2 * i;
 			if (off + 2 > wlen)
 				return;
-			doc_char(doc_u16(wd + off), field, t);
+			doc_char(le16(wd + off), field, t);
 		}
 	}
 }
@@ -128,21 +115,21 @@ doc_pieces(const unsigned char *wd, size_t wlen, const unsigned char *clx,
 	int field = 0;
 
 	while (i < clen && clx[i] == 0x01 && i + 3 <= clen)
-		i += 3 + doc_u16(clx + i + 1);
+		i += 3 + le16(clx + i + 1);
 	if (i + 5 > clen || clx[i] != 0x02)
 		return;
-	lcb = doc_u32(clx + i + 1);
+	lcb = le32(clx + i + 1);
 	i += 5;
 	if (lcb < 4 || lcb > clen - i)
 		return;
 	n = (lcb - 4) / 12;
 	for (k = 0; k < n && !textbuf_full(t); k++) {
-		cp0 = doc_u32(clx + i + 4 * k);
-		cp1 = doc_u32(clx + i + 4 * (k + 1));
+		cp0 = le32(clx + i + 4 * k);
+		cp1 = le32(clx + i + 4 * (k + 1));
 		if (cp1 <= cp0 || cp0 >= ccp)
 			continue;
 		cp1 = cp1 < ccp ? cp1 : ccp;
-		doc_piece(wd, wlen, doc_u32(clx + i + 4 * (n + 1) + 8 * k + 2),
+		doc_piece(wd, wlen, le32(clx + i + 4 * (n + 1) + 8 * k + 2),
 		    cp1 - cp0, &field, t);
 	}
 }
@@ -159,19 +146,19 @@ doc_text(const struct ole *o, struct textbuf *t)
 	if ((wd = doc_stream(o, "WordDocument", &wlen)) == NULL)
 		return;
 	p = 32;
-	csw = wlen >= p + 2 ? doc_u16(wd + p) : 0;
+	csw = wlen >= p + 2 ? le16(wd + p) : 0;
 	p += 2 + 2 * csw;
-	cslw = wlen >= p + 2 ? doc_u16(wd + p) : 0;
+	cslw = wlen >= p + 2 ? le16(wd + p) : 0;
 	p += 2;
 	if (wlen < 34 || wlen < p + 4 * cslw + 2 + 8 * 34 || cslw < 4) {
 		free(wd);
 		return;
 	}
-	ccp = doc_u32(wd + p + 12);
+	ccp = le32(wd + p + 12);
 	p += 4 * cslw + 2;
-	fc = doc_u32(wd + p + 8 * 33);
-	lcb = doc_u32(wd + p + 8 * 33 + 4);
-	tbl = doc_stream(o, doc_u16(wd + 10) & 0x0200 ? "1Table" : "0Table",
+	fc = le32(wd + p + 8 * 33);
+	lcb = le32(wd + p + 8 * 33 + 4);
+	tbl = doc_stream(o, le16(wd + 10) & 0x0200 ? "1Table" : "0Table",
 	    &tlen);
 	if (tbl != NULL && fc < tlen && lcb <= tlen - fc)
 		doc_pieces(wd, wlen, tbl + fc, lcb, ccp, t);

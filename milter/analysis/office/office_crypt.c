@@ -31,6 +31,7 @@
 
 #include "analysis/analysis_int.h"
 #include "analysis/office/ole.h"
+#include "util/byteorder.h"
 #include "util/xalloc.h"
 
 #define OFFICE_BIFF_MAX	(64 * 1024 * 1024)
@@ -81,9 +82,9 @@ office_word(struct actx *ctx, size_t rec, const struct ole *o, int e)
 
 	office_set(a, "doc", "application/msword");
 	if (ole_read(o, e, fib, sizeof(fib)) < sizeof(fib) ||
-	    (fib[0] | fib[1] << 8) != 0xa5ec)
+	    le16(fib) != 0xa5ec)
 		return;
-	flags = fib[10] | fib[11] << 8;
+	flags = le16(fib + 10);
 	if (flags & 0x0100) {
 		analysis_set_encrypted(a, ENCRYPTION_WEAK,
 		    flags & 0x8000 ? "office-xor" : "office-rc4");
@@ -110,13 +111,13 @@ office_excel(struct actx *ctx, size_t rec, const struct ole *o, int e)
 	n = ole_read(o, e, b, n);
 	office_set(a, "xls", "application/vnd.ms-excel");
 	while (off + 4 <= n) {
-		type = b[off] | b[off + 1] << 8;
-		rlen = b[off + 2] | b[off + 3] << 8;
+		type = le16(b + off);
+		rlen = le16(b + off + 2);
 		if (off + 4 + rlen > n || (off == 0 && (type & 0xff) != 0x09))
 			break;
 		if (type == 0x002f && rlen >= 2)
 			analysis_set_encrypted(a, ENCRYPTION_WEAK,
-			    (b[off + 4] | b[off + 5] << 8) == 0 ?
+			    le16(b + off + 4) == 0 ?
 			    "office-xor" : "office-rc4");
 		else if (type == 0x0085 && rlen >= 6 && !a->encrypted &&
 		    b[off + 4 + 5] == 0x01)

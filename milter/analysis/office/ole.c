@@ -30,25 +30,12 @@
 
 #include "analysis/analysis_int.h"
 #include "analysis/office/ole.h"
+#include "util/byteorder.h"
 #include "util/xalloc.h"
 
 #define OLE_META_MAX	(16 * 1024 * 1024)
 #define OLE_END		0xfffffffeU
 #define OLE_DIRENT	128
-
-/* ole_u16 - little-endian 16-bit value */
-static unsigned
-ole_u16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* ole_u32 - little-endian 32-bit value */
-static uint32_t
-ole_u32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* ole_chain - read a sector chain (FAT or mini FAT) into memory */
 static unsigned char *
@@ -82,19 +69,19 @@ static bool
 ole_load_fat(struct ole *o)
 {
 	const unsigned char *h = o->d;
-	size_t per = o->ssz / 4, nfs = ole_u32(h + 0x2c), i, got = 0, steps = 0;
-	uint32_t s, difat = ole_u32(h + 0x44);
+	size_t per = o->ssz / 4, nfs = le32(h + 0x2c), i, got = 0, steps = 0;
+	uint32_t s, difat = le32(h + 0x44);
 
 	if (nfs == 0 || nfs > o->nsect)
 		return false;
 	o->nfat = nfs * per;
 	o->fat = xcalloc(o->nfat, sizeof(uint32_t));
 	for (i = 0; i < 109 && got < nfs; i++) {
-		s = ole_u32(h + 0x4c + 4 * i);
+		s = le32(h + 0x4c + 4 * i);
 		if (s >= o->nsect)
 			return false;
 		for (size_t j = 0; j < per; j++)
-			o->fat[got * per + j] = ole_u32(o->d + o->ssz +
+			o->fat[got * per + j] = le32(o->d + o->ssz +
 			    (size_t)s * o->ssz + 4 * j);
 		got++;
 	}
@@ -102,14 +89,14 @@ ole_load_fat(struct ole *o)
 		const unsigned char *p = o->d + o->ssz + (size_t)difat * o->ssz;
 
 		for (i = 0; i + 1 < per && got < nfs; i++, got++) {
-			s = ole_u32(p + 4 * i);
+			s = le32(p + 4 * i);
 			if (s >= o->nsect)
 				return false;
 			for (size_t j = 0; j < per; j++)
-				o->fat[got * per + j] = ole_u32(o->d + o->ssz +
+				o->fat[got * per + j] = le32(o->d + o->ssz +
 				    (size_t)s * o->ssz + 4 * j);
 		}
-		difat = ole_u32(p + 4 * (per - 1));
+		difat = le32(p + 4 * (per - 1));
 	}
 	return got == nfs;
 }
@@ -124,18 +111,18 @@ ole_load_mini(struct ole *o)
 
 	if (o->ndir == 0)
 		return;
-	root_size = ole_u32(o->dir + 120);
+	root_size = le32(o->dir + 120);
 	o->mini = ole_chain(o->d, o->nsect, o->ssz, o->ssz, o->fat, o->nfat,
-	    ole_u32(o->dir + 116), root_size < OLE_META_MAX ? root_size :
+	    le32(o->dir + 116), root_size < OLE_META_MAX ? root_size :
 	    OLE_META_MAX, &o->mini_len);
 	mf = ole_chain(o->d, o->nsect, o->ssz, o->ssz, o->fat, o->nfat,
-	    ole_u32(o->d + 0x3c), OLE_META_MAX, &n);
+	    le32(o->d + 0x3c), OLE_META_MAX, &n);
 	if (mf == NULL)
 		return;
 	o->nminifat = n / 4;
 	o->minifat = xcalloc(o->nminifat + 1, sizeof(uint32_t));
 	for (i = 0; i < o->nminifat; i++)
-		o->minifat[i] = ole_u32(mf + 4 * i);
+		o->minifat[i] = le32(mf + 4 * i);
 	free(mf);
 }
 
@@ -149,7 +136,7 @@ ole_open(struct ole *o, const unsigned char *d, size_t len)
 	memset(o, 0, sizeof(*o));
 	if (len < 512 || memcmp(d, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) != 0)
 		return false;
-	shift = ole_u16(d + 0x1e);
+	shift = le16(d + 0x1e);
 	if (shift != 9 && shift != 12)
 		return false;
 	o->d = d;
@@ -157,13 +144,13 @@ ole_open(struct ole *o, const unsigned char *d, size_t len)
 	if (len < 2 * o->ssz)
 		return false;
 	o->nsect = (len - o->ssz) / o->ssz;
-	o->cutoff = ole_u32(d + 0x38);
+	o->cutoff = le32(d + 0x38);
 	if (!ole_load_fat(o)) {
 		ole_close(o);
 		return false;
 	}
 	o->dir = ole_chain(d, o->nsect, o->ssz, o->ssz, o->fat, o->nfat,
-	    ole_u32(d + 0x30), OLE_META_MAX, &dl);
+	    le32(d + 0x30), OLE_META_MAX, &dl);
 	if (o->dir == NULL) {
 		ole_close(o);
 		return false;
@@ -178,12 +165,12 @@ static bool
 ole_name_is(const struct ole *o, size_t i, const char *name)
 {
 	const unsigned char *e = o->dir + i * OLE_DIRENT;
-	size_t nl = ole_u16(e + 64), n = strlen(name), k;
+	size_t nl = le16(e + 64), n = strlen(name), k;
 
 	if (nl < 2 || nl > 64 || (nl / 2) - 1 != n)
 		return false;
 	for (k = 0; k < n; k++)
-		if (ole_u16(e + 2 * k) != (unsigned char)name[k])
+		if (le16(e + 2 * k) != (unsigned char)name[k])
 			return false;
 	return true;
 }
@@ -208,8 +195,8 @@ size_t
 ole_read(const struct ole *o, int entry, unsigned char *buf, size_t max)
 {
 	const unsigned char *e = o->dir + (size_t)entry * OLE_DIRENT;
-	uint32_t s = ole_u32(e + 116);
-	size_t size = ole_u32(e + 120), len = 0, steps = 0, k, msz = 64;
+	uint32_t s = le32(e + 116);
+	size_t size = le32(e + 120), len = 0, steps = 0, k, msz = 64;
 
 	if (size < max)
 		max = size;
@@ -239,7 +226,7 @@ ole_read(const struct ole *o, int entry, unsigned char *buf, size_t max)
 size_t
 ole_size(const struct ole *o, int entry)
 {
-	return ole_u32(o->dir + (size_t)entry * OLE_DIRENT + 120);
+	return le32(o->dir + (size_t)entry * OLE_DIRENT + 120);
 }
 
 /* ole_root_clsid - is the root storage of this class? */

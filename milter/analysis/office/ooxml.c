@@ -15,9 +15,10 @@
  *	pptx/pptm): libmagic reports a .docm exactly like a .docx
  *	(TECH-NOTES 8.10).  Macros: a macro-enabled main type, the
  *	vbaProject content type, a vbaProject.bin part, or Excel 4 macro
- *	sheets (xl/macrosheets/).  Objects under ".../embeddings/" become
- *	records one level down, like archive entries, so an executable or
- *	a macro workbook inside a letter is seen.  A password-protected
+ *	sheets (xl/macrosheets/).  The package's entries (embedded objects
+ *	under ".../embeddings/" and anything else) are walked by inspect.c
+ *	like archive entries, so an executable or a macro workbook inside a
+ *	letter is seen.  A password-protected
  *	OOXML file is not a ZIP at all (it is OLE, see ole.c).
  *
  *	Text: word/document.xml (paragraphs as lines, table cells as
@@ -118,16 +119,6 @@ ooxml_name_has_macros(const char *name, void *arg)
 	return !*macros;
 }
 
-/* ooxml_name_is_embedding - stop at the first embedded object part */
-static bool
-ooxml_name_is_embedding(const char *name, void *arg)
-{
-	if (strstr(name, "/embeddings/") == NULL)
-		return true;
-	*(bool *)arg = true;
-	return false;
-}
-
 /* Where a Word or slide XML part is being read. */
 struct ooxml_run {
 	bool	in_t;		/* inside w:t or a:t */
@@ -226,7 +217,7 @@ ooxml_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 {
 	const struct ooxml_kind *kind;
 	struct attachment *a;
-	bool vba = false, macros = false, embeds = false;
+	bool vba = false, macros = false;
 	struct blob b;
 
 	blob_init(&b);
@@ -242,16 +233,10 @@ ooxml_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 	a->kind = kind->kind;
 	free(a->detected_type);
 	a->detected_type = xstrdup(kind->mime);
-	a->has_macros = kind->macros || vba || macros;
+	/* a macro-enabled type without a project carries no macro code */
+	a->has_macros = vba || macros;
+	a->macro_empty = kind->macros && !a->has_macros;
 	ooxml_text(ctx, rec, data, len);
 	actx_judge_budget(ctx, rec);
-	(void)zipmem_names(data, len, ooxml_name_is_embedding, &embeds);
-	if (embeds) {
-		blob_init(&b);
-		b.data = (unsigned char *)data;
-		b.len = len;
-		actx_rec(ctx, rec)->is_archive = true;
-		archive_walk(ctx, rec, &b, "/embeddings/");
-	}
 	return true;
 }

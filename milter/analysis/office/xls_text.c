@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "analysis/analysis_int.h"
+#include "util/byteorder.h"
 #include "util/xalloc.h"
 
 #define XLS_GAP_MAX	64
@@ -44,20 +45,6 @@ struct xls {
 	long		 col;		/* last column written */
 };
 
-/* xls_u16 - little-endian 16-bit value */
-static unsigned
-xls_u16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* xls_u32 - little-endian 32-bit value */
-static uint32_t
-xls_u32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* xls_chars - append cch characters, 8- or 16-bit, to a text buffer */
 static void
 xls_chars(const unsigned char *p, size_t cch, bool wide, struct textbuf *t)
@@ -65,7 +52,7 @@ xls_chars(const unsigned char *p, size_t cch, bool wide, struct textbuf *t)
 	size_t i;
 
 	for (i = 0; i < cch; i++)
-		textbuf_add_cp(t, wide ? xls_u16(p + 2 * i) : p[i]);
+		textbuf_add_cp(t, wide ? le16(p + 2 * i) : p[i]);
 }
 
 /* Reader over SST + CONTINUE payloads, aware of record boundaries. */
@@ -82,11 +69,11 @@ xls_cont_next(struct xls_cont *c)
 {
 	size_t r = c->end;
 
-	if (r + 4 > c->n || xls_u16(c->d + r) != 0x003c ||
-	    r + 4 + xls_u16(c->d + r + 2) > c->n)
+	if (r + 4 > c->n || le16(c->d + r) != 0x003c ||
+	    r + 4 + le16(c->d + r + 2) > c->n)
 		return false;
 	c->pos = r + 4;
-	c->end = c->pos + xls_u16(c->d + r + 2);
+	c->end = c->pos + le16(c->d + r + 2);
 	return true;
 }
 
@@ -116,19 +103,19 @@ xls_sst_string(struct xls *x, struct xls_cont *c)
 		return false;
 	if (c->end - c->pos < 3)
 		return false;
-	cch = xls_u16(c->d + c->pos);
+	cch = le16(c->d + c->pos);
 	flags = c->d[c->pos + 2];
 	c->pos += 3;
 	if (flags & 0x08) {
 		if (c->end - c->pos < 2)
 			return false;
-		runs = xls_u16(c->d + c->pos);
+		runs = le16(c->d + c->pos);
 		c->pos += 2;
 	}
 	if (flags & 0x04) {
 		if (c->end - c->pos < 4)
 			return false;
-		ext = xls_u32(c->d + c->pos);
+		ext = le32(c->d + c->pos);
 		c->pos += 4;
 	}
 	if (x->sst_n % 256 == 0)
@@ -159,7 +146,7 @@ xls_sst(struct xls *x, size_t r, size_t len)
 
 	if (len < 8)
 		return;
-	unique = xls_u32(x->d + r + 8);
+	unique = le32(x->d + r + 8);
 	while (x->sst_n < unique && !textbuf_full(&x->sst) &&
 	    xls_sst_string(x, &c))
 		;
@@ -175,7 +162,7 @@ xls_format(struct xls *x, const unsigned char *p, size_t len)
 
 	if (len < 5 || x->ndate_fmt >= 256)
 		return;
-	cch = xls_u16(p + 2);
+	cch = le16(p + 2);
 	wide = p[4] & 1;
 	if (5 + cch * (wide ? 2 : 1) > len)
 		return;
@@ -185,7 +172,7 @@ xls_format(struct xls *x, const unsigned char *p, size_t len)
 		if (code.s[i] == '"')
 			quoted = !quoted;
 		else if (!quoted && strchr("dDyY", code.s[i]) != NULL) {
-			x->date_fmt[x->ndate_fmt++] = (uint16_t)xls_u16(p);
+			x->date_fmt[x->ndate_fmt++] = (uint16_t)le16(p);
 			break;
 		}
 	}
@@ -201,7 +188,7 @@ xls_xf(struct xls *x, const unsigned char *p, size_t len)
 
 	if (len < 4 || x->nxf >= XLS_XF_MAX)
 		return;
-	fmt = xls_u16(p + 2);
+	fmt = le16(p + 2);
 	x->xf_date = xreallocarray(x->xf_date, x->nxf + 1, sizeof(bool));
 	x->xf_date[x->nxf] = (fmt >= 14 && fmt <= 17) || fmt == 22 ||
 	    (fmt >= 45 && fmt <= 47);
@@ -295,38 +282,38 @@ xls_record(struct xls *x, unsigned type, const unsigned char *p,
 	if (len < 6)
 		return;
 	if (type == 0x00fd && len >= 10) {
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
-		xls_sst_cell(x, xls_u32(p + 6), t);
+		xls_cell(x, le16(p), le16(p + 2), t);
+		xls_sst_cell(x, le32(p + 6), t);
 	} else if (type == 0x0203 && len >= 14) {
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
+		xls_cell(x, le16(p), le16(p + 2), t);
 		memcpy(&v, p + 6, sizeof(v));
-		xls_number(x, xls_u16(p + 4), v, t);
+		xls_number(x, le16(p + 4), v, t);
 	} else if (type == 0x027e && len >= 10) {
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
-		xls_number(x, xls_u16(p + 4), xls_rk(xls_u32(p + 6)), t);
+		xls_cell(x, le16(p), le16(p + 2), t);
+		xls_number(x, le16(p + 4), xls_rk(le32(p + 6)), t);
 	} else if (type == 0x00bd) {
 		for (i = 0; 4 + 6 * (i + 1) + 2 <= len; i++) {
-			xls_cell(x, xls_u16(p), xls_u16(p + 2) + (long)i, t);
-			xls_number(x, xls_u16(p + 4 + 6 * i),
-			    xls_rk(xls_u32(p + 6 + 6 * i)), t);
+			xls_cell(x, le16(p), le16(p + 2) + (long)i, t);
+			xls_number(x, le16(p + 4 + 6 * i),
+			    xls_rk(le32(p + 6 + 6 * i)), t);
 		}
 	} else if (type == 0x0204 && len >= 9 &&
-	    9 + xls_u16(p + 6) * ((p[8] & 1) ? 2u : 1u) <= len) {
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
-		xls_chars(p + 9, xls_u16(p + 6), p[8] & 1, t);
+	    9 + le16(p + 6) * ((p[8] & 1) ? 2u : 1u) <= len) {
+		xls_cell(x, le16(p), le16(p + 2), t);
+		xls_chars(p + 9, le16(p + 6), p[8] & 1, t);
 	} else if (type == 0x0207 && len >= 3 &&
-	    3 + xls_u16(p) * ((p[2] & 1) ? 2u : 1u) <= len) {
-		xls_chars(p + 3, xls_u16(p), p[2] & 1, t);
-	} else if (type == 0x0006 && len >= 14 && (xls_u16(p + 12) != 0xffff
+	    3 + le16(p) * ((p[2] & 1) ? 2u : 1u) <= len) {
+		xls_chars(p + 3, le16(p), p[2] & 1, t);
+	} else if (type == 0x0006 && len >= 14 && (le16(p + 12) != 0xffff
 	    || p[6] == 1)) {
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
-		if (xls_u16(p + 12) != 0xffff) {
+		xls_cell(x, le16(p), le16(p + 2), t);
+		if (le16(p + 12) != 0xffff) {
 			memcpy(&v, p + 6, sizeof(v));
-			xls_number(x, xls_u16(p + 4), v, t);
+			xls_number(x, le16(p + 4), v, t);
 		} else
 			textbuf_add(t, p[8] ? "TRUE" : "FALSE", p[8] ? 4 : 5);
 	} else if (type == 0x0006 && len >= 14)
-		xls_cell(x, xls_u16(p), xls_u16(p + 2), t);
+		xls_cell(x, le16(p), le16(p + 2), t);
 }
 
 /* xls_text - the cells of every sheet of a Workbook stream */
@@ -343,8 +330,8 @@ xls_text(const unsigned char *d, size_t n, struct textbuf *t)
 	x.row = -1;
 	textbuf_init(&x.sst, t->max * 4);
 	while (r + 4 <= n && !textbuf_full(t)) {
-		type = xls_u16(d + r);
-		len = xls_u16(d + r + 2);
+		type = le16(d + r);
+		len = le16(d + r + 2);
 		if (r + 4 + len > n)
 			break;
 		if (type == 0x00fc)

@@ -105,6 +105,34 @@ text_iconv_add(const unsigned char *p, size_t n, const char *charset,
 }
 
 /* text_extract_plain - append text in any charset as UTF-8 */
+/*
+ * text_utf16_guess - UTF-16 without a BOM: in the first 4 KiB, nearly
+ * every other byte is NUL and the bytes beside them are printable ASCII
+ * (Excel's "Unicode text" and PowerShell write it); "UTF-16LE",
+ * "UTF-16BE" or NULL
+ */
+const char *
+text_utf16_guess(const unsigned char *p, size_t n)
+{
+	size_t m = n < 4096 ? n & ~(size_t)1 : 4096, zero[2] = { 0, 0 },
+	    text[2] = { 0, 0 };
+
+	if (m < 16)
+		return NULL;
+	for (size_t i = 0; i < m; i++) {
+		if (p[i] == 0)
+			zero[i & 1]++;
+		else if ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+		    p[i] == '\r' || p[i] == '\t')
+			text[i & 1]++;
+	}
+	if (zero[1] * 10 >= m / 2 * 9 && text[0] * 10 >= m / 2 * 9)
+		return "UTF-16LE";
+	if (zero[0] * 10 >= m / 2 * 9 && text[1] * 10 >= m / 2 * 9)
+		return "UTF-16BE";
+	return NULL;
+}
+
 void
 text_extract_plain(const unsigned char *p, size_t n, const char *charset,
     struct textbuf *t)
@@ -113,10 +141,13 @@ text_extract_plain(const unsigned char *p, size_t n, const char *charset,
 		p += 3;
 		n -= 3;
 		charset = "UTF-8";
-	} else if (charset == NULL && n >= 2 && p[0] == 0xff && p[1] == 0xfe)
-		charset = "UTF-16LE";
-	else if (charset == NULL && n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+	} else if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		charset = "UTF-16LE";	/* the BOM wins over any label */
+	else if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
 		charset = "UTF-16BE";
+	else if (charset == NULL || strncasecmp(charset, "UTF-16", 6) != 0)
+		charset = text_utf16_guess(p, n) ? text_utf16_guess(p, n) :
+		    charset;
 	if (charset != NULL && strncasecmp(charset, "UTF-16", 6) == 0 &&
 	    n >= 2 && (p[0] == 0xff || p[0] == 0xfe) &&
 	    (p[1] == 0xff || p[1] == 0xfe)) {

@@ -160,6 +160,12 @@ at_run_bytes(const void *msg, size_t len, const struct analysis_limits *lim)
 
 	g_object_unref(s);
 	assert_non_null(an);
+	/* every kind is a word of the closed vocabulary */
+	for (size_t i = 0; i < an->count; i++)
+		if (analysis_kind_find(an->items[i].kind) == NULL)
+			fail_msg("record %s: kind \"%s\" is not in the "
+			    "vocabulary", an->items[i].path,
+			    an->items[i].kind ? an->items[i].kind : "(null)");
 	return an;
 }
 

@@ -204,14 +204,11 @@ corpus_hostile_messages_are_uninspectable_or_harmless(void **state)
 	static const char *const any[] = { "54-", "55-", "56-", "58-", "59-" };
 	char *dir = corpus_dir();
 	struct analysis *an;
-	gint64 t0;
 	size_t i;
 
 	if (dir == NULL)
 		skip();
-	t0 = g_get_monotonic_time();
 	an = corpus_run(dir, "40-");
-	assert_true(at_ms_since(t0) < 1000);
 	assert_non_null(at_find(an, "2")->uninspectable);
 	analysis_free(an);
 	an = corpus_run(dir, "60-");

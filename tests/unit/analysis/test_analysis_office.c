@@ -42,7 +42,7 @@ docx_is_typed_by_content_and_its_text_keeps_tabs_and_cells(void **state)
 
 	assert_string_equal(a->kind, "docx");
 	assert_false(a->has_macros);
-	assert_false(a->is_archive);
+	assert_true(a->is_archive);	/* every entry of a package is judged */
 	assert_true(at_text_has(a, "Child: Noor Wright\tEHCP & review\n"));
 	assert_true(at_text_has(a, "UPN\tName\n") || (a->text_len >= 9 &&
 	    strcmp(a->text + a->text_len - 8, "UPN\tName") == 0));
@@ -193,7 +193,11 @@ executable_embedded_in_a_docx_is_a_record_below_it(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->kind, "pe");
 	assert_int_equal(e->depth, 1);
-	assert_null(at_find(an, "2/e.docx/word/document.xml"));
+	/* the package's own parts are judged too, typed without text */
+	assert_non_null(at_find(an, "2/e.docx/word/document.xml"));
+	assert_string_equal(at_find(an, "2/e.docx/word/document.xml")->kind,
+	    "text");
+	assert_null(at_find(an, "2/e.docx/word/document.xml")->text);
 	analysis_free(an);
 	free(p);
 }

@@ -159,19 +159,63 @@ rtf_text_keeps_paragraphs_cells_and_escapes(void **state)
 	analysis_free(an);
 }
 
-/* tnef_winmail_dat_is_unsupported_not_inspected */
+/* tnef_attr - append one TNEF attribute (level, id, data, checksum) */
 static void
-tnef_winmail_dat_is_unsupported_not_inspected(void **state)
+tnef_attr(GByteArray *t, unsigned char level, uint32_t id, const void *data,
+    uint32_t len)
 {
-	static const unsigned char tnef[] = { 0x78, 0x9f, 0x3e, 0x22, 0x01,
-	    0x00, 0x01, 0x06, 0x90, 0x08, 0x00, 0x04, 0x00, 0x00, 0x00 };
-	struct analysis *an = at_run_attachment(tnef, sizeof(tnef),
-	    "winmail.dat", "application/ms-tnef", NULL);
+	const unsigned char *p = data;
+	unsigned char h[9] = { level, id & 0xff, id >> 8 & 0xff,
+	    id >> 16 & 0xff, id >> 24, len & 0xff, len >> 8 & 0xff,
+	    len >> 16 & 0xff, len >> 24 };
+	unsigned sum = 0;
+	unsigned char c[2];
 
-	assert_string_equal(at_find(an, "2")->uninspectable, "unsupported");
-	assert_string_equal(at_find(an, "2")->detected_type,
-	    "application/vnd.ms-tnef");
+	for (uint32_t i = 0; i < len; i++)
+		sum += p[i];
+	c[0] = sum & 0xff;
+	c[1] = sum >> 8 & 0xff;
+	g_byte_array_append(t, h, sizeof(h));
+	g_byte_array_append(t, p, len);
+	g_byte_array_append(t, c, 2);
+}
+
+/* winmail_dat_attachments_are_records_and_a_body_only_one_has_none */
+static void
+winmail_dat_attachments_are_records_and_a_body_only_one_has_none(
+    void **state)
+{
+	static const unsigned char head[] = { 0x78, 0x9f, 0x3e, 0x22, 0x01,
+	    0x00 };
+	unsigned char pe[256] = { 'M', 'Z' }, rend[14] = { 1 };
+	GByteArray *t = g_byte_array_new();
+	struct analysis *an;
+
+	pe[0x3c] = 0x80;
+	memcpy(pe + 0x80, "PE\0\0\x64\x86", 6);
+	g_byte_array_append(t, head, sizeof(head));
+	tnef_attr(t, 1, 0x00089006, "\x01\0\0\0", 4);	/* message class */
+	an = at_run_attachment(t->data, t->len, "winmail.dat",
+	    "application/ms-tnef", NULL);
+	assert_string_equal(at_find(an, "2")->kind, "tnef");
+	assert_null(at_find(an, "2")->uninspectable);
+	assert_int_equal(an->count, 2);		/* the text, winmail.dat */
 	analysis_free(an);
+	tnef_attr(t, 2, 0x00069002, rend, sizeof(rend));
+	tnef_attr(t, 2, 0x00018010, "invoice.exe", 12);
+	tnef_attr(t, 2, 0x0006800f, pe, sizeof(pe));
+	an = at_run_attachment(t->data, t->len, "winmail.dat",
+	    "application/ms-tnef", NULL);
+	assert_string_equal(at_find(an, "2/winmail.dat/invoice.exe")->kind,
+	    "pe");
+	analysis_free(an);
+	t->data[t->len - 3] ^= 0xff;	/* the last length runs past the end */
+	g_byte_array_set_size(t, t->len - 100);
+	an = at_run_attachment(t->data, t->len, "winmail.dat",
+	    "application/ms-tnef", NULL);
+	assert_string_equal(at_find(an, "2")->uninspectable, "corrupt");
+	analysis_free(an);
+	g_byte_array_free(t, TRUE);
 }
 
 int
@@ -187,7 +231,8 @@ main(void)
 		cmocka_unit_test(
 		    html_attachment_drops_scripts_and_decodes_entities),
 		cmocka_unit_test(rtf_text_keeps_paragraphs_cells_and_escapes),
-		cmocka_unit_test(tnef_winmail_dat_is_unsupported_not_inspected),
+		cmocka_unit_test(
+		    winmail_dat_attachments_are_records_and_a_body_only_one_has_none),
 	};
 
 	return cmocka_run_group_tests_name("analysis types", tests, at_setup,

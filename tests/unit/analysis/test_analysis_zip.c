@@ -210,9 +210,9 @@ peak_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-/* zip_nested_20_deep_stops_at_max_depth_quickly */
+/* zip_nested_20_deep_stops_at_max_depth */
 static void
-zip_nested_20_deep_stops_at_max_depth_quickly(void **state)
+zip_nested_20_deep_stops_at_max_depth(void **state)
 {
 	char *p = at_fixture_or_skip("nested20.zip");
 	gint64 t0 = g_get_monotonic_time();
@@ -221,9 +221,8 @@ zip_nested_20_deep_stops_at_max_depth_quickly(void **state)
 	double ms = at_ms_since(t0);
 	size_t i, depth_hits = 0;
 
-	print_message("nested20.zip: %.1f ms, peak RSS %ld KiB\n", ms,
-	    peak_rss_kib());
-	assert_true(ms < 1000);
+	print_message("nested20.zip: %.1f ms, peak RSS %ld KiB (speed: "
+	    "contrib/bench/run-bench.sh, part analysis)\n", ms, peak_rss_kib());
 	for (i = 0; i < an->count; i++) {
 		assert_true(an->items[i].depth <= 5);
 		if (an->items[i].uninspectable != NULL &&
@@ -250,7 +249,6 @@ zip_bomb_is_uninspectable_by_ratio_with_bounded_memory(void **state)
 
 	print_message("bomb.zip: %.1f ms, peak RSS %ld KiB (before %ld)\n",
 	    ms, peak_rss_kib(), rss0);
-	assert_true(ms < 1000);
 	assert_true(peak_rss_kib() - rss0 < 64 * 1024);
 	assert_string_equal(zip->uninspectable, "ratio");
 	assert_string_equal(at_find(an, "2/bomb.zip/zeros.txt")->uninspectable,
@@ -327,7 +325,7 @@ main(void)
 		    gzip_of_a_single_file_is_read_raw_and_named_after_it),
 		cmocka_unit_test(iso_image_is_a_container_of_its_files),
 		cmocka_unit_test(big_container_is_read_from_its_temporary_file),
-		cmocka_unit_test(zip_nested_20_deep_stops_at_max_depth_quickly),
+		cmocka_unit_test(zip_nested_20_deep_stops_at_max_depth),
 		cmocka_unit_test(
 		    zip_bomb_is_uninspectable_by_ratio_with_bounded_memory),
 		cmocka_unit_test(
