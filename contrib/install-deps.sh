@@ -11,8 +11,15 @@
 #   --dry-run     say what would be done, change nothing
 #
 # Postfix is installed with "No configuration": its main.cf is not written
-# and it is not set up to receive mail.  Nothing else on the system is
-# configured.
+# and it is not set up to receive mail.  On a host whose MTA is Sendmail
+# (or Exim), Postfix is left out, because installing it would remove that
+# MTA: the end-to-end tests through Postfix are then skipped.  apt is run
+# with --no-remove, so it never removes a package.  Nothing else on the
+# system is configured.
+#
+# The Sendmail end-to-end test runs a real Sendmail from a private folder
+# (it conflicts with Postfix, so it is not installed): the sendmail-bin
+# and sendmail-cf packages are only downloaded, into $SENDMAIL_DEBS.
 #
 # SPDX-License-Identifier: MIT
 set -eu
@@ -22,13 +29,15 @@ build-essential autoconf automake pkg-config
 libmilter-dev libspf2-dev libpcre2-dev libmagic-dev libgmime-3.0-dev
 libarchive-dev libinih-dev libsqlite3-dev libcmocka-dev libcsv-dev
 libjson-c-dev zlib1g-dev nettle-dev libcurl4-openssl-dev
-miltertest postfix swaks file python3
+miltertest postfix swaks libnet-ssleay-perl file python3
+sasl2-bin liblockfile1 libwrap0 m4
 zip unzip p7zip-full qpdf openssl gnupg python3-cryptography
 python3-msoffcrypto-tool genisoimage
 clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64 valgrind
 "
 
 LISTS_DIR=/var/lib/apt/lists
+SENDMAIL_DEBS=${AUP_SENDMAIL_DEBS:-/var/cache/aup-milter/sendmail-debs}
 MAX_LIST_AGE_MIN=1440		# apt-get update when the lists are older
 WITH_USER=no
 DRY_RUN=no
@@ -81,7 +90,60 @@ preseed_postfix() {
 	fi
 }
 
+# other_mta - the installed MTA package that Postfix would replace, if any
+other_mta() {
+	for p in sendmail-bin exim4-daemon-light exim4-daemon-heavy opensmtpd; do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$p" \
+		    2>/dev/null || true)
+		if [ "$status" = installed ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+}
+
+# keep_other_mta - leave Postfix out when another MTA serves this host
+keep_other_mta() {
+	mta=$(other_mta)
+	[ -n "$mta" ] || return 0
+	say "$mta is installed: Postfix is left out (installing it would" \
+	    "remove $mta); the tests through Postfix will be skipped"
+	PACKAGES=$(echo "$PACKAGES" | tr ' ' '\n' | grep -v -x postfix |
+	    tr '\n' ' ')
+}
+
+# lists_update - apt-get update unless the lists are less than a day old
+lists_update() {
+	if lists_are_fresh; then
+		say "package lists are less than a day old; no apt-get update"
+	else
+		run apt-get update
+	fi
+}
+
+# download_sendmail - the Sendmail packages for the Sendmail test, unpacked
+# there from $SENDMAIL_DEBS (never installed)
+download_sendmail() {
+	if ls "$SENDMAIL_DEBS"/sendmail-bin_*.deb \
+	    "$SENDMAIL_DEBS"/sendmail-cf_*.deb >/dev/null 2>&1; then
+		say "Sendmail packages already in $SENDMAIL_DEBS"
+		return 0
+	fi
+	run mkdir -p "$SENDMAIL_DEBS"
+	lists_update
+	# apt's download sandbox user must be able to write there.
+	if [ "$DRY_RUN" = no ] && getent passwd _apt >/dev/null; then
+		chown _apt "$SENDMAIL_DEBS"
+	fi
+	say "+ (cd $SENDMAIL_DEBS && apt-get download sendmail-bin sendmail-cf)"
+	if [ "$DRY_RUN" = no ]; then
+		(cd "$SENDMAIL_DEBS" && apt-get download sendmail-bin sendmail-cf) ||
+		    die "could not download the Sendmail packages"
+	fi
+}
+
 install_packages() {
+	keep_other_mta
 	missing=$(missing_packages | tr '\n' ' ')
 	if [ -z "$missing" ]; then
 		say "all $(echo "$PACKAGES" | wc -w) packages are already" \
@@ -92,14 +154,10 @@ install_packages() {
 	case " $missing " in
 	*" postfix "*) preseed_postfix ;;
 	esac
-	if lists_are_fresh; then
-		say "package lists are less than a day old; no apt-get update"
-	else
-		run apt-get update
-	fi
+	lists_update
 	# $missing is a list of words on purpose.
 	# shellcheck disable=SC2086
-	run apt-get install -y $missing
+	run apt-get install -y --no-remove $missing
 	if [ "$DRY_RUN" = no ]; then
 		still=$(missing_packages | tr '\n' ' ')
 		[ -z "$still" ] || die "still not installed: $still"
@@ -141,6 +199,7 @@ command -v dpkg-query >/dev/null || die "this script is for Debian"
 
 export DEBIAN_FRONTEND=noninteractive
 install_packages
+download_sendmail
 if [ "$WITH_USER" = yes ]; then
 	create_user
 fi

@@ -35,7 +35,8 @@ aupctl_usage(void)
 	fprintf(stderr,
 	    "usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... "
 	    "[--auth USER]\n"
-	    "              [--client-ip IP] [--helo NAME] MESSAGE.eml\n"
+	    "              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n"
+	    "              MESSAGE.eml\n"
 	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
 	    "delete REF|expire|digest\n"
 	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n");

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	aupctl -c FILE test [--from ADDR] [--rcpt ADDR]... [--auth USER]
- *	    [--client-ip IP] [--helo NAME] MESSAGE.eml
+ *	    [--client-ip IP] [--helo NAME] [--cert-subject TEXT] MESSAGE.eml
  *
  * DESCRIPTION
  *	Builds the message model from the file exactly as the milter
@@ -11,7 +11,9 @@
  *	report_json_verdict().  Nothing is stored, sent or logged: it is a
  *	dry run, safe on a live system.  Without --from the sender is the
  *	header From; without --rcpt the recipients are To, Cc and Bcc.
- *	`--from '<>'` is the null sender.
+ *	`--from '<>'` is the null sender.  `--cert-subject` is the subject
+ *	of a verified client certificate, as Postfix passes {cert_subject}
+ *	(trusted_clients).
  *
  * DIAGNOSTICS
  *	Exit 0 whenever the evaluation ran, whatever the verdict; 2 for a
@@ -43,6 +45,7 @@ struct test_opts {
 	const char *auth;
 	const char *client_ip;
 	const char *helo;
+	const char *cert_subject;
 	const char *file;
 };
 
@@ -56,6 +59,7 @@ test_parse(int argc, char **argv, struct test_opts *o)
 		{ "auth", required_argument, NULL, 'a' },
 		{ "client-ip", required_argument, NULL, 'i' },
 		{ "helo", required_argument, NULL, 'h' },
+		{ "cert-subject", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -67,6 +71,7 @@ test_parse(int argc, char **argv, struct test_opts *o)
 		case 'a': o->auth = optarg; break;
 		case 'i': o->client_ip = optarg; break;
 		case 'h': o->helo = optarg; break;
+		case 's': o->cert_subject = optarg; break;
 		case 'r':
 			o->rcpts = xreallocarray(o->rcpts, o->nrcpts + 1,
 			    sizeof(char *));
@@ -155,6 +160,7 @@ test_run(const struct conf *cf, const struct test_opts *o)
 	m = msg_new(cf->milter.spool_dir, (size_t)cf->milter.spool_threshold);
 	msg_set_connection(m, o->client_ip, NULL, o->helo, NULL);
 	msg_set_auth(m, o->auth);
+	msg_set_client_cert(m, o->cert_subject);
 	test_envelope(m, o, data, len);
 	if (eml_feed(m, data, len) < 0) {
 		fprintf(stderr, "aupctl test: cannot spool the message in %s: "
@@ -188,7 +194,7 @@ aupctl_test(const char *conf_path, int argc, char **argv,
 		free(o.rcpts);
 		fprintf(stderr, "usage: aupctl [-c FILE] test [--from ADDR] "
 		    "[--rcpt ADDR]... [--auth USER] [--client-ip IP] "
-		    "[--helo NAME] MESSAGE.eml\n");
+		    "[--helo NAME] [--cert-subject TEXT] MESSAGE.eml\n");
 		return 2;
 	}
 	errbuf_init(&eb);

@@ -2,7 +2,8 @@
  * cidr - match client addresses against network lists
  *
  * SYNOPSIS
- *	cidr_list_parse(), cidr_list_contains(), cidr_list_free()
+ *	cidr_list_parse(), cidr_list_contains(), cidr_list_free(),
+ *	cidr_is_valid()
  *
  * DESCRIPTION
  *	trusted_networks decides direction (SPEC section 2): mail from a
@@ -74,6 +75,15 @@ cidr_parse_one(const char *text, struct cidr *c)
 	}
 	free(copy);
 	return ok;
+}
+
+/* cidr_is_valid - is the text one address or network? */
+bool
+cidr_is_valid(const char *text)
+{
+	struct cidr c;
+
+	return cidr_parse_one(text, &c);
 }
 
 /* cidr_list_parse - parse every entry; bad ones are errors */

@@ -16,6 +16,8 @@ struct cidr_list *cidr_list_parse(const struct conf_list *items,
 	    const char *file, unsigned line, struct errbuf *eb);
 /* cidr_list_contains - is the textual address inside one network? */
 bool	cidr_list_contains(const struct cidr_list *l, const char *addr);
+/* cidr_is_valid - is the text "ADDR" or "ADDR/BITS"? */
+bool	cidr_is_valid(const char *text);
 /* cidr_list_free - accepts NULL, returns NULL */
 struct cidr_list *cidr_list_free(struct cidr_list *l);
 

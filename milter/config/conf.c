@@ -14,7 +14,7 @@
  *
  *	Sections: [milter], [school], [directory] (tables in conf_tables.c)
  *	and one per registered policy, whose keys are `action`, `mode` and
- *	the policy's own table.  After the file: the trusted networks, the
+ *	the policy's own table.  After the file: the trusted networks and clients, the
  *	data files (directory.c), the reply templates (template.c) and each
  *	policy's configure() hook.  Any error and the snapshot is thrown
  *	away: a reload keeps the old one.
@@ -41,6 +41,7 @@
 
 #include "util/addr.h"
 #include "config/cidr.h"
+#include "config/connectors.h"
 #include "config/conf.h"
 #include "config/conf_internal.h"
 #include "config/conf_tables.h"
@@ -196,6 +197,7 @@ conf_school_view(struct conf *cf)
 		.info = &cf->school,
 		.dirs = &cf->dirs,
 		.trusted = cf->trusted,
+		.connectors = cf->connectors,
 		.directory = cf->directory,
 	};
 }
@@ -272,6 +274,8 @@ conf_load(const char *path, const struct policy *const *registry,
 	if (conf_parse_file(cf, eb) == 0) {
 		conf_check_core(cf, eb);
 		cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
+		    cf->path, 0, eb);
+		cf->connectors = connectors_parse(&cf->milter.trusted_clients,
 		    cf->path, 0, eb);
 		conf_load_data(cf, eb);
 		conf_school_view(cf);

@@ -23,6 +23,7 @@ struct directory;
 struct template_set;
 struct policy;
 struct cidr_list;
+struct connectors;
 
 /* [milter] */
 struct milter_settings {
@@ -32,6 +33,7 @@ struct milter_settings {
 	char	*event_log;
 	char	*quarantine_dir;
 	struct conf_list trusted_networks;
+	struct conf_list trusted_clients; /* the school's mail service */
 	char	*user;			/* drop privileges to this user */
 	char	*group;			/* socket and quarantine group */
 	char	*pidfile;
@@ -92,6 +94,7 @@ struct conf {
 	struct notify_settings notify;
 	struct school view;		/* what policies see (school.h) */
 	struct cidr_list *trusted;	/* parsed trusted_networks */
+	struct connectors *connectors;	/* parsed trusted_clients */
 	struct directory *directory;	/* parents, pupils, exemptions */
 	struct template_set *templates;	/* reply texts */
 	struct policy_slot *slots;	/* in registry order */

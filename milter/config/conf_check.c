@@ -22,6 +22,7 @@
 
 #include "util/addr.h"
 #include "config/cidr.h"
+#include "config/connectors.h"
 #include "config/conf_internal.h"
 #include "config/conf_tables.h"
 #include "config/directory.h"
@@ -275,6 +276,7 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_directory_params, &cf->dirs);
 	conf_params_free(conf_notify_params, &cf->notify);
 	cidr_list_free(cf->trusted);
+	connectors_free(cf->connectors);
 	directory_free(cf->directory);
 	template_set_free(cf->templates);
 	free(cf->path);

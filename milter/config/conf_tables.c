@@ -42,6 +42,12 @@ const struct conf_param conf_milter_params[] = {
 	{ "trusted_networks", CONF_LIST, "127.0.0.0/8, ::1",
 	    M(trusted_networks), 0, 0, NULL, "clients whose mail from school "
 	    "addresses is outbound without a login" },
+	/* The school's mail service (Microsoft 365, Google Workspace) as a
+	 * client: config/connectors.c reads the items, engine/roles.c
+	 * decides what a match means. */
+	{ "trusted_clients", CONF_LIST, NULL, M(trusted_clients), 0, 0,
+	    NULL, "the school's mail service connecting without a login: "
+	    "subject:NAME (a verified client certificate) or ADDR[/BITS]" },
 	{ "user", CONF_STRING, NULL, M(user), 0, 0, NULL,
 	    "drop root privileges to this user" },
 	{ "group", CONF_STRING, NULL, M(group), 0, 0, NULL,

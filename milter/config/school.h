@@ -17,6 +17,7 @@
 
 struct directory;
 struct cidr_list;
+struct connectors;
 
 /* [school] */
 struct school_settings {
@@ -44,6 +45,7 @@ struct school {
 	const struct school_settings *info;	/* [school] */
 	const struct directory_settings *dirs;	/* [directory] */
 	const struct cidr_list *trusted;	/* trusted_networks */
+	const struct connectors *connectors;	/* trusted_clients */
 	const struct directory *directory;	/* parents, pupils, exemptions */
 };
 

@@ -118,6 +118,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (f0 & SMFIF_SETSYMLIST) {
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
 		    "j {client_addr} {client_name} {daemon_name}");
+		(void)smfi_setsymlist(ctx, SMFIM_HELO,
+		    "{cert_subject} {cert_issuer} {verify}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM,
 		    "i {auth_authen} {auth_type} {mail_addr}");
 		(void)smfi_setsymlist(ctx, SMFIM_EOM, "i");
@@ -177,6 +179,25 @@ cb_helo(SMFICTX *ctx, char *name)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * cert_subject - the client certificate's subject when the MTA verified
+ * it.  Postfix sends {cert_subject} only for a certificate it trusts
+ * and has no {verify}; Sendmail sends the subject of any certificate
+ * and says in {verify} whether it checked out.
+ */
+static const char *
+cert_subject(SMFICTX *ctx)
+{
+	const char *subject = smfi_getsymval(ctx, "{cert_subject}");
+	const char *verify = smfi_getsymval(ctx, "{verify}");
+
+	if (subject == NULL || subject[0] == '\0')
+		return NULL;
+	if (verify != NULL && strcmp(verify, "OK") != 0)
+		return NULL;
+	return subject;
+}
+
 /* cb_envfrom - a new message: reset the model, take the snapshot */
 static sfsistat
 cb_envfrom(SMFICTX *ctx, char **argv)
@@ -195,6 +216,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	msg_set_connection(c->msg, c->client_addr, c->client_name, c->helo,
 	    c->daemon_name);
 	msg_set_auth(c->msg, auth);
+	msg_set_client_cert(c->msg, cert_subject(ctx));
 	msg_set_sender(c->msg, argv[0]);
 	c->local = argv[0] != NULL && argv[0][0] != '<';
 	msg_set_queue_id(c->msg, smfi_getsymval(ctx, "i"));

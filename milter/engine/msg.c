@@ -46,6 +46,7 @@ msg_free(struct msg *m)
 	if (m == NULL)
 		return NULL;
 	free(m->client_addr);
+	free(m->cert_subject);
 	free(m->client_name);
 	free(m->helo);
 	free(m->daemon_name);
@@ -93,6 +94,13 @@ void
 msg_set_auth(struct msg *m, const char *login)
 {
 	replace(&m->auth, login);
+}
+
+/* msg_set_client_cert - subject of the verified TLS client certificate */
+void
+msg_set_client_cert(struct msg *m, const char *subject)
+{
+	replace(&m->cert_subject, subject);
 }
 
 /* msg_set_sender - MAIL FROM */

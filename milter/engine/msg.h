@@ -37,6 +37,8 @@ struct msg {
 	char	*client_name;
 	char	*helo;
 	char	*daemon_name;
+	char	*cert_subject;	/* verified TLS client certificate subject
+				 * ({cert_subject}), or NULL */
 	/* envelope */
 	char	*auth;		/* SASL login ({auth_authen}) or NULL */
 	char	*sender;	/* MAIL FROM, brackets stripped; "" = <> */
@@ -70,6 +72,7 @@ struct msg_facts {
 	bool	 internal;	/* outbound, every recipient in the school */
 	bool	 authenticated;	/* a SASL login was given */
 	bool	 trusted_client; /* client address in trusted_networks */
+	bool	 connector;	/* the school's mail service (trusted_clients) */
 	char	*login;		/* the login as an address, or NULL */
 	char	*sender;	/* normalised envelope sender, or NULL */
 	char	*header_from;	/* normalised first From mailbox, or NULL */
@@ -85,6 +88,8 @@ struct msg *msg_free(struct msg *m);
 void	msg_set_connection(struct msg *m, const char *client_addr,
 	    const char *client_name, const char *helo, const char *daemon);
 void	msg_set_auth(struct msg *m, const char *login);
+/* msg_set_client_cert - {cert_subject} of a verified certificate, or NULL */
+void	msg_set_client_cert(struct msg *m, const char *subject);
 void	msg_set_sender(struct msg *m, const char *mail_from);
 void	msg_add_rcpt(struct msg *m, const char *rcpt_to);
 void	msg_set_queue_id(struct msg *m, const char *qid);

@@ -12,10 +12,17 @@
  *	directory is `parent`; an address at a consumer mail domain is
  *	`personal`; anything else is `external`.
  *
- *	Direction: `outbound` when the client logged in, or connects from
- *	trusted_networks with an envelope sender in the school's domains;
- *	otherwise `inbound`.  Outbound mail whose recipients are all in
- *	the school's domains is `internal`.  The sender's role is the role
+ *	Direction: `outbound` when the client logged in, or when a
+ *	trusted client - trusted_networks, or the school's mail service
+ *	named in trusted_clients by certificate or address - sends mail
+ *	whose sender (the envelope sender; the header From for the null
+ *	sender) is in the school's domains, or any of whose recipients is
+ *	outside them: nothing leaves the school unscanned.  Otherwise
+ *	`inbound`: Microsoft 365 and Google Workspace connect to a gateway
+ *	that is also the MX with the same certificate for every customer,
+ *	so mail from outside to the school through them stays inbound.
+ *	Outbound mail whose recipients are all in the school's domains is
+ *	`internal`.  The sender's role is the role
  *	of the envelope sender (of the header From for the null sender):
  *	a delegate who logs in and sends as the office is `office`; anyone
  *	else who logs in and sends as the office keeps their login's role.
@@ -30,6 +37,7 @@
 
 #include "util/addr.h"
 #include "config/cidr.h"
+#include "config/connectors.h"
 #include "config/directory.h"
 #include "engine/roles.h"
 #include "util/xalloc.h"
@@ -131,6 +139,28 @@ roles_header_from(const struct msg *m)
 	return found;
 }
 
+/* roles_leaves_school - is any recipient outside the school's domains? */
+static bool
+roles_leaves_school(const struct school *sc, const struct msg *m)
+{
+	for (size_t i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].norm == NULL ||
+		    !school_has_domain(sc, m->rcpts[i].norm))
+			return true;
+	return false;
+}
+
+/* roles_trusted_outbound - is mail from a trusted client outbound? */
+static bool
+roles_trusted_outbound(const struct school *sc, const struct msg *m,
+    const struct msg_facts *f)
+{
+	const char *who = f->sender != NULL ? f->sender : f->header_from;
+
+	return (who != NULL && school_has_domain(sc, who)) ||
+	    roles_leaves_school(sc, m);
+}
+
 /* roles_derive - direction, roles and identities of one message */
 void
 roles_derive(const struct school *sc, const struct msg *m,
@@ -144,8 +174,10 @@ roles_derive(const struct school *sc, const struct msg *m,
 	f->sender = addr_normalize(m->sender);
 	f->header_from = roles_header_from(m);
 	f->trusted_client = cidr_list_contains(sc->trusted, m->client_addr);
-	if (f->authenticated || (f->trusted_client && f->sender != NULL &&
-	    school_has_domain(sc, f->sender)))
+	f->connector = connectors_match(sc->connectors, m->client_addr,
+	    m->cert_subject);
+	if (f->authenticated || ((f->trusted_client || f->connector) &&
+	    roles_trusted_outbound(sc, m, f)))
 		f->direction = DIRECTION_OUTBOUND;
 	who = f->sender != NULL ? f->sender : f->header_from;
 	f->sender_role = roles_of(sc, who);

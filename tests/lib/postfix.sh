@@ -290,6 +290,7 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 EOF
 }
 
@@ -540,6 +541,55 @@ pf_stop()
 	return 0
 }
 
+# pf_tls_certs - make a test CA and certificates with openssl: pf_tls_certs DIR CLIENT_CN
+# In DIR: ca.crt (the CA Postfix trusts), server.{crt,key} (mx.school.test),
+# client.{crt,key} (CLIENT_CN, signed by the CA) and lookalike.{crt,key}
+# (CLIENT_CN again, self-signed: a certificate anyone can make).  Sets the
+# array PF_TLS_MAIN to the main.cf lines that make smtpd offer STARTTLS,
+# ask every client for a certificate (smtpd_tls_ask_ccert) and verify it
+# against ca.crt; pass "${PF_TLS_MAIN[@]}" to pf_start.  Send with a
+# certificate through pf_send -- --tls --tls-cert DIR/client.crt
+# --tls-key DIR/client.key.
+pf_tls_certs()
+{
+	local dir=$1 cn=$2 name
+	local -a ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+	mkdir -p "$dir" || return 1
+	(
+		cd "$dir" || exit 1
+		openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.crt -days 2 \
+		    -subj "/O=aup-milter tests/CN=Test Connector CA" || exit 1
+		for name in server client; do
+			if [ "$name" = server ]; then
+				set -- mx.school.test serverAuth
+			else
+				set -- "$cn" clientAuth
+			fi
+			openssl req "${ec[@]}" -keyout "$name.key" -out "$name.csr" \
+			    -subj "/CN=$1" || exit 1
+			printf 'extendedKeyUsage = %s\n' "$2" >"$name.ext"
+			openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key \
+			    -CAcreateserial -days 2 -extfile "$name.ext" \
+			    -out "$name.crt" || exit 1
+		done
+		openssl req -x509 "${ec[@]}" -keyout lookalike.key \
+		    -out lookalike.crt -days 2 -subj "/CN=$cn" || exit 1
+		chmod 600 ./*.key
+	) >"$dir/openssl.out" 2>&1 || {
+		_pf_diag "pf_tls_certs: openssl failed:" "$(tail -n 5 "$dir/openssl.out")"
+		return 1
+	}
+	PF_TLS_MAIN=(
+	    "smtpd_tls_cert_file = $dir/server.crt"
+	    "smtpd_tls_key_file = $dir/server.key"
+	    "smtpd_tls_security_level = may"
+	    "smtpd_tls_ask_ccert = yes"
+	    "smtpd_tls_CAfile = $dir/ca.crt"
+	    "smtpd_tls_loglevel = 1"
+	    "smtpd_tls_received_header = yes")
+	return 0
+}
+
 # _pf_data_file - write FILE as SMTP DATA (CRLF, dot-stuffed, final dot without CRLF) to OUT
 _pf_data_file()
 {
@@ -548,11 +598,12 @@ _pf_data_file()
 }
 
 # _pf_final_reply - print the last server reply before QUIT in a swaks transcript
+# (swaks marks lines read inside TLS "<~ " and errors there "<~* ")
 _pf_final_reply()
 {
 	awk '
-	/^ -> QUIT/ { exit }
-	/^<(-  |\*\* )[0-9][0-9][0-9]/ {
+	/^ [-~]> QUIT/ { exit }
+	/^<([-~]  |\*\* |~\* )[0-9][0-9][0-9]/ {
 		line = substr($0, 5)
 		if (done) { block = ""; done = 0 }
 		block = block line "\n"

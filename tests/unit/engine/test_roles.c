@@ -6,8 +6,11 @@
  * addresses, the sender's role (a delegate sending as the office is
  * office), direction (outbound with a login or from trusted_networks
  * with a school sender, inbound otherwise, internal when every
- * recipient is in the school) and the trusted network lists themselves
- * (IPv4, IPv6, IPv4-mapped IPv6).
+ * recipient is in the school), the school's mail service as a trusted
+ * client (trusted_clients: a Microsoft 365 connector's certificate or
+ * address range makes the school's mail outbound, and leaves mail from
+ * outside to the school inbound) and the trusted network lists
+ * themselves (IPv4, IPv6, IPv4-mapped IPv6).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,6 +25,7 @@
 
 #include "util/addr.h"
 #include "config/cidr.h"
+#include "config/connectors.h"
 #include "engine/roles.h"
 #include "testutil.h"
 #include "util/xalloc.h"
@@ -275,6 +279,166 @@ null_sender_takes_its_role_from_the_header_from(void **state)
 	msg_free(m);
 }
 
+#define CONNECTOR_SCHOOL \
+	"[milter]\ntrusted_clients = subject:mail.protection.outlook.com, " \
+	"40.92.0.0/15\n"
+
+static int
+setup_connector(void **state)
+{
+	return setup_with(state, CONNECTOR_SCHOOL);
+}
+
+/* derive_cert - facts of a message from a client with a certificate */
+static void
+derive_cert(const struct conf *cf, const char *from, const char *rcpts,
+    const char *client, const char *subject, struct msg_facts *facts)
+{
+	struct msg *m = tu_msg("From: Teacher One <t.one@testwood.example>\n"
+	    "Subject: Hi\n\nHello\n", from, rcpts, NULL, client);
+
+	msg_set_client_cert(m, subject);
+	roles_derive(&cf->view, m, facts);
+	msg_free(m);
+}
+
+static void
+connector_certificate_makes_a_teachers_mail_outbound(void **state)
+{
+	struct tu_fixture *f = *state;
+	struct msg_facts facts;
+
+	derive_cert(f->cf, "t.one@testwood.example", "mum.ann@gmail.com",
+	    "52.100.1.2", "Mail.Protection.Outlook.com", &facts);
+	assert_int_equal(facts.direction, DIRECTION_OUTBOUND);
+	assert_true(facts.connector);
+	assert_false(facts.trusted_client);
+	assert_false(facts.authenticated);
+	assert_int_equal(facts.sender_role, ROLE_STAFF);
+	assert_int_equal(facts.rcpt_roles[0], ROLE_PARENT);
+	roles_facts_clear(&facts);
+}
+
+static void
+same_message_without_the_certificate_is_inbound(void **state)
+{
+	struct tu_fixture *f = *state;
+	struct msg_facts facts;
+
+	derive_cert(f->cf, "t.one@testwood.example", "mum.ann@gmail.com",
+	    "52.100.1.2", NULL, &facts);
+	assert_int_equal(facts.direction, DIRECTION_INBOUND);
+	assert_false(facts.connector);
+	roles_facts_clear(&facts);
+	derive_cert(f->cf, "t.one@testwood.example", "mum.ann@gmail.com",
+	    "52.100.1.2", "smtp.other-provider.example", &facts);
+	assert_int_equal(facts.direction, DIRECTION_INBOUND);
+	assert_false(facts.connector);
+	roles_facts_clear(&facts);
+}
+
+static void
+connector_address_range_makes_a_teachers_mail_outbound(void **state)
+{
+	struct tu_fixture *f = *state;
+	struct msg_facts facts;
+
+	derive_cert(f->cf, "t.one@testwood.example", "mum.ann@gmail.com",
+	    "40.93.4.5", NULL, &facts);
+	assert_int_equal(facts.direction, DIRECTION_OUTBOUND);
+	assert_true(facts.connector);
+	roles_facts_clear(&facts);
+	derive_cert(f->cf, "t.one@testwood.example", "mum.ann@gmail.com",
+	    "40.94.0.1", NULL, &facts);
+	assert_int_equal(facts.direction, DIRECTION_INBOUND);
+	roles_facts_clear(&facts);
+}
+
+static void
+mail_from_outside_to_the_school_through_the_connector_is_inbound(
+    void **state)
+{
+	struct tu_fixture *f = *state;
+	struct msg_facts facts;
+
+	/* Another Microsoft 365 customer writes to a teacher: same
+	 * certificate, but the sender and every recipient say inbound. */
+	derive_cert(f->cf, "bursar@otherschool.example",
+	    "t.one@testwood.example", "52.100.1.2",
+	    "mail.protection.outlook.com", &facts);
+	assert_int_equal(facts.direction, DIRECTION_INBOUND);
+	assert_true(facts.connector);
+	assert_false(facts.trusted_client);
+	roles_facts_clear(&facts);
+}
+
+static void
+connector_mail_leaving_the_school_is_outbound_whatever_its_sender(
+    void **state)
+{
+	struct tu_fixture *f = *state;
+	struct msg_facts facts;
+
+	/* A forward keeps an outside envelope sender: still scanned. */
+	derive_cert(f->cf, "bursar@otherschool.example", "mum.ann@gmail.com",
+	    "52.100.1.2", "mail.protection.outlook.com", &facts);
+	assert_int_equal(facts.direction, DIRECTION_OUTBOUND);
+	roles_facts_clear(&facts);
+	/* The null sender from inside is judged by its header From. */
+	derive_cert(f->cf, "", "colleague@testwood.example", "52.100.1.2",
+	    "mail.protection.outlook.com", &facts);
+	assert_int_equal(facts.direction, DIRECTION_OUTBOUND);
+	assert_true(facts.internal);
+	assert_int_equal(facts.sender_role, ROLE_STAFF);
+	roles_facts_clear(&facts);
+}
+
+/* clients - parsed trusted_clients from comma-separated text */
+static struct connectors *
+clients(const char *text, struct errbuf *eb)
+{
+	struct conf_list items = { NULL, 0 };
+	char *copy = xstrdup(text), *save = NULL;
+	struct connectors *c;
+
+	for (char *t = strtok_r(copy, ",", &save); t != NULL;
+	    t = strtok_r(NULL, ",", &save)) {
+		t += strspn(t, " ");
+		items.items = xreallocarray(items.items, items.count + 1,
+		    sizeof(char *));
+		items.items[items.count++] = t;
+	}
+	c = connectors_parse(&items, "aup.conf", 9, eb);
+	free(items.items);
+	free(copy);
+	return c;
+}
+
+static void
+bad_trusted_clients_entries_are_errors_naming_the_entry(void **state)
+{
+	struct errbuf eb;
+	struct connectors *c;
+
+	(void)state;
+	errbuf_init(&eb);
+	c = clients("subject:, mail.protection.outlook.com, 10.0.0.0/33, "
+	    "subject: smtp-relay.gmail.com, 2001:db8::/32", &eb);
+	assert_int_equal(eb.nerrors, 3);
+	assert_string_equal(eb.errors[0], "aup.conf:9: trusted_clients: "
+	    "\"subject:\" names no certificate subject");
+	assert_string_equal(eb.errors[1], "aup.conf:9: trusted_clients: "
+	    "\"mail.protection.outlook.com\" is not subject:NAME, an address "
+	    "or a network");
+	assert_non_null(strstr(eb.errors[2], "\"10.0.0.0/33\""));
+	assert_true(connectors_match(c, NULL, "SMTP-relay.gmail.com"));
+	assert_true(connectors_match(c, "2001:db8:1::5", NULL));
+	assert_false(connectors_match(c, "192.0.2.1", ""));
+	assert_false(connectors_match(NULL, "192.0.2.1", "x"));
+	errbuf_clear(&eb);
+	connectors_free(c);
+}
+
 /* networks - a parsed list from comma-separated text */
 static struct cidr_list *
 networks(const char *text, struct errbuf *eb)
@@ -414,6 +578,23 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    null_sender_takes_its_role_from_the_header_from, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    connector_certificate_makes_a_teachers_mail_outbound,
+		    setup_connector, teardown),
+		cmocka_unit_test_setup_teardown(
+		    same_message_without_the_certificate_is_inbound,
+		    setup_connector, teardown),
+		cmocka_unit_test_setup_teardown(
+		    connector_address_range_makes_a_teachers_mail_outbound,
+		    setup_connector, teardown),
+		cmocka_unit_test_setup_teardown(
+		    mail_from_outside_to_the_school_through_the_connector_is_inbound,
+		    setup_connector, teardown),
+		cmocka_unit_test_setup_teardown(
+		    connector_mail_leaving_the_school_is_outbound_whatever_its_sender,
+		    setup_connector, teardown),
+		cmocka_unit_test(
+		    bad_trusted_clients_entries_are_errors_naming_the_entry),
 		cmocka_unit_test(ipv4_networks_match_inside_and_not_outside),
 		cmocka_unit_test(ipv6_networks_match_inside_and_not_outside),
 		cmocka_unit_test(ipv4_mapped_ipv6_client_matches_its_ipv4_network),
