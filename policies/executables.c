@@ -18,8 +18,12 @@
  *	- its name ends in a risky extension (`risky_extensions`), after
  *	  the trailing dots and spaces Windows ignores; "report.pdf.exe" is
  *	  reported as a double extension;
- *	- it is an Office document with macros (`macros`);
- *	- it is an encrypted archive whose entry names are hidden, when
+ *	- it is an Office document with a macro project (`macros`), or
+ *	  active content the analysis found (`hazard`: HTML smuggling, a
+ *	  OneNote notebook with embedded files); a part's second name
+ *	  (Content-Type name= beside filename=) is judged like the first;
+ *	- it is an encrypted archive whose entry names are hidden (an
+ *	  encrypted entry named as an archive counts), when
  *	  `encrypted_inbound` / `encrypted_outbound` says so (default:
  *	  inbound only, so staff can still send pupil data in an encrypted
  *	  archive; its visible entry names are judged like any other);
@@ -42,7 +46,9 @@
  *
  * DIAGNOSTICS
  *	The reason names the first finding and how many there were, with
- *	file names escaped (name_safe).  An analysis that could not run is
+ *	file names escaped (name_safe) and withheld when the pupil-data
+ *	detectors find identifiers in them (SPEC 7); kinds are named in
+ *	plain English (analysis_kind_label: "a Python script").  An analysis that could not run is
  *	an internal error (-1, on_error).
  *
  * SEE ALSO

@@ -29,6 +29,10 @@
 #     (MEM_MSGS in all); its peak RSS is VmHWM of /proc/PID/status;
 #  7. soak: aup-milter at concurrency 16 on the mixed corpus for
 #     SOAK_SECS seconds, VmRSS sampled every SOAK_EVERY seconds;
+#  9. analysis (PARTS=analysis, not in the default set): whole
+#     decisions (aupctl test) for the hostile containers of
+#     tests/fixtures/make-analysis-fixtures.py that the unit tests judge
+#     by behaviour only: a zip nested 20 deep and a zip bomb;
 #  8. pupil data: the detectors' MB/s on 10 MB of spreadsheet text, a 5 MB
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
@@ -47,7 +51,7 @@
 #   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
 #   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
 #   PARTS ["milter postfix memory soak pupil"]   which steps 4-8 to run
-#   PUPIL_RUNS [11]
+#   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]
 #   AUP_MILTER  use this aup-milter binary instead of building one
 #   SHARED_BENCH [../shared/bench]   the yardstick's folder
 #   OUT [the work folder's name + .md]   KEEP=1 keeps the work folder
@@ -69,6 +73,7 @@ SOAK_SECS=${SOAK_SECS:-600}
 SOAK_EVERY=${SOAK_EVERY:-30}
 PARTS=${PARTS:-"milter postfix memory soak pupil"}
 PUPIL_RUNS=${PUPIL_RUNS:-11}
+ANALYSIS_RUNS=${ANALYSIS_RUNS:-11}
 KEEP=${KEEP:-}
 SCHOOL=oakfield-academy.example		# make-corpus.py's SCHOOL
 
@@ -457,6 +462,60 @@ part_memory() {
 # text) and the whole decision (aupctl test: analysis and every policy)
 # for a staff message carrying a 10 MB xlsx or a 5 MB CSV, PUPIL_RUNS
 # runs each; the target is a 10 MB spreadsheet decided in < 200 ms
+# part_analysis - decisions on hostile containers: nested20.zip, bomb.zip
+part_analysis() {
+	local d=$W/analysis bin f i
+	bin=$(dirname "$AUP_MILTER")
+	[ -x "$bin/aupctl" ] || die "part analysis needs aupctl next to $AUP_MILTER"
+	mkdir -p "$d/fx" "$d/runs"
+	python3 "$TOP/tests/fixtures/make-analysis-fixtures.py" "$d/fx" ||
+	    die "make-analysis-fixtures.py failed"
+	for f in nested20 bomb; do
+		python3 - "$d/fx/$f.zip" "$d/$f.eml" <<'EOF'
+import base64, sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "w").write(
+    "From: <sales@supplier.example>\nTo: <office@school.example>\n"
+    "Subject: files\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+    "boundary=BB\n\n--BB\nContent-Type: text/plain\n\nsee\n--BB\n"
+    "Content-Type: application/zip; name=f.zip\n"
+    "Content-Transfer-Encoding: base64\n\n" +
+    base64.encodebytes(data).decode() + "--BB--\n")
+EOF
+	done
+	write_config "$d" "unix:$d/aup.sock"
+	for i in $(seq 0 "$ANALYSIS_RUNS"); do
+		for f in nested20 bomb; do
+			"$bin/aupctl" -c "$d/aup-milter.conf" test \
+			    --from sales@supplier.example --client-ip 192.0.2.7 \
+			    --rcpt "office@$SCHOOL" "$d/$f.eml" \
+			    >"$d/runs/$f.$i.json" || INVALID=1
+		done
+	done
+	rm -f "$d/runs/"*.0.json
+	python3 - "$d" >>"$W/report.md" <<'EOF' || INVALID=1
+import glob, json, os, statistics, sys
+runs = {}
+for path in glob.glob(os.path.join(sys.argv[1], "runs", "*.json")):
+    r = json.load(open(path))
+    runs.setdefault(os.path.basename(path).split(".")[0], []).append(
+        (r["action"], float(r["elapsed_ms"])))
+print()
+print("Analysis of hostile containers (`aupctl test`, inbound):")
+print()
+print("| message | action | min ms | median ms | max ms |")
+print("|---|---|---|---|---|")
+for f in ("nested20", "bomb"):
+    ms = sorted(m for _, m in runs[f])
+    print("| %s.zip | %s | %.0f | %.0f | %.0f |" % (f, "/".join(sorted(
+        {a for a, _ in runs[f]})), ms[0], statistics.median(ms), ms[-1]))
+wrong = [a for f in runs for a, _ in runs[f] if a != "quarantine"]
+if wrong:
+    print("INVALID: every decision should be quarantine, got %s" % wrong)
+    sys.exit(1)
+EOF
+}
+
 part_pupil() {
 	local d=$W/pupil bin f i
 	bin=$(dirname "$AUP_MILTER")
@@ -576,6 +635,7 @@ for part in $PARTS; do
 	memory)		part_memory ;;
 	soak)		part_soak ;;
 	pupil)		part_pupil ;;
+	analysis)	part_analysis ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

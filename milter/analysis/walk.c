@@ -502,23 +502,26 @@ walk_header_end(const GByteArray *h)
 }
 
 /* walk_drop_last_ct - the header block without its last Content-Type
- * header (and its folded lines); NULL if it has none */
+ * header (and its folded lines); NULL unless it has two or more */
 static GByteArray *
 walk_drop_last_ct(const GByteArray *h, gint64 end)
 {
 	GByteArray *out;
 	gint64 i = -1, k = 0, j;
+	unsigned seen = 0;
 
 	while (k < end) {
 		if (g_ascii_strncasecmp((const char *)h->data + k,
-		    "Content-Type:", 13) == 0)
+		    "Content-Type:", 13) == 0) {
 			i = k;
+			seen++;
+		}
 		while (k < end && h->data[k] != '\n')
 			k++;
 		k++;
 	}
-	if (i < 0)
-		return NULL;
+	if (seen < 2)
+		return NULL;	/* the conflict is in a nested part */
 	for (j = i; j < end;) {
 		while (j < end && h->data[j] != '\n')
 			j++;
@@ -541,10 +544,10 @@ walk_drop_last_ct(const GByteArray *h, gint64 end)
  * message is no longer "ambiguous"; a conflict in a nested part keeps
  * it so.
  */
-static void
+static bool
 walk_other_reading(struct actx *ctx, GMimeStream *raw)
 {
-	GMimeStream *head, *cat, *rest, *mem;
+	GMimeStream *head, *cat, *rest;
 	GByteArray *buf = g_byte_array_new(), *alt;
 	GMimeParser *parser;
 	GMimeParserOptions *opts;
@@ -561,7 +564,7 @@ walk_other_reading(struct actx *ctx, GMimeStream *raw)
 	}
 	if (end < 0 || (alt = walk_drop_last_ct(buf, end)) == NULL) {
 		g_byte_array_free(buf, TRUE);
-		return;
+		return false;
 	}
 	head = g_mime_stream_mem_new_with_byte_array(alt);
 	rest = g_mime_stream_substream(raw, g_mime_stream_tell(raw) -
@@ -570,9 +573,8 @@ walk_other_reading(struct actx *ctx, GMimeStream *raw)
 	cat = g_mime_stream_cat_new();
 	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
 	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), rest);
-	mem = cat;
 	ctx->ct_conflicts = ctx->other_conflicts = 0;
-	parser = g_mime_parser_new_with_stream(mem);
+	parser = g_mime_parser_new_with_stream(cat);
 	opts = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(opts, walk_warning, ctx);
 	if ((msg = g_mime_parser_construct_message(parser, opts)) != NULL) {
@@ -585,6 +587,7 @@ walk_other_reading(struct actx *ctx, GMimeStream *raw)
 	g_object_unref(head);
 	g_object_unref(rest);
 	g_object_unref(cat);
+	return true;
 }
 
 /* walk_readings - judge both readings of a doubled Content-Type */
@@ -598,8 +601,8 @@ walk_readings(struct actx *ctx, GMimeStream *raw)
 	    ctx->failed)
 		return;
 	ctx->an->uninspectable = NULL;
-	walk_other_reading(ctx, raw);
-	if (ctx->ct_conflicts > 0 || ctx->other_conflicts > 0)
+	if (!walk_other_reading(ctx, raw) || ctx->ct_conflicts > 0 ||
+	    ctx->other_conflicts > 0)
 		ctx->an->uninspectable = "ambiguous";
 }
 

@@ -241,17 +241,27 @@ nesting_60_deep_multipart_is_uninspectable(void **state)
 	g_string_free(m, TRUE);
 }
 
-/* conflicting_content_types_make_the_message_uninspectable */
+/* conflicting_content_types_are_read_both_ways */
 static void
-conflicting_content_types_make_the_message_uninspectable(void **state)
+conflicting_content_types_are_read_both_ways(void **state)
 {
 	struct analysis *an = at_run_text("MIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=b\n"
 	    "Content-Type: text/plain\n\n--b\nContent-Type: text/plain\n\n"
 	    "x\n--b--\n");
 
-	assert_string_equal(an->uninspectable, "ambiguous");
+	/* GMime's reading (the last header) and the other one (the first) */
+	assert_null(an->uninspectable);
 	assert_true(an->parser_warnings >= 1);
+	assert_non_null(at_find(an, "1"));
+	assert_non_null(at_find(an, "alt.1"));
+	assert_string_equal(at_find(an, "alt.1")->text, "x");
+	analysis_free(an);
+	/* in a nested part there is no second reading: ambiguous */
+	an = at_run_text("MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\nContent-Type: text/plain\n"
+	    "Content-Type: application/octet-stream\n\nx\n--b--\n");
+	assert_string_equal(an->uninspectable, "ambiguous");
 	analysis_free(an);
 }
 
@@ -373,7 +383,7 @@ main(void)
 		cmocka_unit_test(
 		    nesting_60_deep_multipart_is_uninspectable),
 		cmocka_unit_test(
-		    conflicting_content_types_make_the_message_uninspectable),
+		    conflicting_content_types_are_read_both_ways),
 		cmocka_unit_test(
 		    an_mbox_from_line_in_a_forwarded_message_is_counted_not_fatal),
 		cmocka_unit_test(
