@@ -241,13 +241,10 @@ executables_add(struct findings *f, const struct attachment *a,
 {
 	char *name = executables_name(f, a->name_safe != NULL ? a->name_safe :
 	    a->path);
-	char *in = a->depth > 0 ? executables_name(f, a->path) : NULL;
 
-	g_ptr_array_add(f->items, xasprintf("%s: %s%s%s%s", name, what,
-	    in != NULL ? " (inside an archive or document, at " : "",
-	    in != NULL ? in : "", in != NULL ? ")" : ""));
+	g_ptr_array_add(f->items, xasprintf("%s: %s%s", name, what,
+	    a->depth > 0 ? " (inside an archive)" : ""));
 	free(name);
-	free(in);
 }
 
 /* executables_risky_kind - is the content of a risky kind (a label)? */
