@@ -64,9 +64,13 @@ const char *
 hazard_html(const unsigned char *data, size_t len)
 {
 	size_t n = len < HAZARD_HTML_MAX ? len : HAZARD_HTML_MAX;
-	char *s = g_ascii_strdown((const char *)data, (gssize)n);
 	const char *what = NULL;
 	bool builds, carries;
+	char *s;
+
+	if (n == 0)
+		return NULL;
+	s = g_ascii_strdown((const char *)data, (gssize)n);
 
 	/* g_ascii_strdown stops at a NUL: what follows one is not HTML */
 	builds = hazard_has(s, "<script") && (hazard_has(s, "blob(") ||
@@ -95,7 +99,7 @@ hazard_onenote(struct actx *ctx, size_t rec, const unsigned char *d,
 	    0xd8, 0xa7, 0x4d, 0xae, 0xb1, 0x53, 0x78, 0xd0, 0x29, 0x96, 0xd3 };
 	static const unsigned char file[16] = { 0xe7, 0x16, 0xe3, 0xbd, 0x65,
 	    0x26, 0x11, 0x45, 0xa4, 0xc4, 0x8d, 0x4d, 0x0b, 0x7a, 0x9e, 0xac };
-	const unsigned char *p = d, *end = d + len;
+	const unsigned char *p = d, *end;
 	struct attachment *a;
 	unsigned n = 0;
 	uint64_t size;
@@ -103,6 +107,7 @@ hazard_onenote(struct actx *ctx, size_t rec, const unsigned char *d,
 
 	if (len < 16 || memcmp(d, one, 16) != 0)
 		return false;
+	end = d + len;
 	a = actx_rec(ctx, rec);
 	a->kind = "onenote";
 	free(a->detected_type);

@@ -134,7 +134,7 @@ void
 uudecode_children(struct actx *ctx, size_t rec, const unsigned char *data,
     size_t len)
 {
-	const unsigned char *p = data, *end = data + len, *s;
+	const unsigned char *p = data, *end, *s;
 	char name[UUDECODE_NAME];
 	unsigned files = 0;
 	struct blob b;
@@ -143,6 +143,7 @@ uudecode_children(struct actx *ctx, size_t rec, const unsigned char *data,
 
 	if (len < 10 || memmem(data, len, "begin", 5) == NULL)
 		return;
+	end = data + len;
 	while (files < UUDECODE_FILES && !ctx->failed &&
 	    uu_line(&p, end, &s, &n)) {
 		if (!uu_begin(s, n, &b64, name))
