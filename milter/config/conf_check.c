@@ -274,6 +274,7 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_school_params, &cf->school);
 	conf_params_free(conf_directory_params, &cf->dirs);
 	conf_params_free(conf_notify_params, &cf->notify);
+	conf_params_free(conf_console_params, &cf->console);
 	cidr_list_free(cf->trusted);
 	directory_free(cf->directory);
 	template_set_free(cf->templates);
