@@ -322,7 +322,7 @@ aq_action_parse(int argc, char **argv, const char **ref, GPtrArray *to,
 	};
 	int c;
 
-	optind = 1;
+	optind = 0;	/* a fresh scan that permutes: REF --reason X */
 	*reason = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 't' && to != NULL)

@@ -345,7 +345,7 @@ qindex_filter_sql(const struct qindex_filter *f, bool count)
 
 	qindex_scope_sql(f, scope, sizeof(scope));
 	return xasprintf("SELECT %s FROM quarantine WHERE 1"
-	    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
+	    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
 	    count ? "count(*)" : QINDEX_COLUMNS,
 	    f->policy ? " AND instr(',' || policies || ',', ',' || ?1 || ',')"
 	    " > 0" : "",
@@ -363,6 +363,8 @@ qindex_filter_sql(const struct qindex_filter *f, bool count)
 	    "instr(lower(coalesce(subject, '')), lower(?9)) > 0)" : "",
 	    f->reviewed > 0 ? " AND reviewed_at IS NOT NULL" :
 	    f->reviewed < 0 ? " AND reviewed_at IS NULL" : "", scope,
+	    f->exclude ? " AND instr(',' || policies || ',', ',' || ?16 || "
+	    "',') = 0" : "",
 	    count ? "" : f->newest_first ? " ORDER BY time DESC, ref DESC" :
 	    " ORDER BY time, ref",
 	    !count && f->limit > 0 ? " LIMIT ?14 OFFSET ?15" : "");
@@ -384,6 +386,7 @@ qindex_filter_bind(sqlite3_stmt *st, const struct qindex_filter *f,
 	qindex_bind_text(st, 9, f->search);
 	for (int i = 0; i < QINDEX_MAX_SCOPE && f->scope[i] != NULL; i++)
 		qindex_bind_text(st, 10 + i, f->scope[i]);
+	qindex_bind_text(st, 16, f->exclude);
 	if (!count && f->limit > 0) {
 		sqlite3_bind_int64(st, 14, f->limit);
 		sqlite3_bind_int64(st, 15, f->offset);

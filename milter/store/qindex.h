@@ -67,6 +67,7 @@ struct qindex_filter {
 	int	 reviewed;		/* 1 reviewed only, -1 unreviewed only */
 	const char *scope[QINDEX_MAX_SCOPE + 1]; /* NULL-terminated: held by
 					 * one of these policies; empty = any */
+	const char *exclude;		/* not held by this policy */
 	bool	 newest_first;
 	long	 limit, offset;		/* 0 = all */
 };

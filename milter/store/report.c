@@ -1,0 +1,393 @@
+/*
+ * report - the sums of the monitoring report
+ *
+ * SYNOPSIS
+ *	report_build(), report_free(), report_action_names[]
+ *
+ * DESCRIPTION
+ *	One pass over the event log: every "message" event inside the
+ *	time range adds its final action to the totals and each policy's
+ *	result (other than pass) to its period, or, when the policy ran
+ *	in monitor mode ("monitored": true), to the would-have counts.
+ *	Reasons are counted as "policy: reason" (the event log holds no
+ *	pupil-data values or safeguarding phrases, so neither does the
+ *	report); safeguarding alerts by the categories the event names;
+ *	urgent overrides by the events marked "urgent".  The quarantine
+ *	index gives the reviewers' side: how many held messages were
+ *	released, deleted, marked reviewed, expired or are waiting, and
+ *	the median time from hold to the first review action.  Names of
+ *	reviewers are counted only when opt->names (the DSL's view).
+ *
+ *	Lines are parsed with one reused json_tokener; a line that is
+ *	not JSON is counted (bad_lines) and skipped.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "store/qindex.h"
+#include "store/report.h"
+#include "util/xalloc.h"
+
+const char *const report_action_names[REPORT_ACTIONS] = { "reject",
+	"quarantine", "defer", "rewrite", "flag" };
+
+/* report_action_index - index of an action word, or -1 */
+static int
+report_action_index(const char *s)
+{
+	for (int i = 0; s != NULL && i < REPORT_ACTIONS; i++)
+		if (strcmp(s, report_action_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* report_counts_free - a GPtrArray element */
+static void
+report_counts_free(void *p)
+{
+	struct report_counts *c = p;
+
+	free(c->policy);
+	free(c);
+}
+
+/* report_pair_free - a GPtrArray element */
+static void
+report_pair_free(void *p)
+{
+	struct report_pair *c = p;
+
+	free(c->key);
+	free(c);
+}
+
+/* report_period_free - a GPtrArray element */
+static void
+report_period_free(void *p)
+{
+	struct report_period *c = p;
+
+	free(c->label);
+	g_ptr_array_free(c->policies, TRUE);
+	free(c);
+}
+
+/* report_counts_of - the counts of a policy in an array (made if new) */
+static struct report_counts *
+report_counts_of(GPtrArray *a, const char *policy)
+{
+	struct report_counts *c;
+
+	for (guint i = 0; i < a->len; i++) {
+		c = g_ptr_array_index(a, i);
+		if (strcmp(c->policy, policy) == 0)
+			return c;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->policy = xstrdup(policy);
+	g_ptr_array_add(a, c);
+	return c;
+}
+
+/* report_period_of - the period of a label (the log is in time order,
+ * so the last one is nearly always it) */
+static struct report_period *
+report_period_of(struct report *r, const char *label)
+{
+	struct report_period *p;
+
+	for (guint i = r->periods->len; i > 0; i--) {
+		p = g_ptr_array_index(r->periods, i - 1);
+		if (strcmp(p->label, label) == 0)
+			return p;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->label = xstrdup(label);
+	p->policies = g_ptr_array_new_with_free_func(report_counts_free);
+	g_ptr_array_add(r->periods, p);
+	return p;
+}
+
+/* report_count - add one to a counted key */
+static void
+report_count(GHashTable *h, const char *key)
+{
+	long *n = g_hash_table_lookup(h, key);
+
+	if (n == NULL) {
+		n = xcalloc(1, sizeof(*n));
+		g_hash_table_insert(h, xstrdup(key), n);
+	}
+	(*n)++;
+}
+
+/* report_str - a string member or NULL */
+static const char *
+report_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* report_time - "2026-11-22T23:52:25.123Z" as a time; -1 if not */
+static time_t
+report_time(const char *s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return (time_t)-1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+/* report_policies - one event's policy results */
+static void
+report_policies(struct report *r, json_object *arr, const char *label,
+    GHashTable *reasons)
+{
+	struct report_period *per = report_period_of(r, label);
+
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *p = json_object_array_get_idx(arr, i), *m;
+		const char *name = report_str(p, "name");
+		int a = report_action_index(report_str(p, "result"));
+		bool monitored = json_object_object_get_ex(p, "monitored",
+		    &m) && json_object_get_boolean(m);
+		char *key;
+
+		if (name == NULL || a < 0)
+			continue;
+		if (monitored) {
+			report_counts_of(r->monitor, name)->n[a]++;
+			continue;
+		}
+		report_counts_of(per->policies, name)->n[a]++;
+		key = xasprintf("%s: %s", name, report_str(p, "reason") ?
+		    report_str(p, "reason") : "");
+		report_count(reasons, key);
+		free(key);
+	}
+}
+
+/* report_event - one line's object */
+static void
+report_event(struct report *r, json_object *o, GHashTable *reasons,
+    GHashTable *alerts)
+{
+	const char *ev = report_str(o, "event");
+	time_t t = report_time(report_str(o, "time"));
+	json_object *arr, *v;
+	char label[32];
+	struct tm tm;
+	int a;
+
+	if (ev == NULL || strcmp(ev, "message") != 0 || t == (time_t)-1 ||
+	    (r->opt.since && t < r->opt.since) || (r->opt.until &&
+	    t >= r->opt.until))
+		return;
+	r->messages++;
+	if ((a = report_action_index(report_str(o, "action"))) >= 0)
+		r->actions[a]++;
+	localtime_r(&t, &tm);
+	strftime(label, sizeof(label), r->opt.monthly ? "%Y-%m" : "%G-W%V",
+	    &tm);
+	if (json_object_object_get_ex(o, "policies", &arr) &&
+	    json_object_is_type(arr, json_type_array))
+		report_policies(r, arr, label, reasons);
+	if (json_object_object_get_ex(o, "alerts", &arr) &&
+	    json_object_is_type(arr, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			const char *cat = report_str(
+			    json_object_array_get_idx(arr, i), "category");
+
+			if (cat != NULL)
+				report_count(alerts, cat);
+		}
+	if (json_object_object_get_ex(o, "urgent", &v) &&
+	    json_object_get_boolean(v))
+		r->urgent++;
+}
+
+/* report_pair_cmp - most first, then by key */
+static gint
+report_pair_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct report_pair *x = *(struct report_pair *const *)a;
+	const struct report_pair *y = *(struct report_pair *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* report_pairs - a counted table as a sorted array, at most `max` */
+static GPtrArray *
+report_pairs(GHashTable *h, guint max)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(report_pair_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct report_pair *p = xcalloc(1, sizeof(*p));
+
+		p->key = xstrdup(k);
+		p->n = *(long *)v;
+		g_ptr_array_add(a, p);
+	}
+	g_ptr_array_sort(a, report_pair_cmp);
+	if (max > 0 && a->len > max)
+		g_ptr_array_set_size(a, max);
+	return a;
+}
+
+/* report_read_log - the event log's pass; -1 if it cannot be read */
+static int
+report_read_log(struct report *r, const char *path, char **err)
+{
+	FILE *fp = fopen(path, "r");
+	GHashTable *reasons = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    free, free);
+	GHashTable *alerts = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    free, free);
+	json_tokener *tok = json_tokener_new();
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (fp == NULL && errno != ENOENT) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (fp != NULL && (n = getline(&line, &cap, fp)) > 0) {
+		json_object *o;
+
+		json_tokener_reset(tok);
+		o = json_tokener_parse_ex(tok, line, (int)n);
+		if (o == NULL || !json_object_is_type(o, json_type_object))
+			r->bad_lines += line[0] != '\n';
+		else
+			report_event(r, o, reasons, alerts);
+		json_object_put(o);
+	}
+	r->reasons = report_pairs(reasons, 10);
+	r->alerts = report_pairs(alerts, 0);
+out:
+	if (fp != NULL)
+		fclose(fp);
+	free(line);
+	json_tokener_free(tok);
+	g_hash_table_destroy(reasons);
+	g_hash_table_destroy(alerts);
+	return *err != NULL ? -1 : 0;
+}
+
+/* report_first_review - the first review action on a row, or 0 */
+static time_t
+report_first_review(const struct qindex_entry *e)
+{
+	time_t t[] = { e->released_at, e->deleted_at, e->reviewed_at }, m = 0;
+
+	for (size_t i = 0; i < 3; i++)
+		if (t[i] != 0 && (m == 0 || t[i] < m))
+			m = t[i];
+	return m;
+}
+
+/* report_double_cmp - for the median */
+static int
+report_double_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* report_reviews - the index's side; -1 if it cannot be read */
+static int
+report_reviews(struct report *r, const char *dir, char **err)
+{
+	struct qindex_filter f = { .since = r->opt.since,
+	    .until = r->opt.until };
+	struct qindex_entry *rows;
+	GHashTable *who = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    free);
+	long n = qindex_list(dir, &f, &rows, err);
+	double *hours = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*hours));
+	size_t nh = 0;
+
+	for (long i = 0; i < n; i++) {
+		const struct qindex_entry *e = &rows[i];
+		time_t first = report_first_review(e);
+		const char *by = e->released_by ? e->released_by :
+		    e->deleted_by ? e->deleted_by : e->reviewed_by;
+
+		r->held++;
+		r->released += e->released_at != 0;
+		r->deleted += e->deleted_at != 0;
+		r->reviewed += e->reviewed_at != 0;
+		r->expired += strcmp(e->status, "expired") == 0;
+		r->waiting += first == 0 && strcmp(e->status, "held") == 0;
+		if (first != 0)
+			hours[nh++] = (double)(first - e->time) / 3600.0;
+		if (r->opt.names && by != NULL)
+			report_count(who, by);
+	}
+	qsort(hours, nh, sizeof(*hours), report_double_cmp);
+	r->median_review_hours = nh == 0 ? 0 : nh % 2 ? hours[nh / 2] :
+	    (hours[nh / 2 - 1] + hours[nh / 2]) / 2;
+	r->reviewers = report_pairs(who, 0);
+	free(hours);
+	g_hash_table_destroy(who);
+	qindex_entries_free(rows, n);
+	return n < 0 ? -1 : 0;
+}
+
+/* report_build - every sum of the report */
+struct report *
+report_build(const struct conf *cf, const struct report_options *opt,
+    char **err)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+
+	*err = NULL;
+	r->opt = *opt;
+	r->periods = g_ptr_array_new_with_free_func(report_period_free);
+	r->monitor = g_ptr_array_new_with_free_func(report_counts_free);
+	if (report_read_log(r, cf->milter.event_log, err) < 0 ||
+	    report_reviews(r, cf->milter.quarantine_dir, err) < 0)
+		return report_free(r);
+	return r;
+}
+
+/* report_free - free the sums */
+struct report *
+report_free(struct report *r)
+{
+	if (r == NULL)
+		return NULL;
+	g_ptr_array_free(r->periods, TRUE);
+	g_ptr_array_free(r->monitor, TRUE);
+	if (r->reasons != NULL)
+		g_ptr_array_free(r->reasons, TRUE);
+	if (r->alerts != NULL)
+		g_ptr_array_free(r->alerts, TRUE);
+	if (r->reviewers != NULL)
+		g_ptr_array_free(r->reviewers, TRUE);
+	free(r);
+	return NULL;
+}
