@@ -239,6 +239,19 @@ class Http:
                                            "password": password})
 
 
+def wait_for(d, text, timeout=30):
+    """Wait (bounded) until the page shows `text`; True if it did."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            if text in d.page_source:
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def shot(driver, name):
     os.makedirs(SHOTS, exist_ok=True)
     driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
@@ -379,16 +392,19 @@ def dsl_in_browser(d, pay_ref, xss_ref):
     d.find_element(By.ID, "user").send_keys("jane.dsl")
     d.find_element(By.ID, "password").send_keys("correct horse battery")
     d.find_element(By.CSS_SELECTOR, "form.login button").click()
-    ok(d.current_url.endswith("/held") and pay_ref in d.page_source,
+    ok(wait_for(d, "Held messages") and d.current_url.endswith("/held") and
+       pay_ref in d.page_source,
        "the DSL signs in and sees the held message", d.current_url)
     shot(d, "02-held")
     box = d.find_element(By.NAME, "q")
     box.send_keys("pay award")
     box.submit()
+    wait_for(d, "1 message;")
     rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     ok(len(rows) == 1 and "Staff pay award 2026" in rows[0].text,
        "searching the subject finds exactly that message")
     rows[0].find_element(By.LINK_TEXT, pay_ref).click()
+    wait_for(d, "pre class=\"text\"")
     text = d.find_element(By.CSS_SELECTOR, "pre.text").text
     ok("The pay award letter is attached." in text,
        "the message page shows the HTML body as plain text", text)
@@ -397,6 +413,7 @@ def dsl_in_browser(d, pay_ref, xss_ref):
     shot(d, "03-message")
     d.find_element(By.NAME, "reason").send_keys("Expected from our payroll supplier")
     d.find_element(By.CSS_SELECTOR, "fieldset.actions button").click()
+    wait_for(d, "role=\"status\"")
     ok("Released " + pay_ref in d.find_element(By.CSS_SELECTOR,
                                                 "[role=status]").text,
        "releasing with a reason says it is released")
@@ -444,6 +461,7 @@ def viewer_in_browser(d, pay_ref):
     d.find_element(By.ID, "user").send_keys("gov")
     d.find_element(By.ID, "password").send_keys("governors only 2026")
     d.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait_for(d, "<h1>Reports</h1>")
     ok(d.current_url.endswith("/reports"),
        "a viewer lands on the Reports page", d.current_url)
     ok(not d.find_elements(By.CSS_SELECTOR, "nav a[href='/held']"),
