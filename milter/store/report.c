@@ -18,8 +18,12 @@
  *	the median time from hold to the first review action.  Names of
  *	reviewers are counted only when opt->names (the DSL's view).
  *
- *	Lines are parsed with one reused json_tokener; a line that is
- *	not JSON is counted (bad_lines) and skipped.
+ *	A year of a school's events is about 2 million lines, so a line
+ *	is not parsed whole: the top-level members the report needs are
+ *	found by their keys (a quote inside a JSON string is escaped, so
+ *	"key": can only be a key) and only the small policies and alerts
+ *	arrays go through json-c, with one reused tokener.  A line that
+ *	is not an event is counted (bad_lines) and skipped.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -182,43 +186,123 @@ report_policies(struct report *r, json_object *arr, const char *label,
 	}
 }
 
-/* report_event - one line's object */
-static void
-report_event(struct report *r, json_object *o, GHashTable *reasons,
-    GHashTable *alerts)
+/* report_find - the value after a top-level `"key":` of a line, or
+ * NULL.  A quote inside a JSON string is escaped, so `"key":` can only
+ * be a key; the event log's nested objects (policies, attachments,
+ * alerts, reply, header_changes) use none of the keys looked up here. */
+static const char *
+report_find(const char *line, size_t len, const char *key)
 {
-	const char *ev = report_str(o, "event");
-	time_t t = report_time(report_str(o, "time"));
-	json_object *arr, *v;
-	char label[32];
+	char pat[32];
+	int n = snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *p = memmem(line, len, pat, (size_t)n);
+
+	return p != NULL ? p + n : NULL;
+}
+
+/* report_array_end - one past the `]` closing the array at p, or NULL */
+static const char *
+report_array_end(const char *p, const char *end)
+{
+	int depth = 0;
+	bool in_string = false;
+
+	for (; p < end; p++) {
+		if (in_string) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"')
+			in_string = true;
+		else if (*p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ']' || *p == '}') && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* report_array - parse the array value of a top-level key (or NULL) */
+static json_object *
+report_array(json_tokener *tok, const char *line, size_t len,
+    const char *key)
+{
+	const char *p = report_find(line, len, key), *end;
+
+	if (p == NULL || *p != '[' ||
+	    (end = report_array_end(p, line + len)) == NULL)
+		return NULL;
+	json_tokener_reset(tok);
+	return json_tokener_parse_ex(tok, p, (int)(end - p));
+}
+
+/* report_word - a top-level string value equals `want`? */
+static bool
+report_word(const char *line, size_t len, const char *key, const char *want)
+{
+	const char *p = report_find(line, len, key);
+	size_t n = strlen(want);
+
+	return p != NULL && p[0] == '"' && (size_t)(line + len - p) > n + 1 &&
+	    strncmp(p + 1, want, n) == 0 && p[n + 1] == '"';
+}
+
+/* report_alerts - count an event's alert categories */
+static void
+report_alerts(json_object *arr, GHashTable *alerts)
+{
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		const char *cat = report_str(json_object_array_get_idx(arr, i),
+		    "category");
+
+		if (cat != NULL)
+			report_count(alerts, cat);
+	}
+}
+
+/* report_line - one line of the log: only message events are read, and
+ * only the members the report needs are parsed; false if it is not an
+ * event line */
+static bool
+report_line(struct report *r, json_tokener *tok, const char *line,
+    size_t len, GHashTable *reasons, GHashTable *alerts)
+{
+	const char *tv = report_find(line, len, "time"), *av;
+	json_object *arr;
+	char label[32], word[16];
 	struct tm tm;
+	time_t t;
 	int a;
 
-	if (ev == NULL || strcmp(ev, "message") != 0 || t == (time_t)-1 ||
-	    (r->opt.since && t < r->opt.since) || (r->opt.until &&
-	    t >= r->opt.until))
-		return;
+	if (line[0] != '{' || report_find(line, len, "event") == NULL)
+		return false;
+	if (!report_word(line, len, "event", "message"))
+		return true;
+	t = tv != NULL && *tv == '"' ? report_time(tv + 1) : (time_t)-1;
+	if (t == (time_t)-1 || (r->opt.since && t < r->opt.since) ||
+	    (r->opt.until && t >= r->opt.until))
+		return true;
 	r->messages++;
-	if ((a = report_action_index(report_str(o, "action"))) >= 0)
+	if ((av = report_find(line, len, "action")) != NULL && *av == '"' &&
+	    sscanf(av + 1, "%15[a-z]", word) == 1 &&
+	    (a = report_action_index(word)) >= 0)
 		r->actions[a]++;
 	localtime_r(&t, &tm);
 	strftime(label, sizeof(label), r->opt.monthly ? "%Y-%m" : "%G-W%V",
 	    &tm);
-	if (json_object_object_get_ex(o, "policies", &arr) &&
+	if ((arr = report_array(tok, line, len, "policies")) != NULL &&
 	    json_object_is_type(arr, json_type_array))
 		report_policies(r, arr, label, reasons);
-	if (json_object_object_get_ex(o, "alerts", &arr) &&
+	json_object_put(arr);
+	if ((arr = report_array(tok, line, len, "alerts")) != NULL &&
 	    json_object_is_type(arr, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			const char *cat = report_str(
-			    json_object_array_get_idx(arr, i), "category");
-
-			if (cat != NULL)
-				report_count(alerts, cat);
-		}
-	if (json_object_object_get_ex(o, "urgent", &v) &&
-	    json_object_get_boolean(v))
+		report_alerts(arr, alerts);
+	json_object_put(arr);
+	if ((av = report_find(line, len, "urgent")) != NULL &&
+	    strncmp(av, "true", 4) == 0)
 		r->urgent++;
+	return true;
 }
 
 /* report_pair_cmp - most first, then by key */
@@ -274,15 +358,11 @@ report_read_log(struct report *r, const char *path, char **err)
 		goto out;
 	}
 	while (fp != NULL && (n = getline(&line, &cap, fp)) > 0) {
-		json_object *o;
-
-		json_tokener_reset(tok);
-		o = json_tokener_parse_ex(tok, line, (int)n);
-		if (o == NULL || !json_object_is_type(o, json_type_object))
-			r->bad_lines += line[0] != '\n';
-		else
-			report_event(r, o, reasons, alerts);
-		json_object_put(o);
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n > 0 && !report_line(r, tok, line, (size_t)n, reasons,
+		    alerts))
+			r->bad_lines++;
 	}
 	r->reasons = report_pairs(reasons, 10);
 	r->alerts = report_pairs(alerts, 0);
