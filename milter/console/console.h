@@ -108,6 +108,9 @@ void	page_message_act(struct request *r, struct reply *out,
 void	page_message_eml(struct request *r, struct reply *out,
 	    const char *ref);
 void	page_audit(struct request *r, struct reply *out);
+void	page_alerts(struct request *r, struct reply *out);
+void	page_alert(struct request *r, struct reply *out, const char *id);
+void	page_alert_act(struct request *r, struct reply *out, const char *id);
 void	page_reports(struct request *r, struct reply *out);
 /* page_stylesheet - the one stylesheet */
 void	page_stylesheet(struct request *r, struct reply *out);

@@ -58,6 +58,8 @@ reply_nav(const struct request *r, GString *b)
 	html_raw(b, "<nav><ul>");
 	if (access_may_list_held(role))
 		reply_nav_link(b, "/held", "Held", r->path);
+	if (access_may_alerts(role))
+		reply_nav_link(b, "/alerts", "Alerts", r->path);
 	if (access_may_audit(role))
 		reply_nav_link(b, "/audit", "Audit", r->path);
 	if (access_may_reports(role))
@@ -177,6 +179,10 @@ console_dispatch(struct request *r, struct reply *out)
 		(r->post ? page_held_bulk : page_held)(r, out);
 	else if (strncmp(p, "/held/", 6) == 0)
 		routes_held(r, out, p + 6);
+	else if (strcmp(p, "/alerts") == 0 && !r->post)
+		page_alerts(r, out);
+	else if (strncmp(p, "/alerts/", 8) == 0)
+		(r->post ? page_alert_act : page_alert)(r, out, p + 8);
 	else if (strcmp(p, "/audit") == 0 && !r->post)
 		page_audit(r, out);
 	else if (strcmp(p, "/reports") == 0 && !r->post)

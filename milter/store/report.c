@@ -12,7 +12,9 @@
  *	Reasons are counted as "policy: reason" (the event log holds no
  *	pupil-data values or safeguarding phrases, so neither does the
  *	report); safeguarding alerts by the categories the event names;
- *	urgent overrides by the events marked "urgent".  The quarantine
+ *	urgent overrides by the events marked "urgent"; the alerts table
+ *	(alerts.c) how the alerts of the range stand now (category and
+ *	status).  The quarantine
  *	index gives the reviewers' side: how many held messages were
  *	released, deleted, marked reviewed, expired or are waiting, and
  *	the median time from hold to the first review action.  Names of
@@ -34,6 +36,7 @@
 
 #include <json-c/json.h>
 
+#include "store/alerts.h"
 #include "store/qindex.h"
 #include "store/report.h"
 #include "util/xalloc.h"
@@ -437,6 +440,31 @@ report_reviews(struct report *r, const char *dir, char **err)
 	return n < 0 ? -1 : 0;
 }
 
+/* report_alert_states - the alerts table: category and status now */
+static int
+report_alert_states(struct report *r, const char *dir, char **err)
+{
+	struct alert_filter f = { .since = r->opt.since };
+	struct alert_entry *rows;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    free);
+	long n = alerts_list(dir, &f, &rows, err);
+
+	for (long i = 0; i < n; i++) {
+		char *key;
+
+		if (r->opt.until && rows[i].time >= r->opt.until)
+			continue;
+		key = xasprintf("%s: %s", rows[i].category, rows[i].status);
+		report_count(h, key);
+		free(key);
+	}
+	r->alert_states = report_pairs(h, 0);
+	g_hash_table_destroy(h);
+	alerts_entries_free(rows, n);
+	return n < 0 ? -1 : 0;
+}
+
 /* report_build - every sum of the report */
 struct report *
 report_build(const struct conf *cf, const struct report_options *opt,
@@ -449,7 +477,8 @@ report_build(const struct conf *cf, const struct report_options *opt,
 	r->periods = g_ptr_array_new_with_free_func(report_period_free);
 	r->monitor = g_ptr_array_new_with_free_func(report_counts_free);
 	if (report_read_log(r, cf->milter.event_log, err) < 0 ||
-	    report_reviews(r, cf->milter.quarantine_dir, err) < 0)
+	    report_reviews(r, cf->milter.quarantine_dir, err) < 0 ||
+	    report_alert_states(r, cf->milter.quarantine_dir, err) < 0)
 		return report_free(r);
 	return r;
 }
@@ -468,6 +497,8 @@ report_free(struct report *r)
 		g_ptr_array_free(r->alerts, TRUE);
 	if (r->reviewers != NULL)
 		g_ptr_array_free(r->reviewers, TRUE);
+	if (r->alert_states != NULL)
+		g_ptr_array_free(r->alert_states, TRUE);
 	free(r);
 	return NULL;
 }

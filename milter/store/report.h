@@ -52,6 +52,8 @@ struct report {
 	GPtrArray *monitor;		/* struct report_counts: would-have */
 	GPtrArray *reasons;		/* struct report_pair, most first */
 	GPtrArray *alerts;		/* struct report_pair by category */
+	GPtrArray *alert_states;	/* "category: status" of the alerts
+					 * table, as they stand now */
 	long	 urgent;		/* urgent overrides of working-hours */
 	long	 held, released, deleted, reviewed, expired, waiting;
 	double	 median_review_hours;	/* hold to first review action */

@@ -130,6 +130,12 @@ report_text(const struct report *r)
 
 		g_string_append_printf(s, "  %-16s %ld\n", p->key, p->n);
 	}
+	for (guint i = 0; i < r->alert_states->len; i++) {
+		const struct report_pair *p = g_ptr_array_index(r->alert_states,
+		    i);
+
+		g_string_append_printf(s, "  now %-28s %ld\n", p->key, p->n);
+	}
 	g_string_append_printf(s, "\nHeld: %ld; released %ld, deleted %ld, "
 	    "marked reviewed %ld, expired %ld, waiting %ld; median time from "
 	    "hold to review %.1f hours\n", r->held, r->released, r->deleted,
@@ -220,6 +226,12 @@ report_csv(const struct report *r)
 
 		report_csv_row(s, "alerts", "", p->key, "", p->n);
 	}
+	for (guint i = 0; i < r->alert_states->len; i++) {
+		const struct report_pair *p = g_ptr_array_index(r->alert_states,
+		    i);
+
+		report_csv_row(s, "alert-status", "", p->key, "", p->n);
+	}
 	report_csv_row(s, "review", "", "held", "", r->held);
 	report_csv_row(s, "review", "", "released", "", r->released);
 	report_csv_row(s, "review", "", "deleted", "", r->deleted);
@@ -296,6 +308,8 @@ report_json(const struct report *r)
 	json_object_object_add(o, "would_have", arr);
 	json_object_object_add(o, "reasons", report_json_pairs(r->reasons));
 	json_object_object_add(o, "alerts", report_json_pairs(r->alerts));
+	json_object_object_add(o, "alert_status", report_json_pairs(
+	    r->alert_states));
 	rev = json_object_new_object();
 #define REV(k, v) json_object_object_add(rev, k, json_object_new_int64(v))
 	REV("held", r->held);
@@ -348,6 +362,7 @@ report_svg_periods(const struct report *r, GString *b)
 		max = sum > max ? sum : max;
 	}
 	bw = n > 0 ? (SVG_W - SVG_LEFT - 10) / (int)n : 0;
+	bw = bw > 60 ? 60 : bw;
 	html_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" "
 	    "role=\"img\" aria-label=\"Decisions per period\">"
 	    "<text x=\"4\" y=\"12\">%ld</text><text x=\"4\" y=\"%d\">0</text>"
@@ -480,6 +495,7 @@ report_html_body(const struct report *r, GString *b)
 	report_html_pairs(b, r->reasons, "Policy: reason");
 	html_raw(b, "<h2>Safeguarding alerts by category</h2>");
 	report_html_pairs(b, r->alerts, "Category");
+	report_html_pairs(b, r->alert_states, "Category: status now");
 	html_printf(b, "<h2>Review of held messages</h2><p>%ld held: %ld "
 	    "released, %ld deleted, %ld marked reviewed, %ld expired, %ld "
 	    "waiting. Median time from hold to review: %ld minutes.</p>",

@@ -12,7 +12,9 @@ request by request.
     body carry <script>, "><img src=x onerror=...> and javascript:
     payloads is shown as text: no script runs, no element is injected
   - a viewer sees no Held link and gets 403 on a held message and on a
-    forged release POST
+    forged release POST, and on the alerts
+  - the DSL works a safeguarding alert: sees the matched phrase in its
+    context, moves it to in progress with a note
   - a POST without the CSRF token is refused (403)
   - five wrong passwords lock the account, even for the right password
   - the user header is ignored from an address that is not a trusted
@@ -449,11 +451,51 @@ def dsl_in_browser(d, pay_ref, xss_ref):
     ok('"><img src=x onerror=' in d.find_element(By.TAG_NAME, "main").text,
        "the display name, file name and body payloads are shown as text")
     shot(d, "06-hostile-message")
+    alert_in_browser(d, xss_ref)
     d.get(BASE + "/reports")
     ok(len(d.find_elements(By.CSS_SELECTOR, "svg.chart rect")) > 0,
        "the Reports page draws its charts as SVG")
     shot(d, "07-reports")
     d.find_element(By.CSS_SELECTOR, "nav form button").click()
+
+
+def alert_in_browser(d, ref):
+    """A safeguarding alert as the store keeps it (store/alerts.c made
+    the tables when the console first listed alerts)."""
+    d.get(BASE + "/alerts")
+    db = sqlite3.connect(os.path.join(T, "quarantine", "index.sqlite"))
+    cur = db.execute("INSERT INTO alerts (ref, time, policy, category, "
+                     "score, severity, held, direction, sender, sender_role,"
+                     " recipients) VALUES (?, ?, 'safeguarding', 'bullying',"
+                     " 14, 'medium', 1, 'inbound', 'evil@attacker.example', "
+                     "'external', 'office@testwood.example (office)')",
+                     (ref, int(time.time())))
+    db.execute("INSERT INTO alert_matches (alert, seq, phrase, context, "
+               "weight) VALUES (?, 0, 'nobody likes you', "
+               "'... and <b>nobody likes you</b> at all ...', 7)",
+               (cur.lastrowid,))
+    db.commit()
+    db.close()
+    d.get(BASE + "/alerts")
+    ok("bullying" in d.find_element(By.CSS_SELECTOR, "table.list").text,
+       "the Alerts page lists the open alert")
+    shot(d, "09-alerts")
+    d.find_element(By.CSS_SELECTOR, "table.list a").click()
+    wait_for(d, "What matched")
+    ok("... and <b>nobody likes you</b> at all ..." in
+       d.find_element(By.TAG_NAME, "main").text,
+       "an alert shows the matched phrase in its context, as text")
+    d.find_element(By.NAME, "status").send_keys("in progress")
+    d.find_element(By.NAME, "note").send_keys("Spoke to the class teacher")
+    d.find_element(By.CSS_SELECTOR, "form.actions button").click()
+    wait_for(d, "Saved.")
+    status = d.find_element(By.XPATH, "//dt[text()='Status']"
+                            "/following-sibling::dd[1]").text
+    notes = d.find_element(By.CSS_SELECTOR, "main ul").text
+    ok(status == "in progress" and "jane.dsl: Spoke to the class teacher"
+       in notes, "the DSL moves the alert to in progress with a note",
+       status + " / " + notes)
+    shot(d, "10-alert")
 
 
 def viewer_in_browser(d, pay_ref):
@@ -469,6 +511,9 @@ def viewer_in_browser(d, pay_ref):
     d.get(BASE + "/held/" + pay_ref)
     ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
        "a viewer opening a held message is refused")
+    d.get(BASE + "/alerts")
+    ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
+       "a viewer opening the alerts is refused")
     shot(d, "08-viewer-refused")
 
 

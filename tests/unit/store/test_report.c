@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "store/alerts.h"
 #include "store/qindex.h"
 #include "store/report.h"
 #include "testutil.h"
@@ -101,6 +102,23 @@ hold(const char *dir, const char *ref, time_t t, int what)
 		    NULL), 1);
 }
 
+/* alert - one row of the alerts table, its status changed when given */
+static void
+alert(const char *dir, const char *ref, const char *category,
+    const char *status)
+{
+	struct alert_entry e = { .ref = (char *)ref, .time = MONDAY,
+	    .policy = "safeguarding", .category = (char *)category,
+	    .score = 12, .sender = "a@b.example" };
+	struct alert_update u = { .status = status };
+	int64_t id;
+
+	assert_int_equal(alerts_add(dir, &e, &id, NULL), 0);
+	if (status != NULL)
+		assert_int_equal(alerts_update(dir, id, &u, "jane", MONDAY + 60,
+		    NULL), 1);
+}
+
 /* counts - a policy's counts in a period (or zeros) */
 static const long *
 counts(const struct report *r, guint period, const char *policy)
@@ -132,6 +150,9 @@ test_the_sums_of_a_generated_event_set(void **state)
 	hold(qdir, "AAAAAAAAA2", MONDAY, 2);
 	hold(qdir, "AAAAAAAAA3", MONDAY, 3);
 	hold(qdir, "AAAAAAAAA4", MONDAY, 0);
+	alert(qdir, "AAAAAAAAA1", "bullying", NULL);
+	alert(qdir, "AAAAAAAAA2", "bullying", "closed");
+	alert(qdir, "AAAAAAAAA3", "self-harm", "closed");
 	free(f->cf->milter.event_log);
 	f->cf->milter.event_log = log;
 	r = report_build(f->cf, &o, &err);
@@ -167,6 +188,10 @@ test_the_sums_of_a_generated_event_set(void **state)
 	assert_true(r->median_review_hours > 1.99 &&
 	    r->median_review_hours < 2.01);
 	assert_int_equal(r->reviewers->len, 2);
+	assert_int_equal(r->alert_states->len, 3);
+	p = g_ptr_array_index(r->alert_states, 0);
+	assert_string_equal(p->key, "bullying: closed");
+	assert_int_equal(p->n, 1);
 	report_free(r);
 	free(qdir);
 }
