@@ -31,9 +31,12 @@ libarchive-dev libinih-dev libsqlite3-dev libcmocka-dev libcsv-dev
 libjson-c-dev zlib1g-dev nettle-dev libcurl4-openssl-dev
 miltertest postfix swaks libnet-ssleay-perl file python3
 sasl2-bin liblockfile1 libwrap0 m4
+libmicrohttpd-dev libsodium-dev
+miltertest postfix swaks file python3
 zip unzip p7zip-full qpdf openssl gnupg python3-cryptography
 python3-msoffcrypto-tool genisoimage
 clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64 valgrind
+chromium chromium-driver python3-selenium
 "
 
 LISTS_DIR=/var/lib/apt/lists

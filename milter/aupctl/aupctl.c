@@ -1,16 +1,21 @@
 /*
- * aupctl - command dispatcher: test, quarantine, notices
+ * aupctl - command dispatcher: test, quarantine, notices, report, console
  *
  * SYNOPSIS
  *	aupctl [-c FILE] test [options] MESSAGE.eml
- *	aupctl [-c FILE] quarantine list|show|release|delete|expire|digest
+ *	aupctl [-c FILE] quarantine list|show|release|delete|review|expire|
+ *	    digest
  *	aupctl [-c FILE] notices list|retry|send
+ *	aupctl [-c FILE] report [options]
+ *	aupctl [-c FILE] console passwd USER [--role ROLE] [--name NAME]
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
  *	runs and prints the verdict as JSON (aupctl_test.c).  `quarantine`
- *	is the DSL's review of held messages (aupctl_quarantine.c);
- *	`notices` the notice queue (aupctl_notices.c).
+ *	is the DSL's review of held messages (aupctl_quarantine.c),
+ *	`notices` the notice queue (aupctl_notices.c), `report` the
+ *	monitoring report (aupctl_report.c) and `console passwd` sets a
+ *	console account's password (aupctl_console.c).
  *
  * DIAGNOSTICS
  *	Exit 0 when the command ran, 2 for a bad command line, an
@@ -38,8 +43,12 @@ aupctl_usage(void)
 	    "              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n"
 	    "              MESSAGE.eml\n"
 	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
-	    "delete REF|expire|digest\n"
-	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n");
+	    "delete REF|review REF|expire|digest\n"
+	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n"
+	    "       aupctl [-c FILE] report [--since DAY] [--until DAY] "
+	    "[--month] [--format text|html|csv|json]\n"
+	    "       aupctl [-c FILE] console passwd USER [--role ROLE] "
+	    "[--name NAME]\n");
 	return 2;
 }
 
@@ -74,6 +83,12 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "notices") == 0)
 		rc = aupctl_notices(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "report") == 0)
+		rc = aupctl_report(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "console") == 0)
+		rc = aupctl_console(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

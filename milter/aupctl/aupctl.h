@@ -14,6 +14,12 @@ int	aupctl_main(int argc, char **argv,
 /* aupctl_test - `aupctl -c FILE test ...`; argv[0] is "test" */
 int	aupctl_test(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
+/* aupctl_console - `aupctl console passwd USER`; argv[0] is "console" */
+int	aupctl_console(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
+/* aupctl_report - `aupctl report ...`; argv[0] is "report" */
+int	aupctl_report(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 
 /* aupctl_notices - `aupctl -c FILE notices ...`; argv[0] is "notices" */
 int	aupctl_notices(const char *conf_path, int argc, char **argv,

@@ -6,8 +6,9 @@
  *	    [--sender TEXT] [--recipient TEXT] [--status STATUS | --all]
  *	    [--json]
  *	aupctl -c FILE quarantine show REF [--raw]
- *	aupctl -c FILE quarantine release REF [--to ADDR]
- *	aupctl -c FILE quarantine delete REF
+ *	aupctl -c FILE quarantine release REF [--to ADDR]... [--reason TEXT]
+ *	aupctl -c FILE quarantine delete REF [--reason TEXT]
+ *	aupctl -c FILE quarantine review REF [--reason TEXT]
  *	aupctl -c FILE quarantine expire
  *	aupctl -c FILE quarantine digest
  *
@@ -20,12 +21,15 @@
  *	[milter] quarantine_days and marks them expired; run it daily.
  *	digest queues one notice to the DSL of the messages held since
  *	the last one (for notify = digest; run it daily); the daemon's
- *	notice sender (or `aupctl notices send`) delivers it.  show, release and
- *	delete are in aupctl_quarantine_show.c.
+ *	notice sender (or `aupctl notices send`) delivers it.  show,
+ *	release, delete and review are in aupctl_quarantine_show.c; the
+ *	actions themselves are store/actions.c, which the console calls
+ *	too.
  *
  *	Nothing here opens, runs or parses an attachment.  Every command
- *	first opens the event log and writes one audit event per action
- *	with the acting Unix user (and SUDO_USER when run through sudo);
+ *	first opens the event log and writes one audit record per action
+ *	(event log and the store's audit table) with the acting Unix user
+ *	(and SUDO_USER when run through sudo);
  *	without an audit trail it refuses to act.
  *
  *	Deployment: reviewers run aupctl as the milter's user through a
@@ -52,6 +56,7 @@
 #include <glib.h>
 
 #include "aupctl/aupctl_quarantine.h"
+#include "store/actions.h"
 #include "store/notices.h"
 #include "store/notify.h"
 #include "store/qindex.h"
@@ -65,19 +70,11 @@
 	"           [--sender TEXT] [--recipient TEXT] [--status STATUS | " \
 	"--all] [--json]\n" \
 	"       aupctl [-c FILE] quarantine show REF [--raw]\n" \
-	"       aupctl [-c FILE] quarantine release REF [--to ADDR]\n" \
-	"       aupctl [-c FILE] quarantine delete REF\n" \
+	"       aupctl [-c FILE] quarantine release REF [--to ADDR]... " \
+	"[--reason TEXT]\n" \
+	"       aupctl [-c FILE] quarantine delete|review REF " \
+	"[--reason TEXT]\n" \
 	"       aupctl [-c FILE] quarantine expire | digest\n"
-
-/* aq_valid_ref - REF_LEN characters of the reference alphabet */
-bool
-aq_valid_ref(const char *ref)
-{
-	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	size_t n = strlen(ref);
-
-	return n == REF_LEN && strspn(ref, alphabet) == n;
-}
 
 /* aq_clean - control characters, C1 and bidi controls made visible */
 char *
@@ -118,28 +115,13 @@ aq_when(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* aq_audit - one audit event */
+/* aq_audit - one audit record (event log and the store's table) */
 int
-aq_audit(struct aq *q, const char *event, const char *ref,
+aq_audit(struct aq *q, const char *action, const char *ref,
     const char *result, json_object *extra)
 {
-	json_object *o = extra != NULL ? extra : json_object_new_object();
-
-	json_object_object_add(o, "event", json_object_new_string(event));
-	if (ref != NULL)
-		json_object_object_add(o, "ref", json_object_new_string(ref));
-	json_object_object_add(o, "user", json_object_new_string(q->user));
-	json_object_object_add(o, "sudo_user", q->sudo_user != NULL ?
-	    json_object_new_string(q->sudo_user) : NULL);
-	json_object_object_add(o, "result", json_object_new_string(result));
-	if (eventlog_write(q->audit, o) < 0) {
-		fprintf(stderr, "aupctl quarantine: cannot write the audit "
-		    "event to %s\n", eventlog_path(q->audit));
-		json_object_put(o);
-		return -1;
-	}
-	json_object_put(o);
-	return 0;
+	return actions_record(q->cf, &q->actor, action, ref, result, NULL,
+	    NULL, extra);
 }
 
 /* aq_meta - read REF.json */
@@ -257,7 +239,7 @@ aq_sync(struct aq *q)
 		    ".json") != 0)
 			continue;
 		snprintf(ref, sizeof(ref), "%.*s", REF_LEN, de->d_name);
-		if (aq_valid_ref(ref) && !g_hash_table_contains(known, ref))
+		if (actions_valid_ref(ref) && !g_hash_table_contains(known, ref))
 			aq_sync_one(q, ref);
 	}
 	if (d != NULL)
@@ -391,7 +373,7 @@ aq_list(struct aq *q, int argc, char **argv)
 		fprintf(stderr, "aupctl quarantine list: %s\n", err ? err :
 		    "cannot read the index");
 		free(err);
-		(void)aq_audit(q, "quarantine-list", NULL, "failed", NULL);
+		(void)aq_audit(q, "list", NULL, "failed", NULL);
 		return 1;
 	}
 	if (json) {
@@ -409,29 +391,8 @@ aq_list(struct aq *q, int argc, char **argv)
 		    f.status ? " " : "", f.status ? f.status : "");
 	}
 	qindex_entries_free(rows, n);
-	return aq_audit(q, "quarantine-list", NULL, "ok",
+	return aq_audit(q, "list", NULL, "ok",
 	    json_object_new_object()) < 0 ? 1 : 0;
-}
-
-/* aq_remove_files - unlink REF.json and REF.eml */
-int
-aq_remove_files(const struct aq *q, const char *ref)
-{
-	char *eml = quarantine_message_path(q->dir, ref);
-	char *meta = quarantine_meta_path(q->dir, ref);
-	int rc = 0;
-
-	/* The .json first: without it the entry is not listed as stored. */
-	if (unlink(meta) < 0 && errno != ENOENT)
-		rc = -1;
-	if (unlink(eml) < 0 && errno != ENOENT)
-		rc = -1;
-	if (rc < 0)
-		fprintf(stderr, "aupctl quarantine: cannot remove %s: %s\n",
-		    eml, strerror(errno));
-	free(eml);
-	free(meta);
-	return rc;
 }
 
 /* aq_expire_one - remove one old entry's files and mark it */
@@ -440,7 +401,7 @@ aq_expire_one(struct aq *q, const struct qindex_entry *e)
 {
 	json_object *x = json_object_new_object();
 	char *err = NULL;
-	int rc = aq_remove_files(q, e->ref) < 0 ? -1 :
+	int rc = actions_remove_files(q->dir, e->ref) < 0 ? -1 :
 	    qindex_expire(q->dir, e->ref, &err);
 
 	if (rc < 0 && err != NULL)
@@ -449,7 +410,7 @@ aq_expire_one(struct aq *q, const struct qindex_entry *e)
 	json_object_object_add(x, "previous_status",
 	    json_object_new_string(e->status));
 	free(err);
-	if (aq_audit(q, "quarantine-expire", e->ref, rc < 0 ? "failed" : "ok",
+	if (aq_audit(q, "expire", e->ref, rc < 0 ? "failed" : "ok",
 	    x) < 0)
 		return -1;
 	return rc < 0 ? -1 : 0;
@@ -471,7 +432,7 @@ aq_expire(struct aq *q, int argc, char **argv)
 	if (q->cf->milter.quarantine_days == 0) {
 		printf("quarantine_days = 0: held messages are kept until "
 		    "deleted\n");
-		return aq_audit(q, "quarantine-expire", NULL, "ok", NULL) < 0;
+		return aq_audit(q, "expire", NULL, "ok", NULL) < 0;
 	}
 	f.before = time(NULL) - (time_t)q->cf->milter.quarantine_days * 86400;
 	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
@@ -533,7 +494,7 @@ aq_digest(struct aq *q, int argc, char **argv)
 	    rc ? " (not queued)" : n > 0 ? " (queued for the DSL)" : "");
 	qindex_entries_free(rows, n);
 	free(err);
-	if (aq_audit(q, "quarantine-digest", NULL, rc ? "failed" : "ok",
+	if (aq_audit(q, "digest", NULL, rc ? "failed" : "ok",
 	    NULL) < 0)
 		return 1;
 	return rc;
@@ -559,6 +520,10 @@ aq_setup(struct aq *q, const char *conf_path,
 	q->user = pw != NULL ? xstrdup(pw->pw_name) :
 	    xasprintf("uid %ld", (long)getuid());
 	q->sudo_user = getenv("SUDO_USER");
+	q->actor.user = q->sudo_user != NULL ? q->sudo_user : q->user;
+	q->actor.via = "aupctl";
+	q->actor.unix_user = q->user;
+	q->actor.sudo_user = q->sudo_user;
 	q->audit = eventlog_open(q->cf->milter.event_log);
 	if (q->audit == NULL) {
 		fprintf(stderr, "aupctl quarantine: cannot open the event log "
@@ -566,6 +531,7 @@ aq_setup(struct aq *q, const char *conf_path,
 		    strerror(errno));
 		return -1;
 	}
+	q->actor.events = q->audit;
 	return 0;
 }
 
@@ -589,6 +555,7 @@ aupctl_quarantine(const char *conf_path, int argc, char **argv,
 	} cmds[] = {
 		{ "list", aq_list }, { "show", aq_show },
 		{ "release", aq_release }, { "delete", aq_delete },
+		{ "review", aq_review },
 		{ "expire", aq_expire }, { "digest", aq_digest },
 	};
 	struct aq q = { 0 };

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "config/conf.h"
+#include "store/actions.h"
 #include "store/eventlog.h"
 #include "policies/policy.h"
 
@@ -24,6 +25,7 @@ struct aq {
 	struct eventlog *audit;		/* the event log */
 	char	*user;			/* getpwuid(getuid()) */
 	const char *sudo_user;		/* $SUDO_USER, or NULL */
+	struct actor actor;		/* who acts, for store/actions.c */
 };
 
 /*
@@ -33,26 +35,25 @@ struct aq {
 int	aupctl_quarantine(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
 
-/* aq_show, aq_release, aq_delete - the subcommands (argv[0] is theirs) */
+/* aq_show, aq_release, aq_delete, aq_review - the subcommands (argv[0]
+ * is theirs) */
 int	aq_show(struct aq *q, int argc, char **argv);
 int	aq_release(struct aq *q, int argc, char **argv);
 int	aq_delete(struct aq *q, int argc, char **argv);
+int	aq_review(struct aq *q, int argc, char **argv);
 
 /*
- * aq_audit - append {"event": EVENT, "ref", "user", "sudo_user",
- * "result", ...extra} to the event log (takes `extra`, may be NULL);
- * 0, or -1 with a message on stderr.
+ * aq_audit - one audit record of ACTION ("show", "list"...): the event
+ * log's {"event": "quarantine-ACTION", "ref", "user", "sudo_user",
+ * "result", ...extra} and a row of the store's audit table (takes
+ * `extra`, may be NULL); 0, or -1 with a message on stderr.
  */
 int	aq_audit(struct aq *q, const char *event, const char *ref,
 	    const char *result, json_object *extra);
-/* aq_valid_ref - is this a reference code (and so a safe file name)? */
-bool	aq_valid_ref(const char *ref);
 /* aq_clean - text safe to print on a terminal (new string; "" for NULL) */
 char	*aq_clean(const char *s);
 /* aq_meta - the stored REF.json, or NULL (message on stderr) */
 json_object *aq_meta(const struct aq *q, const char *ref);
-/* aq_remove_files - unlink REF.json and REF.eml; 0 or -1 (on stderr) */
-int	aq_remove_files(const struct aq *q, const char *ref);
 /* aq_when - local "YYYY-MM-DD HH:MM" of a time into buf[32] */
 void	aq_when(time_t t, char buf[32]);
 

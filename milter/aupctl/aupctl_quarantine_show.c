@@ -1,8 +1,9 @@
 /*
- * aupctl_quarantine_show - show, release and delete one held message
+ * aupctl_quarantine_show - show, release, delete or review one held
+ * message
  *
  * SYNOPSIS
- *	aq_show(), aq_release(), aq_delete()
+ *	aq_show(), aq_release(), aq_delete(), aq_review()
  *
  * DESCRIPTION
  *	show prints what the milter recorded when it held the message
@@ -13,20 +14,18 @@
  *	copies the stored .eml byte for byte to standard output (refused
  *	on a terminal) for analysis elsewhere.
  *
- *	release re-injects the stored message with sendmail(1) (argument
- *	vector, no shell) to its original envelope recipients, or to the
- *	--to addresses, from its original envelope sender, with an
- *	X-AUP-Release mark in front (release.c).  The index records the
- *	release before the message is handed over (so the milter, which
- *	may see the copy at once, finds it released) and takes it back if
- *	sendmail fails; a message already released, deleted or expired is
- *	refused, so a release happens once.  delete removes the files and
- *	keeps the index row (status deleted) for the record.
+ *	release, delete and review are store/actions.c, the one
+ *	implementation the console calls too: release re-injects the
+ *	stored message once, to its original envelope recipients or to
+ *	the --to addresses, with an X-AUP-Release mark; delete removes
+ *	the files and keeps the index row; review marks it looked at and
+ *	leaves it held.  --reason is recorded in the audit trail.
  *
  * DIAGNOSTICS
  *	Exit 0 done; 1 refused or failed (why on stderr); 2 bad usage.
- *	Each action writes one audit event: quarantine-show,
- *	quarantine-export, quarantine-release, quarantine-delete.
+ *	Each action writes one audit record: quarantine-show,
+ *	quarantine-export, quarantine-release, quarantine-delete,
+ *	quarantine-review.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -42,8 +41,6 @@
 #include "aupctl/aupctl_quarantine.h"
 #include "store/qindex.h"
 #include "store/quarantine.h"
-#include "store/release.h"
-#include "store/sendmail.h"
 #include "util/xalloc.h"
 
 #define AQ_MAX_HEADER_LINES	300	/* header lines shown by show */
@@ -57,7 +54,7 @@ aq_lookup(const struct aq *q, const char *cmd, const char *ref,
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	if (!aq_valid_ref(ref)) {
+	if (!actions_valid_ref(ref)) {
 		fprintf(stderr, "aupctl quarantine %s: \"%s\" is not a "
 		    "reference (10 letters and digits, as in the notice)\n",
 		    cmd, ref);
@@ -125,6 +122,12 @@ aq_show_state(const struct qindex_entry *e)
 		aq_when(e->deleted_at, when);
 		line = xasprintf("%s by %s", when, e->deleted_by);
 		aq_show_line("Deleted:", line);
+		free(line);
+	}
+	if (e->reviewed_at != 0) {
+		aq_when(e->reviewed_at, when);
+		line = xasprintf("%s by %s", when, e->reviewed_by);
+		aq_show_line("Reviewed:", line);
 		free(line);
 	}
 	aq_show_line("Status:", e->status);
@@ -261,7 +264,7 @@ aq_raw(struct aq *q, const struct qindex_entry *e)
 		rc = 0;
 	g_free(data);
 	free(path);
-	if (aq_audit(q, "quarantine-export", e->ref, rc ? "failed" : "ok",
+	if (aq_audit(q, "export", e->ref, rc ? "failed" : "ok",
 	    NULL) < 0)
 		return 1;
 	return rc;
@@ -297,30 +300,37 @@ aq_show(struct aq *q, int argc, char **argv)
 	if (aq_has_files(&e))
 		aq_show_headers(q, e.ref);
 	if (strcmp(e.status, "held") == 0)
-		printf("\nTo deliver it once: aupctl quarantine release %s\n"
-		    "To remove it:       aupctl quarantine delete %s\n", e.ref,
-		    e.ref);
+		printf("\nTo deliver it once: aupctl quarantine release %s "
+		    "--reason TEXT\nTo remove it:       aupctl quarantine "
+		    "delete %s --reason TEXT\n", e.ref, e.ref);
 	json_object_put(meta);
-	rc = aq_audit(q, "quarantine-show", e.ref, "ok", NULL) < 0 ? 1 : 0;
+	rc = aq_audit(q, "show", e.ref, "ok", NULL) < 0 ? 1 : 0;
 	qindex_entry_clear(&e);
 	return rc;
 }
 
-/* aq_release_parse - REF and --to addresses; -1 on bad usage */
+/* aq_action_parse - REF, --to addresses (when `to` is not NULL) and
+ * --reason; -1 on bad usage */
 static int
-aq_release_parse(int argc, char **argv, const char **ref, GPtrArray *to)
+aq_action_parse(int argc, char **argv, const char **ref, GPtrArray *to,
+    const char **reason)
 {
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, 't' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	optind = 1;
+	optind = 0;	/* a fresh scan that permutes: REF --reason X */
+	*reason = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 't')
+		if (c == 't' && to != NULL)
+			g_ptr_array_add(to, optarg);
+		else if (c == 'r')
+			*reason = optarg;
+		else
 			return -1;
-		g_ptr_array_add(to, optarg);
 	}
 	if (optind != argc - 1)
 		return -1;
@@ -328,231 +338,62 @@ aq_release_parse(int argc, char **argv, const char **ref, GPtrArray *to)
 	return 0;
 }
 
-/* aq_release_refused - why a row cannot be released (NULL = it can) */
-static char *
-aq_release_refused(const struct qindex_entry *e)
-{
-	char when[32];
-
-	if (strcmp(e->status, "held") == 0 && e->released_at == 0)
-		return NULL;
-	if (e->released_at != 0) {
-		aq_when(e->released_at, when);
-		return xasprintf("%s was already released on %s by %s; a "
-		    "message is released once", e->ref, when, e->released_by);
-	}
-	return xasprintf("%s is %s: the stored message is gone", e->ref,
-	    e->status);
-}
-
-/* aq_release_rcpts - original recipients from REF.json, or --to */
-static bool
-aq_release_rcpts(const struct aq *q, const char *ref, GPtrArray *to,
-    GPtrArray *rcpts, char **sender)
-{
-	json_object *meta = aq_meta(q, ref), *arr;
-
-	*sender = NULL;
-	if (meta == NULL)
-		return false;
-	*sender = xstrdup(aq_json_get(meta, "sender"));
-	for (guint i = 0; i < to->len; i++)
-		g_ptr_array_add(rcpts, xstrdup(g_ptr_array_index(to, i)));
-	if (to->len == 0 && json_object_object_get_ex(meta, "recipients", &arr))
-		for (size_t i = 0; i < json_object_array_length(arr); i++)
-			g_ptr_array_add(rcpts, xstrdup(json_object_get_string(
-			    json_object_array_get_idx(arr, i))));
-	json_object_put(meta);
-	for (guint i = 0; i < rcpts->len; i++) {
-		const char *r = g_ptr_array_index(rcpts, i);
-
-		if (r[0] == '\0' || !sendmail_address_ok(r))
-			return false;
-	}
-	return rcpts->len > 0 && sendmail_address_ok(*sender);
-}
-
-/* aq_release_key - the release secret (made if missing); NULL on error */
-static char *
-aq_release_key(const struct aq *q)
-{
-	char *key = NULL, *err = NULL;
-	const char *path = q->cf->milter.release_secret;
-
-	if (release_secret_ensure(path, &err) < 0 ||
-	    release_secret_load(path, &key, &err) < 0) {
-		fprintf(stderr, "aupctl quarantine release: %s\n", err);
-		free(err);
-		return NULL;
-	}
-	return key;
-}
-
-/* aq_release_send - mark and hand the stored message to sendmail(1) */
+/* aq_report - print an action's outcome; the exit status */
 static int
-aq_release_send(const struct aq *q, const char *ref, const char *key,
-    const char *sender, GPtrArray *rcpts)
+aq_report(const char *cmd, int rc, char *msg)
 {
-	char *path = quarantine_message_path(q->dir, ref), *err = NULL;
-	char body[65], *mark, *copy;
-	gchar *data = NULL;
-	gsize len = 0;
-	int rc = -1;
-
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		fprintf(stderr, "aupctl quarantine release: cannot read %s\n",
-		    path);
-		free(path);
-		return -1;
-	}
-	release_body_digest_mem(data, len, body);
-	mark = release_mark(key, ref, body);
-	copy = xasprintf("%s: %s\r\n", RELEASE_HEADER, mark);
-	copy = xrealloc(copy, strlen(copy) + len + 1);
-	memcpy(copy + strlen(copy), data, len + 1);
-	rc = sendmail_run(q->cf->milter.sendmail_path, sender,
-	    (const char *const *)rcpts->pdata, rcpts->len, copy,
-	    strlen(mark) + strlen(RELEASE_HEADER) + 4 + len, &err);
-	if (rc < 0)
-		fprintf(stderr, "aupctl quarantine release: %s\n", err);
-	free(err);
-	free(copy);
-	free(mark);
-	g_free(data);
-	free(path);
-	return rc;
-}
-
-/* aq_release_audit - the audit event of a release attempt */
-static int
-aq_release_audit(struct aq *q, const char *ref, const char *result,
-    GPtrArray *rcpts, bool redirected)
-{
-	json_object *x = json_object_new_object(), *arr;
-
-	arr = json_object_new_array();
-	for (guint i = 0; rcpts != NULL && i < rcpts->len; i++)
-		json_object_array_add(arr, json_object_new_string(
-		    g_ptr_array_index(rcpts, i)));
-	json_object_object_add(x, "recipients", arr);
-	json_object_object_add(x, "redirected",
-	    json_object_new_boolean(redirected));
-	return aq_audit(q, "quarantine-release", ref, result, x) < 0 ? -1 : 0;
-}
-
-/* aq_join - ", "-joined strings, or NULL for none (free with g_free) */
-static char *
-aq_join(GPtrArray *a)
-{
-	GString *s;
-
-	if (a->len == 0)
-		return NULL;
-	s = g_string_new(NULL);
-	for (guint i = 0; i < a->len; i++)
-		g_string_append_printf(s, "%s%s", i ? ", " : "",
-		    (const char *)g_ptr_array_index(a, i));
-	return g_string_free(s, FALSE);
-}
-
-/* aq_release_do - record, send, undo on failure; 0 or 1 */
-static int
-aq_release_do(struct aq *q, const struct qindex_entry *e, GPtrArray *to)
-{
-	GPtrArray *rcpts = g_ptr_array_new_with_free_func(free);
-	const char *by = q->sudo_user != NULL ? q->sudo_user : q->user;
-	char *sender = NULL, *key = NULL, *err = NULL, *joined = NULL;
-	int rc = 1, marked;
-
-	if (!aq_release_rcpts(q, e->ref, to, rcpts, &sender))
-		fprintf(stderr, "aupctl quarantine release: %s: no usable "
-		    "sender or recipients\n", e->ref);
-	else if ((key = aq_release_key(q)) != NULL) {
-		joined = aq_join(to);
-		marked = qindex_release(q->dir, e->ref, by, joined, time(NULL),
-		    &err);
-		if (marked != 1)
-			fprintf(stderr, "aupctl quarantine release: %s\n", err ?
-			    err : "released by someone else just now");
-		else if (aq_release_send(q, e->ref, key, sender, rcpts) < 0)
-			(void)qindex_unrelease(q->dir, e->ref, NULL);
-		else
-			rc = 0;
-	}
 	if (rc == 0)
-		printf("Released %s to %u recipient%s; it is delivered once.\n",
-		    e->ref, rcpts->len, rcpts->len == 1 ? "" : "s");
-	if (aq_release_audit(q, e->ref, rc ? "failed" : "ok", rcpts,
-	    to->len > 0) < 0)
-		rc = 1;
-	g_ptr_array_free(rcpts, TRUE);
-	free(sender);
-	free(key);
-	free(err);
-	g_free(joined);
-	return rc;
+		printf("%s\n", msg);
+	else
+		fprintf(stderr, "aupctl quarantine %s: %s\n", cmd, msg ? msg :
+		    "failed");
+	free(msg);
+	return rc == 0 ? 0 : 1;
 }
 
-/* aq_release - the release subcommand */
+/* aq_release - the release subcommand (store/actions.c) */
 int
 aq_release(struct aq *q, int argc, char **argv)
 {
 	GPtrArray *to = g_ptr_array_new();
-	struct qindex_entry e;
-	const char *ref = NULL;
-	char *why;
-	int rc = 1;
+	const char *ref = NULL, *reason;
+	char *msg = NULL;
+	int rc;
 
-	if (aq_release_parse(argc, argv, &ref, to) < 0) {
+	if (aq_action_parse(argc, argv, &ref, to, &reason) < 0) {
 		g_ptr_array_free(to, TRUE);
 		return 2;
 	}
-	if (aq_lookup(q, "release", ref, &e) == 1) {
-		if ((why = aq_release_refused(&e)) != NULL) {
-			fprintf(stderr, "aupctl quarantine release: %s\n", why);
-			free(why);
-			(void)aq_release_audit(q, e.ref, "refused", NULL,
-			    false);
-		} else
-			rc = aq_release_do(q, &e, to);
-	}
-	qindex_entry_clear(&e);
+	rc = actions_release(q->cf, &q->actor, ref,
+	    (const char *const *)to->pdata, to->len, reason, &msg);
 	g_ptr_array_free(to, TRUE);
-	return rc;
+	return aq_report("release", rc, msg);
 }
 
-/* aq_delete - the delete subcommand */
+/* aq_delete - the delete subcommand (store/actions.c) */
 int
 aq_delete(struct aq *q, int argc, char **argv)
 {
-	struct qindex_entry e;
-	const char *by = q->sudo_user != NULL ? q->sudo_user : q->user;
-	char *err = NULL;
-	const char *result = "refused";
-	int rc = 1;
+	const char *ref = NULL, *reason;
+	char *msg = NULL;
+	int rc;
 
-	if (argc != 2)
+	if (aq_action_parse(argc, argv, &ref, NULL, &reason) < 0)
 		return 2;
-	if (aq_lookup(q, "delete", argv[1], &e) != 1) {
-		qindex_entry_clear(&e);
-		return 1;
-	}
-	if (!aq_has_files(&e))
-		fprintf(stderr, "aupctl quarantine delete: %s is already %s\n",
-		    e.ref, e.status);
-	else if (aq_remove_files(q, e.ref) < 0 ||
-	    qindex_delete(q->dir, e.ref, by, time(NULL), &err) != 1) {
-		fprintf(stderr, "aupctl quarantine delete: %s\n", err ? err :
-		    "not deleted");
-		result = "failed";
-	} else {
-		printf("Deleted %s.\n", e.ref);
-		result = "ok";
-		rc = 0;
-	}
-	if (aq_audit(q, "quarantine-delete", e.ref, result, NULL) < 0)
-		rc = 1;
-	free(err);
-	qindex_entry_clear(&e);
-	return rc;
+	rc = actions_delete(q->cf, &q->actor, ref, reason, &msg);
+	return aq_report("delete", rc, msg);
+}
+
+/* aq_review - the review subcommand (store/actions.c) */
+int
+aq_review(struct aq *q, int argc, char **argv)
+{
+	const char *ref = NULL, *reason;
+	char *msg = NULL;
+	int rc;
+
+	if (aq_action_parse(argc, argv, &ref, NULL, &reason) < 0)
+		return 2;
+	rc = actions_review(q->cf, &q->actor, ref, reason, &msg);
+	return aq_report("review", rc, msg);
 }

@@ -76,6 +76,21 @@ struct notify_settings {
 #define NOTIFY_DIGEST	1
 #define NOTIFY_OFF	2
 
+/* [console]: aup-console, the DSL's web console (SPEC 9) */
+struct console_settings {
+	char	*listen;		/* HOST:PORT of the HTTP listener */
+	char	*base_url;		/* what notices link to */
+	char	*users;			/* console-users.csv, or NULL */
+	char	*tls_cert;		/* HTTPS itself when both are set */
+	char	*tls_key;
+	struct conf_list trusted_proxies; /* may set user_header */
+	char	*user_header;		/* single sign-on user, or NULL */
+	long	 session_minutes;	/* idle time before signing in again */
+	long	 login_attempts;	/* wrong passwords before a lock-out */
+	long	 lockout_minutes;
+	long	 page_size;		/* rows per page */
+};
+
 
 /* One registered policy with its parsed settings. */
 struct policy_slot {
@@ -93,6 +108,7 @@ struct conf {
 	struct directory_settings dirs;
 	struct notify_settings notify;
 	struct school view;		/* what policies see (school.h) */
+	struct console_settings console;
 	struct cidr_list *trusted;	/* parsed trusted_networks */
 	struct connectors *connectors;	/* parsed trusted_clients */
 	struct directory *directory;	/* parents, pupils, exemptions */

@@ -275,6 +275,7 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_school_params, &cf->school);
 	conf_params_free(conf_directory_params, &cf->dirs);
 	conf_params_free(conf_notify_params, &cf->notify);
+	conf_params_free(conf_console_params, &cf->console);
 	cidr_list_free(cf->trusted);
 	connectors_free(cf->connectors);
 	directory_free(cf->directory);

@@ -38,6 +38,8 @@ conf_print_defaults(const struct policy *const *registry, FILE *fp)
 	conf_print_table(conf_directory_params, fp);
 	fprintf(fp, "\n[notify]\n");
 	conf_print_table(conf_notify_params, fp);
+	fprintf(fp, "\n[console]\n");
+	conf_print_table(conf_console_params, fp);
 	for (size_t i = 0; registry[i] != NULL; i++) {
 		const struct policy *pol = registry[i];
 

@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	conf_milter_params[], conf_school_params[], conf_directory_params[],
- *	conf_notify_params[], conf_policy_common_params[]
+ *	conf_notify_params[], conf_policy_common_params[],
+ *	conf_console_params[]
  *
  * DESCRIPTION
  *	Every key of the core sections is declared here once, with its
@@ -22,6 +23,7 @@
 #define D(field) offsetof(struct directory_settings, field)
 #define P(field) offsetof(struct policy_common, field)
 #define N(field) offsetof(struct notify_settings, field)
+#define C(field) offsetof(struct console_settings, field)
 
 static const char *const on_error_words[] = { "tempfail", "accept", NULL };
 static const char *const notify_words[] = { "each", "digest", "off", NULL };
@@ -147,5 +149,33 @@ const struct conf_param conf_policy_common_params[] = {
 	    "what the policy does when it objects" },
 	{ "mode", CONF_MODE, NULL, P(mode), 1, 0, NULL,
 	    "enforce, monitor, or inherit [milter] mode" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* [console]: aup-console, the DSL's web console (SPEC 9) */
+const struct conf_param conf_console_params[] = {
+	{ "listen", CONF_STRING, "127.0.0.1:8025", C(listen), 0, 0, NULL,
+	    "HOST:PORT the console listens on (behind the HTTPS proxy)" },
+	{ "base_url", CONF_STRING, NULL, C(base_url), 0, 0, NULL,
+	    "the console's address as people reach it, for notices" },
+	{ "users", CONF_PATH, NULL, C(users), 0, 0, NULL,
+	    "console-users.csv: user, name, role, school, password" },
+	{ "tls_cert", CONF_PATH, NULL, C(tls_cert), 0, 0, NULL,
+	    "serve HTTPS with this certificate (PEM) and tls_key" },
+	{ "tls_key", CONF_PATH, NULL, C(tls_key), 0, 0, NULL,
+	    "the private key of tls_cert (PEM)" },
+	{ "trusted_proxies", CONF_LIST, NULL, C(trusted_proxies), 0, 0, NULL,
+	    "reverse proxies whose user_header names the signed-in user" },
+	{ "user_header", CONF_STRING, NULL, C(user_header), 0, 0, NULL,
+	    "single sign-on: the header a trusted proxy sets, e.g. "
+	    "X-Remote-User" },
+	{ "session_minutes", CONF_INT, "60", C(session_minutes), 5, 1440,
+	    NULL, "minutes without a request before signing in again" },
+	{ "login_attempts", CONF_INT, "5", C(login_attempts), 1, 100, NULL,
+	    "wrong passwords in a row that lock an account" },
+	{ "lockout_minutes", CONF_INT, "15", C(lockout_minutes), 1, 10080,
+	    NULL, "how long a locked account stays locked" },
+	{ "page_size", CONF_INT, "50", C(page_size), 10, 500, NULL,
+	    "rows per page of the Held and Audit lists" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };

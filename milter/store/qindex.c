@@ -3,9 +3,9 @@
  *
  * SYNOPSIS
  *	qindex_path(), qindex_db(), qindex_add(), qindex_add_held(),
- *	qindex_get(), qindex_list(),
- *	qindex_has(), qindex_release(), qindex_unrelease(),
- *	qindex_claim_delivery(), qindex_delete(), qindex_expire(),
+ *	qindex_get(), qindex_list(), qindex_count(), qindex_has(),
+ *	qindex_release(), qindex_unrelease(), qindex_claim_delivery(),
+ *	qindex_delete(), qindex_expire(), qindex_review(),
  *	qindex_notified(), qindex_entry_clear(), qindex_entries_free()
  *
  * DESCRIPTION
@@ -32,6 +32,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,7 +70,7 @@ static const char qindex_schema[] =
 #define QINDEX_COLUMNS "ref, time, direction, sender, recipients, subject, " \
 	"policy, policies, reason, size, status, released_at, released_by, " \
 	"released_to, delivered_at, delivered_qid, deleted_at, deleted_by, " \
-	"notified_at"
+	"notified_at, reviewed_at, reviewed_by"
 
 /* qindex_path - where the index lives */
 char *
@@ -86,6 +87,36 @@ qindex_fail(sqlite3 *db, const char *what, char **err)
 		*err = xasprintf("index.sqlite: %s: %s", what,
 		    db != NULL ? sqlite3_errmsg(db) : strerror(errno));
 	return -1;
+}
+
+/* qindex_has_review - has the table the review columns? */
+static bool
+qindex_has_review(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	bool has;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info("
+	    "'quarantine') WHERE name = 'reviewed_at'", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return false;
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/* qindex_migrate - columns added since the first schema; 0 or -1 */
+static int
+qindex_migrate(sqlite3 *db)
+{
+	if (qindex_has_review(db))
+		return 0;
+	if (sqlite3_exec(db, "ALTER TABLE quarantine ADD COLUMN reviewed_at "
+	    "INTEGER; ALTER TABLE quarantine ADD COLUMN reviewed_by TEXT;",
+	    NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	/* Another connection may have added them at the same moment. */
+	return qindex_has_review(db) ? 0 : -1;
 }
 
 /* qindex_db - a connection, the schema made if missing; NULL on error */
@@ -115,7 +146,8 @@ qindex_db(const char *dir, char **err)
 	}
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, qindex_schema, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, qindex_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    qindex_migrate(db) < 0) {
 		qindex_fail(db, "schema", err);
 		goto fail;
 	}
@@ -284,14 +316,37 @@ qindex_row(sqlite3_stmt *st, struct qindex_entry *e)
 	e->deleted_at = (time_t)sqlite3_column_int64(st, 16);
 	e->deleted_by = qindex_col_text(st, 17);
 	e->notified_at = (time_t)sqlite3_column_int64(st, 18);
+	e->reviewed_at = (time_t)sqlite3_column_int64(st, 19);
+	e->reviewed_by = qindex_col_text(st, 20);
 }
 
-/* qindex_filter_sql - the WHERE clause of a filter (new string) */
-static char *
-qindex_filter_sql(const struct qindex_filter *f)
+/* qindex_scope_sql - " AND (held by ?10 OR ... ?13)" for a scope */
+static void
+qindex_scope_sql(const struct qindex_filter *f, char *buf, size_t size)
 {
-	return xasprintf("SELECT " QINDEX_COLUMNS " FROM quarantine WHERE 1"
-	    "%s%s%s%s%s%s%s%s ORDER BY time, ref",
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (f->scope[0] == NULL)
+		return;
+	n += (size_t)snprintf(buf, size, " AND (0");
+	for (int i = 0; i < QINDEX_MAX_SCOPE && f->scope[i] != NULL; i++)
+		n += (size_t)snprintf(buf + n, size - n, " OR instr(',' || "
+		    "policies || ',', ',' || ?%d || ',') > 0", 10 + i);
+	snprintf(buf + n, size - n, ")");
+}
+
+/* qindex_filter_sql - the query of a filter (new string); only fixed
+ * fragments go into the text, every value is a bound parameter */
+static char *
+qindex_filter_sql(const struct qindex_filter *f, bool count)
+{
+	char scope[512];
+
+	qindex_scope_sql(f, scope, sizeof(scope));
+	return xasprintf("SELECT %s FROM quarantine WHERE 1"
+	    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
+	    count ? "count(*)" : QINDEX_COLUMNS,
 	    f->policy ? " AND instr(',' || policies || ',', ',' || ?1 || ',')"
 	    " > 0" : "",
 	    f->since ? " AND time >= ?2" : "",
@@ -300,7 +355,42 @@ qindex_filter_sql(const struct qindex_filter *f)
 	    f->recipient ? " AND instr(lower(recipients), lower(?5)) > 0" : "",
 	    f->status ? " AND status = ?6" : "",
 	    f->with_files ? " AND status IN ('held', 'released')" : "",
-	    f->unnotified ? " AND notified_at IS NULL" : "");
+	    f->unnotified ? " AND notified_at IS NULL" : "",
+	    f->until ? " AND time < ?7" : "",
+	    f->direction ? " AND direction = ?8" : "",
+	    f->search ? " AND (instr(lower(sender), lower(?9)) > 0 OR "
+	    "instr(lower(recipients), lower(?9)) > 0 OR "
+	    "instr(lower(coalesce(subject, '')), lower(?9)) > 0)" : "",
+	    f->reviewed > 0 ? " AND reviewed_at IS NOT NULL" :
+	    f->reviewed < 0 ? " AND reviewed_at IS NULL" : "", scope,
+	    f->exclude ? " AND instr(',' || policies || ',', ',' || ?16 || "
+	    "',') = 0" : "",
+	    count ? "" : f->newest_first ? " ORDER BY time DESC, ref DESC" :
+	    " ORDER BY time, ref",
+	    !count && f->limit > 0 ? " LIMIT ?14 OFFSET ?15" : "");
+}
+
+/* qindex_filter_bind - the values of a filter's parameters */
+static void
+qindex_filter_bind(sqlite3_stmt *st, const struct qindex_filter *f,
+    bool count)
+{
+	qindex_bind_text(st, 1, f->policy);
+	qindex_bind_time(st, 2, f->since);
+	qindex_bind_time(st, 3, f->before);
+	qindex_bind_text(st, 4, f->sender);
+	qindex_bind_text(st, 5, f->recipient);
+	qindex_bind_text(st, 6, f->status);
+	qindex_bind_time(st, 7, f->until);
+	qindex_bind_text(st, 8, f->direction);
+	qindex_bind_text(st, 9, f->search);
+	for (int i = 0; i < QINDEX_MAX_SCOPE && f->scope[i] != NULL; i++)
+		qindex_bind_text(st, 10 + i, f->scope[i]);
+	qindex_bind_text(st, 16, f->exclude);
+	if (!count && f->limit > 0) {
+		sqlite3_bind_int64(st, 14, f->limit);
+		sqlite3_bind_int64(st, 15, f->offset);
+	}
 }
 
 /* qindex_list - rows of a filter */
@@ -310,7 +400,7 @@ qindex_list(const char *dir, const struct qindex_filter *f,
 {
 	sqlite3 *db = qindex_db(dir, err);
 	sqlite3_stmt *st = NULL;
-	char *sql = qindex_filter_sql(f);
+	char *sql = qindex_filter_sql(f, false);
 	long n = 0;
 	int rc;
 
@@ -320,12 +410,7 @@ qindex_list(const char *dir, const struct qindex_filter *f,
 		n = db != NULL ? qindex_fail(db, "prepare", err) : -1;
 		goto out;
 	}
-	qindex_bind_text(st, 1, f->policy);
-	qindex_bind_time(st, 2, f->since);
-	qindex_bind_time(st, 3, f->before);
-	qindex_bind_text(st, 4, f->sender);
-	qindex_bind_text(st, 5, f->recipient);
-	qindex_bind_text(st, 6, f->status);
+	qindex_filter_bind(st, f, false);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xreallocarray(*out, (size_t)n + 1, sizeof(**out));
 		memset(&(*out)[n], 0, sizeof(**out));
@@ -335,6 +420,33 @@ qindex_list(const char *dir, const struct qindex_filter *f,
 		*out = qindex_entries_free(*out, n);
 		n = qindex_fail(db, "read", err);
 	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(sql);
+	return n;
+}
+
+/* qindex_count - how many rows a filter matches */
+long
+qindex_count(const char *dir, const struct qindex_filter *f, char **err)
+{
+	sqlite3 *db = qindex_db(dir, err);
+	sqlite3_stmt *st = NULL;
+	char *sql = qindex_filter_sql(f, true);
+	long n = -1;
+
+	if (db == NULL || sqlite3_prepare_v2(db, sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		if (db != NULL)
+			qindex_fail(db, "prepare", err);
+		goto out;
+	}
+	qindex_filter_bind(st, f, true);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		qindex_fail(db, "read", err);
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -448,6 +560,18 @@ qindex_expire(const char *dir, const char *ref, char **err)
 	    err);
 }
 
+/* qindex_review - record a review; the message stays held */
+int
+qindex_review(const char *dir, const char *ref, const char *by,
+    time_t now, char **err)
+{
+	const void *args[] = { &now, by, ref };
+
+	return qindex_exec(dir, "UPDATE quarantine SET reviewed_at = ?1, "
+	    "reviewed_by = ?2 WHERE ref = ?3 AND status = 'held' AND "
+	    "reviewed_at IS NULL", "tss", args, err);
+}
+
 /* qindex_notified - the DSL has been told */
 int
 qindex_notified(const char *dir, const char *ref, time_t now, char **err)
@@ -475,6 +599,7 @@ qindex_entry_clear(struct qindex_entry *e)
 	free(e->released_to);
 	free(e->delivered_qid);
 	free(e->deleted_by);
+	free(e->reviewed_by);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -43,7 +43,11 @@ struct qindex_entry {
 	time_t	 deleted_at;
 	char	*deleted_by;
 	time_t	 notified_at;		/* the DSL was told (each or digest) */
+	time_t	 reviewed_at;		/* marked reviewed (still held) */
+	char	*reviewed_by;
 };
+
+#define QINDEX_MAX_SCOPE	4	/* policies in qindex_filter.scope */
 
 /* What `aupctl quarantine list` filters on; NULL / 0 = any. */
 struct qindex_filter {
@@ -55,6 +59,17 @@ struct qindex_filter {
 	const char *status;		/* exact */
 	bool	 with_files;		/* status held or released */
 	bool	 unnotified;		/* notified_at not set */
+	/* The console's filters and paging (aupctl leaves them 0). */
+	time_t	 until;			/* held before (a day's end) */
+	const char *direction;		/* exact */
+	const char *search;		/* sender, recipients or subject
+					 * contain it, case-insensitively */
+	int	 reviewed;		/* 1 reviewed only, -1 unreviewed only */
+	const char *scope[QINDEX_MAX_SCOPE + 1]; /* NULL-terminated: held by
+					 * one of these policies; empty = any */
+	const char *exclude;		/* not held by this policy */
+	bool	 newest_first;
+	long	 limit, offset;		/* 0 = all */
 };
 
 /* qindex_path - "DIR/index.sqlite" (new string) */
@@ -78,6 +93,9 @@ int	qindex_get(const char *dir, const char *ref, struct qindex_entry *e,
 /* qindex_list - rows matching f, oldest first: count, or -1 */
 long	qindex_list(const char *dir, const struct qindex_filter *f,
 	    struct qindex_entry **out, char **err);
+/* qindex_count - rows matching f (limit and offset ignored), or -1 */
+long	qindex_count(const char *dir, const struct qindex_filter *f,
+	    char **err);
 /* qindex_has - is ref indexed? 1, 0 or -1 */
 int	qindex_has(const char *dir, const char *ref, char **err);
 /*
@@ -100,6 +118,12 @@ int	qindex_delete(const char *dir, const char *ref, const char *by,
 	    time_t now, char **err);
 /* qindex_expire - held or released -> expired: 1, 0 refused, -1 */
 int	qindex_expire(const char *dir, const char *ref, char **err);
+/*
+ * qindex_review - mark a held message reviewed (it stays held): 1 done,
+ * 0 refused (not held, or reviewed before), -1 error.
+ */
+int	qindex_review(const char *dir, const char *ref, const char *by,
+	    time_t now, char **err);
 /* qindex_notified - set notified_at: 0 or -1 */
 int	qindex_notified(const char *dir, const char *ref, time_t now,
 	    char **err);
