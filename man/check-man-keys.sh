@@ -74,7 +74,7 @@ ere() {
 			prev = line
 		}
 	}
-	/^\[/ { sec = $0; gsub(/[\[\]]/, "", sec); policy = sec !~ /^(milter|school|directory|notify)$/; next }
+	/^\[/ { sec = $0; gsub(/[\[\]]/, "", sec); policy = sec !~ /^(milter|school|directory|notify|console)$/; next }
 	/^;?[a-z_]+ = / {
 		k = $0
 		sub(/^;/, "", k)
@@ -86,7 +86,7 @@ ere() {
 
 # Policies in aup-milter(8).
 for p in $("$prog" -d | sed -n 's/^\[\(.*\)\]$/\1/p' |
-    grep -v -x -e milter -e school -e directory); do
+    grep -v -x -e milter -e school -e directory -e notify -e console); do
 	check "$daemon_page" "^\\.B $(ere "$p")\$" \
 	    "policy $p is in aup-milter(8)"
 done
