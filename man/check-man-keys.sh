@@ -11,8 +11,9 @@
 #   - every policy (a policy section of `aup-milter -d`) in aup-milter(8),
 #     as a ".B name" line;
 #   - every command and subcommand in `aupctl`'s usage, in aupctl(8) as
-#     ".SS command" (for example .SS "quarantine list"), and every
-#     --option of those usages as "\-\-option".
+#     ".SS command" or a ".B command ..." entry (for example .SS
+#     "quarantine list"), and every --option of those usages as
+#     "\-\-option".
 # Environment: top_srcdir, top_builddir (as make check sets them), AUPCTL.
 set -eu
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
@@ -84,9 +85,9 @@ ere() {
 	}
 ' >>"$out"
 
-# Policies in aup-milter(8).
-for p in $("$prog" -d | sed -n 's/^\[\(.*\)\]$/\1/p' |
-    grep -v -x -e milter -e school -e directory -e notify -e console); do
+# Policies in aup-milter(8): the sections of aup-milter -d with an action.
+for p in $("$prog" -d | awk '/^\[/ { sec = $0; gsub(/[][]/, "", sec) }
+    /^;?action = / { print sec }'); do
 	check "$daemon_page" "^\\.B $(ere "$p")\$" \
 	    "policy $p is in aup-milter(8)"
 done
@@ -104,19 +105,26 @@ for v in $(grep -h -v '^#' "$templates"/*.txt | grep -o '{[a-z_0-9]*}' |
 done
 
 # aupctl commands, subcommands and options in aupctl(8).
-usage=$( ("$aupctl" 2>&1; "$aupctl" quarantine 2>&1) || true)
-for cmd in $(printf '%s\n' "$usage" |
-    sed -n 's/^.*aupctl \[-c FILE\] \([a-z]*\)\( [a-z|A-Z ]*\)\{0,1\}.*$/\1\2/p' |
-    awk '{
-	if ($1 == "test" || NF == 1) { print $1; next }
-	n = split(substr($0, length($1) + 2), parts, /[|]/)
+# The usage, and each command's own usage (aupctl COMMAND with nothing
+# after it prints it).
+usage=$("$aupctl" 2>&1 || true)
+for c in $(printf '%s\n' "$usage" | sed -n 's/^.*aupctl \[-c FILE\] \([a-z]*\).*$/\1/p' |
+    grep -v -x test | sort -u); do
+	usage=$(printf '%s\n' "$usage"; "$aupctl" "$c" 2>&1 || true)
+done
+for cmd in $(printf '%s\n' "$usage" | sed -n 's/^.*aupctl \[-c FILE\] //p' |
+    sed 's/\[[^]]*\]//g' | awk '{
+	if ($1 == "test") { print $1; next }
+	rest = substr($0, length($1) + 2)
+	n = split(rest, parts, /[|]/)
 	for (i = 1; i <= n; i++) {
+		sub(/^ +/, "", parts[i])
 		split(parts[i], w, / /)
 		if (w[1] ~ /^[a-z]+$/) print $1 "_" w[1]
 	}
     }' | sort -u); do
 	c=$(printf '%s' "$cmd" | tr _ ' ')
-	check "$aupctl_page" "^\\.SS \"?$(ere "$c")\"?\$" \
+	check "$aupctl_page" "^\\.(SS|B) \"?$(ere "$c")(\"| |\$)" \
 	    "aupctl $c is in aupctl(8)"
 done
 for o in $(printf '%s\n' "$usage" | grep -o -e '--[a-z][a-z-]*' | sort -u); do
