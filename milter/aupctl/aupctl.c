@@ -5,6 +5,7 @@
  *	aupctl [-c FILE] test [options] MESSAGE.eml
  *	aupctl [-c FILE] quarantine list|show|release|delete|expire|digest
  *	aupctl [-c FILE] notices list|retry|send
+ *	aupctl [-c FILE] alerts list|show|set|close
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
@@ -39,7 +40,8 @@ aupctl_usage(void)
 	    "              MESSAGE.eml\n"
 	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
 	    "delete REF|expire|digest\n"
-	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n");
+	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n"
+	    "       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n");
 	return 2;
 }
 
@@ -71,6 +73,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "quarantine") == 0)
 		rc = aupctl_quarantine(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "alerts") == 0)
+		rc = aupctl_alerts(conf_path, argc - optind, argv + optind,
 		    registry);
 	else if (strcmp(argv[optind], "notices") == 0)
 		rc = aupctl_notices(conf_path, argc - optind, argv + optind,

@@ -15,6 +15,9 @@ int	aupctl_main(int argc, char **argv,
 int	aupctl_test(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
 
+/* aupctl_alerts - `aupctl -c FILE alerts ...`; argv[0] is "alerts" */
+int	aupctl_alerts(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 /* aupctl_notices - `aupctl -c FILE notices ...`; argv[0] is "notices" */
 int	aupctl_notices(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);

@@ -47,6 +47,12 @@ int	aq_audit(struct aq *q, const char *event, const char *ref,
 	    const char *result, json_object *extra);
 /* aq_valid_ref - is this a reference code (and so a safe file name)? */
 bool	aq_valid_ref(const char *ref);
+/* aq_setup - configuration, audit trail and acting user (also for
+ * `aupctl alerts`); 0, or -1 with a message on stderr */
+int	aq_setup(struct aq *q, const char *conf_path,
+	    const struct policy *const *registry);
+/* aq_teardown - free what aq_setup made */
+void	aq_teardown(struct aq *q);
 /* aq_clean - text safe to print on a terminal (new string; "" for NULL) */
 char	*aq_clean(const char *s);
 /* aq_meta - the stored REF.json, or NULL (message on stderr) */
