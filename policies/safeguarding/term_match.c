@@ -19,6 +19,11 @@
  *	the failure links folded in) and dictionary links, so scanning is
  *	one table lookup per character of the normalised stream.
  *
+ *	A hash set of the phrases' words (and wildcard stems) lets the
+ *	scan skip a word none of them is: no phrase can run through it, so
+ *	the automaton restarts at the root after it.  Most words of most
+ *	mail are skipped this way without touching the table.
+ *
  *	Never-count masks need to see a phrase's surroundings: a hit is
  *	kept pending until TERM_MAX_WORDS more words have been read (no
  *	never-count phrase covering it can end later), then committed
@@ -40,6 +45,7 @@
 #define TERM_NSYM	38
 #define TERM_RING	32	/* > 2 * TERM_MAX_WORDS */
 #define TERM_VARIANTS	64	/* spellings of one phrase inserted at most */
+#define TERM_HAS_OUT	0x80000000u	/* in go[]: the target has outputs */
 
 struct term_out {
 	uint32_t phrase;
@@ -56,6 +62,12 @@ struct term_set {
 	struct term_out *outs;
 	size_t	 nouts;
 	bool	 compiled;
+	/* the words of the phrases (and the stems of wildcard words), as
+	 * hashes: a word of the text that is none of them cannot be part
+	 * of a match, so the scan skips its characters */
+	uint64_t *vocab;		/* open addressing, 0 = empty */
+	size_t	 vocab_size, vocab_used;	/* size a power of two */
+	uint64_t stem_lengths;		/* bit L: a stem of L characters */
 };
 
 struct term_pending {
@@ -79,7 +91,7 @@ struct term_hits {
 };
 
 /* The symbol of a normalised character. */
-static int
+static inline int
 term_sym(char c)
 {
 	if (c >= 'a' && c <= 'z')
@@ -103,6 +115,74 @@ term_set_new(void)
 	ts->out[0] = -1;
 	ts->nstates = 1;
 	return ts;
+}
+
+#define TERM_FNV_BASIS	0xcbf29ce484222325ull
+#define TERM_FNV_PRIME	0x100000001b3ull
+#define TERM_STEM_TAG	0x9e3779b97f4a7c15ull
+
+/* term_fnv - FNV-1a of w[0..len), never 0 */
+static inline uint64_t
+term_fnv_step(uint64_t h, char c)
+{
+	return (h ^ (unsigned char)c) * TERM_FNV_PRIME;
+}
+
+/* term_vocab_has - is hash h in the vocabulary? */
+static inline bool
+term_vocab_has(const struct term_set *ts, uint64_t h)
+{
+	h |= 1;
+	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
+	    (ts->vocab_size - 1)) {
+		if (ts->vocab[i] == h)
+			return true;
+		if (ts->vocab[i] == 0)
+			return false;
+	}
+}
+
+/* term_vocab_add - add hash h (the table grows at half full) */
+static void
+term_vocab_add(struct term_set *ts, uint64_t h)
+{
+	h |= 1;
+	if (2 * (ts->vocab_used + 1) > ts->vocab_size) {
+		uint64_t *old = ts->vocab;
+		size_t n = ts->vocab_size;
+
+		ts->vocab_size = n ? 2 * n : 256;
+		ts->vocab = xcalloc(ts->vocab_size, sizeof(*ts->vocab));
+		ts->vocab_used = 0;
+		for (size_t i = 0; i < n; i++)
+			if (old[i] != 0)
+				term_vocab_add(ts, old[i]);
+		free(old);
+	}
+	if (term_vocab_has(ts, h))
+		return;
+	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
+	    (ts->vocab_size - 1))
+		if (ts->vocab[i] == 0) {
+			ts->vocab[i] = h;
+			ts->vocab_used++;
+			return;
+		}
+}
+
+/* term_vocab_word - add a phrase word (a stem when `stem`) */
+static void
+term_vocab_word(struct term_set *ts, const char *w, size_t len, bool stem)
+{
+	uint64_t h = TERM_FNV_BASIS;
+
+	for (size_t i = 0; i < len; i++)
+		h = term_fnv_step(h, w[i]);
+	if (stem && len < 64) {
+		ts->stem_lengths |= 1ull << len;
+		h ^= TERM_STEM_TAG;
+	}
+	term_vocab_add(ts, h);
 }
 
 /* term_state_new - a fresh state */
@@ -198,6 +278,7 @@ term_insert_variants(struct term_set *ts, const struct term_words *tw,
 			buf[o++] = ' ';
 			memcpy(buf + o, w, l);
 			o += l;
+			term_vocab_word(ts, w, l, wild && i + 1 == tw->n);
 		}
 		if (same)
 			continue;	/* that word had nothing to collapse */
@@ -247,6 +328,41 @@ term_set_add(struct term_set *ts, unsigned category, const char *phrase,
 	return 0;
 }
 
+/* term_renumber - number the states in breadth-first order (the root,
+ * then `order`): the shallow states every word passes through then sit
+ * together in the table and stay in the cache */
+static void
+term_renumber(struct term_set *ts, const int32_t *order, size_t n)
+{
+	int32_t *newid = xmalloc(ts->nstates * sizeof(*newid));
+	int32_t *go = xmalloc(ts->nstates * TERM_NSYM * sizeof(*go));
+	int32_t *out = xmalloc(ts->nstates * sizeof(*out));
+	int32_t *dict = xmalloc(ts->nstates * sizeof(*dict));
+
+	newid[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		newid[order[i]] = (int32_t)(i + 1);
+	for (size_t s = 0; s < ts->nstates; s++) {
+		int32_t t = newid[s];
+
+		for (int c = 0; c < TERM_NSYM; c++) {
+			uint32_t v = (uint32_t)ts->go[s * TERM_NSYM + c];
+
+			go[(size_t)t * TERM_NSYM + c] = (int32_t)((v &
+			    TERM_HAS_OUT) | (uint32_t)newid[v & ~TERM_HAS_OUT]);
+		}
+		out[t] = ts->out[s];
+		dict[t] = ts->dict[s] > 0 ? newid[ts->dict[s]] : 0;
+	}
+	free(ts->go);
+	free(ts->out);
+	free(ts->dict);
+	ts->go = go;
+	ts->out = out;
+	ts->dict = dict;
+	free(newid);
+}
+
 /* term_set_compile - failure links folded into a complete DFA */
 void
 term_set_compile(struct term_set *ts)
@@ -275,6 +391,15 @@ term_set_compile(struct term_set *ts)
 			queue[tail++] = *t;
 		}
 	}
+	/* Mark each transition into a state with outputs (own or on its
+	 * dictionary chain) by the sign bit: the scan tests one value. */
+	for (size_t i = 0; i < ts->nstates * TERM_NSYM; i++) {
+		int32_t t = ts->go[i];
+
+		if (ts->out[t] >= 0 || ts->dict[t] > 0)
+			ts->go[i] = (int32_t)((uint32_t)t | TERM_HAS_OUT);
+	}
+	term_renumber(ts, queue, tail);
 	free(queue);
 	free(fail);
 	ts->compiled = true;
@@ -311,6 +436,7 @@ term_set_free(struct term_set *ts)
 	free(ts->out);
 	free(ts->dict);
 	free(ts->outs);
+	free(ts->vocab);
 	free(ts);
 	return NULL;
 }
@@ -429,12 +555,29 @@ term_report(struct term_hits *h, int32_t s, size_t last)
 static inline void
 term_step(struct term_hits *h, int sym, size_t last)
 {
-	const struct term_set *ts = h->ts;
-	int32_t s = ts->go[(size_t)h->state * TERM_NSYM + sym];
+	int32_t s = h->ts->go[(size_t)h->state * TERM_NSYM + sym];
 
-	h->state = s;
-	if (ts->out[s] >= 0 || ts->dict[s] > 0)
+	if (s < 0) {
+		s = (int32_t)((uint32_t)s & ~TERM_HAS_OUT);
 		term_report(h, s, last);
+	}
+	h->state = s;
+}
+
+/* term_word_matters - could the word be part of a phrase?  (one of the
+ * phrases' words, or a word a wildcard stem begins) */
+static inline bool
+term_word_matters(const struct term_set *ts, const char *word, size_t len)
+{
+	uint64_t h = TERM_FNV_BASIS;
+
+	for (size_t i = 0; i < len; i++) {
+		h = term_fnv_step(h, word[i]);
+		if (i + 1 < 64 && (ts->stem_lengths >> (i + 1) & 1) &&
+		    term_vocab_has(ts, h ^ TERM_STEM_TAG))
+			return true;
+	}
+	return term_vocab_has(ts, h);
 }
 
 /* term_word - one normalised word of the text */
@@ -449,6 +592,10 @@ term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 		term_commit(h, w - TERM_MAX_WORDS);
 	h->span[w % TERM_RING][0] = start;
 	h->span[w % TERM_RING][1] = end;
+	if (!term_word_matters(h->ts, word, len)) {
+		h->state = 0;	/* no phrase runs through this word */
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		term_step(h, term_sym(word[i]), w);
 }

@@ -47,6 +47,7 @@ struct norm_state {
 	char	 raw[TERM_NORM_WORD_MAX];
 	size_t	 rlen;
 	bool	 has_letter;
+	bool	 has_symbol;	/* a digit, @ or $ */
 	size_t	 rstart, rend;
 	/* a run of single letters waiting to be joined */
 	char	 run[TERM_NORM_WORD_MAX];
@@ -80,6 +81,17 @@ static const struct {
 	const char *to;
 } norm_ligatures[] = {
 	{ 0x00DF, "ss" }, { 0x00E6, "ae" }, { 0x0153, "oe" }, { 0x00FE, "th" },
+};
+
+/* ASCII characters that only ever end a word (not letters, digits, or
+ * the symbols and joiners of norm_classify) */
+static const bool norm_ascii_separator[128] = {
+	[0 ... 31] = true, [' '] = true, ['"'] = true, ['#'] = true,
+	['%'] = true, ['&'] = true, ['('] = true, [')'] = true, ['+'] = true,
+	[','] = true, ['-'] = true, ['/'] = true, [':'] = true, [';'] = true,
+	['<'] = true, ['='] = true, ['>'] = true, ['?'] = true, ['['] = true,
+	['\\'] = true, [']'] = true, ['^'] = true, ['{'] = true, ['|'] = true,
+	['}'] = true, ['~'] = true, [127] = true,
 };
 
 /* norm_lookalike - the Latin letter c imitates, or 0 */
@@ -253,7 +265,12 @@ norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
 		len = term_norm_collapse(w, len, buf);
 		w = buf;
 	}
-	for (size_t i = 0; i < G_N_ELEMENTS(chat) && len <= 5; i++) {
+	if (len > 5 || (w[0] != 'u' && w[0] != 'y' && w[0] != 'r' &&
+	    w[0] != 'i')) {
+		st->fn(st->arg, w, len, start, end);
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(chat); i++) {
 		const char *to = chat[i].to, *sp;
 
 		if (strlen(chat[i].from) != len || memcmp(chat[i].from, w,
@@ -332,6 +349,12 @@ norm_end_word(struct norm_state *st)
 
 	if (st->rlen == 0)
 		return;
+	if (!st->has_symbol) {
+		norm_push(st, st->raw, st->rlen, st->rstart, st->rend);
+		st->rlen = 0;
+		st->has_letter = false;
+		return;
+	}
 	for (size_t i = 0; i < st->rlen; i++) {
 		char c = st->raw[i];
 
@@ -350,6 +373,7 @@ norm_end_word(struct norm_state *st)
 		norm_push(st, w, n, st->rstart, st->rend);
 	st->rlen = 0;
 	st->has_letter = false;
+	st->has_symbol = false;
 }
 
 /* norm_add - characters to the raw word */
@@ -385,8 +409,34 @@ term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 	size_t i = 0, n;
 
 	while (i < len) {
-		gunichar c = norm_decode(text + i, len - i, &n);
+		unsigned char b = (unsigned char)text[i];
+		gunichar c;
 
+		/* the common case: an ASCII letter inside a word */
+		if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+			if (st.rlen == 0)
+				st.rstart = i;
+			if (st.rlen < TERM_NORM_WORD_MAX)
+				st.raw[st.rlen++] = (char)(b | 0x20);
+			st.rend = ++i;
+			st.has_letter = true;
+			continue;
+		}
+		if (b >= '0' && b <= '9') {
+			if (st.rlen == 0)
+				st.rstart = i;
+			if (st.rlen < TERM_NORM_WORD_MAX)
+				st.raw[st.rlen++] = (char)b;
+			st.rend = ++i;
+			st.has_symbol = true;
+			continue;
+		}
+		if (b < 0x80 && norm_ascii_separator[b]) {
+			norm_end_word(&st);
+			i++;
+			continue;
+		}
+		c = norm_decode(text + i, len - i, &n);
 		switch (norm_classify(c, out)) {
 		case NC_LETTER:
 			norm_add(&st, out, i, i + n, true);
@@ -395,6 +445,7 @@ term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 		case NC_SUB:
 			out[1] = '\0';
 			norm_add(&st, out, i, i + n, false);
+			st.has_symbol = true;
 			break;
 		case NC_IGNORE:
 			break;
