@@ -33,7 +33,8 @@ mkdir -p "$S" && chmod 755 "$S"
 # The sample school in the temporary folder: its data files and reply
 # templates copied beside the configuration (which names them relative to
 # itself), and every path the milter writes moved in there too.
-cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" || exit 1
+cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" &&
+    cp -r "$TOP/conf/safeguarding" "$S/safeguarding" || exit 1
 # Releases go through the private Postfix's own sendmail(1); notices by
 # SMTP to its smtpd ([notify] relay, set once its port is known).
 printf '#!/bin/sh\nexec /usr/sbin/sendmail -C "%s" "$@"\n' "$T/postfix/etc" > "$S/sendmail"

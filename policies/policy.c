@@ -67,6 +67,7 @@ policy_outcome_clear(struct policy_outcome *out)
 	}
 	free(out->vars);
 	header_edits_clear(&out->edits);
+	verdict_alert_clear(&out->alerts);
 	memset(out, 0, sizeof(*out));
 }
 

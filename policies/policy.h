@@ -24,6 +24,7 @@
 #include "engine/header_edit.h"
 #include "engine/msg.h"
 #include "engine/verdict.h"
+#include "engine/verdict_alert.h"
 
 struct analysis;
 
@@ -40,6 +41,7 @@ struct policy_outcome {
 	struct policy_var *vars;	/* {name} substitutions for the reply */
 	size_t	 nvars;
 	struct header_edits edits;	/* header changes of a rewrite */
+	struct verdict_alerts alerts;	/* alerts to raise (verdict_alert.h) */
 };
 
 struct policy_ctx {

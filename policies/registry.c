@@ -23,5 +23,6 @@ const struct policy *const policy_registry[] = {
 	&policy_bulk_bcc,
 	&policy_executables,
 	&policy_pupil_data,
+	&policy_safeguarding,
 	NULL
 };

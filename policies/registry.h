@@ -10,6 +10,7 @@ extern const struct policy policy_sender_auth;
 extern const struct policy policy_parent_contact;
 extern const struct policy policy_bulk_bcc;
 extern const struct policy policy_pupil_data;
+extern const struct policy policy_safeguarding;
 extern const struct policy policy_executables;
 
 #endif

@@ -8,6 +8,7 @@
  *	aupctl [-c FILE] notices list|retry|send
  *	aupctl [-c FILE] report [options]
  *	aupctl [-c FILE] console passwd USER [--role ROLE] [--name NAME]
+ *	aupctl [-c FILE] alerts list|show|set|close
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
@@ -48,7 +49,8 @@ aupctl_usage(void)
 	    "       aupctl [-c FILE] report [--since DAY] [--until DAY] "
 	    "[--month] [--format text|html|csv|json]\n"
 	    "       aupctl [-c FILE] console passwd USER [--role ROLE] "
-	    "[--name NAME]\n");
+	    "[--name NAME]\n"
+	    "       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n");
 	return 2;
 }
 
@@ -80,6 +82,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "quarantine") == 0)
 		rc = aupctl_quarantine(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "alerts") == 0)
+		rc = aupctl_alerts(conf_path, argc - optind, argv + optind,
 		    registry);
 	else if (strcmp(argv[optind], "notices") == 0)
 		rc = aupctl_notices(conf_path, argc - optind, argv + optind,

@@ -21,6 +21,9 @@ int	aupctl_console(const char *conf_path, int argc, char **argv,
 int	aupctl_report(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
 
+/* aupctl_alerts - `aupctl -c FILE alerts ...`; argv[0] is "alerts" */
+int	aupctl_alerts(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 /* aupctl_notices - `aupctl -c FILE notices ...`; argv[0] is "notices" */
 int	aupctl_notices(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);

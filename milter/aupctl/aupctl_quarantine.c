@@ -501,7 +501,7 @@ aq_digest(struct aq *q, int argc, char **argv)
 }
 
 /* aq_setup - configuration, audit trail and acting user; -1 on failure */
-static int
+int
 aq_setup(struct aq *q, const char *conf_path,
     const struct policy *const *registry)
 {
@@ -536,7 +536,7 @@ aq_setup(struct aq *q, const char *conf_path,
 }
 
 /* aq_teardown - free what aq_setup made */
-static void
+void
 aq_teardown(struct aq *q)
 {
 	q->audit = eventlog_close(q->audit);

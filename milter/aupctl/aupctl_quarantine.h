@@ -50,6 +50,12 @@ int	aq_review(struct aq *q, int argc, char **argv);
  */
 int	aq_audit(struct aq *q, const char *event, const char *ref,
 	    const char *result, json_object *extra);
+/* aq_setup - configuration, audit trail and acting user (also for
+ * `aupctl alerts`); 0, or -1 with a message on stderr */
+int	aq_setup(struct aq *q, const char *conf_path,
+	    const struct policy *const *registry);
+/* aq_teardown - free what aq_setup made */
+void	aq_teardown(struct aq *q);
 /* aq_clean - text safe to print on a terminal (new string; "" for NULL) */
 char	*aq_clean(const char *s);
 /* aq_meta - the stored REF.json, or NULL (message on stderr) */

@@ -23,6 +23,9 @@
  *	nothing: the retry is let through.  Notices of a hold are queued
  *	with it (quarantine.c); this thread only wakes the sender.
  *
+ *	Safeguarding alerts (milter_alerts) are stored and the DSL's email
+ *	queued after the decision and any hold, never before.
+ *
  *	Every message gets one event-log line and one syslog line:
  *	"QUEUEID: ref=REF action=ACTION policy=NAME direction=D ...".
  *
@@ -38,6 +41,7 @@
 #include "engine/engine.h"
 #include "util/log.h"
 #include "daemon/daemon_notices.h"
+#include "store/alert_notice.h"
 #include "daemon/milter_act.h"
 #include "daemon/reply_short.h"
 #include "store/quarantine.h"
@@ -232,6 +236,26 @@ milter_status(SMFICTX *ctx, const struct conf *cf, struct verdict *v,
 	}
 }
 
+/* milter_alerts - the verdict's safeguarding alerts, after the decision
+ * and the hold: stored and the DSL's email queued (alert_notice.c); an
+ * alert that cannot be stored tempfails the message, never loses it */
+static void
+milter_alerts(const struct conf *cf, const struct msg *m, struct verdict *v)
+{
+	char *err = NULL;
+
+	if (v->action == ACTION_TEMPFAIL ||
+	    verdict_alert_raised(&v->alerts) == 0)
+		return;
+	if (alert_notice_raise(cf, m, v, time(NULL), &err) < 0) {
+		log_warnx("%s: safeguarding alert not stored: %s",
+		    m->queue_id ? m->queue_id : "NOQUEUE", err ? err : "?");
+		milter_tempfail(v, "the safeguarding alert could not be stored");
+	} else
+		daemon_notices_wake();
+	free(err);
+}
+
 /* milter_act - evaluate, store if held, apply, log */
 sfsistat
 milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
@@ -253,6 +277,7 @@ milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
 		free(why);
 	} else if (v.action == ACTION_QUARANTINE)
 		daemon_notices_wake();
+	milter_alerts(cf, m, &v);
 	(void)reply_short(cf, m, &v, local);
 	rc = milter_status(ctx, cf, &v, m, leadspc);
 	milter_log(cf, m, &v, el);

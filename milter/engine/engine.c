@@ -175,6 +175,7 @@ engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
 		engine_report(v, s->policy, &out, monitored);
 		engine_pending_note(pending, v, s->policy, &out, monitored);
 		engine_add_edits(v, s->policy, &out, monitored, &pending->edits);
+		verdict_alert_move(&v->alerts, &out.alerts, monitored);
 		policy_outcome_clear(&out);
 	}
 	return 0;
@@ -254,6 +255,7 @@ verdict_clear(struct verdict *v)
 	header_edits_clear(&v->edits);
 	roles_facts_clear(&v->facts);
 	analysis_free(v->analysis);
+	verdict_alert_clear(&v->alerts);
 	free(v->error);
 	memset(v, 0, sizeof(*v));
 }

@@ -18,6 +18,7 @@
 #include "engine/msg.h"
 #include "engine/ref.h"
 #include "engine/verdict.h"
+#include "engine/verdict_alert.h"
 
 struct analysis;
 
@@ -47,6 +48,8 @@ struct verdict {
 	char	 release_ref[REF_LEN + 1]; /* a valid release mark let it */
 					/* past its holders ("" = none); the */
 					/* front end claims it (release.h) */
+	struct verdict_alerts alerts;	/* safeguarding alerts, and their
+					 * evidence for the store only */
 };
 
 /*

@@ -13,7 +13,11 @@
  *	always) to its message event.  Fields beyond SPEC section 6: "mode", "direction",
  *	"would_action" (what enforce mode would have done) and "error"
  *	(an internal error's description), plus "monitored" on a policy
- *	in monitor mode.  Built with json-c, so every string is escaped.
+ *	in monitor mode.  "alerts" lists the safeguarding alerts raised
+ *	(category, score, severity, policy; SPEC 6) and "monitored_alerts"
+ *	the would-be ones; the evidence of an alert (matched phrases and
+ *	their context) is never read here.  Built with json-c, so every
+ *	string is escaped.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -86,6 +90,33 @@ report_json_header_changes(const struct header_edits *e)
 	return arr;
 }
 
+/* report_json_alerts - category and score of each alert, nothing else */
+void
+report_json_alerts(json_object *o, const struct verdict *v)
+{
+	json_object *raised = json_object_new_array(), *would = NULL;
+
+	for (size_t i = 0; i < v->alerts.count; i++) {
+		const struct verdict_alert *a = &v->alerts.items[i];
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "category",
+		    json_object_new_string(a->category));
+		json_object_object_add(j, "score",
+		    json_object_new_int64(a->score));
+		json_object_object_add(j, "severity",
+		    json_object_new_string(a->severity));
+		json_object_object_add(j, "policy",
+		    json_object_new_string(a->policy));
+		if (a->monitored && would == NULL)
+			would = json_object_new_array();
+		json_object_array_add(a->monitored ? would : raised, j);
+	}
+	json_object_object_add(o, "alerts", raised);
+	if (would != NULL)
+		json_object_object_add(o, "monitored_alerts", would);
+}
+
 /* report_json_verdict_into - add the verdict's fields to o (see .h) */
 void
 report_json_verdict_into(json_object *o, const struct conf *cf,
@@ -102,6 +133,7 @@ report_json_verdict_into(json_object *o, const struct conf *cf,
 		    report_json_header_changes(&v->edits));
 	json_object_object_add(o, "quarantine",
 	    json_object_new_boolean(v->quarantine));
+	report_json_alerts(o, v);
 	json_object_object_add(o, "mode",
 	    json_object_new_string(engine_mode_name(cf, v)));
 	json_object_object_add(o, "direction",

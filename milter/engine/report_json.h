@@ -24,6 +24,10 @@ json_object *report_json_verdict(const struct conf *cf,
 json_object *report_json_header_changes(const struct header_edits *e);
 /* report_json_reply - {"code","xcode","text":[...]} or NULL */
 json_object *report_json_reply(const struct verdict *v);
+/* report_json_alerts - add "alerts": [{"category","score"}] (raised
+ * ones) and, when any, "monitored_alerts" (would-be ones) to o; never
+ * the matched phrases */
+void	report_json_alerts(json_object *o, const struct verdict *v);
 /* report_json_policies - [{"name","result","reason"}] */
 json_object *report_json_policies(const struct verdict *v);
 

@@ -197,7 +197,8 @@ eventlog_message_event(const struct conf *cf, const struct msg *m,
 	json_object_object_add(o, "event", json_object_new_string("message"));
 	report_json_verdict_into(o, cf, v, REPORT_JSON_WOULD);
 	eventlog_envelope(o, m, v);
-	json_object_object_add(o, "subject", str_or_null(subject));
+	json_object_object_add(o, "subject", str_or_null(subject == NULL ||
+	    !v->alerts.withhold_subject ? subject : VERDICT_SUBJECT_WITHHELD));
 	g_free(subject);
 	json_object_object_add(o, "size",
 	    json_object_new_int64((int64_t)msg_size(m)));

@@ -179,7 +179,8 @@ quarantine_entry(const struct msg *m, const struct verdict *v,
 	e->direction = xstrdup(direction_name(v->facts.direction));
 	e->sender = xstrdup(m->sender);
 	e->recipients = g_string_free(rcpts, FALSE);
-	e->subject = subject != NULL ? xstrdup(subject) : NULL;
+	e->subject = subject == NULL ? NULL : xstrdup(
+	    v->alerts.withhold_subject ? VERDICT_SUBJECT_WITHHELD : subject);
 	g_free(subject);
 	e->policy = xstrdup(v->decided_by ? v->decided_by : "");
 	e->policies = quarantine_policies(v);

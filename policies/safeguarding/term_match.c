@@ -1,0 +1,646 @@
+/*
+ * term_match - the phrase automaton and the per-message hit set
+ *
+ * SYNOPSIS
+ *	term_set_new(), term_set_add(), term_set_compile(), term_set_count(),
+ *	term_set_phrase(), term_set_states(), term_set_free(),
+ *	term_hits_new(), term_hits_scan(), term_hits_count(),
+ *	term_hits_get(), term_hits_free()
+ *
+ * DESCRIPTION
+ *	Each phrase is normalised into words and inserted as the string
+ *	" w1 w2 ... wn " over a 38-symbol alphabet (space, a-z, 0-9, other
+ *	letter): the leading space anchors the first word at a word
+ *	start, the trailing one the last word at a word end (a wildcard
+ *	phrase has none).  Every word is inserted both as written and with
+ *	its doubled letters collapsed, in every combination, because the
+ *	normaliser collapses a word whose letters are stretched
+ *	("killlll" -> "kil").  Compilation makes a complete DFA (goto with
+ *	the failure links folded in) and dictionary links, so scanning is
+ *	one table lookup per character of the normalised stream.
+ *
+ *	A hash set of the phrases' words (and wildcard stems) lets the
+ *	scan skip a word none of them is: no phrase can run through it, so
+ *	the automaton restarts at the root after it.  Most words of most
+ *	mail are skipped this way without touching the table.
+ *
+ *	Never-count masks need to see a phrase's surroundings: a hit is
+ *	kept pending until TERM_MAX_WORDS more words have been read (no
+ *	never-count phrase covering it can end later), then committed
+ *	unless a mask covers it.  Word spans are kept in a ring of the last
+ *	TERM_RING words to cut the context from the text.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "policies/safeguarding/term_match.h"
+#include "policies/safeguarding/term_norm.h"
+#include "util/xalloc.h"
+
+#define TERM_NSYM	38
+#define TERM_RING	32	/* > 2 * TERM_MAX_WORDS */
+#define TERM_VARIANTS	64	/* spellings of one phrase inserted at most */
+#define TERM_HAS_OUT	0x80000000u	/* in go[]: the target has outputs */
+
+struct term_out {
+	uint32_t phrase;
+	int32_t	 next;		/* next output of the same state, or -1 */
+};
+
+struct term_set {
+	struct term_phrase *phrases;
+	size_t	 nphrases;
+	int32_t	*go;		/* nstates * TERM_NSYM */
+	int32_t	*out;		/* first output of a state, or -1 */
+	int32_t	*dict;		/* next state with outputs on the fail chain */
+	size_t	 nstates, cap;
+	struct term_out *outs;
+	size_t	 nouts;
+	bool	 compiled;
+	/* the words of the phrases (and the stems of wildcard words), as
+	 * hashes: a word of the text that is none of them cannot be part
+	 * of a match, so the scan skips its characters */
+	uint64_t *vocab;		/* open addressing, 0 = empty */
+	size_t	 vocab_size, vocab_used;	/* size a power of two */
+	uint64_t stem_lengths;		/* bit L: a stem of L characters */
+};
+
+struct term_pending {
+	uint32_t phrase;
+	size_t	 first, last;	/* word numbers */
+};
+
+struct term_hits {
+	const struct term_set *ts;
+	uint8_t	*found;		/* per phrase */
+	struct term_hit *hits;
+	size_t	 nhits;
+	/* the text being scanned */
+	const char *text;
+	size_t	 len;
+	int32_t	 state;
+	size_t	 word;		/* number of the current word, from 1 */
+	size_t	 span[TERM_RING][2];
+	struct term_pending *pending, *masks;
+	size_t	 npending, nmasks;
+};
+
+/* The symbol of a normalised character. */
+static inline int
+term_sym(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return 1 + (c - 'a');
+	if (c >= '0' && c <= '9')
+		return 27 + (c - '0');
+	if (c == ' ')
+		return 0;
+	return 37;
+}
+
+/* term_set_new - an empty set with the root state */
+struct term_set *
+term_set_new(void)
+{
+	struct term_set *ts = xcalloc(1, sizeof(*ts));
+
+	ts->cap = 256;
+	ts->go = xcalloc(ts->cap * TERM_NSYM, sizeof(*ts->go));
+	ts->out = xmalloc(ts->cap * sizeof(*ts->out));
+	ts->out[0] = -1;
+	ts->nstates = 1;
+	return ts;
+}
+
+#define TERM_FNV_BASIS	0xcbf29ce484222325ull
+#define TERM_FNV_PRIME	0x100000001b3ull
+#define TERM_STEM_TAG	0x9e3779b97f4a7c15ull
+
+/* term_fnv - FNV-1a of w[0..len), never 0 */
+static inline uint64_t
+term_fnv_step(uint64_t h, char c)
+{
+	return (h ^ (unsigned char)c) * TERM_FNV_PRIME;
+}
+
+/* term_vocab_has - is hash h in the vocabulary? */
+static inline bool
+term_vocab_has(const struct term_set *ts, uint64_t h)
+{
+	h |= 1;
+	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
+	    (ts->vocab_size - 1)) {
+		if (ts->vocab[i] == h)
+			return true;
+		if (ts->vocab[i] == 0)
+			return false;
+	}
+}
+
+/* term_vocab_add - add hash h (the table grows at half full) */
+static void
+term_vocab_add(struct term_set *ts, uint64_t h)
+{
+	h |= 1;
+	if (2 * (ts->vocab_used + 1) > ts->vocab_size) {
+		uint64_t *old = ts->vocab;
+		size_t n = ts->vocab_size;
+
+		ts->vocab_size = n ? 2 * n : 256;
+		ts->vocab = xcalloc(ts->vocab_size, sizeof(*ts->vocab));
+		ts->vocab_used = 0;
+		for (size_t i = 0; i < n; i++)
+			if (old[i] != 0)
+				term_vocab_add(ts, old[i]);
+		free(old);
+	}
+	if (term_vocab_has(ts, h))
+		return;
+	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
+	    (ts->vocab_size - 1))
+		if (ts->vocab[i] == 0) {
+			ts->vocab[i] = h;
+			ts->vocab_used++;
+			return;
+		}
+}
+
+/* term_vocab_word - add a phrase word (a stem when `stem`) */
+static void
+term_vocab_word(struct term_set *ts, const char *w, size_t len, bool stem)
+{
+	uint64_t h = TERM_FNV_BASIS;
+
+	for (size_t i = 0; i < len; i++)
+		h = term_fnv_step(h, w[i]);
+	if (stem && len < 64) {
+		ts->stem_lengths |= 1ull << len;
+		h ^= TERM_STEM_TAG;
+	}
+	term_vocab_add(ts, h);
+}
+
+/* term_state_new - a fresh state */
+static int32_t
+term_state_new(struct term_set *ts)
+{
+	if (ts->nstates == ts->cap) {
+		ts->cap *= 2;
+		ts->go = xreallocarray(ts->go, ts->cap * TERM_NSYM,
+		    sizeof(*ts->go));
+		memset(ts->go + ts->nstates * TERM_NSYM, 0,
+		    (ts->cap - ts->nstates) * TERM_NSYM * sizeof(*ts->go));
+		ts->out = xreallocarray(ts->out, ts->cap, sizeof(*ts->out));
+	}
+	ts->out[ts->nstates] = -1;
+	return (int32_t)ts->nstates++;
+}
+
+/* term_insert - one spelling of a phrase */
+static void
+term_insert(struct term_set *ts, const char *s, size_t len, uint32_t phrase)
+{
+	int32_t st = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int32_t *slot = &ts->go[(size_t)st * TERM_NSYM + term_sym(s[i])];
+
+		if (*slot == 0) {
+			int32_t n = term_state_new(ts);
+
+			/* the table may have moved */
+			slot = &ts->go[(size_t)st * TERM_NSYM + term_sym(s[i])];
+			*slot = n;
+		}
+		st = *slot;
+	}
+	for (int32_t o = ts->out[st]; o >= 0; o = ts->outs[o].next)
+		if (ts->outs[o].phrase == phrase)
+			return;		/* two spellings that are the same */
+	ts->outs = xreallocarray(ts->outs, ts->nouts + 1, sizeof(*ts->outs));
+	ts->outs[ts->nouts] = (struct term_out){ phrase, ts->out[st] };
+	ts->out[st] = (int32_t)ts->nouts++;
+}
+
+struct term_words {
+	char	 w[TERM_MAX_WORDS + 1][TERM_NORM_WORD_MAX + 1];
+	size_t	 n;
+	bool	 other;		/* a letter outside the Latin alphabet */
+};
+
+/* term_collect - the normaliser's words of a phrase */
+static void
+term_collect(void *arg, const char *word, size_t len, size_t start,
+    size_t end)
+{
+	struct term_words *tw = arg;
+
+	(void)start;
+	(void)end;
+	if (memchr(word, TERM_NORM_OTHER, len) != NULL)
+		tw->other = true;
+	if (tw->n <= TERM_MAX_WORDS) {
+		memcpy(tw->w[tw->n], word, len);
+		tw->w[tw->n][len] = '\0';
+	}
+	tw->n++;
+}
+
+/* term_insert_variants - every combination of exact and collapsed words */
+static void
+term_insert_variants(struct term_set *ts, const struct term_words *tw,
+    bool wild, uint32_t phrase)
+{
+	char buf[(TERM_NORM_WORD_MAX + 1) * (TERM_MAX_WORDS + 1) + 2];
+	char col[TERM_NORM_WORD_MAX + 1];
+
+	for (unsigned mask = 0; mask < TERM_VARIANTS && mask < (1u << tw->n);
+	    mask++) {
+		size_t o = 0;
+		bool same = false;
+
+		for (size_t i = 0; i < tw->n; i++) {
+			const char *w = tw->w[i];
+			size_t l = strlen(w);
+
+			if (mask & (1u << i)) {
+				size_t c = term_norm_collapse(w, l, col);
+
+				same |= c == l;
+				w = col;
+				l = c;
+			}
+			buf[o++] = ' ';
+			memcpy(buf + o, w, l);
+			o += l;
+			term_vocab_word(ts, w, l, wild && i + 1 == tw->n);
+		}
+		if (same)
+			continue;	/* that word had nothing to collapse */
+		if (!wild)
+			buf[o++] = ' ';
+		term_insert(ts, buf, o, phrase);
+	}
+}
+
+/* term_set_add - normalise and insert one phrase */
+int
+term_set_add(struct term_set *ts, unsigned category, const char *phrase,
+    int weight, bool never, const char **why)
+{
+	struct term_words tw = { .n = 0 };
+	size_t len = strlen(phrase);
+	bool wild = len > 0 && phrase[len - 1] == '*';
+	struct term_phrase *p;
+
+	if (wild)
+		len--;
+	if (memchr(phrase, '*', len) != NULL) {
+		*why = "'*' may only end a phrase";
+		return -1;
+	}
+	term_norm_text(phrase, len, term_collect, &tw);
+	if (tw.n == 0) {
+		*why = "the phrase has no letters or digits";
+		return -1;
+	}
+	if (tw.n > TERM_MAX_WORDS) {
+		*why = "a phrase has at most 12 words";
+		return -1;
+	}
+	if (tw.other) {
+		*why = "letters outside the Latin alphabet never match (look-"
+		    "alikes are read as the Latin letter)";
+		return -1;
+	}
+	ts->phrases = xreallocarray(ts->phrases, ts->nphrases + 1,
+	    sizeof(*ts->phrases));
+	p = &ts->phrases[ts->nphrases];
+	*p = (struct term_phrase){ .text = xstrdup(phrase), .category =
+	    category, .weight = never ? 0 : weight, .never = never,
+	    .nwords = (unsigned)tw.n };
+	term_insert_variants(ts, &tw, wild, (uint32_t)ts->nphrases++);
+	return 0;
+}
+
+/* term_renumber - number the states in breadth-first order (the root,
+ * then `order`): the shallow states every word passes through then sit
+ * together in the table and stay in the cache */
+static void
+term_renumber(struct term_set *ts, const int32_t *order, size_t n)
+{
+	int32_t *newid = xmalloc(ts->nstates * sizeof(*newid));
+	int32_t *go = xmalloc(ts->nstates * TERM_NSYM * sizeof(*go));
+	int32_t *out = xmalloc(ts->nstates * sizeof(*out));
+	int32_t *dict = xmalloc(ts->nstates * sizeof(*dict));
+
+	newid[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		newid[order[i]] = (int32_t)(i + 1);
+	for (size_t s = 0; s < ts->nstates; s++) {
+		int32_t t = newid[s];
+
+		for (int c = 0; c < TERM_NSYM; c++) {
+			uint32_t v = (uint32_t)ts->go[s * TERM_NSYM + c];
+
+			go[(size_t)t * TERM_NSYM + c] = (int32_t)((v &
+			    TERM_HAS_OUT) | (uint32_t)newid[v & ~TERM_HAS_OUT]);
+		}
+		out[t] = ts->out[s];
+		dict[t] = ts->dict[s] > 0 ? newid[ts->dict[s]] : 0;
+	}
+	free(ts->go);
+	free(ts->out);
+	free(ts->dict);
+	ts->go = go;
+	ts->out = out;
+	ts->dict = dict;
+	free(newid);
+}
+
+/* term_set_compile - failure links folded into a complete DFA */
+void
+term_set_compile(struct term_set *ts)
+{
+	int32_t *fail = xcalloc(ts->nstates, sizeof(*fail));
+	int32_t *queue = xmalloc(ts->nstates * sizeof(*queue));
+	size_t head = 0, tail = 0;
+
+	ts->dict = xcalloc(ts->nstates, sizeof(*ts->dict));
+	for (int c = 0; c < TERM_NSYM; c++)
+		if (ts->go[c] != 0)
+			queue[tail++] = ts->go[c];
+	while (head < tail) {
+		int32_t s = queue[head++];
+
+		for (int c = 0; c < TERM_NSYM; c++) {
+			int32_t *t = &ts->go[(size_t)s * TERM_NSYM + c];
+			int32_t f = ts->go[(size_t)fail[s] * TERM_NSYM + c];
+
+			if (*t == 0) {
+				*t = f;
+				continue;
+			}
+			fail[*t] = f;
+			ts->dict[*t] = ts->out[f] >= 0 ? f : ts->dict[f];
+			queue[tail++] = *t;
+		}
+	}
+	/* Mark each transition into a state with outputs (own or on its
+	 * dictionary chain) by the sign bit: the scan tests one value. */
+	for (size_t i = 0; i < ts->nstates * TERM_NSYM; i++) {
+		int32_t t = ts->go[i];
+
+		if (ts->out[t] >= 0 || ts->dict[t] > 0)
+			ts->go[i] = (int32_t)((uint32_t)t | TERM_HAS_OUT);
+	}
+	term_renumber(ts, queue, tail);
+	free(queue);
+	free(fail);
+	ts->compiled = true;
+}
+
+size_t
+term_set_count(const struct term_set *ts)
+{
+	return ts->nphrases;
+}
+
+const struct term_phrase *
+term_set_phrase(const struct term_set *ts, size_t i)
+{
+	return &ts->phrases[i];
+}
+
+size_t
+term_set_states(const struct term_set *ts)
+{
+	return ts->nstates;
+}
+
+/* term_set_free - the set and its phrases */
+struct term_set *
+term_set_free(struct term_set *ts)
+{
+	if (ts == NULL)
+		return NULL;
+	for (size_t i = 0; i < ts->nphrases; i++)
+		free(ts->phrases[i].text);
+	free(ts->phrases);
+	free(ts->go);
+	free(ts->out);
+	free(ts->dict);
+	free(ts->outs);
+	free(ts->vocab);
+	free(ts);
+	return NULL;
+}
+
+/* term_hits_new - nothing found yet */
+struct term_hits *
+term_hits_new(const struct term_set *ts)
+{
+	struct term_hits *h = xcalloc(1, sizeof(*h));
+
+	h->ts = ts;
+	h->found = xcalloc(ts->nphrases > 0 ? ts->nphrases : 1, 1);
+	return h;
+}
+
+/* term_context - about TERM_CONTEXT bytes around text[s..e), on
+ * character boundaries, control characters as spaces */
+static char *
+term_context(const struct term_hits *h, size_t s, size_t e)
+{
+	size_t pad = e - s < TERM_CONTEXT - 40 ? (TERM_CONTEXT - (e - s)) / 2 :
+	    20;
+	size_t a = s > pad ? s - pad : 0, b = e + pad < h->len ? e + pad :
+	    h->len;
+	GString *out = g_string_new(a > 0 ? "..." : "");
+
+	while (a > 0 && a < s && ((unsigned char)h->text[a] & 0xC0) == 0x80)
+		a++;
+	while (b < h->len && b > e && ((unsigned char)h->text[b] & 0xC0) ==
+	    0x80)
+		b--;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)h->text[i];
+
+		if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		if (c == ' ' && out->len > 0 && out->str[out->len - 1] == ' ')
+			continue;
+		g_string_append_c(out, (char)c);
+	}
+	if (b < h->len)
+		g_string_append(out, "...");
+	return g_string_free(out, FALSE);
+}
+
+/* term_masked - is the pending hit inside a never-count phrase? */
+static bool
+term_masked(const struct term_hits *h, const struct term_pending *p)
+{
+	for (size_t i = 0; i < h->nmasks; i++)
+		if (h->masks[i].first <= p->first && h->masks[i].last >= p->last)
+			return true;
+	return false;
+}
+
+/* term_commit - settle pending hits that ended before word `upto` */
+static void
+term_commit(struct term_hits *h, size_t upto)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < h->npending; i++) {
+		struct term_pending *p = &h->pending[i];
+		char *ctx;
+
+		if (p->last >= upto) {
+			h->pending[keep++] = *p;
+			continue;
+		}
+		if (h->found[p->phrase] || term_masked(h, p))
+			continue;
+		h->found[p->phrase] = 1;
+		ctx = term_context(h, h->span[p->first % TERM_RING][0],
+		    h->span[p->last % TERM_RING][1]);
+		h->hits = xreallocarray(h->hits, h->nhits + 1,
+		    sizeof(*h->hits));
+		h->hits[h->nhits++] = (struct term_hit){ p->phrase, ctx };
+	}
+	h->npending = keep;
+	keep = 0;
+	for (size_t i = 0; i < h->nmasks; i++)
+		if (h->masks[i].last + TERM_MAX_WORDS >= upto)
+			h->masks[keep++] = h->masks[i];
+	h->nmasks = keep;
+}
+
+/* term_report - the outputs of the state just entered */
+static void
+term_report(struct term_hits *h, int32_t s, size_t last)
+{
+	const struct term_set *ts = h->ts;
+
+	if (ts->out[s] < 0)
+		s = ts->dict[s];
+	for (; s > 0; s = ts->dict[s]) {
+		for (int32_t o = ts->out[s]; o >= 0; o = ts->outs[o].next) {
+			const struct term_phrase *ph = &ts->phrases[
+			    ts->outs[o].phrase];
+			struct term_pending p = { ts->outs[o].phrase,
+			    last + 1 - ph->nwords, last };
+
+			if (ph->never) {
+				h->masks = xreallocarray(h->masks, h->nmasks +
+				    1, sizeof(*h->masks));
+				h->masks[h->nmasks++] = p;
+			} else if (!h->found[p.phrase]) {
+				h->pending = xreallocarray(h->pending,
+				    h->npending + 1, sizeof(*h->pending));
+				h->pending[h->npending++] = p;
+			}
+		}
+	}
+}
+
+/* term_step - feed one symbol; matches end at word `last` */
+static inline void
+term_step(struct term_hits *h, int sym, size_t last)
+{
+	int32_t s = h->ts->go[(size_t)h->state * TERM_NSYM + sym];
+
+	if (s < 0) {
+		s = (int32_t)((uint32_t)s & ~TERM_HAS_OUT);
+		term_report(h, s, last);
+	}
+	h->state = s;
+}
+
+/* term_word_matters - could the word be part of a phrase?  (one of the
+ * phrases' words, or a word a wildcard stem begins) */
+static inline bool
+term_word_matters(const struct term_set *ts, const char *word, size_t len)
+{
+	uint64_t h = TERM_FNV_BASIS;
+
+	for (size_t i = 0; i < len; i++) {
+		h = term_fnv_step(h, word[i]);
+		if (i + 1 < 64 && (ts->stem_lengths >> (i + 1) & 1) &&
+		    term_vocab_has(ts, h ^ TERM_STEM_TAG))
+			return true;
+	}
+	return term_vocab_has(ts, h);
+}
+
+/* term_word - one normalised word of the text */
+static void
+term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
+{
+	struct term_hits *h = arg;
+	size_t w = ++h->word;
+
+	term_step(h, 0, w - 1);		/* ends the previous word */
+	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
+		term_commit(h, w - TERM_MAX_WORDS);
+	h->span[w % TERM_RING][0] = start;
+	h->span[w % TERM_RING][1] = end;
+	if (!term_word_matters(h->ts, word, len)) {
+		h->state = 0;	/* no phrase runs through this word */
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		term_step(h, term_sym(word[i]), w);
+}
+
+/* term_hits_scan - one text of the message */
+void
+term_hits_scan(struct term_hits *h, const char *text, size_t len)
+{
+	if (!h->ts->compiled || h->ts->nphrases == 0)
+		return;
+	h->text = text;
+	h->len = len;
+	h->state = 0;
+	h->word = 0;
+	term_norm_text(text, len, term_word, h);
+	term_step(h, 0, h->word);	/* ends the last word */
+	term_commit(h, SIZE_MAX);
+	h->nmasks = 0;
+	h->text = NULL;
+}
+
+size_t
+term_hits_count(const struct term_hits *h)
+{
+	return h->nhits;
+}
+
+const struct term_hit *
+term_hits_get(const struct term_hits *h, size_t i)
+{
+	return &h->hits[i];
+}
+
+/* term_hits_free - the hits and their contexts */
+struct term_hits *
+term_hits_free(struct term_hits *h)
+{
+	if (h == NULL)
+		return NULL;
+	for (size_t i = 0; i < h->nhits; i++)
+		free(h->hits[i].context);
+	free(h->hits);
+	free(h->found);
+	free(h->pending);
+	free(h->masks);
+	free(h);
+	return NULL;
+}

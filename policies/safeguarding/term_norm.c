@@ -1,0 +1,473 @@
+/*
+ * term_norm - normalise text into the words of the safeguarding lists
+ *
+ * SYNOPSIS
+ *	term_norm_text(), term_norm_collapse()
+ *
+ * DESCRIPTION
+ *	Three stages, all streaming (no copy of the text is made):
+ *	the scanner decodes UTF-8 and classifies each character (a letter
+ *	after folding, a digit, a symbol that stands for a letter, a joiner
+ *	that may sit inside a word, a character to ignore, a separator) and
+ *	builds raw words; the joiner glues runs of single letters ("k y s")
+ *	into one word; the finisher collapses stretched letters and turns
+ *	chat spellings into words.  What each step does is listed in
+ *	term_norm.h; the reasons are evasion (pupils and groomers write
+ *	"k.i.l.l", "s3x", Cyrillic "і") and false alarms (whole words only,
+ *	numbers left alone).  ASCII takes a fast path; other characters go
+ *	through GLib's case folding and compatibility decomposition, then
+ *	a table of look-alikes.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "policies/safeguarding/term_norm.h"
+
+enum norm_class {
+	NC_SEP = 0,	/* ends a word */
+	NC_LETTER,	/* out[] holds one or two of a-z or OTHER */
+	NC_DIGIT,	/* out[0] is the digit */
+	NC_SUB,		/* @ or $: a letter inside a word */
+	NC_JOINER,	/* . _ * and apostrophes: dropped between letters */
+	NC_BANG,	/* !: i between letters */
+	NC_IGNORE	/* zero-width, soft hyphen, combining mark */
+};
+
+struct norm_state {
+	const char *text;
+	size_t	 len;
+	term_norm_fn fn;
+	void	*arg;
+	/* the raw word being scanned */
+	char	 raw[TERM_NORM_WORD_MAX];
+	size_t	 rlen;
+	bool	 has_letter;
+	bool	 has_symbol;	/* a digit, @ or $ */
+	size_t	 rstart, rend;
+	/* a run of single letters waiting to be joined */
+	char	 run[TERM_NORM_WORD_MAX];
+	size_t	 run_start[TERM_NORM_WORD_MAX], run_end[TERM_NORM_WORD_MAX];
+	size_t	 nrun;
+	bool	 run_chat_only;
+};
+
+/* Letters of other scripts that imitate a Latin letter (lower case). */
+static const struct {
+	gunichar c;
+	char	 to;
+} norm_lookalikes[] = {
+	{ 0x0131, 'i' }, { 0x0142, 'l' }, { 0x0111, 'd' }, { 0x00F8, 'o' },
+	{ 0x00F0, 'd' }, { 0x017F, 's' }, { 0x0261, 'g' }, { 0x0251, 'a' },
+	{ 0x03B1, 'a' }, { 0x03B2, 'b' }, { 0x03B3, 'y' }, { 0x03B5, 'e' },
+	{ 0x03B7, 'n' }, { 0x03B9, 'i' }, { 0x03BA, 'k' }, { 0x03BC, 'u' },
+	{ 0x03BD, 'v' }, { 0x03BF, 'o' }, { 0x03C1, 'p' }, { 0x03C4, 't' },
+	{ 0x03C5, 'u' }, { 0x03C7, 'x' }, { 0x03C9, 'w' },
+	{ 0x0430, 'a' }, { 0x0432, 'b' }, { 0x0435, 'e' }, { 0x043A, 'k' },
+	{ 0x043C, 'm' }, { 0x043D, 'h' }, { 0x043E, 'o' }, { 0x0440, 'p' },
+	{ 0x0441, 'c' }, { 0x0442, 't' }, { 0x0443, 'y' }, { 0x0445, 'x' },
+	{ 0x044C, 'b' }, { 0x0451, 'e' }, { 0x0455, 's' }, { 0x0456, 'i' },
+	{ 0x0457, 'i' }, { 0x0458, 'j' }, { 0x04BB, 'h' }, { 0x04CF, 'l' },
+	{ 0x0501, 'd' }, { 0x051B, 'q' }, { 0x051D, 'w' },
+};
+
+/* Latin letters that decompose to two. */
+static const struct {
+	gunichar c;
+	const char *to;
+} norm_ligatures[] = {
+	{ 0x00DF, "ss" }, { 0x00E6, "ae" }, { 0x0153, "oe" }, { 0x00FE, "th" },
+};
+
+/* ASCII characters that only ever end a word (not letters, digits, or
+ * the symbols and joiners of norm_classify) */
+static const bool norm_ascii_separator[128] = {
+	[0 ... 31] = true, [' '] = true, ['"'] = true, ['#'] = true,
+	['%'] = true, ['&'] = true, ['('] = true, [')'] = true, ['+'] = true,
+	[','] = true, ['-'] = true, ['/'] = true, [':'] = true, [';'] = true,
+	['<'] = true, ['='] = true, ['>'] = true, ['?'] = true, ['['] = true,
+	['\\'] = true, [']'] = true, ['^'] = true, ['{'] = true, ['|'] = true,
+	['}'] = true, ['~'] = true, [127] = true,
+};
+
+/* norm_lookalike - the Latin letter c imitates, or 0 */
+static char
+norm_lookalike(gunichar c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') ? (char)c : 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(norm_lookalikes); i++)
+		if (norm_lookalikes[i].c == c)
+			return norm_lookalikes[i].to;
+	return 0;
+}
+
+/* norm_is_ignored - characters that hide inside words */
+static bool
+norm_is_ignored(gunichar c)
+{
+	return (c >= 0x200B && c <= 0x200F) || (c >= 0x2060 && c <= 0x2064) ||
+	    c == 0xFEFF || c == 0x00AD || c == 0x034F || c == 0x180E ||
+	    g_unichar_ismark(c);
+}
+
+/* norm_classify_wide - a character outside ASCII */
+static enum norm_class
+norm_classify_wide(gunichar c, char out[3])
+{
+	gunichar d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+	gsize n;
+	size_t o = 0;
+
+	if (norm_is_ignored(c))
+		return NC_IGNORE;
+	if (c == 0x2018 || c == 0x2019 || c == 0x02BC)
+		return NC_JOINER;
+	c = g_unichar_tolower(c);
+	for (size_t i = 0; i < G_N_ELEMENTS(norm_ligatures); i++)
+		if (norm_ligatures[i].c == c) {
+			memcpy(out, norm_ligatures[i].to, 3);
+			return NC_LETTER;
+		}
+	n = g_unichar_fully_decompose(c, TRUE, d, G_N_ELEMENTS(d));
+	for (gsize i = 0; i < n && o < 2; i++) {
+		char l = norm_lookalike(g_unichar_tolower(d[i]));
+
+		if (l != 0)
+			out[o++] = l;
+		else if (d[i] < 0x80 && g_ascii_isdigit((char)d[i]) && n == 1) {
+			out[0] = (char)d[i];
+			return NC_DIGIT;
+		} else if (!g_unichar_ismark(d[i]))
+			break;
+	}
+	if (o > 0) {
+		out[o] = '\0';
+		return NC_LETTER;
+	}
+	if (g_unichar_isalpha(c)) {
+		out[0] = TERM_NORM_OTHER;
+		out[1] = '\0';
+		return NC_LETTER;
+	}
+	return NC_SEP;
+}
+
+/* norm_classify - what character c is to a word */
+static enum norm_class
+norm_classify(gunichar c, char out[3])
+{
+	if (c >= 0x80)
+		return norm_classify_wide(c, out);
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	if (c >= 'a' && c <= 'z') {
+		out[0] = (char)c;
+		out[1] = '\0';
+		return NC_LETTER;
+	}
+	if (c >= '0' && c <= '9') {
+		out[0] = (char)c;
+		return NC_DIGIT;
+	}
+	switch (c) {
+	case '@': case '$':
+		out[0] = (char)c;
+		return NC_SUB;
+	case '.': case '_': case '*': case '\'': case '`':
+		return NC_JOINER;
+	case '!':
+		return NC_BANG;
+	default:
+		return NC_SEP;
+	}
+}
+
+/* norm_decode - the character at s (U+FFFD for a bad byte); *n bytes */
+static gunichar
+norm_decode(const char *s, size_t left, size_t *n)
+{
+	gunichar c;
+
+	if ((unsigned char)*s < 0x80) {
+		*n = 1;
+		return (unsigned char)*s;
+	}
+	c = g_utf8_get_char_validated(s, (gssize)(left < 8 ? left : 8));
+	if (c == (gunichar)-1 || c == (gunichar)-2) {
+		*n = 1;
+		return 0xFFFD;
+	}
+	*n = (size_t)g_utf8_skip[(unsigned char)*s];
+	return c;
+}
+
+/* norm_next_is_letter - is the character at text[i] a letter? */
+static bool
+norm_next_is_letter(const struct norm_state *st, size_t i)
+{
+	char out[3];
+	size_t n;
+
+	while (i < st->len) {
+		enum norm_class k = norm_classify(norm_decode(st->text + i,
+		    st->len - i, &n), out);
+
+		if (k != NC_IGNORE)
+			return k == NC_LETTER;
+		i += n;
+	}
+	return false;
+}
+
+/* norm_has_stretch - a letter three or more times in a row? */
+static bool
+norm_has_stretch(const char *w, size_t len)
+{
+	for (size_t i = 2; i < len; i++)
+		if (w[i] == w[i - 1] && w[i] == w[i - 2] && !g_ascii_isdigit(w[i]))
+			return true;
+	return false;
+}
+
+/* term_norm_collapse - every run of one letter made one letter */
+size_t
+term_norm_collapse(const char *w, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (o == 0 || out[o - 1] != w[i] || g_ascii_isdigit(w[i]))
+			out[o++] = w[i];
+	out[o] = '\0';
+	return o;
+}
+
+/* norm_emit - a finished word: stretched letters, chat spellings */
+static void
+norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
+    size_t end)
+{
+	static const struct {
+		const char *from, *to;
+	} chat[] = {
+		{ "u", "you" }, { "ya", "you" }, { "yu", "you" },
+		{ "ur", "your" }, { "yr", "your" }, { "youre", "your" },
+		{ "ure", "your" }, { "r", "are" }, { "im", "i am" },
+	};
+	char buf[TERM_NORM_WORD_MAX + 1];
+
+	if (norm_has_stretch(w, len)) {
+		len = term_norm_collapse(w, len, buf);
+		w = buf;
+	}
+	if (len > 5 || (w[0] != 'u' && w[0] != 'y' && w[0] != 'r' &&
+	    w[0] != 'i')) {
+		st->fn(st->arg, w, len, start, end);
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(chat); i++) {
+		const char *to = chat[i].to, *sp;
+
+		if (strlen(chat[i].from) != len || memcmp(chat[i].from, w,
+		    len) != 0)
+			continue;
+		if ((sp = strchr(to, ' ')) != NULL) {
+			st->fn(st->arg, to, (size_t)(sp - to), start, end);
+			to = sp + 1;
+		}
+		st->fn(st->arg, to, strlen(to), start, end);
+		return;
+	}
+	st->fn(st->arg, w, len, start, end);
+}
+
+/* norm_flush_run - the waiting single letters: one word, or each */
+static void
+norm_flush_run(struct norm_state *st)
+{
+	if (st->nrun >= 3 && !st->run_chat_only)
+		norm_emit(st, st->run, st->nrun, st->run_start[0],
+		    st->run_end[st->nrun - 1]);
+	else
+		for (size_t i = 0; i < st->nrun; i++)
+			norm_emit(st, &st->run[i], 1, st->run_start[i],
+			    st->run_end[i]);
+	st->nrun = 0;
+}
+
+/* norm_gap_joins - do the bytes between two single letters join them? */
+static bool
+norm_gap_joins(const struct norm_state *st, size_t from, size_t to)
+{
+	if (to <= from || to - from > 3)
+		return false;
+	for (size_t i = from; i < to; i++)
+		if (strchr(" .-/_", st->text[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* norm_push - a raw word into the joiner */
+static void
+norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
+    size_t end)
+{
+	bool single = len == 1 && w[0] >= 'a' && w[0] <= 'z';
+
+	if (single && st->nrun > 0 && st->nrun < TERM_NORM_WORD_MAX &&
+	    norm_gap_joins(st, st->run_end[st->nrun - 1], start)) {
+		st->run[st->nrun] = w[0];
+		st->run_start[st->nrun] = start;
+		st->run_end[st->nrun++] = end;
+		st->run_chat_only &= strchr("urain", w[0]) != NULL;
+		return;
+	}
+	norm_flush_run(st);
+	if (single) {
+		st->run[0] = w[0];
+		st->run_start[0] = start;
+		st->run_end[0] = end;
+		st->nrun = 1;
+		st->run_chat_only = strchr("urain", w[0]) != NULL;
+		return;
+	}
+	norm_emit(st, w, len, start, end);
+}
+
+/* norm_end_word - the raw word is complete: symbols become letters */
+static void
+norm_end_word(struct norm_state *st)
+{
+	static const char digit_letter[] = "oi?ea?t???";
+	char w[TERM_NORM_WORD_MAX];
+	size_t n = 0;
+
+	if (st->rlen == 0)
+		return;
+	if (!st->has_symbol) {
+		norm_push(st, st->raw, st->rlen, st->rstart, st->rend);
+		st->rlen = 0;
+		st->has_letter = false;
+		return;
+	}
+	for (size_t i = 0; i < st->rlen; i++) {
+		char c = st->raw[i];
+
+		if (st->has_letter) {
+			if (c >= '0' && c <= '9' && digit_letter[c - '0'] != '?')
+				c = digit_letter[c - '0'];
+			else if (c == '@')
+				c = 'a';
+			else if (c == '$')
+				c = 's';
+		} else if (c == '@' || c == '$')
+			continue;
+		w[n++] = c;
+	}
+	if (n > 0)
+		norm_push(st, w, n, st->rstart, st->rend);
+	st->rlen = 0;
+	st->has_letter = false;
+	st->has_symbol = false;
+}
+
+/* norm_add - characters to the raw word */
+static void
+norm_add(struct norm_state *st, const char *chars, size_t at, size_t end,
+    bool letter)
+{
+	if (st->rlen == 0)
+		st->rstart = at;
+	for (; *chars != '\0'; chars++)
+		if (st->rlen < TERM_NORM_WORD_MAX)
+			st->raw[st->rlen++] = *chars;
+	st->rend = end;
+	st->has_letter |= letter;
+}
+
+/* norm_last_is_letter - does the raw word end in a letter? */
+static bool
+norm_last_is_letter(const struct norm_state *st)
+{
+	char c = st->rlen > 0 ? st->raw[st->rlen - 1] : 0;
+
+	return (c >= 'a' && c <= 'z') || c == TERM_NORM_OTHER;
+}
+
+/* term_norm_text - the whole pipeline over one text */
+void
+term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
+{
+	struct norm_state st = { .text = text, .len = len, .fn = fn,
+	    .arg = arg };
+	char out[3] = { 0 };
+	size_t i = 0, n;
+
+	while (i < len) {
+		unsigned char b = (unsigned char)text[i];
+		gunichar c;
+
+		/* the common case: an ASCII letter inside a word */
+		if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+			if (st.rlen == 0)
+				st.rstart = i;
+			if (st.rlen < TERM_NORM_WORD_MAX)
+				st.raw[st.rlen++] = (char)(b | 0x20);
+			st.rend = ++i;
+			st.has_letter = true;
+			continue;
+		}
+		if (b >= '0' && b <= '9') {
+			if (st.rlen == 0)
+				st.rstart = i;
+			if (st.rlen < TERM_NORM_WORD_MAX)
+				st.raw[st.rlen++] = (char)b;
+			st.rend = ++i;
+			st.has_symbol = true;
+			continue;
+		}
+		if (b < 0x80 && norm_ascii_separator[b]) {
+			norm_end_word(&st);
+			i++;
+			continue;
+		}
+		c = norm_decode(text + i, len - i, &n);
+		switch (norm_classify(c, out)) {
+		case NC_LETTER:
+			norm_add(&st, out, i, i + n, true);
+			break;
+		case NC_DIGIT:
+		case NC_SUB:
+			out[1] = '\0';
+			norm_add(&st, out, i, i + n, false);
+			st.has_symbol = true;
+			break;
+		case NC_IGNORE:
+			break;
+		case NC_BANG:
+			if (norm_last_is_letter(&st) &&
+			    norm_next_is_letter(&st, i + n)) {
+				norm_add(&st, "i", i, i + n, true);
+				break;
+			}
+			norm_end_word(&st);
+			break;
+		case NC_JOINER:
+			if (norm_last_is_letter(&st) &&
+			    norm_next_is_letter(&st, i + n))
+				break;
+			norm_end_word(&st);
+			break;
+		default:
+			norm_end_word(&st);
+		}
+		i += n;
+	}
+	norm_end_word(&st);
+	norm_flush_run(&st);
+}

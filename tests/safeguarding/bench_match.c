@@ -1,0 +1,252 @@
+/*
+ * bench_match - how fast the safeguarding matcher reads text, and what it
+ * adds to a decision
+ *
+ * SYNOPSIS
+ *	bench_match LISTS_DIR [CONFIG CORPUS_DIR]
+ *
+ * DESCRIPTION
+ *	Loads every list of LISTS_DIR (the nine categories) into one term
+ *	set and times term_hits_scan() (best of five) over three generated
+ *	texts of 10 MB each: ordinary school prose, pupils' chat with
+ *	slang, stretched letters and look-alike letters, and prose with
+ *	concerning phrases in every line; prints MB/s for each.
+ *
+ *	With a configuration and a corpus folder (make-corpus.py's: *.eml
+ *	and envelope.tsv), every message is judged with engine_evaluate()
+ *	(the whole decision: analysis and every policy) and then its
+ *	subject and every extracted text are scanned again by the matcher
+ *	alone; the sums give the matcher's share of the decision time, the
+ *	cost safeguarding adds to a message in its scope.
+ *	A benchmark, not a test: it asserts nothing.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+#include "analysis/analysis.h"
+#include "engine/eml.h"
+#include "engine/engine.h"
+#include "policies/policy.h"
+#include "policies/safeguarding/term_list.h"
+#include "policies/safeguarding/term_match.h"
+#include "util/errbuf.h"
+#include "util/xalloc.h"
+
+static const char *const bench_categories[] = { "bullying", "self-harm",
+    "sexual", "grooming", "extremism", "discrimination", "violence",
+    "drugs", "profanity", NULL };
+
+/* bench_now - seconds, monotonic */
+static double
+bench_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* bench_text - `mb` MB of one repeated paragraph */
+static GString *
+bench_text(size_t mb, const char *para)
+{
+	GString *s = g_string_new(NULL);
+
+	while (s->len < mb << 20)
+		g_string_append(s, para);
+	return s;
+}
+
+/* bench_mbs - best of five scans, in MB/s; *hits the phrases found */
+static double
+bench_mbs(const struct term_set *ts, const GString *text, size_t *hits)
+{
+	double best = 1e9;
+
+	for (int run = 0; run < 5; run++) {
+		struct term_hits *h = term_hits_new(ts);
+		double a = bench_now(), s;
+
+		term_hits_scan(h, text->str, text->len);
+		s = bench_now() - a;
+		best = s < best ? s : best;
+		*hits = term_hits_count(h);
+		term_hits_free(h);
+	}
+	return (double)text->len / (1 << 20) / best;
+}
+
+/* bench_envelope - from and recipients of a corpus file (envelope.tsv) */
+static gchar **
+bench_envelope(const char *dir, const char *file)
+{
+	char *path = g_build_filename(dir, "envelope.tsv", NULL);
+	gchar *text = NULL, **lines, **out = NULL;
+
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		lines = g_strsplit(text, "\n", -1);
+		for (size_t i = 0; lines[i] != NULL && out == NULL; i++) {
+			gchar **f = g_strsplit(lines[i], "\t", 3);
+
+			if (f[0] && f[1] && f[2] && strcmp(f[0], file) == 0)
+				out = g_strdupv(f);
+			g_strfreev(f);
+		}
+		g_strfreev(lines);
+	}
+	g_free(text);
+	g_free(path);
+	return out;
+}
+
+/* bench_one - judge one message; adds decision and matcher seconds */
+static void
+bench_one(const struct conf *cf, const struct term_set *ts, const char *dir,
+    const char *file, double *decision, double *matcher, double *bytes)
+{
+	char *path = g_build_filename(dir, file, NULL);
+	gchar *text = NULL, **env = bench_envelope(dir, file), **rcpts;
+	gsize len = 0;
+	struct verdict v;
+	struct msg *m;
+
+	if (env == NULL || !g_file_get_contents(path, &text, &len, NULL))
+		goto out;
+	m = msg_new("/tmp", (size_t)64 << 20);
+	msg_set_connection(m, "10.0.0.5", NULL, "pc.example", NULL);
+	msg_set_sender(m, env[1]);
+	rcpts = g_strsplit(env[2], ",", -1);
+	for (size_t i = 0; rcpts[i] != NULL; i++)
+		msg_add_rcpt(m, rcpts[i]);
+	g_strfreev(rcpts);
+	if (eml_feed(m, text, len) == 0) {
+		engine_evaluate(cf, m, time(NULL), &v);
+		*decision += v.elapsed_ms / 1e3;
+		if (v.analysis != NULL) {
+			struct term_hits *h = term_hits_new(ts);
+			char *subject = msg_subject(m);
+			double a = bench_now();
+
+			if (subject != NULL)
+				term_hits_scan(h, subject, strlen(subject));
+			for (size_t i = 0; i < v.analysis->count; i++) {
+				const struct attachment *at =
+				    &v.analysis->items[i];
+
+				if (at->text != NULL && !at->encrypted) {
+					term_hits_scan(h, at->text, at->text_len);
+					*bytes += (double)at->text_len;
+				}
+			}
+			*matcher += bench_now() - a;
+			term_hits_free(h);
+			g_free(subject);
+		}
+		verdict_clear(&v);
+	}
+	msg_free(m);
+out:
+	g_strfreev(env);
+	g_free(text);
+	g_free(path);
+}
+
+/* bench_corpus - the matcher's share of the decision on a corpus */
+static int
+bench_corpus(const struct term_set *ts, const char *config, const char *dir)
+{
+	double decision = 0, matcher = 0, bytes = 0;
+	struct errbuf eb;
+	struct conf *cf;
+	GDir *d;
+	const char *name;
+	unsigned n = 0;
+
+	errbuf_init(&eb);
+	cf = conf_load(config, policy_registry, &eb);
+	if (cf == NULL || (d = g_dir_open(dir, 0, NULL)) == NULL) {
+		errbuf_print(&eb, stderr);
+		fprintf(stderr, "bench_match: cannot load %s or %s\n", config,
+		    dir);
+		return 1;
+	}
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".eml")) {
+			bench_one(cf, ts, dir, name, &decision, &matcher, &bytes);
+			n++;
+		}
+	g_dir_close(d);
+	printf("corpus: %u messages, decision %.1f ms in all (%.2f ms each), "
+	    "matcher %.2f ms in all over %.1f MB of text: %.2f%% of the "
+	    "decision time\n", n, decision * 1e3, n ? decision * 1e3 / n : 0,
+	    matcher * 1e3, bytes / (1 << 20),
+	    decision > 0 ? 100 * matcher / decision : 0);
+	errbuf_clear(&eb);
+	conf_release(cf);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const names[] = { "prose", "chat", "concerning" };
+	static const char *const paras[] = {
+	    "Dear parents and carers, the Year 4 trip to the museum is on "
+	    "Tuesday; please return the consent form by Friday. Our netball "
+	    "team won 12-4 and the PTA thanks everyone who baked. In history "
+	    "we study the Romans and in science the water cycle.\n",
+	    "omg did u see that lol, its sooooo funny \xd1\x96 cant even. "
+	    "r u coming 2 the park l8r? bring ur ball n we can play footy "
+	    "w1th everyone, its gonna be gr8!!! xxx\n",
+	    "nobody likes you, go and k.i.l.l yourself. send nudes or i'll "
+	    "tell everyone. how old are you? dont tell your mum, its our "
+	    "little secret. my brother sells weed. fuuuuck this.\n" };
+	struct term_set *ts;
+	struct errbuf eb;
+	int rc = 0;
+
+	if (argc != 2 && argc != 4) {
+		fprintf(stderr, "usage: bench_match LISTS_DIR [CONFIG "
+		    "CORPUS_DIR]\n");
+		return 2;
+	}
+	g_mime_init();
+	errbuf_init(&eb);
+	ts = term_set_new();
+	for (unsigned c = 0; bench_categories[c] != NULL; c++) {
+		char *path = g_strdup_printf("%s/%s.txt", argv[1],
+		    bench_categories[c]);
+
+		if (term_list_load(ts, c, path, &eb) < 0)
+			rc = 1;
+		g_free(path);
+	}
+	if (rc != 0) {
+		errbuf_print(&eb, stderr);
+		return 1;
+	}
+	term_set_compile(ts);
+	printf("lists: %zu phrases, %zu automaton states\n",
+	    term_set_count(ts), term_set_states(ts));
+	for (size_t i = 0; i < 3; i++) {
+		GString *text = bench_text(10, paras[i]);
+		size_t hits = 0;
+		double mbs = bench_mbs(ts, text, &hits);
+
+		printf("%-11s %5.1f MB: %7.1f MB/s (%zu phrases found)\n",
+		    names[i], (double)text->len / (1 << 20), mbs, hits);
+		g_string_free(text, TRUE);
+	}
+	if (argc == 4)
+		rc = bench_corpus(ts, argv[2], argv[3]);
+	term_set_free(ts);
+	errbuf_clear(&eb);
+	return rc;
+}
