@@ -44,6 +44,43 @@ out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
 is "$rc" 1 "a template with an unclosed { fails the check"
 like "$out" 'templates/parent-contact.txt:1: template' "the template error has file:line"
 
+# A ';' for a ',' in a list is an error at its line, not one odd domain.
+rm -f "$T/templates/parent-contact.txt"
+school_write "$T" "unix:$T/aup.sock"
+sed -i 's/^domains = .*/domains = testwood.example; pupils.testwood.example/' \
+    "$T/aup-milter.conf"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 1 "a ';'-separated domain list fails the check"
+line=$(grep -n '^domains' "$T/aup-milter.conf" | cut -d: -f1)
+like "$out" "aup-milter.conf:$line: domains: \"testwood.example; pupils.testwood.example\" has a ';' in it" \
+    "the ';' is named with file:line"
+
+# A parents file whose e-mail column has none of the configured names.
+school_write "$T" "unix:$T/aup.sock" "parent_email_columns = Priority 1 Contact Email"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 1 "a parents file without a configured e-mail column fails the check"
+like "$out" "parents.csv:1: no e-mail column: the header has none of the names in \[directory\] parent_email_columns \(Priority 1 Contact Email\)" \
+    "the missing column is named with file:line and the names tried"
+
+# One junk row (n/a, an address without a dot) is a warning; the rest loads.
+school_write "$T" "unix:$T/aup.sock"
+printf 'Eve,n/a\nFay,fay.mum@btinternet\n' >> "$T/parents.csv"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 0 "junk rows in parents.csv do not fail the check"
+like "$out" 'warning: .*parents.csv:6: column Email: "n/a" is not an e-mail address \(no @\); skipped' \
+    "the n/a row is a warning with file:line"
+like "$out" 'warning: .*parents.csv:7: column Email: "fay.mum@btinternet" has no dot in its domain; skipped' \
+    "the address without a dot is a warning with file:line"
+like "$out" 'configuration OK \(5 parent addresses' "the junk rows are skipped"
+
+# The same parents file exported with ';' from Excel, in Windows-1252.
+school_write "$T" "unix:$T/aup.sock" "parent_email_columns = Contact Email Address, E-mail, Priority 1 Contact Email"
+printf 'Pupil;Contact;Priority 1 Contact Email\r\nZo\xeb;Mrs Br\xfcck;zoe.mum@example.org\r\n' \
+    > "$T/parents.csv"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 0 "a ';'-separated Windows-1252 export with a configured column loads"
+like "$out" 'configuration OK \(1 parent addresses' "its address is read"
+
 # -d prints every parameter; the printed file is itself a valid config
 # once the required school keys are filled in.
 "$AUP" -d > "$T/defaults.conf"
