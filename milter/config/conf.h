@@ -153,5 +153,7 @@ const struct policy_slot *conf_slot(const struct conf *cf, const char *name);
 enum mode conf_policy_mode(const struct conf *cf, const struct policy_slot *s);
 /* conf_print_defaults - every parameter with its default (-d) */
 void	conf_print_defaults(const struct policy *const *registry, FILE *fp);
+/* conf_print_settings - every parameter in force and where from (-n) */
+void	conf_print_settings(const struct conf *cf, FILE *fp);
 
 #endif

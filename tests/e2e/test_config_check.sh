@@ -81,6 +81,29 @@ out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
 is "$rc" 0 "a ';'-separated Windows-1252 export with a configured column loads"
 like "$out" 'configuration OK \(1 parent addresses' "its address is read"
 
+# -n prints what is in force and where each value came from.
+school_write "$T" "unix:$T/aup.sock"
+out=$("$AUP" -n -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 0 "-n on a good configuration exits 0"
+line=$(grep -n '^domains' "$T/aup-milter.conf" | cut -d: -f1)
+like "$out" "domains = testwood.example, pupils.testwood.example	; $T/aup-milter.conf:$line" \
+    "-n shows a value set in the file with its file:line"
+like "$out" 'spool_threshold = 1048576	; default' "-n shows a default as default"
+like "$out" "parents = $T/parents.csv	;" "-n shows paths resolved"
+sed -i 's/^domains = .*/domains = a.example; b.example/' "$T/aup-milter.conf"
+"$AUP" -n -c "$T/aup-milter.conf" >/dev/null 2>&1; rc=$?
+is "$rc" 1 "-n on a broken configuration exits 1"
+
+# --help and --version on both programs.
+out=$("$AUP" --help); rc=$?
+is "$rc" 0 "aup-milter --help exits 0"
+like "$out" '-n +print every setting in force' "aup-milter --help lists -n"
+like "$("$AUP" --version)" '^aup-milter [0-9]+\.[0-9]+' "aup-milter --version"
+out=$("$top_builddir/aupctl" --help); rc=$?
+is "$rc" 0 "aupctl --help exits 0"
+like "$out" 'quarantine' "aupctl --help names its commands"
+like "$("$top_builddir/aupctl" --version)" '^aupctl \(aup-milter\) [0-9]' "aupctl --version"
+
 # -d prints every parameter; the printed file is itself a valid config
 # once the required school keys are filled in.
 "$AUP" -d > "$T/defaults.conf"
