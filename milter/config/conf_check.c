@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "util/addr.h"
 #include "config/cidr.h"
@@ -196,12 +197,33 @@ conf_check_core(struct conf *cf, struct errbuf *eb)
 	conf_check_notify(cf, eb);
 }
 
+/*
+ * conf_check_private - a file of personal data (or the release key)
+ * that every local user can read is a warning: make install and the
+ * package install them 0640, but an MIS export copied in by hand often
+ * arrives 0644.  Not an error: the filter works, the school should fix.
+ */
+static void
+conf_check_private(const char *path, const char *what, struct errbuf *eb)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) < 0 || (st.st_mode & S_IROTH) == 0)
+		return;
+	errbuf_warn(eb, path, 0, "every user of this server can read %s "
+	    "(mode %04o): chmod o-r %s", what,
+	    (unsigned)(st.st_mode & 07777), path);
+}
+
 /* conf_load_data - data files and templates */
 void
 conf_load_data(struct conf *cf, struct errbuf *eb)
 {
 	cf->directory = directory_load(&cf->dirs, cf->registry, time(NULL),
 	    eb);
+	conf_check_private(cf->dirs.parents, "the parents' addresses", eb);
+	conf_check_private(cf->dirs.pupils, "the pupil roster", eb);
+	conf_check_private(cf->milter.release_secret, "the release key", eb);
 	cf->templates = template_set_load(cf->milter.templates, eb);
 }
 

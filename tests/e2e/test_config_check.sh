@@ -81,6 +81,17 @@ out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
 is "$rc" 0 "a ';'-separated Windows-1252 export with a configured column loads"
 like "$out" 'configuration OK \(1 parent addresses' "its address is read"
 
+# A roster or parents file every local user can read: a warning, exit 0.
+school_write "$T" "unix:$T/aup.sock"
+chmod 0644 "$T/parents.csv"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1); rc=$?
+is "$rc" 0 "a world-readable parents file does not fail the check"
+like "$out" "warning: $T/parents.csv: every user of this server can read the parents' addresses \(mode 0644\): chmod o-r" \
+    "a world-readable parents file is a warning naming it"
+chmod 0640 "$T/parents.csv"
+out=$("$AUP" -t -c "$T/aup-milter.conf" 2>&1)
+unlike "$out" 'every user of this server' "a 0640 parents file gives no such warning"
+
 # -n prints what is in force and where each value came from.
 school_write "$T" "unix:$T/aup.sock"
 out=$("$AUP" -n -c "$T/aup-milter.conf" 2>&1); rc=$?

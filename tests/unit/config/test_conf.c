@@ -296,6 +296,9 @@ expired_exemption_is_a_warning_and_the_config_loads(void **state)
 
 	(void)state;
 	path = tu_school(dir, NULL);
+	where = xasprintf("%s/parents.csv", dir);
+	assert_int_equal(chmod(where, 0640), 0);
+	free(where);
 	errbuf_init(&eb);
 	cf = conf_load(path, test_registry(), &eb);
 	if (cf == NULL)
@@ -621,6 +624,36 @@ column_names_for_the_parents_file_come_from_directory(void **state)
 	load_done(&l);
 }
 
+static void
+world_readable_parents_file_is_a_warning(void **state)
+{
+	char *dir = tu_tempdir(), *path, *csv;
+	struct errbuf eb;
+	struct conf *cf;
+
+	(void)state;
+	path = tu_school(dir, NULL);
+	csv = xasprintf("%s/parents.csv", dir);
+	assert_int_equal(chmod(csv, 0644), 0);
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	assert_non_null(cf);
+	assert_non_null(find_in(eb.warnings, eb.nwarnings, csv, "every user "
+	    "of this server can read the parents' addresses (mode 0644): "
+	    "chmod o-r"));
+	conf_release(cf);
+	errbuf_clear(&eb);
+	assert_int_equal(chmod(csv, 0640), 0);
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	assert_null(find_in(eb.warnings, eb.nwarnings, "every user", NULL));
+	conf_release(cf);
+	errbuf_clear(&eb);
+	free(csv);
+	free(path);
+	tu_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -661,6 +694,7 @@ main(void)
 		    list_continued_on_an_indented_line_is_checked_there),
 		cmocka_unit_test(
 		    column_names_for_the_parents_file_come_from_directory),
+		cmocka_unit_test(world_readable_parents_file_is_a_warning),
 	};
 
 	g_mime_init();
