@@ -72,4 +72,12 @@ mk uninstall DESTDIR="$T" \
 ok "$([ -f "$E/aup-milter.conf" ]; echo $?)" "uninstall keeps the edited configuration"
 ok "$([ ! -e "$E/aup-milter.conf.sample" ]; echo $?)" "uninstall removes the .sample files"
 ok "$([ ! -e "$E/exemptions.csv" ]; echo $?)" "uninstall removes a data file that is still the sample"
+# The Postfix lines a school pastes in cannot stop its mail: every active
+# milter line names aup-milter and nothing else.
+snippet=$top_srcdir/contrib/postfix/main.cf.snippet
+active=$(grep -E '^[a-z_]*milters *=' "$snippet")
+like "$active" '^smtpd_milters = unix:/aup-milter/aup-milter.sock' \
+    "the snippet's active smtpd_milters names aup-milter"
+unlike "$(grep -v '^#' "$snippet")" 'inet:localhost:8891|opendkim' \
+    "no active line of the snippet names a milter that may not exist"
 done_testing
