@@ -80,4 +80,21 @@ like "$active" '^smtpd_milters = unix:/aup-milter/aup-milter.sock' \
     "the snippet's active smtpd_milters names aup-milter"
 unlike "$(grep -v '^#' "$snippet")" 'inet:localhost:8891|opendkim' \
     "no active line of the snippet names a milter that may not exist"
+# install-deps.sh never installs Postfix where Sendmail is the mail
+# server: a dpkg-query that reports sendmail-bin installed, nothing else.
+mkdir -p "$T/fakebin"
+cat > "$T/fakebin/dpkg-query" <<'EOT'
+#!/bin/sh
+for a; do last=$a; done
+[ "$last" = sendmail-bin ] && { printf installed; exit 0; }
+printf not-installed
+EOT
+chmod +x "$T/fakebin/dpkg-query"
+out=$(PATH="$T/fakebin:$PATH" sh "$top_srcdir/contrib/install-deps.sh" --dry-run --test 2>&1)
+like "$out" 'Sendmail: not installing Postfix' "install-deps.sh says it leaves Postfix out on a Sendmail host"
+unlike "$(grep 'apt-get install' <<<"$out")" ' postfix( |$)' "and does not install it"
+like "$(grep 'apt-get install' <<<"$out")" ' swaks' "but installs the other test packages"
+out=$(PATH="$T/fakebin:$PATH" sh "$top_srcdir/contrib/install-deps.sh" --dry-run --runtime 2>&1)
+unlike "$(grep 'apt-get install' <<<"$out")" 'gcc|valgrind|-dev |cmocka' \
+    "the runtime group has no compiler, headers or test tools"
 done_testing
