@@ -24,7 +24,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "config.h"
+#include <config.h>
 
 #include <getopt.h>
 #include <stdio.h>

@@ -39,7 +39,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <getopt.h>
