@@ -1,16 +1,25 @@
 #!/bin/sh
-# install-deps.sh - install what aup-milter needs to build and test (Debian 12)
+# install-deps.sh - install what aup-milter needs (Debian 12)
 #
-# usage: sh contrib/install-deps.sh [--with-user] [--dry-run]
+# usage: sh contrib/install-deps.sh [--runtime] [--build] [--test]
+#                                   [--with-user] [--dry-run]
 #
 # Run as root.  Safe to run again: packages that are already installed
 # are not touched, and apt is not run at all when nothing is missing.
 #
+#   --runtime     the libraries the filter runs with (a mail gateway
+#                 needs only these; the .deb depends on the same)
+#   --build       compilers, headers and the Debian packaging tools
+#                 (to build from source and to build the .deb)
+#   --test        what the test suite uses: cmocka, miltertest, Postfix,
+#                 swaks, fixture tools, valgrind, clang for the fuzzers,
+#                 and the Sendmail packages (downloaded only)
+#   (none)        all three groups, as CI needs
 #   --with-user   also create the system user and group "aup-milter"
 #                 (home /var/lib/aup-milter, no login shell, no home made)
 #   --dry-run     say what would be done, change nothing
 #
-# Postfix is installed with "No configuration": its main.cf is not written
+# Postfix (test group) is installed with "No configuration": its main.cf is not written
 # and it is not set up to receive mail.  On a host whose MTA is Sendmail
 # (or Exim), Postfix is left out, because installing it would remove that
 # MTA: the end-to-end tests through Postfix are then skipped.  apt is run
@@ -24,12 +33,20 @@
 # SPDX-License-Identifier: MIT
 set -eu
 
-PACKAGES="
+RUNTIME_PACKAGES="
+libmilter1.0.1 libspf2-2 libpcre2-8-0 libmagic1 libgmime-3.0-0
+libarchive13 libinih1 libsqlite3-0 libcsv3 libjson-c5 zlib1g libnettle8
+libcurl4
+"
+BUILD_PACKAGES="
 build-essential autoconf automake pkg-config
 libmilter-dev libspf2-dev libpcre2-dev libmagic-dev libgmime-3.0-dev
-libarchive-dev libinih-dev libsqlite3-dev libcmocka-dev libcsv-dev
+libarchive-dev libinih-dev libsqlite3-dev libcsv-dev
 libjson-c-dev zlib1g-dev nettle-dev libcurl4-openssl-dev
-miltertest postfix swaks libnet-ssleay-perl file python3
+debhelper dpkg-dev fakeroot
+"
+TEST_PACKAGES="
+libcmocka-dev miltertest postfix swaks libnet-ssleay-perl file python3
 sasl2-bin liblockfile1 libwrap0 m4
 libmicrohttpd-dev libsodium-dev
 miltertest postfix swaks file python3
@@ -38,6 +55,8 @@ python3-msoffcrypto-tool genisoimage
 clang libclang-rt-14-dev sqlite3 gcc-mingw-w64-x86-64 valgrind
 chromium chromium-driver python3-selenium
 "
+PACKAGES=""
+WITH_TEST=yes
 
 LISTS_DIR=/var/lib/apt/lists
 SENDMAIL_DEBS=${AUP_SENDMAIL_DEBS:-/var/cache/aup-milter/sendmail-debs}
@@ -63,7 +82,7 @@ run() {
 }
 
 usage() {
-	echo "usage: $0 [--with-user] [--dry-run]" >&2
+	echo "usage: $0 [--runtime] [--build] [--test] [--with-user] [--dry-run]" >&2
 	exit 2
 }
 
@@ -188,21 +207,33 @@ create_user() {
 	say "to let Postfix use a unix socket: adduser postfix aup-milter"
 }
 
+GROUPS_ASKED=""
 for arg in "$@"; do
 	case "$arg" in
+	--runtime) GROUPS_ASKED="$GROUPS_ASKED $RUNTIME_PACKAGES" ;;
+	--build) GROUPS_ASKED="$GROUPS_ASKED $BUILD_PACKAGES" ;;
+	--test) GROUPS_ASKED="$GROUPS_ASKED $TEST_PACKAGES"; TEST_ASKED=yes ;;
 	--with-user) WITH_USER=yes ;;
 	--dry-run) DRY_RUN=yes ;;
 	-h|--help) usage ;;
 	*) usage ;;
 	esac
 done
+if [ -n "$GROUPS_ASKED" ]; then
+	PACKAGES=$GROUPS_ASKED
+	WITH_TEST=${TEST_ASKED:-no}
+else
+	PACKAGES="$RUNTIME_PACKAGES $BUILD_PACKAGES $TEST_PACKAGES"
+fi
 
 [ "$(id -u)" -eq 0 ] || [ "$DRY_RUN" = yes ] || die "run me as root"
 command -v dpkg-query >/dev/null || die "this script is for Debian"
 
 export DEBIAN_FRONTEND=noninteractive
 install_packages
-download_sendmail
+if [ "$WITH_TEST" = yes ]; then
+	download_sendmail
+fi
 if [ "$WITH_USER" = yes ]; then
 	create_user
 fi

@@ -16,8 +16,13 @@
 # ./configure --enable-sanitizers), and each libFuzzer target for a short
 # fixed time (tests/fuzz/run-fuzz.sh, clang; build-fuzz/).
 #
+# As root it also builds the Debian package from the tree, installs it
+# with dpkg -i, checks it, and purges it again
+# (tests/e2e/test_debian_package.sh; a few minutes), counted the same way.
+#
 # Environment: SANITIZERS=0 skips the sanitizer build, VALGRIND=0 the
-# valgrind run, FUZZ_SECONDS=0 the fuzz runs (default 30 s per target).
+# valgrind run, FUZZ_SECONDS=0 the fuzz runs (default 30 s per target),
+# DEB=0 the package build and install.
 #
 # SPDX-License-Identifier: MIT
 set -u
@@ -84,6 +89,19 @@ if [ "${SANITIZERS:-1}" = 1 ]; then
 		echo "run-tests: the sanitizer build failed"
 		failed=$((failed + 1))
 	fi
+fi
+
+# The .deb: built with the documented command, installed, checked, purged.
+if [ "${DEB:-1}" = 1 ] && [ "$(id -u)" -eq 0 ]; then
+	bash "$TOP/tests/e2e/test_debian_package.sh" >"$TOP/build/check-deb.out" 2>&1
+	p2=$(grep -c '^ok ' "$TOP/build/check-deb.out")
+	f2=$(grep -c '^not ok ' "$TOP/build/check-deb.out")
+	grep -q '^1\.\.[1-9]' "$TOP/build/check-deb.out" || grep -q '^1\.\.0 # SKIP' \
+	    "$TOP/build/check-deb.out" || f2=$((f2 + 1))
+	[ "$f2" -eq 0 ] || grep -E '^(not ok|#)' "$TOP/build/check-deb.out" | head -30
+	echo "run-tests: Debian package: $p2 passed, $f2 failed$(grep -o ' # SKIP.*' \
+	    "$TOP/build/check-deb.out" | head -n 1)"
+	passed=$((passed + p2)); failed=$((failed + f2))
 fi
 
 # Each libFuzzer target for a short fixed time: a crash, leak or timeout fails.

@@ -39,7 +39,9 @@ cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" &&
 # SMTP to its smtpd ([notify] relay, set once its port is known).
 printf '#!/bin/sh\nexec /usr/sbin/sendmail -C "%s" "$@"\n' "$T/postfix/etc" > "$S/sendmail"
 chmod 755 "$S/sendmail"
+# The installed sample starts in monitor mode; the demonstration enforces.
 sed -e "s|^socket = .*|socket = unix:$S/aup.sock|" \
+    -e "s|^mode = .*|mode = enforce|" \
     -e "s|^event_log = .*|event_log = $S/events.jsonl|" \
     -e "s|^quarantine_dir = .*|quarantine_dir = $S/quarantine|" \
     -e "s|^release_secret = .*|release_secret = $S/release.key|" \

@@ -99,7 +99,7 @@ static const char *const executables_enc_words[] = { "names-hidden", "all",
 #define X(field) offsetof(struct executables_settings, field)
 
 static const struct conf_param executables_params[] = {
-	{ "risky_extensions", CONF_LIST, "exe, dll, com, scr, pif, cpl, "
+	{ "risky_extensions", CONF_WORDS, "exe, dll, com, scr, pif, cpl, "
 	    "sys, drv, ocx, msi, msp, mst, msix, appx, appxbundle, msc, bat, "
 	    "cmd, ps1, psm1, psd1, ps1xml, psc1, vbs, vbe, js, jse, wsf, wsh, "
 	    "wsc, hta, sct, jar, lnk, url, scf, reg, inf, chm, hlp, gadget, "
@@ -107,13 +107,13 @@ static const struct conf_param executables_params[] = {
 	    "vhd, vhdx, dmg, xll, docm, dotm, xlsm, xltm, xlam, pptm, potm, "
 	    "ppam, ppsm, sldm", X(risky_extensions), 0, 0, NULL,
 	    "file name extensions held whatever the content" },
-	{ "risky_kinds", CONF_LIST, "pe, elf, macho, msi, script, lnk, iso, "
+	{ "risky_kinds", CONF_WORDS, "pe, elf, macho, msi, script, lnk, iso, "
 	    "eicar", X(risky_kinds), 0, 0, NULL,
 	    "content kinds held whatever the name (analysis kinds)" },
-	{ "allowed_script_extensions", CONF_LIST, NULL,
+	{ "allowed_script_extensions", CONF_WORDS, NULL,
 	    X(allowed_script_extensions), 0, 0, NULL,
 	    "scripts with these extensions pass (e.g. py for lessons)" },
-	{ "uninspectable", CONF_LIST, "depth, entries, expanded-size, ratio, "
+	{ "uninspectable", CONF_WORDS, "depth, entries, expanded-size, ratio, "
 	    "time, nesting, truncated, corrupt, ambiguous, format, "
 	    "compression, unsupported", X(uninspectable),
 	    0, 0, NULL, "reasons a part cannot be inspected that hold it" },

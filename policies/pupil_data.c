@@ -79,7 +79,7 @@ static const char *const pupil_data_strengths[] = { "any", "strong", NULL };
 static const struct conf_param pupil_data_params[] = {
 	{ "internal_action", CONF_RESULT, "flag", S(internal_action), 0, 0,
 	    pupil_data_actions, "pupil data sent only to colleagues" },
-	{ "trusted_domains", CONF_LIST, NULL, S(trusted_domains), 0, 0, NULL,
+	{ "trusted_domains", CONF_DOMAINS, NULL, S(trusted_domains), 0, 0, NULL,
 	    "recipient domains (and their subdomains) that get "
 	    "trusted_action" },
 	{ "trusted_action", CONF_RESULT, "flag", S(trusted_action), 0, 0,

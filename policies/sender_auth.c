@@ -118,7 +118,7 @@ static const struct conf_param sender_auth_params[] = {
 	{ .name = "local_records", .type = CONF_PATH,
 	  .offset = S(local_records),
 	  .help = "DNS records (NAME TYPE VALUE) answered before DNS" },
-	{ .name = "allowed_services", .type = CONF_LIST,
+	{ .name = "allowed_services", .type = CONF_DOMAINS,
 	  .offset = S(allowed_services),
 	  .help = "envelope domains of services that may send with the "
 	  "school's From (SPF must pass)" },

@@ -9,6 +9,7 @@
  *	aupctl [-c FILE] report [options]
  *	aupctl [-c FILE] console passwd USER [--role ROLE] [--name NAME]
  *	aupctl [-c FILE] alerts list|show|set|close
+ *	aupctl --help | --version
  *
  * DESCRIPTION
  *	`test` evaluates a message offline with the very engine the milter
@@ -24,6 +25,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <config.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,38 +37,71 @@
 #include "aupctl/aupctl_quarantine.h"
 #include "store/notices_send.h"
 
+#define AUPCTL_USAGE \
+	"usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... " \
+	"[--auth USER]\n" \
+	"              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n" \
+	"              MESSAGE.eml\n" \
+	"       aupctl [-c FILE] quarantine list|show REF|release REF|" \
+	"delete REF|review REF|expire|digest\n" \
+	"       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n" \
+	"       aupctl [-c FILE] report [--since DAY] [--until DAY] " \
+	"[--month] [--format text|html|csv|json]\n" \
+	"       aupctl [-c FILE] console passwd USER [--role ROLE] " \
+	"[--name NAME]\n" \
+	"       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n" \
+	"       aupctl --help | --version\n"
+
 /* aupctl_usage - the synopsis on stderr; returns 2 */
 static int
 aupctl_usage(void)
 {
-	fprintf(stderr,
-	    "usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... "
-	    "[--auth USER]\n"
-	    "              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n"
-	    "              MESSAGE.eml\n"
-	    "       aupctl [-c FILE] quarantine list|show REF|release REF|"
-	    "delete REF|review REF|expire|digest\n"
-	    "       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n"
-	    "       aupctl [-c FILE] report [--since DAY] [--until DAY] "
-	    "[--month] [--format text|html|csv|json]\n"
-	    "       aupctl [-c FILE] console passwd USER [--role ROLE] "
-	    "[--name NAME]\n"
-	    "       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n");
+	fputs(AUPCTL_USAGE, stderr);
 	return 2;
+}
+
+/* aupctl_help - --help on stdout; returns 0 */
+static int
+aupctl_help(void)
+{
+	printf(AUPCTL_USAGE "\n"
+	    "  -c FILE      the configuration (default %s)\n"
+	    "  test         evaluate a message offline with the milter's "
+	    "engine;\n"
+	    "               prints the verdict as JSON\n"
+	    "  quarantine   review held messages: list, show, release, "
+	    "delete;\n"
+	    "               expire old ones, send the daily digest\n"
+	    "  notices      the notices waiting to be sent: list, retry, "
+	    "send\n"
+	    "  report       what the filter did over a period\n"
+	    "  console      the web console's accounts (passwd)\n\n"
+	    "See aupctl(8).\n", AUPCTL_DEFAULT_CONF);
+	return 0;
 }
 
 /* aupctl_main - parse -c, dispatch the subcommand */
 int
 aupctl_main(int argc, char **argv, const struct policy *const *registry)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *conf_path = AUPCTL_DEFAULT_CONF;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "+c:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
 			break;
+		case 'h':
+			return aupctl_help();
+		case 'V':
+			printf("aupctl (aup-milter) %s\n", PACKAGE_VERSION);
+			return 0;
 		default:
 			return aupctl_usage();
 		}

@@ -138,6 +138,7 @@ conf_reader(char *str, int num, void *stream)
 		return strcpy(s, "\n");
 	}
 	conf_reader_section(cp, s);
+	snprintf(cp->raw, sizeof(cp->raw), "%s", s);
 	/* inih reads an indented line as the previous value continued. */
 	cp->indented = s[0] == ' ' || s[0] == '\t';
 	return s;
@@ -166,9 +167,11 @@ conf_handler(void *user, const char *section, const char *name,
 		conf_unknown_key(cp, section, name, params, slot != NULL);
 		return 1;
 	}
+	conf_check_comment(cp, param);
 	if (cp->indented) {
-		if (param->type == CONF_LIST)
-			conf_param_append(param, settings, value);
+		if (conf_type_is_list(param->type))
+			(void)conf_param_append(param, settings, value,
+			    cp->cf->path, cp->line, cp->eb);
 		else
 			errbuf_add(cp->eb, cp->cf->path, cp->line, "only a list "
 			    "may go on over several lines (%s)", name);

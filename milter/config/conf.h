@@ -116,6 +116,9 @@ struct conf {
 	struct policy_slot *slots;	/* in registry order */
 	size_t	 nslots;
 	const struct policy *const *registry;
+	char	**set_keys;		/* "section\nkey" set in the file */
+	unsigned *set_lines;		/* the line each was set on */
+	size_t	 nset;
 	/* reference count; touched only through conf_acquire/conf_release */
 	unsigned refs;
 };
@@ -141,11 +144,16 @@ struct conf *conf_release(struct conf *cf);
 struct conf *conf_current(void);
 void	conf_replace(struct conf *cf);
 
+/* conf_set_line - the line of the file that set [section] key, or 0 */
+unsigned conf_set_line(const struct conf *cf, const char *section,
+	    const char *key);
 /* conf_slot - the slot of the policy named `name`, or NULL */
 const struct policy_slot *conf_slot(const struct conf *cf, const char *name);
 /* conf_policy_mode - a policy's effective mode (inherit resolved) */
 enum mode conf_policy_mode(const struct conf *cf, const struct policy_slot *s);
 /* conf_print_defaults - every parameter with its default (-d) */
 void	conf_print_defaults(const struct policy *const *registry, FILE *fp);
+/* conf_print_settings - every parameter in force and where from (-n) */
+void	conf_print_settings(const struct conf *cf, FILE *fp);
 
 #endif

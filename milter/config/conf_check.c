@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	conf_unknown_section(), conf_unknown_key(), conf_seen_twice(),
- *	conf_parse_done(), conf_check_core(), conf_load_data(),
+ *	conf_parse_done(), conf_check_comment(), conf_set_line(),
+ *	conf_check_core(), conf_load_data(),
  *	conf_configure_policies(), conf_destroy(), conf_slot(),
  *	conf_policy_mode(), conf_print_defaults()
  *
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "util/addr.h"
 #include "config/cidr.h"
@@ -89,35 +91,63 @@ conf_seen_twice(struct conf_parse *cp, const char *section,
 	return false;
 }
 
-/* conf_parse_done - free the parse bookkeeping */
+/*
+ * conf_check_comment - inih takes " ;" inside a value as the start of a
+ * comment, so "domains = a.example ; b.example" would quietly load one
+ * domain.  When the "comment" begins with something the key would
+ * accept as an item, that is almost certainly what happened.
+ */
+void
+conf_check_comment(struct conf_parse *cp, const struct conf_param *param)
+{
+	const char *p = cp->indented ? cp->raw : strchr(cp->raw, '=');
+	enum conf_item kind = conf_type_item(param->type);
+	char *word;
+	size_t len;
+
+	if (p == NULL || kind == CONF_ITEM_TEXT || kind == CONF_ITEM_WORD)
+		return;
+	for (; *p != '\0'; p++)
+		if (*p == ';' && p > cp->raw && (p[-1] == ' ' || p[-1] == '\t'))
+			break;
+	if (*p == '\0')
+		return;
+	p += 1 + strspn(p + 1, " \t");
+	len = strcspn(p, " \t,;\r\n");
+	if (len == 0)
+		return;
+	word = xstrndup(p, len);
+	if (conf_item_problem(kind, word) == NULL)
+		errbuf_add(cp->eb, cp->cf->path, cp->line, "%s: \"%s\" comes "
+		    "after \" ;\", which starts a comment, so it was not read: "
+		    "separate list items with ','", param->name, word);
+	free(word);
+}
+
+/* conf_parse_done - keep where each key was set (-n), free the rest */
 void
 conf_parse_done(struct conf_parse *cp)
 {
-	for (size_t i = 0; i < cp->nseen; i++)
-		free(cp->seen[i]);
-	free(cp->seen);
-	free(cp->seen_line);
+	cp->cf->set_keys = cp->seen;
+	cp->cf->set_lines = cp->seen_line;
+	cp->cf->nset = cp->nseen;
 	for (size_t i = 0; i < cp->nbad; i++)
 		free(cp->bad_sections[i]);
 	free(cp->bad_sections);
 }
 
-/* conf_check_addresses - every item of a list must be an address */
-static void
-conf_check_addresses(const struct conf *cf, const char *key,
-    struct conf_list *list, struct errbuf *eb)
+/* conf_set_line - the line `section` `key` was set on, or 0 */
+unsigned
+conf_set_line(const struct conf *cf, const char *section, const char *key)
 {
-	for (size_t i = 0; i < list->count; i++) {
-		char *norm = addr_normalize(list->items[i]);
+	size_t slen = strlen(section);
 
-		if (norm == NULL) {
-			errbuf_add(eb, cf->path, 0, "[school] %s: \"%s\" is not "
-			    "an address", key, list->items[i]);
-			continue;
-		}
-		free(list->items[i]);
-		list->items[i] = norm;
-	}
+	for (size_t i = 0; i < cf->nset; i++)
+		if (strncasecmp(cf->set_keys[i], section, slen) == 0 &&
+		    cf->set_keys[i][slen] == '\n' &&
+		    strcasecmp(cf->set_keys[i] + slen + 1, key) == 0)
+			return cf->set_lines[i];
+	return 0;
 }
 
 /* conf_relay_ok - "HOST:PORT" or "[HOST]:PORT", port 1-65535 */
@@ -151,47 +181,49 @@ conf_check_notify(struct conf *cf, struct errbuf *eb)
 	free(norm);
 }
 
-/* conf_check_core - required keys and address syntax */
+/*
+ * conf_check_core - required keys.  Each value was checked as it was
+ * read; a key that is set but was refused has its error already.
+ */
 void
 conf_check_core(struct conf *cf, struct errbuf *eb)
 {
-	if (cf->school.domains.count == 0)
+	if (cf->school.domains.count == 0 &&
+	    conf_set_line(cf, "school", "domains") == 0)
 		errbuf_add(eb, cf->path, 0, "[school] domains is required");
-	if (cf->school.office.count == 0)
+	if (cf->school.office.count == 0 &&
+	    conf_set_line(cf, "school", "office") == 0)
 		errbuf_add(eb, cf->path, 0, "[school] office is required");
-	conf_check_addresses(cf, "office", &cf->school.office, eb);
-	conf_check_addresses(cf, "office_senders", &cf->school.office_senders,
-	    eb);
-	for (size_t i = 0; i < cf->school.pupils.count; i++)
-		if (!addr_is_valid_pattern(cf->school.pupils.items[i]))
-			errbuf_add(eb, cf->path, 0, "[school] pupils: \"%s\" is "
-			    "not *@domain or an address",
-			    cf->school.pupils.items[i]);
 	conf_check_notify(cf, eb);
 }
 
-/* conf_liftable - names of the policies an exemption may lift */
-static const char **
-conf_liftable(const struct conf *cf)
+/*
+ * conf_check_private - a file of personal data (or the release key)
+ * that every local user can read is a warning: make install and the
+ * package install them 0640, but an MIS export copied in by hand often
+ * arrives 0644.  Not an error: the filter works, the school should fix.
+ */
+static void
+conf_check_private(const char *path, const char *what, struct errbuf *eb)
 {
-	const char **names = xcalloc(cf->nslots + 1, sizeof(char *));
-	size_t n = 0;
+	struct stat st;
 
-	for (size_t i = 0; i < cf->nslots; i++)
-		if (cf->slots[i].policy->liftable)
-			names[n++] = cf->slots[i].policy->name;
-	return names;
+	if (path == NULL || stat(path, &st) < 0 || (st.st_mode & S_IROTH) == 0)
+		return;
+	errbuf_warn(eb, path, 0, "every user of this server can read %s "
+	    "(mode %04o): chmod o-r %s", what,
+	    (unsigned)(st.st_mode & 07777), path);
 }
 
 /* conf_load_data - data files and templates */
 void
 conf_load_data(struct conf *cf, struct errbuf *eb)
 {
-	const char **liftable = conf_liftable(cf);
-
-	cf->directory = directory_load(cf->dirs.parents, cf->dirs.pupils,
-	    cf->dirs.exemptions, liftable, time(NULL), eb);
-	free(liftable);
+	cf->directory = directory_load(&cf->dirs, cf->registry, time(NULL),
+	    eb);
+	conf_check_private(cf->dirs.parents, "the parents' addresses", eb);
+	conf_check_private(cf->dirs.pupils, "the pupil roster", eb);
+	conf_check_private(cf->milter.release_secret, "the release key", eb);
 	cf->templates = template_set_load(cf->milter.templates, eb);
 }
 
@@ -271,6 +303,10 @@ conf_destroy(struct conf *cf)
 		free(s->settings);
 	}
 	free(cf->slots);
+	for (size_t i = 0; i < cf->nset; i++)
+		free(cf->set_keys[i]);
+	free(cf->set_keys);
+	free(cf->set_lines);
 	conf_params_free(conf_milter_params, &cf->milter);
 	conf_params_free(conf_school_params, &cf->school);
 	conf_params_free(conf_directory_params, &cf->dirs);

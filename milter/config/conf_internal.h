@@ -21,6 +21,7 @@ struct conf_parse {
 	size_t	 nseen;
 	char	**bad_sections;	/* reported once each */
 	size_t	 nbad;
+	char	 raw[512];	/* the current line as written */
 };
 
 void	conf_unknown_section(struct conf_parse *cp, const char *section);
@@ -29,6 +30,8 @@ void	conf_unknown_key(struct conf_parse *cp, const char *section,
 bool	conf_seen_twice(struct conf_parse *cp, const char *section,
 	    const char *name);
 void	conf_parse_done(struct conf_parse *cp);
+void	conf_check_comment(struct conf_parse *cp,
+	    const struct conf_param *param);
 void	conf_check_core(struct conf *cf, struct errbuf *eb);
 void	conf_load_data(struct conf *cf, struct errbuf *eb);
 void	conf_configure_policies(struct conf *cf, struct errbuf *eb);

@@ -2,15 +2,19 @@
  * conf_param - parse typed configuration values through parameter tables
  *
  * SYNOPSIS
- *	conf_param_set(), conf_params_defaults(), conf_params_find(),
- *	conf_params_free(), conf_list_contains(), conf_params_names()
+ *	conf_param_set(), conf_param_append(), conf_params_defaults(),
+ *	conf_params_find(), conf_params_free(), conf_list_contains(),
+ *	conf_params_names(), conf_param_format()
  *
  * DESCRIPTION
  *	A value's type decides its syntax: booleans are yes/no, true/false,
  *	on/off or 1/0; integers may be written in octal with a leading 0
  *	(socket modes); lists are comma-separated with white space
  *	trimmed; paths are resolved against the configuration file's
- *	folder.  Setting a key twice replaces the earlier value.
+ *	folder.  Every list item, and a string with a kind, is checked
+ *	against what it must be (conf_item.c); a list with one bad item
+ *	is not set at all, so the error cannot leave half a list behind.
+ *	Addresses are stored normalised (addr_normalize).
  *
  * DIAGNOSTICS
  *	"FILE:LINE: KEY: ..." for every value that does not parse.
@@ -25,6 +29,7 @@
 
 #include "config/conf_param.h"
 #include "engine/verdict.h"
+#include "util/addr.h"
 #include "util/xalloc.h"
 
 #define FIELD(settings, param, type) \
@@ -69,6 +74,83 @@ conf_list_parse(struct conf_list *list, const char *value)
 	}
 }
 
+/* conf_path_resolve - absolute path for a value relative to dir */
+static char *
+conf_path_resolve(const char *value, const char *dir)
+{
+	if (value[0] == '/' || dir == NULL || dir[0] == '\0')
+		return xstrdup(value);
+	return xasprintf("%s/%s", dir, value);
+}
+
+/*
+ * conf_list_check - every item of `list` is of the kind param->type
+ * implies; addresses normalised in place.  Errors name each bad item
+ * at file:line.
+ */
+static int
+conf_list_check(const struct conf_param *param, struct conf_list *list,
+    const char *file, unsigned line, struct errbuf *eb)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < list->count; i++) {
+		const char *why = conf_item_problem(conf_type_item(param->type),
+		    list->items[i]);
+		char *norm;
+
+		if (why != NULL) {
+			errbuf_add(eb, file, line, "%s: \"%s\" %s",
+			    param->name, list->items[i], why);
+			rc = -1;
+		} else if (conf_type_item(param->type) == CONF_ITEM_ADDRESS &&
+		    (norm = addr_normalize(list->items[i])) != NULL) {
+			free(list->items[i]);
+			list->items[i] = norm;
+		}
+	}
+	return rc;
+}
+
+/* conf_set_list - a whole list value, set only when every item is good */
+static int
+conf_set_list(const struct conf_param *param, struct conf_list *field,
+    const char *value, const char *file, unsigned line, struct errbuf *eb)
+{
+	struct conf_list list = { NULL, 0 };
+
+	conf_list_parse(&list, value);
+	if (conf_list_check(param, &list, file, line, eb) < 0) {
+		conf_list_free(&list);
+		return -1;
+	}
+	conf_list_free(field);
+	*field = list;
+	return 0;
+}
+
+/* conf_set_string - a string or path, checked when it has a kind */
+static int
+conf_set_string(const struct conf_param *param, char **field,
+    const char *value, const char *dir, const char *file, unsigned line,
+    struct errbuf *eb)
+{
+	const char *why;
+
+	if (value[0] != '\0' && conf_type_item(param->type) != CONF_ITEM_TEXT &&
+	    (why = conf_item_problem(conf_type_item(param->type), value)) != NULL) {
+		errbuf_add(eb, file, line, "%s: \"%s\" %s", param->name,
+		    value, why);
+		return -1;
+	}
+	free(*field);
+	*field = NULL;
+	if (value[0] != '\0')
+		*field = param->type == CONF_PATH ?
+		    conf_path_resolve(value, dir) : xstrdup(value);
+	return 0;
+}
+
 /* conf_bool_parse - yes/no words; false when not a boolean */
 static bool
 conf_bool_parse(const char *value, bool *out)
@@ -85,15 +167,6 @@ conf_bool_parse(const char *value, bool *out)
 		}
 	}
 	return false;
-}
-
-/* conf_path_resolve - absolute path for a value relative to dir */
-static char *
-conf_path_resolve(const char *value, const char *dir)
-{
-	if (value[0] == '/' || dir == NULL || dir[0] == '\0')
-		return xstrdup(value);
-	return xasprintf("%s/%s", dir, value);
 }
 
 /* conf_choice_allowed - is the word one of the choices (NULL = any)? */
@@ -191,18 +264,13 @@ conf_param_set(const struct conf_param *param, void *settings,
     const char *value, const char *dir, const char *file, unsigned line,
     struct errbuf *eb)
 {
-	char **str;
-
 	switch (param->type) {
 	case CONF_STRING:
 	case CONF_PATH:
-		str = FIELD(settings, param, char *);
-		free(*str);
-		*str = NULL;
-		if (value[0] != '\0')
-			*str = param->type == CONF_PATH ?
-			    conf_path_resolve(value, dir) : xstrdup(value);
-		return 0;
+	case CONF_ADDRESS:
+	case CONF_URL:
+		return conf_set_string(param, FIELD(settings, param, char *),
+		    value, dir, file, line, eb);
 	case CONF_INT:
 		return conf_set_int(param, FIELD(settings, param, long), value,
 		    file, line, eb);
@@ -213,8 +281,13 @@ conf_param_set(const struct conf_param *param, void *settings,
 		    param->name, value);
 		return -1;
 	case CONF_LIST:
-		conf_list_parse(FIELD(settings, param, struct conf_list), value);
-		return 0;
+	case CONF_WORDS:
+	case CONF_DOMAINS:
+	case CONF_ADDRESSES:
+	case CONF_PATTERNS:
+	case CONF_CIDRS:
+		return conf_set_list(param, FIELD(settings, param,
+		    struct conf_list), value, file, line, eb);
 	case CONF_RESULT:
 		return conf_set_result(param, FIELD(settings, param,
 		    enum result), value, file, line, eb);
@@ -233,19 +306,24 @@ conf_param_set(const struct conf_param *param, void *settings,
 }
 
 /* conf_param_append - a list value continued on another line */
-void
+int
 conf_param_append(const struct conf_param *param, void *settings,
-    const char *value)
+    const char *value, const char *file, unsigned line, struct errbuf *eb)
 {
 	struct conf_list *list = FIELD(settings, param, struct conf_list);
 	struct conf_list more = { NULL, 0 };
 
 	conf_list_parse(&more, value);
+	if (conf_list_check(param, &more, file, line, eb) < 0) {
+		conf_list_free(&more);
+		return -1;
+	}
 	list->items = xreallocarray(list->items, list->count + more.count + 1,
 	    sizeof(char *));
 	for (size_t i = 0; i < more.count; i++)
 		list->items[list->count++] = more.items[i];
 	free(more.items);
+	return 0;
 }
 
 /* conf_params_defaults - apply the default of every parameter */
@@ -274,12 +352,13 @@ void
 conf_params_free(const struct conf_param *params, void *settings)
 {
 	for (const struct conf_param *p = params; p->name != NULL; p++) {
-		if (p->type == CONF_STRING || p->type == CONF_PATH) {
+		if (p->type == CONF_STRING || p->type == CONF_PATH ||
+		    p->type == CONF_ADDRESS || p->type == CONF_URL) {
 			char **s = FIELD(settings, p, char *);
 
 			free(*s);
 			*s = NULL;
-		} else if (p->type == CONF_LIST) {
+		} else if (conf_type_is_list(p->type)) {
 			conf_list_free(FIELD(settings, p, struct conf_list));
 		}
 	}
@@ -307,4 +386,91 @@ conf_params_names(const struct conf_param *params)
 		s = n;
 	}
 	return s;
+}
+
+/* conf_list_join - "a, b, c" */
+static char *
+conf_list_join(const struct conf_list *list)
+{
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < list->count; i++) {
+		char *n = xasprintf("%s%s%s", s, i ? ", " : "",
+		    list->items[i]);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* conf_param_format - the value in force as the file would write it */
+char *
+conf_param_format(const struct conf_param *param, const void *settings)
+{
+	const char *p = (const char *)settings + param->offset;
+	long n;
+	int i;
+
+	if (conf_type_is_list(param->type))
+		return conf_list_join((const struct conf_list *)(const void *)p);
+	switch (param->type) {
+	case CONF_STRING:
+	case CONF_PATH:
+	case CONF_ADDRESS:
+	case CONF_URL:
+		return xstrdup(*(char *const *)(const void *)p ?
+		    *(char *const *)(const void *)p : "");
+	case CONF_INT:
+		n = *(const long *)(const void *)p;
+		/* A value whose default is octal (a file mode) stays octal. */
+		if (param->default_value != NULL &&
+		    param->default_value[0] == '0' &&
+		    param->default_value[1] != '\0')
+			return xasprintf("0%lo", n);
+		return xasprintf("%ld", n);
+	case CONF_BOOL:
+		return xstrdup(*(const bool *)(const void *)p ? "yes" : "no");
+	case CONF_RESULT:
+		return xstrdup(result_name(*(const enum result *)(const void *)p));
+	case CONF_MODE:
+		return xstrdup(mode_name(*(const enum mode *)(const void *)p));
+	case CONF_CHOICE:
+		i = *(const int *)(const void *)p;
+		return xstrdup(param->choices != NULL && i >= 0 ?
+		    param->choices[i] : "");
+	default:
+		return xstrdup("");
+	}
+}
+
+/* conf_type_is_list - the list types */
+bool
+conf_type_is_list(enum conf_type type)
+{
+	return type == CONF_LIST || type == CONF_WORDS ||
+	    type == CONF_DOMAINS || type == CONF_ADDRESSES ||
+	    type == CONF_PATTERNS || type == CONF_CIDRS;
+}
+
+/* conf_type_item - the kind of value a type holds */
+enum conf_item
+conf_type_item(enum conf_type type)
+{
+	switch (type) {
+	case CONF_WORDS:
+		return CONF_ITEM_WORD;
+	case CONF_DOMAINS:
+		return CONF_ITEM_DOMAIN;
+	case CONF_ADDRESSES:
+	case CONF_ADDRESS:
+		return CONF_ITEM_ADDRESS;
+	case CONF_PATTERNS:
+		return CONF_ITEM_PATTERN;
+	case CONF_CIDRS:
+		return CONF_ITEM_CIDR;
+	case CONF_URL:
+		return CONF_ITEM_URL;
+	default:
+		return CONF_ITEM_TEXT;
+	}
 }

@@ -1,16 +1,21 @@
 /*
- * conf_print - print every parameter with its default (aup-milter -d)
+ * conf_print - print every parameter: defaults (-d) or in force (-n)
  *
  * SYNOPSIS
- *	conf_print_defaults()
+ *	conf_print_defaults(), conf_print_settings()
  *
  * DESCRIPTION
  *	Walks the same tables the loader uses, so the output is a valid
  *	configuration file documenting every key and can never go stale.
+ *	-n (as Postfix's postconf -n) prints the settings a loaded
+ *	configuration has, each followed by where it came from: the
+ *	file:line that set it, or "default".  Paths are shown resolved,
+ *	addresses normalised: what the filter really uses.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "config/conf.h"
 #include "config/conf_tables.h"
@@ -49,5 +54,54 @@ conf_print_defaults(const struct policy *const *registry, FILE *fp)
 		fprintf(fp, "mode = inherit\t; enforce, monitor, or inherit "
 		    "[milter] mode\n");
 		conf_print_table(pol->params, fp);
+	}
+}
+
+/* conf_print_value - "key = value   ; where" */
+static void
+conf_print_value(const struct conf *cf, const char *section,
+    const struct conf_param *p, const void *settings, FILE *fp)
+{
+	char *value = conf_param_format(p, settings);
+	unsigned line = conf_set_line(cf, section, p->name);
+
+	if (line > 0)
+		fprintf(fp, "%s = %s\t; %s:%u\n", p->name, value, cf->path,
+		    line);
+	else
+		fprintf(fp, "%s = %s\t; default\n", p->name, value);
+	free(value);
+}
+
+/* conf_print_section - a [section] with every key of its table */
+static void
+conf_print_section(const struct conf *cf, const char *section,
+    const struct conf_param *params, const void *settings, FILE *fp)
+{
+	fprintf(fp, "[%s]\n", section);
+	for (const struct conf_param *p = params; p != NULL && p->name; p++)
+		conf_print_value(cf, section, p, settings, fp);
+}
+
+/* conf_print_settings - the configuration in force (-n) */
+void
+conf_print_settings(const struct conf *cf, FILE *fp)
+{
+	conf_print_section(cf, "milter", conf_milter_params, &cf->milter, fp);
+	fputc('\n', fp);
+	conf_print_section(cf, "school", conf_school_params, &cf->school, fp);
+	fputc('\n', fp);
+	conf_print_section(cf, "directory", conf_directory_params, &cf->dirs,
+	    fp);
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy_slot *s = &cf->slots[i];
+
+		fputc('\n', fp);
+		conf_print_section(cf, s->policy->name,
+		    conf_policy_common_params, s->settings, fp);
+		for (const struct conf_param *p = s->policy->params;
+		    p != NULL && p->name != NULL; p++)
+			conf_print_value(cf, s->policy->name, p, s->settings,
+			    fp);
 	}
 }

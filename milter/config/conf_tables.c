@@ -41,7 +41,7 @@ const struct conf_param conf_milter_params[] = {
 	    M(event_log), 0, 0, NULL, "one JSON line per message" },
 	{ "quarantine_dir", CONF_PATH, "/var/lib/aup-milter/quarantine",
 	    M(quarantine_dir), 0, 0, NULL, "the quarantine store" },
-	{ "trusted_networks", CONF_LIST, "127.0.0.0/8, ::1",
+	{ "trusted_networks", CONF_CIDRS, "127.0.0.0/8, ::1",
 	    M(trusted_networks), 0, 0, NULL, "clients whose mail from school "
 	    "addresses is outbound without a login" },
 	/* The school's mail service (Microsoft 365, Google Workspace) as a
@@ -102,7 +102,7 @@ const struct conf_param conf_milter_params[] = {
 const struct conf_param conf_notify_params[] = {
 	{ "relay", CONF_STRING, "127.0.0.1:25", N(relay), 0, 0, NULL,
 	    "HOST:PORT of the SMTP server notices are sent to" },
-	{ "from", CONF_STRING, NULL, N(from), 0, 0, NULL,
+	{ "from", CONF_ADDRESS, NULL, N(from), 0, 0, NULL,
 	    "sender of notices (default: aup-milter@ the first school "
 	    "domain)" },
 	{ "retry", CONF_INT, "60", N(retry), 1, 86400, NULL,
@@ -116,17 +116,17 @@ const struct conf_param conf_notify_params[] = {
 const struct conf_param conf_school_params[] = {
 	{ "name", CONF_STRING, NULL, S(name), 0, 0, NULL,
 	    "the school's name, used in replies" },
-	{ "domains", CONF_LIST, NULL, S(domains), 0, 0, NULL,
+	{ "domains", CONF_DOMAINS, NULL, S(domains), 0, 0, NULL,
 	    "the school's mail domains (required)" },
-	{ "office", CONF_LIST, NULL, S(office), 0, 0, NULL,
+	{ "office", CONF_ADDRESSES, NULL, S(office), 0, 0, NULL,
 	    "the office account(s) (required)" },
-	{ "office_senders", CONF_LIST, NULL, S(office_senders), 0, 0, NULL,
+	{ "office_senders", CONF_ADDRESSES, NULL, S(office_senders), 0, 0, NULL,
 	    "logins that may send as the office" },
-	{ "pupils", CONF_LIST, NULL, S(pupils), 0, 0, NULL,
+	{ "pupils", CONF_PATTERNS, NULL, S(pupils), 0, 0, NULL,
 	    "pupil addresses: *@domain patterns or addresses" },
-	{ "dsl", CONF_STRING, NULL, S(dsl), 0, 0, NULL,
+	{ "dsl", CONF_ADDRESS, NULL, S(dsl), 0, 0, NULL,
 	    "the Designated Safeguarding Lead's address" },
-	{ "policy_url", CONF_STRING, NULL, S(policy_url), 0, 0, NULL,
+	{ "policy_url", CONF_URL, NULL, S(policy_url), 0, 0, NULL,
 	    "where staff read the Acceptable Use Policy" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
@@ -138,8 +138,46 @@ const struct conf_param conf_directory_params[] = {
 	    "pupils.csv: the roster for pupil-data matching" },
 	{ "exemptions", CONF_PATH, NULL, D(exemptions), 0, 0, NULL,
 	    "exemptions.csv: approved exceptions with expiry dates" },
-	{ "personal_domains", CONF_LIST, NULL, D(personal_domains), 0, 0,
+	{ "personal_domains", CONF_DOMAINS, NULL, D(personal_domains), 0, 0,
 	    NULL, "consumer mail domains added to the built-in list" },
+	/* Column names: what MIS exports call them (UK-SCHOOL-DATA.md 4). */
+	{ "parent_email_columns", CONF_LIST, "email, e-mail, email address, "
+	    "e-mail address, contact email, contact email address, "
+	    "home email, (contact) home email, primary email, primaryemail, "
+	    "personal email, main email, parent email, guardian email, "
+	    "emailaddress, guardianemail", D(parent_email_columns), 0, 0,
+	    NULL, "parents.csv: e-mail columns (every one found is read)" },
+	{ "pupil_upn_columns", CONF_LIST, "upn, unique pupil number, "
+	    "former upn", D(pupil_upn_columns), 0, 0, NULL,
+	    "pupils.csv: the UPN column" },
+	{ "pupil_forename_columns", CONF_LIST, "forename, legal forename, "
+	    "first name, legal first name, firstname, studentforename, "
+	    "givenname, given name", D(pupil_forename_columns), 0, 0, NULL,
+	    "pupils.csv: the (legal) forename column" },
+	{ "pupil_preferred_columns", CONF_LIST, "preferred forename, "
+	    "preferred name, prefforename, preferred first name, "
+	    "preferredfirstname", D(pupil_preferred_columns), 0, 0, NULL,
+	    "pupils.csv: the preferred forename column" },
+	{ "pupil_surname_columns", CONF_LIST, "surname, legal surname, "
+	    "last name, legal last name, lastname, studentsurname, "
+	    "familyname, family name, preferred surname, prefsurname, "
+	    "preferredlastname", D(pupil_surname_columns), 0, 0, NULL,
+	    "pupils.csv: the surname column" },
+	{ "pupil_dob_columns", CONF_LIST, "dob, date of birth, birthdate, "
+	    "birth date", D(pupil_dob_columns), 0, 0, NULL,
+	    "pupils.csv: the date of birth column" },
+	{ "exemption_sender_columns", CONF_LIST, "sender",
+	    D(exemption_sender_columns), 0, 0, NULL,
+	    "exemptions.csv: the sender column" },
+	{ "exemption_policy_columns", CONF_LIST, "policy",
+	    D(exemption_policy_columns), 0, 0, NULL,
+	    "exemptions.csv: the policy column" },
+	{ "exemption_recipient_columns", CONF_LIST, "recipient",
+	    D(exemption_recipient_columns), 0, 0, NULL,
+	    "exemptions.csv: the recipient column" },
+	{ "exemption_expires_columns", CONF_LIST, "expires, expiry, "
+	    "expiry date", D(exemption_expires_columns), 0, 0, NULL,
+	    "exemptions.csv: the expiry date column" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

@@ -8,9 +8,11 @@
  * DESCRIPTION
  *	The directory files (SPEC section 3) are whatever a school's MIS
  *	or a spreadsheet wrote: UTF-8 with or without a byte-order mark,
- *	CRLF or LF line ends, RFC 4180 quoting.  libcsv does the quoting in
- *	strict mode; this module adds what libcsv does not know: line
- *	numbers, recovery from a malformed row, and UTF-8 checks.
+ *	Windows-1252 or UTF-16 (csv_text(3) converts them), separated by
+ *	',' ';' or TAB (csv_text(3) finds which), CRLF or LF line ends,
+ *	RFC 4180 quoting.  libcsv does the quoting in strict mode; this
+ *	module adds what libcsv does not know: line numbers, recovery from
+ *	a malformed row, and UTF-8 checks.
  *
  *	The input is fed to libcsv one physical line at a time, so the
  *	line a row starts on is known when its first byte is parsed.  A
@@ -29,10 +31,13 @@
  *	beyond the header are tolerated only when empty (a trailing comma).
  *
  * DIAGNOSTICS
- *	Every problem goes to the errbuf as "file:line: text".  Messages
- *	never quote cell values: the files hold pupils' personal data.
- *	csv_table_load() and csv_table_parse() return NULL only when the
- *	file cannot be read or has no usable header row.
+ *	A malformed data row is a warning, "file:line: ...; row skipped",
+ *	and is counted in `nskipped`: one bad row must not stop a reload,
+ *	and the caller decides whether too many rows were lost.  A header
+ *	row that cannot be read is an error.  Messages never quote cell
+ *	values: the files hold pupils' personal data.  csv_table_load()
+ *	and csv_table_parse() return NULL only when the file cannot be
+ *	read or has no usable header row.
  *
  * SEE ALSO
  *	csv(3) (libcsv), directory(3)
@@ -51,6 +56,7 @@
 #include <glib.h>
 
 #include "config/csv_table.h"
+#include "config/csv_text.h"
 #include "util/xalloc.h"
 
 /* Restarts after unclosed quotes each re-read the rest of the file. */
@@ -68,6 +74,7 @@ struct csv_table_state {
 	size_t		 row_offset;	/* byte offset of that line */
 	bool		 have_header;
 	bool		 header_failed;	/* the first row was malformed */
+	char		 delim;		/* ',', ';' or TAB */
 };
 
 /* csv_table_trim - copy of [s, s+len) without outer white space */
@@ -138,9 +145,15 @@ csv_table_row_is_blank(const struct csv_table_state *st, size_t from)
 static void
 csv_table_row_error(struct csv_table_state *st, const char *what)
 {
-	errbuf_add(st->eb, st->t->name, st->row_line, "%s", what);
-	if (!st->have_header)
+	if (!st->have_header) {
+		errbuf_add(st->eb, st->t->name, st->row_line, "header row: %s",
+		    what);
 		st->header_failed = true;
+	} else {
+		errbuf_warn(st->eb, st->t->name, st->row_line, "%s; row "
+		    "skipped", what);
+		st->t->nskipped++;
+	}
 	csv_table_drop_cells(st);
 }
 
@@ -176,8 +189,9 @@ csv_table_on_row(int term, void *arg)
 		return;
 	}
 	if (st->bad_utf8_col >= 0) {
-		msg = xasprintf("column %ld is not valid UTF-8 (save the file "
-		    "as \"CSV UTF-8\")", st->bad_utf8_col + 1);
+		/* Text is UTF-8 by now (csv_text.c): only a NUL is left. */
+		msg = xasprintf("column %ld is not text (it holds a NUL byte)",
+		    st->bad_utf8_col + 1);
 		csv_table_row_error(st, msg);
 		free(msg);
 	} else if (!st->have_header) {
@@ -239,19 +253,20 @@ csv_table_quote_error(struct csv_table_state *st, unsigned line)
 
 /* csv_table_parser_init - a strict parser that aborts when out of memory */
 static void
-csv_table_parser_init(struct csv_parser *p)
+csv_table_parser_init(struct csv_parser *p, char delim)
 {
 	csv_init(p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(p, (unsigned char)delim);
 	/* With xrealloc, a short csv_parse() can only mean a parse error. */
 	csv_set_realloc_func(p, xrealloc);
 }
 
 /* csv_table_restart - a fresh parser after an error */
 static void
-csv_table_restart(struct csv_parser *p)
+csv_table_restart(struct csv_parser *p, char delim)
 {
 	csv_free(p);
-	csv_table_parser_init(p);
+	csv_table_parser_init(p, delim);
 }
 
 /*
@@ -265,7 +280,7 @@ csv_table_pass(struct csv_table_state *st, const char *data, size_t len,
 	struct csv_parser p;
 	size_t end, n;
 
-	csv_table_parser_init(&p);
+	csv_table_parser_init(&p, st->delim);
 	st->row_open = false;
 	for (; pos < len; pos = end, line++) {
 		end = csv_table_line_end(data, len, pos);
@@ -279,7 +294,7 @@ csv_table_pass(struct csv_table_state *st, const char *data, size_t len,
 		if (n == end - pos)
 			continue;
 		csv_table_quote_error(st, line);
-		csv_table_restart(&p);
+		csv_table_restart(&p, st->delim);
 		/* A quote opened lines ago: re-read the lines after it. */
 		if (line != st->row_line) {
 			end = csv_table_line_end(data, len, st->row_offset);
@@ -296,19 +311,20 @@ csv_table_pass(struct csv_table_state *st, const char *data, size_t len,
 	return csv_table_line_end(data, len, st->row_offset);
 }
 
-/* csv_table_parse - build a table from a CSV text in memory */
-struct csv_table *
-csv_table_parse(const char *data, size_t len, const char *name,
+/* csv_table_parse_text - build a table from decoded text */
+static struct csv_table *
+csv_table_parse_text(const struct csv_text *text, const char *name,
     struct errbuf *eb)
 {
 	struct csv_table_state st = { .eb = eb, .bad_utf8_col = -1 };
-	size_t pos = 0;
-	unsigned line = 1, restarts = 0;
+	const char *data = text->data;
+	size_t pos = text->skip, len = text->len;
+	unsigned line = text->skip > 0 ? 2 : 1, restarts = 0;
 
 	st.t = xcalloc(1, sizeof(*st.t));
 	st.t->name = xstrdup(name);
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
+	st.t->encoding = text->encoding;
+	st.t->delim = st.delim = text->delim;
 	while ((pos = csv_table_pass(&st, data, len, pos, line)) < len &&
 	    !st.header_failed) {
 		/* Go on with the line after the row with the open quote. */
@@ -328,6 +344,24 @@ csv_table_parse(const char *data, size_t len, const char *name,
 		return csv_table_free(st.t);
 	}
 	return st.t;
+}
+
+/* csv_table_parse - build a table from CSV bytes in memory */
+struct csv_table *
+csv_table_parse(const char *data, size_t len, const char *name,
+    struct errbuf *eb)
+{
+	struct csv_text text;
+	struct csv_table *t;
+
+	if (csv_text_decode(data, len, &text) < 0) {
+		errbuf_add(eb, name, 0, "the file is marked as UTF-16 but is "
+		    "not (save it as \"CSV UTF-8\")");
+		return NULL;
+	}
+	t = csv_table_parse_text(&text, name, eb);
+	csv_text_free(&text);
+	return t;
 }
 
 /* csv_table_read_file - whole file into memory; NULL and errno on failure */

@@ -15,14 +15,17 @@
 
 #include <glib.h>
 
+#include "config/school.h"
 #include "util/errbuf.h"
+
+struct policy;
 
 struct exemption {
 	char	*sender;	/* normalised address */
 	char	*policy;	/* policy name, e.g. "parent-contact" */
 	char	*recipient;	/* "*", "*@domain" or a normalised address */
 	time_t	 expires_end;	/* end of the expiry day, local time */
-	char	*expires;	/* as written: YYYY-MM-DD */
+	char	*expires;	/* YYYY-MM-DD, however it was written */
 	char	*approved_by;
 	char	*note;
 	unsigned line;		/* line in exemptions.csv */
@@ -46,18 +49,20 @@ struct directory {
 };
 
 /*
- * directory_load - read the configured files (any path may be NULL: not
- * configured).  `liftable` is the NULL-terminated list of policy names an
- * exemption may name; a row naming another policy is an error (SPEC:
- * executables and sender-auth cannot be lifted), as is a row with a bad
- * date, a bad sender or recipient pattern.  Expired rows are kept but
- * reported as warnings ("exemption for X expired on D").  Missing
- * required columns are errors.  Always returns a directory (possibly
+ * directory_load - read the files `dirs` names (a NULL path: not
+ * configured), finding columns by the names `dirs` lists.  An exemption
+ * may name only a policy of `registry` whose `liftable` is set; a row
+ * naming another is an error (SPEC: executables and sender-auth cannot
+ * be lifted).  A row that cannot be used (an address that is not one,
+ * "n/a", a bad date, a malformed CSV row) is a warning with file:line
+ * and is skipped; a file whose header lacks a required column, or whose
+ * rows are mostly unusable, is an error.  Expired exemptions are kept
+ * and reported as warnings.  Always returns a directory (possibly
  * partial); the caller checks errbuf_has_errors().
  */
-struct directory *directory_load(const char *parents_path,
-	    const char *pupils_path, const char *exemptions_path,
-	    const char *const *liftable, time_t now, struct errbuf *eb);
+struct directory *directory_load(const struct directory_settings *dirs,
+	    const struct policy *const *registry, time_t now,
+	    struct errbuf *eb);
 /* directory_is_parent - is this address (any form) a known parent? */
 bool	directory_is_parent(const struct directory *d, const char *addr);
 /*

@@ -36,6 +36,17 @@ struct directory_settings {
 	char	*pupils;
 	char	*exemptions;
 	struct conf_list personal_domains; /* added to the built-in list */
+	/* Column names tried, in order (case and spacing ignored). */
+	struct conf_list parent_email_columns;	/* every match is read */
+	struct conf_list pupil_upn_columns;
+	struct conf_list pupil_forename_columns;
+	struct conf_list pupil_preferred_columns;
+	struct conf_list pupil_surname_columns;
+	struct conf_list pupil_dob_columns;
+	struct conf_list exemption_sender_columns;
+	struct conf_list exemption_policy_columns;
+	struct conf_list exemption_recipient_columns;
+	struct conf_list exemption_expires_columns;
 };
 
 /* One school as policies see it.  Every pointer is into the snapshot. */

@@ -11,7 +11,8 @@
  *	configuration is checked (`aup-milter -t`, reload), never as a
  *	garbled refusal: an unclosed `{`, a stray `}`, a variable name that
  *	is not lower-case letters, digits and underscores, or a variable
- *	the policy does not provide is an error with file:line.
+ *	the policy does not provide is an error with file:line.  So is a
+ *	line that is not UTF-8 (a byte-order mark at the start is fine).
  *
  *	Rendering substitutes variables, drops comment lines, replaces
  *	non-ASCII bytes with '?', wraps at TEMPLATE_WRAP columns and stops
@@ -29,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "config/template.h"
 #include "config/template_internal.h"
@@ -68,15 +71,26 @@ template_read(struct template *t, FILE *fp, struct errbuf *eb)
 	}
 	template_clear_lines(t);
 	while ((len = getline(&line, &cap, fp)) >= 0) {
+		char *text = line;
+
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (line[0] == '#')
+		/* Notepad may start a UTF-8 file with a byte-order mark. */
+		if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+			text += 3;
+		if (!g_utf8_validate(text, -1, NULL) ||
+		    strlen(text) != (size_t)(len - (text - line))) {
+			errbuf_add(eb, t->path, lineno, "template: the line is "
+			    "not UTF-8 text (save the file as UTF-8)");
+			continue;
+		}
+		if (text[0] == '#')
 			continue;
 		t->lines = xreallocarray(t->lines, t->nlines + 1, sizeof(char *));
 		t->linenos = xreallocarray(t->linenos, t->nlines + 1,
 		    sizeof(unsigned));
-		t->lines[t->nlines] = xstrdup(line);
+		t->lines[t->nlines] = xstrdup(text);
 		t->linenos[t->nlines++] = lineno;
 	}
 	free(line);

@@ -4,8 +4,11 @@
  * A template is plain text: `#` lines are comments, `{name}` is replaced
  * by a variable, every other character is kept.  Rendering wraps long
  * lines at word boundaries so every reply line fits the SMTP limits
- * (SPEC section 5; libmilter: at most 32 lines of at most 980 bytes), and
- * turns non-ASCII into '?' because Postfix would do it anyway.
+ * (SPEC section 5; libmilter: at most 32 lines of at most 980 bytes).
+ * Templates are UTF-8 (a file that is not is an error at file:line);
+ * replies are ASCII, transliterated ("Zoë" -> "Zoe", curly quotes and
+ * dashes to ' " -), and template_render_text() keeps the UTF-8 for
+ * notices, which are MIME.
  */
 #ifndef AUP_TEMPLATE_H
 #define AUP_TEMPLATE_H
@@ -52,6 +55,14 @@ const char *const *template_set_names(const struct template_set *ts);
  */
 char	**template_render(const struct template_set *ts, const char *name,
 	    const struct template_var *vars, size_t nvars);
+/*
+ * template_render_text - the text of template `name` with `vars`
+ * substituted, comment lines dropped, still UTF-8 and not wrapped: one
+ * new string, lines ending in '\n' (for a MIME notice body).  NULL when
+ * there is no such template.
+ */
+char	*template_render_text(const struct template_set *ts,
+	    const char *name, const struct template_var *vars, size_t nvars);
 /* template_lines_free - free a rendered array; returns NULL */
 char	**template_lines_free(char **lines);
 /* template_wrap_text - wrap one text into reply lines (as above) */

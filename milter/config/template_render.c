@@ -2,11 +2,14 @@
  * template_render - turn a template into SMTP-safe reply lines
  *
  * SYNOPSIS
- *	template_render(), template_wrap_text(), template_lines_free()
+ *	template_render(), template_render_text(), template_wrap_text(),
+ *	template_lines_free()
  *
  * DESCRIPTION
  *	Substitutes {variables}, then makes each line safe for an SMTP
- *	reply: printable ASCII only (others become '?'), no CR or LF, at
+ *	reply: UTF-8 transliterated to ASCII (translit(3): "Zoë" -> "Zoe",
+ *	curly quotes and dashes to ' " -), anything else not printable
+ *	becomes '?', no CR or LF, at
  *	most TEMPLATE_WRAP columns (wrapped at spaces; a longer word is
  *	cut), at most TEMPLATE_MAX_LINES lines (the last says the text was
  *	cut).  '%' is kept here: escaping for sendmail's printf is the
@@ -21,6 +24,7 @@
 
 #include "config/template.h"
 #include "config/template_internal.h"
+#include "util/translit.h"
 #include "util/xalloc.h"
 
 struct lines {
@@ -37,11 +41,11 @@ lines_push(struct lines *l, const char *text, size_t len)
 	l->items[l->count] = NULL;
 }
 
-/* ascii_safe - copy with non-printable bytes as '?' and tabs as spaces */
+/* ascii_safe - transliterated copy, non-printables as '?', tabs as spaces */
 static char *
 ascii_safe(const char *s)
 {
-	char *out = xstrdup(s);
+	char *out = translit_ascii(s);
 
 	for (char *p = out; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -202,6 +206,35 @@ template_render(const struct template_set *ts, const char *name,
 		l.items[l.count] = NULL;
 	}
 	return lines_limit(&l);
+}
+
+/* template_render_text - the UTF-8 text of a template, unwrapped */
+char *
+template_render_text(const struct template_set *ts, const char *name,
+    const struct template_var *vars, size_t nvars)
+{
+	const struct template *t = template_lookup(ts, name);
+	size_t len = 0;
+	char *text;
+
+	if (t == NULL)
+		return NULL;
+	text = xstrdup("");
+	for (size_t i = 0; i < t->nlines; i++) {
+		char *line = substitute(t->lines[i], vars, nvars);
+		size_t n = strlen(line);
+
+		text = xrealloc(text, len + n + 2);
+		memcpy(text + len, line, n);
+		len += n;
+		text[len++] = '\n';
+		text[len] = '\0';
+		free(line);
+	}
+	/* Blank lines at the end carry nothing. */
+	while (len >= 2 && text[len - 1] == '\n' && text[len - 2] == '\n')
+		text[--len] = '\0';
+	return text;
 }
 
 /* template_wrap_text - wrap a single text into reply lines */

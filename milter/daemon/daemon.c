@@ -2,7 +2,8 @@
  * daemon - aup-milter: load the configuration, open the socket, serve
  *
  * SYNOPSIS
- *	aup-milter [-c FILE] [-f] [-t] [-d] [-v]
+ *	aup-milter [-c FILE] [-f] [-t] [-d] [-n] [-v]
+ *	aup-milter --help | --version
  *
  * DESCRIPTION
  *	-c FILE	the configuration (default /etc/aup-milter/aup-milter.conf)
@@ -10,6 +11,8 @@
  *	-t	check the configuration and data files, print every problem
  *		as FILE:LINE: message, exit 0 (good) or 1
  *	-d	print every parameter with its default and exit
+ *	-n	print every parameter in force, with the file:line that set
+ *		it or "default", and exit (1 when the file has errors)
  *	-v	debug logging
  *
  *	Startup, in two phases like Postfix's pre_init/post_init: as root,
@@ -36,7 +39,10 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <config.h>
+
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -67,31 +73,70 @@ struct daemon_opts {
 	bool	 foreground;
 	bool	 check_only;
 	bool	 print_defaults;
+	bool	 print_settings;
 	bool	 verbose;
 };
 
-/* daemon_usage - synopsis; exit 2 */
+#define DAEMON_USAGE \
+	"usage: aup-milter [-c FILE] [-f] [-t] [-d] [-n] [-v]\n" \
+	"       aup-milter --help | --version\n"
+
+/* daemon_usage - synopsis on stderr; exit 2 */
 static void __attribute__((noreturn))
 daemon_usage(void)
 {
-	fprintf(stderr, "usage: aup-milter [-c FILE] [-f] [-t] [-d] [-v]\n");
+	fputs(DAEMON_USAGE, stderr);
 	exit(2);
+}
+
+/* daemon_help - --help: what each option does, on stdout; exit 0 */
+static void __attribute__((noreturn))
+daemon_help(void)
+{
+	printf(DAEMON_USAGE "\n"
+	    "The school email Acceptable Use Policy filter (a milter).\n\n"
+	    "  -c FILE     the configuration (default %s)\n"
+	    "  -f          stay in the foreground, log to stderr too\n"
+	    "  -t          check the configuration and data files; every\n"
+	    "              problem as FILE:LINE; exit 0 when it loads\n"
+	    "  -d          print every setting with its default\n"
+	    "  -n          print every setting in force and where it was set\n"
+	    "  -v          debug logging\n"
+	    "  --help      this text\n"
+	    "  --version   the version\n\n"
+	    "Signals: SIGUSR1 reloads the configuration and data files,\n"
+	    "SIGUSR2 reopens the event log, SIGTERM stops.\n"
+	    "See aup-milter(8) and aup-milter.conf(5).\n",
+	    DAEMON_DEFAULT_CONF);
+	exit(0);
 }
 
 /* daemon_parse - command line */
 static void
 daemon_parse(int argc, char **argv, struct daemon_opts *o)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'H' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int c;
 
 	o->conf_path = DAEMON_DEFAULT_CONF;
-	while ((c = getopt(argc, argv, "c:ftdvh")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:ftdnvh", longopts,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'c': o->conf_path = optarg; break;
 		case 'f': o->foreground = true; break;
 		case 't': o->check_only = true; break;
 		case 'd': o->print_defaults = true; break;
+		case 'n': o->print_settings = true; break;
 		case 'v': o->verbose = true; break;
+		case 'h':
+		case 'H': daemon_help();
+		case 'V':
+			printf("aup-milter %s\n", PACKAGE_VERSION);
+			exit(0);
 		default: daemon_usage();
 		}
 	}
@@ -132,6 +177,26 @@ daemon_check(const struct daemon_opts *o,
 	conf_release(cf);
 	g_mime_shutdown();
 	return cf != NULL ? 0 : 1;
+}
+
+/* daemon_print_settings - -n: the settings in force, or the errors */
+static int
+daemon_print_settings(const struct daemon_opts *o,
+    const struct policy *const *registry)
+{
+	struct errbuf eb;
+	struct conf *cf;
+
+	errbuf_init(&eb);
+	g_mime_init();
+	cf = conf_load(o->conf_path, registry, &eb);
+	if (cf == NULL)
+		errbuf_print(&eb, stderr);
+	else
+		conf_print_settings(cf, stdout);
+	errbuf_clear(&eb);
+	g_mime_shutdown();
+	return cf != NULL ? conf_release(cf), 0 : 1;
 }
 
 /* daemon_socket_path - the file of a unix: socket, or NULL */
@@ -293,6 +358,8 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	}
 	if (o.check_only)
 		return daemon_check(&o, registry);
+	if (o.print_settings)
+		return daemon_print_settings(&o, registry);
 	log_init("aup-milter", "mail", true);
 	log_set_verbose(o.verbose);
 	cf = daemon_load(&o, registry);

@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	addr_normalize(), addr_strip_brackets(), addr_domain(),
- *	addr_domain_is(), addr_matches(), addr_is_valid_pattern()
+ *	addr_domain_is(), addr_matches(), addr_is_valid_pattern(),
+ *	addr_domain_problem(), addr_problem(), addr_pattern_problem()
  *
  * DESCRIPTION
  *	Envelope addresses arrive as the SMTP client wrote them ("<A@B>",
@@ -111,4 +112,100 @@ addr_is_valid_pattern(const char *pattern)
 	norm = addr_normalize(pattern);
 	free(norm);
 	return norm != NULL;
+}
+
+/* addr_label_problem - one label of a domain, [s, s+len) */
+static const char *
+addr_label_problem(const char *s, size_t len)
+{
+	if (len == 0)
+		return "has an empty part (two dots, or a dot at an end)";
+	if (len > 63)
+		return "has a part longer than 63 characters";
+	if (s[0] == '-' || s[len - 1] == '-')
+		return "has a part that starts or ends with '-'";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c) && c != '-' && c < 0x80)
+			return "has a character a domain cannot have";
+	}
+	return NULL;
+}
+
+/* addr_domain_problem - is this a domain mail can go to? */
+const char *
+addr_domain_problem(const char *domain)
+{
+	const char *p = domain, *dot, *why;
+	size_t len = strlen(domain);
+
+	if (len == 0)
+		return "is empty";
+	if (len > 253)
+		return "is longer than 253 characters";
+	if (strchr(domain, '.') == NULL)
+		return "has no dot (a mail domain looks like school.example)";
+	for (;;) {
+		dot = strchr(p, '.');
+		if ((why = addr_label_problem(p, dot ? (size_t)(dot - p) :
+		    strlen(p))) != NULL)
+			return why;
+		if (dot == NULL)
+			break;
+		p = dot + 1;
+	}
+	/* An address literal or a typo'd IP is not a school's domain. */
+	for (p = strrchr(domain, '.') + 1; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+	return "ends in a number (a mail domain ends in a name)";
+}
+
+/* addr_local_problem - the part before '@', [s, s+len) */
+static const char *
+addr_local_problem(const char *s, size_t len)
+{
+	if (len == 0)
+		return "has nothing before the @";
+	if (len > 64)
+		return "has more than 64 characters before the @";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isspace(c) || iscntrl(c))
+			return "has a space or control character in it";
+		if (strchr(",;<>()[]\\\"@", c) != NULL)
+			return "has a character an address cannot have "
+			    "(, ; < > ( ) [ ] \\ \" or a second @)";
+	}
+	return NULL;
+}
+
+/* addr_problem - is this an address mail can go to? */
+const char *
+addr_problem(const char *addr)
+{
+	char *a = addr_strip_brackets(addr);
+	const char *at = strrchr(a, '@'), *why;
+
+	if (at == NULL)
+		why = "is not an e-mail address (no @)";
+	else if ((why = addr_local_problem(a, (size_t)(at - a))) == NULL &&
+	    (why = addr_domain_problem(at + 1)) != NULL &&
+	    strncmp(why, "has no dot", 10) == 0)
+		why = "has no dot in its domain";
+	free(a);
+	return why;
+}
+
+/* addr_pattern_problem - "*", "*@domain" or an address */
+const char *
+addr_pattern_problem(const char *pattern)
+{
+	if (strcmp(pattern, "*") == 0)
+		return NULL;
+	if (strncmp(pattern, "*@", 2) == 0)
+		return addr_domain_problem(pattern + 2);
+	return addr_problem(pattern);
 }

@@ -35,5 +35,22 @@ bool	addr_domain_is(const char *addr, const char *domain);
 bool	addr_matches(const char *addr, const char *pattern);
 /* addr_is_valid_pattern - is the text a pattern addr_matches accepts? */
 bool	addr_is_valid_pattern(const char *pattern);
+/*
+ * addr_domain_problem - why `domain` is not a mail domain, or NULL when
+ * it is one: dot-separated labels of letters, digits and '-' (UTF-8
+ * letters of an international name too), at least two labels, none
+ * empty, starting or ending with '-', or longer than 63; at most 253
+ * bytes.  The reason is a static phrase ("has no dot").
+ */
+const char *addr_domain_problem(const char *domain);
+/*
+ * addr_problem - why `addr` is not an address mail can be sent to, or
+ * NULL: "local@domain" (angle brackets allowed), no white space,
+ * control characters or list separators (, ; ") outside quotes, and a
+ * domain addr_domain_problem() accepts.  Static phrase.
+ */
+const char *addr_problem(const char *addr);
+/* addr_pattern_problem - the same for "*", "*@domain" or an address */
+const char *addr_pattern_problem(const char *pattern);
 
 #endif

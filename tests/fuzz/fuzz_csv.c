@@ -24,9 +24,12 @@
 
 #include <gmime/gmime.h>
 
+#include "config/conf_tables.h"
 #include "config/csv_table.h"
 #include "config/directory.h"
+#include "policies/policy.h"
 #include "util/errbuf.h"
+#include "util/xalloc.h"
 #include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -63,9 +66,8 @@ fuzz_csv_table(const char *data, size_t len)
 static void
 fuzz_csv_directory(int which, const char *data, size_t len)
 {
-	static const char *const liftable[] = { "parent-contact", "bulk-bcc",
-	    NULL };
 	static char *path;
+	struct directory_settings dirs;
 	const time_t now = 1725264000;	/* 2024-09-02: fixed, reproducible */
 	struct errbuf eb;
 	struct directory *d;
@@ -74,8 +76,13 @@ fuzz_csv_directory(int which, const char *data, size_t len)
 		path = fuzz_path(fuzz_tempdir("csv"), "data.csv");
 	fuzz_write_file(path, data, len);
 	errbuf_init(&eb);
-	d = directory_load(which == 1 ? path : NULL, which == 2 ? path : NULL,
-	    which == 3 ? path : NULL, liftable, now, &eb);
+	memset(&dirs, 0, sizeof(dirs));
+	conf_params_defaults(conf_directory_params, &dirs, NULL, &eb);
+	dirs.parents = which == 1 ? xstrdup(path) : NULL;
+	dirs.pupils = which == 2 ? xstrdup(path) : NULL;
+	dirs.exemptions = which == 3 ? xstrdup(path) : NULL;
+	d = directory_load(&dirs, policy_registry, now, &eb);
+	conf_params_free(conf_directory_params, &dirs);
 	(void)directory_is_parent(d, "mum.ann@gmail.com");
 	(void)directory_is_parent(d, "\"Ann\" <MUM.ANN@GMAIL.COM>");
 	(void)directory_exemption_find(d, "senco@testwood.example",

@@ -111,6 +111,21 @@ assert_error_at(const struct load *l, const char *file, unsigned line,
 	free(where);
 }
 
+/* assert_warning_at - a warning at file:line saying `what` */
+static void
+assert_warning_at(const struct load *l, const char *file, unsigned line,
+    const char *what)
+{
+	char *where = xasprintf("%s:%u: ", file, line);
+	const char *e = find_in(l->eb.warnings, l->eb.nwarnings, where, what);
+
+	if (e == NULL)
+		errbuf_print(&l->eb, stderr);
+	assert_non_null(e);
+	assert_ptr_equal(strstr(e, where), e);
+	free(where);
+}
+
 static void
 typo_in_key_names_file_line_and_lists_the_known_keys(void **state)
 {
@@ -265,8 +280,10 @@ several_errors_are_all_reported_at_once(void **state)
 	/* What the typo left out, and the data file, are checked too. */
 	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, l.path,
 	    "[school] office is required"));
-	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, "parents.csv:2: ",
-	    "not-an-address"));
+	assert_non_null(find_in(l.eb.warnings, l.eb.nwarnings,
+	    "parents.csv:2: ", "not-an-address"));
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors, "parents.csv: ",
+	    "1 of 1 rows have no usable e-mail address"));
 	load_done(&l);
 }
 
@@ -279,6 +296,9 @@ expired_exemption_is_a_warning_and_the_config_loads(void **state)
 
 	(void)state;
 	path = tu_school(dir, NULL);
+	where = xasprintf("%s/parents.csv", dir);
+	assert_int_equal(chmod(where, 0640), 0);
+	free(where);
 	errbuf_init(&eb);
 	cf = conf_load(path, test_registry(), &eb);
 	if (cf == NULL)
@@ -318,11 +338,16 @@ broken_row_in_parents_csv_names_the_csv_file_and_line(void **state)
 	load_school_with_parents(&l, "Pupil,Email\n"
 	    "Ann,mum.ann@gmail.com\n"
 	    "Ben,ben.dad@btinternet.com,spare cell\n"
-	    "Cat,cats.carer.homemail.example\n");
-	assert_null(l.cf);
+	    "Cat,cats.carer.homemail.example\n"
+	    "Dan,dan.mum@yahoo.co.uk\n"
+	    "Eve,eve.dad@outlook.com\n");
+	/* Two junk rows of five: warnings, and the school still loads. */
+	assert_non_null(l.cf);
 	csv = xasprintf("%s/parents.csv", l.dir);
-	assert_error_at(&l, csv, 3, "row has 3 cells but the header has 2");
-	assert_error_at(&l, csv, 4, "\"cats.carer.homemail.example\" is not");
+	assert_warning_at(&l, csv, 3, "row has 3 cells but the header has 2");
+	assert_warning_at(&l, csv, 4, "\"cats.carer.homemail.example\" is "
+	    "not an e-mail address (no @); skipped");
+	assert_true(directory_is_parent(l.cf->directory, "eve.dad@outlook.com"));
 	free(csv);
 	load_done(&l);
 }
@@ -455,6 +480,180 @@ template_with_unclosed_brace_is_an_error_at_its_line(void **state)
 	load_done(&l);
 }
 
+/* The [school] lines of a file whose list values are under test. */
+#define SCHOOL_TAIL \
+	"office = office@testwood.example\n" \
+	"[test-verdict]\naction = off\n[test-second]\naction = off\n"
+
+static void
+semicolon_separated_domains_are_an_error_at_their_line(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example; pupils.testwood.example\n"
+	    SCHOOL_TAIL);
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 2, "domains: \"testwood.example; "
+	    "pupils.testwood.example\" has a ';' in it: separate list items "
+	    "with ','");
+	load_done(&l);
+}
+
+static void
+spaced_semicolon_that_hides_a_domain_as_a_comment_is_an_error(void **state)
+{
+	struct load l;
+
+	(void)state;
+	/* inih reads " ; pupils..." as a comment: one domain would load. */
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example ; pupils.testwood.example\n"
+	    SCHOOL_TAIL);
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 2, "domains: \"pupils.testwood.example\" "
+	    "comes after \" ;\", which starts a comment, so it was not read");
+	load_done(&l);
+	/* A real comment after a list is fine. */
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example  ; and the pupils' one later\n"
+	    SCHOOL_TAIL);
+	assert_non_null(l.cf);
+	assert_int_equal(l.cf->school.domains.count, 1);
+	load_done(&l);
+}
+
+static void
+every_list_item_is_checked_against_its_kind(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_text(&l, "[school]\n"				/* 1 */
+	    "domains = testwood.example, testwood\n"		/* 2 */
+	    "office = office@testwood\n"			/* 3 */
+	    "office_senders = head@testwood.example head2@testwood.example\n"
+	    "pupils = *@pupils.testwood.example, *\n"		/* 5 */
+	    "dsl = dsl at testwood.example\n"			/* 6 */
+	    "policy_url = testwood.example/aup\n"		/* 7 */
+	    "[milter]\n"					/* 8 */
+	    "trusted_networks = 127.0.0.0/8, 10.9.0.0/33, 10.9.0\n" /* 9 */
+	    "[directory]\n"					/* 10 */
+	    "personal_domains = gmail.com, @hotmail.co.uk\n"	/* 11 */
+	    "[test-verdict]\naction = off\n[test-second]\naction = off\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 2, "domains: \"testwood\" has no dot");
+	assert_error_at(&l, l.path, 3, "office: \"office@testwood\" has no "
+	    "dot in its domain");
+	assert_error_at(&l, l.path, 4, "office_senders: \"head@testwood.example "
+	    "head2@testwood.example\" has a space");
+	/* Set but refused: not also reported as missing. */
+	assert_null(find_in(l.eb.errors, l.eb.nerrors, "is required", NULL));
+	assert_error_at(&l, l.path, 5, "pupils: \"*\" would match everyone");
+	assert_error_at(&l, l.path, 6, "dsl: \"dsl at testwood.example\" has "
+	    "a space in it");
+	assert_error_at(&l, l.path, 7, "policy_url: \"testwood.example/aup\" "
+	    "is not a web address");
+	assert_error_at(&l, l.path, 9, "trusted_networks: \"10.9.0.0/33\" has "
+	    "a prefix length");
+	assert_error_at(&l, l.path, 9, "trusted_networks: \"10.9.0\" is not an "
+	    "IPv4 or IPv6 address or network");
+	assert_error_at(&l, l.path, 11, "personal_domains: \"@hotmail.co.uk\" "
+	    "is an address, not a domain");
+	load_done(&l);
+}
+
+static void
+list_continued_on_an_indented_line_is_checked_there(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example,\n"
+	    "  pupils.testwood.example,\n"
+	    "  staff.testwood.example; other.example\n"
+	    SCHOOL_TAIL);
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 4, "domains: \"staff.testwood.example; "
+	    "other.example\" has a ';' in it");
+	load_done(&l);
+	load_text(&l, "[school]\n"
+	    "domains = testwood.example,\n"
+	    "  pupils.testwood.example\n"
+	    "office = Office@Testwood.Example\n"
+	    "[test-verdict]\naction = off\n[test-second]\naction = off\n");
+	assert_non_null(l.cf);
+	assert_int_equal(l.cf->school.domains.count, 2);
+	/* Addresses are kept normalised. */
+	assert_string_equal(l.cf->school.office.items[0],
+	    "office@testwood.example");
+	load_done(&l);
+}
+
+static void
+column_names_for_the_parents_file_come_from_directory(void **state)
+{
+	struct load l;
+	char *csv, *ini;
+
+	(void)state;
+	l.dir = tu_tempdir();
+	free(tu_write(l.dir, "parents.csv", "Contact Name,Priority 1 Contact "
+	    "Email\nMrs Ahmed,sara.ahmed@gmail.com\n"));
+	ini = xasprintf("%s[directory]\nparents = parents.csv\n", BASE_INI);
+	load_in(&l, ini);
+	assert_null(l.cf);
+	csv = xasprintf("%s/parents.csv", l.dir);
+	assert_error_at(&l, csv, 1, "no e-mail column: the header has none of "
+	    "the names in [directory] parent_email_columns (email, e-mail,");
+	conf_release(l.cf);
+	errbuf_clear(&l.eb);
+	free(l.path);
+	free(ini);
+	ini = xasprintf("%s[directory]\nparents = parents.csv\n"
+	    "parent_email_columns = Contact Email Address, E-mail, "
+	    "Priority 1 Contact Email\n", BASE_INI);
+	load_in(&l, ini);
+	assert_non_null(l.cf);
+	assert_true(directory_is_parent(l.cf->directory,
+	    "sara.ahmed@gmail.com"));
+	free(ini);
+	free(csv);
+	load_done(&l);
+}
+
+static void
+world_readable_parents_file_is_a_warning(void **state)
+{
+	char *dir = tu_tempdir(), *path, *csv;
+	struct errbuf eb;
+	struct conf *cf;
+
+	(void)state;
+	path = tu_school(dir, NULL);
+	csv = xasprintf("%s/parents.csv", dir);
+	assert_int_equal(chmod(csv, 0644), 0);
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	assert_non_null(cf);
+	assert_non_null(find_in(eb.warnings, eb.nwarnings, csv, "every user "
+	    "of this server can read the parents' addresses (mode 0644): "
+	    "chmod o-r"));
+	conf_release(cf);
+	errbuf_clear(&eb);
+	assert_int_equal(chmod(csv, 0640), 0);
+	errbuf_init(&eb);
+	cf = conf_load(path, test_registry(), &eb);
+	assert_null(find_in(eb.warnings, eb.nwarnings, "every user", NULL));
+	conf_release(cf);
+	errbuf_clear(&eb);
+	free(csv);
+	free(path);
+	tu_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -486,6 +685,16 @@ main(void)
 		    template_with_unknown_variable_is_an_error_at_its_line),
 		cmocka_unit_test(
 		    template_with_unclosed_brace_is_an_error_at_its_line),
+		cmocka_unit_test(
+		    semicolon_separated_domains_are_an_error_at_their_line),
+		cmocka_unit_test(
+		    spaced_semicolon_that_hides_a_domain_as_a_comment_is_an_error),
+		cmocka_unit_test(every_list_item_is_checked_against_its_kind),
+		cmocka_unit_test(
+		    list_continued_on_an_indented_line_is_checked_there),
+		cmocka_unit_test(
+		    column_names_for_the_parents_file_come_from_directory),
+		cmocka_unit_test(world_readable_parents_file_is_a_warning),
 	};
 
 	g_mime_init();

@@ -48,6 +48,16 @@ parse(const char *text, struct errbuf *eb)
 	return csv_table_parse(text, strlen(text), "t.csv", eb);
 }
 
+/* has_warning - does some warning equal `want` exactly? */
+static bool
+has_warning(const struct errbuf *eb, const char *want)
+{
+	for (size_t i = 0; i < eb->nwarnings; i++)
+		if (strcmp(eb->warnings[i], want) == 0)
+			return true;
+	return false;
+}
+
 /* has_error - does some error equal `want` exactly? */
 static bool
 has_error(const struct errbuf *eb, const char *want)
@@ -194,9 +204,9 @@ row_with_unterminated_quote_reports_file_and_line(void **state)
 	errbuf_init(&eb);
 	t = parse("a,b\n1,2\n3,\"oops\n5,6\n7,8\n", &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 1);
-	assert_true(has_error(&eb, "t.csv:3: a quoted field is never closed "
-	    "(a \" with no matching \")"));
+	assert_int_equal(eb.nwarnings, 1);
+	assert_true(has_warning(&eb, "t.csv:3: a quoted field is never closed "
+	    "(a \" with no matching \")" "; row skipped"));
 	/* Only the broken row is lost; the rows after it still load. */
 	assert_int_equal(t->nrows, 3);
 	assert_string_equal(t->rows[1].cells[0], "5");
@@ -216,11 +226,11 @@ stray_quote_reports_its_line_and_other_rows_load(void **state)
 	errbuf_init(&eb);
 	t = parse("a,b\n1,2\nO\"Brien,4\n\"x\"y,6\n7,8\n", &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 2);
-	assert_true(has_error(&eb, "t.csv:3: stray quote: a field that "
-	    "contains \" must be in quotes, with each \" doubled"));
-	assert_true(has_error(&eb, "t.csv:4: stray quote: a field that "
-	    "contains \" must be in quotes, with each \" doubled"));
+	assert_int_equal(eb.nwarnings, 2);
+	assert_true(has_warning(&eb, "t.csv:3: stray quote: a field that "
+	    "contains \" must be in quotes, with each \" doubled" "; row skipped"));
+	assert_true(has_warning(&eb, "t.csv:4: stray quote: a field that "
+	    "contains \" must be in quotes, with each \" doubled" "; row skipped"));
 	assert_int_equal(t->nrows, 2);
 	assert_string_equal(t->rows[1].cells[0], "7");
 	assert_int_equal(t->rows[1].line, 5);
@@ -228,23 +238,100 @@ stray_quote_reports_its_line_and_other_rows_load(void **state)
 	errbuf_clear(&eb);
 }
 
-/* invalid_utf8_row_is_reported_and_dropped */
+/* windows_1252_file_is_read_as_such */
 static void
-invalid_utf8_row_is_reported_and_dropped(void **state)
+windows_1252_file_is_read_as_such(void **state)
 {
 	struct errbuf eb;
 	struct csv_table *t;
 
 	errbuf_init(&eb);
-	/* "Zo\xeb" is Windows-1252, as Excel's plain "CSV" writes it. */
-	t = parse("name,year\nAnn,3\nZo\xeb,4\nBo,5\n", &eb);
+	/* "Zo\xeb" and a curly apostrophe (0x92) are Windows-1252, as
+	 * Excel's plain "CSV" writes them on a UK machine. */
+	t = parse("name,year\nAnn,3\nZo\xeb,4\nO\x92Neill,5\n", &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 1);
-	assert_true(has_error(&eb, "t.csv:3: column 1 is not valid UTF-8 "
-	    "(save the file as \"CSV UTF-8\")"));
-	assert_int_equal(t->nrows, 2);
-	assert_string_equal(t->rows[1].cells[0], "Bo");
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 0);
+	assert_string_equal(t->encoding, "Windows-1252");
+	assert_int_equal(t->nrows, 3);
+	assert_string_equal(t->rows[1].cells[0], "Zo\xc3\xab");
+	assert_string_equal(t->rows[2].cells[0], "O\xe2\x80\x99Neill");
 	csv_table_free(t);
+	errbuf_clear(&eb);
+}
+
+/* nul_byte_row_is_skipped_with_a_warning */
+static void
+nul_byte_row_is_skipped_with_a_warning(void **state)
+{
+	static const char data[] = "name,year\nAnn,3\nZ\0e,4\nBo,5\n";
+	struct errbuf eb;
+	struct csv_table *t;
+
+	errbuf_init(&eb);
+	t = csv_table_parse(data, sizeof(data) - 1, "t.csv", &eb);
+	assert_non_null(t);
+	assert_int_equal(eb.nerrors, 0);
+	assert_true(has_warning(&eb, "t.csv:3: column 1 is not text (it "
+	    "holds a NUL byte); row skipped"));
+	assert_int_equal(t->nrows, 2);
+	assert_int_equal(t->nskipped, 1);
+	csv_table_free(t);
+	errbuf_clear(&eb);
+}
+
+/* semicolon_and_tab_separated_files_are_detected */
+static void
+semicolon_and_tab_separated_files_are_detected(void **state)
+{
+	struct errbuf eb;
+	struct csv_table *t;
+
+	errbuf_init(&eb);
+	t = parse("Forename;Surname;Email\nAnn;Lee;\"a@x.example; "
+	    "b@x.example\"\nBo;\"Ng, Jr\";\n", &eb);
+	assert_non_null(t);
+	assert_int_equal(t->delim, ';');
+	assert_int_equal(t->ncols, 3);
+	assert_string_equal(t->rows[0].cells[2], "a@x.example; b@x.example");
+	assert_string_equal(t->rows[1].cells[1], "Ng, Jr");
+	csv_table_free(t);
+	t = parse("UPN\tForename\tSurname\nA1\tAnn\tLee, Jr\n", &eb);
+	assert_non_null(t);
+	assert_int_equal(t->delim, '\t');
+	assert_string_equal(t->rows[0].cells[2], "Lee, Jr");
+	csv_table_free(t);
+	/* Excel's own hint line names the separator and is skipped. */
+	t = parse("sep=;\r\nName;Email\r\nAnn;a@x.example\r\n", &eb);
+	assert_non_null(t);
+	assert_int_equal(t->delim, ';');
+	assert_string_equal(t->header[1], "Email");
+	assert_int_equal(t->rows[0].line, 3);
+	csv_table_free(t);
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 0);
+	errbuf_clear(&eb);
+}
+
+/* utf16_export_is_converted */
+static void
+utf16_export_is_converted(void **state)
+{
+	/* "Name,Email\nZoë,z@x.example\n" as Excel's "Unicode text". */
+	static const char le[] = "\xff\xfeN\0a\0m\0e\0,\0E\0m\0a\0i\0l\0"
+	    "\n\0Z\0o\0\xeb\0,\0z\0@\0x\0.\0e\0x\0a\0m\0p\0l\0e\0\n\0";
+	struct errbuf eb;
+	struct csv_table *t;
+
+	errbuf_init(&eb);
+	t = csv_table_parse(le, sizeof(le) - 1, "t.csv", &eb);
+	assert_non_null(t);
+	assert_string_equal(t->encoding, "UTF-16");
+	assert_string_equal(t->header[1], "Email");
+	assert_string_equal(t->rows[0].cells[0], "Zo\xc3\xab");
+	assert_string_equal(t->rows[0].cells[1], "z@x.example");
+	csv_table_free(t);
+	assert_int_equal(eb.nerrors, 0);
 	errbuf_clear(&eb);
 }
 
@@ -258,9 +345,9 @@ row_with_more_cells_than_the_header_is_reported(void **state)
 	errbuf_init(&eb);
 	t = parse("a,b\n1,2\n3,4,5\n6,7,,\n", &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 1);
-	assert_true(has_error(&eb, "t.csv:3: row has 3 cells but the header "
-	    "has 2 columns"));
+	assert_int_equal(eb.nwarnings, 1);
+	assert_true(has_warning(&eb, "t.csv:3: row has 3 cells but the header "
+	    "has 2 columns" "; row skipped"));
 	/* Trailing empty cells (a trailing comma) are harmless. */
 	assert_int_equal(t->nrows, 2);
 	assert_int_equal(t->rows[1].ncells, 2);
@@ -354,8 +441,8 @@ broken_header_row_loads_nothing(void **state)
 	errbuf_init(&eb);
 	assert_null(parse("a,b\"c\n1,2\n", &eb));
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(has_error(&eb, "t.csv:1: stray quote: a field that "
-	    "contains \" must be in quotes, with each \" doubled"));
+	assert_true(has_error(&eb, "t.csv:1: header row: stray quote: a "
+	    "field that contains \" must be in quotes, with each \" doubled"));
 	errbuf_clear(&eb);
 }
 
@@ -368,8 +455,8 @@ unclosed_quote_in_the_header_loads_nothing(void **state)
 	errbuf_init(&eb);
 	assert_null(parse("a,\"b\n1,2\n5,6\n", &eb));
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(has_error(&eb, "t.csv:1: a quoted field is never closed "
-	    "(a \" with no matching \")"));
+	assert_true(has_error(&eb, "t.csv:1: header row: a quoted field "
+	    "is never closed (a \" with no matching \")"));
 	errbuf_clear(&eb);
 }
 
@@ -383,11 +470,11 @@ missing_closing_quote_costs_only_its_own_row(void **state)
 	errbuf_init(&eb);
 	t = parse("a,b\n1,\"oops\n2,3\n4,\"x\"y\n5,6\n", &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 2);
-	assert_true(has_error(&eb, "t.csv:2: a quoted field that starts on "
-	    "this line runs on to line 4: is a closing \" missing?"));
-	assert_true(has_error(&eb, "t.csv:4: stray quote: a field that "
-	    "contains \" must be in quotes, with each \" doubled"));
+	assert_int_equal(eb.nwarnings, 2);
+	assert_true(has_warning(&eb, "t.csv:2: a quoted field that starts on "
+	    "this line runs on to line 4: is a closing \" missing?" "; row skipped"));
+	assert_true(has_warning(&eb, "t.csv:4: stray quote: a field that "
+	    "contains \" must be in quotes, with each \" doubled" "; row skipped"));
 	assert_int_equal(t->nrows, 2);
 	assert_string_equal(t->rows[0].cells[1], "3");
 	assert_int_equal(t->rows[0].line, 3);
@@ -410,10 +497,11 @@ a_quote_on_every_line_reports_every_line(void **state)
 	errbuf_init(&eb);
 	t = parse(text->str, &eb);
 	assert_non_null(t);
-	assert_int_equal(eb.nerrors, 500);
-	assert_string_equal(eb.errors[0], "t.csv:2: a quoted field that "
+	assert_int_equal(eb.nwarnings, 500);
+	assert_string_equal(eb.warnings[0], "t.csv:2: a quoted field that "
 	    "starts on this line runs on to line 3: is a closing \" "
-	    "missing?");
+	    "missing?; row skipped");
+	assert_int_equal(t->nskipped, 500);
 	assert_int_equal(t->nrows, 1);
 	assert_int_equal(t->rows[0].line, 502);
 	csv_table_free(t);
@@ -431,12 +519,12 @@ errors_never_quote_cell_values(void **state)
 	errbuf_init(&eb);
 	t = parse("upn,name\nA123,\"Lee\nB456,Zo\xeb,x\nC789,Ng,extra\n",
 	    &eb);
-	assert_true(eb.nerrors >= 1);
-	for (size_t i = 0; i < eb.nerrors; i++) {
-		assert_null(strstr(eb.errors[i], "Lee"));
-		assert_null(strstr(eb.errors[i], "B456"));
-		assert_null(strstr(eb.errors[i], "C789"));
-		assert_null(strstr(eb.errors[i], "extra"));
+	assert_true(eb.nwarnings >= 1);
+	for (size_t i = 0; i < eb.nwarnings; i++) {
+		assert_null(strstr(eb.warnings[i], "Lee"));
+		assert_null(strstr(eb.warnings[i], "B456"));
+		assert_null(strstr(eb.warnings[i], "C789"));
+		assert_null(strstr(eb.warnings[i], "extra"));
 	}
 	csv_table_free(t);
 	errbuf_clear(&eb);
@@ -487,7 +575,10 @@ main(void)
 		    row_with_unterminated_quote_reports_file_and_line),
 		cmocka_unit_test(
 		    stray_quote_reports_its_line_and_other_rows_load),
-		cmocka_unit_test(invalid_utf8_row_is_reported_and_dropped),
+		cmocka_unit_test(windows_1252_file_is_read_as_such),
+		cmocka_unit_test(nul_byte_row_is_skipped_with_a_warning),
+		cmocka_unit_test(semicolon_and_tab_separated_files_are_detected),
+		cmocka_unit_test(utf16_export_is_converted),
 		cmocka_unit_test(
 		    row_with_more_cells_than_the_header_is_reported),
 		cmocka_unit_test(short_rows_read_missing_cells_as_empty),

@@ -23,15 +23,13 @@
 
 #include <cmocka.h>
 
+#include "config/conf_tables.h"
 #include "config/directory.h"
+#include "policies/policy.h"
 #include "util/errbuf.h"
 #include "util/xalloc.h"
 
 static char tmpdir[] = "/tmp/aup-dir-XXXXXX";
-
-static const char *const liftable[] = {
-	"parent-contact", "bulk-bcc", "pupil-data", NULL
-};
 
 /* A fixed "now": 1 September 2024, 12:00 local time. */
 static time_t now;
@@ -66,6 +64,38 @@ fixture_write(const char *name, const char *text)
 	return path;
 }
 
+/*
+ * load_with - a directory from the files at these paths (NULL: not
+ * configured), with [directory] at its defaults plus `extra` (one
+ * "key = value" or NULL)
+ */
+static struct directory *
+load_with(const char *pp, const char *up, const char *ep, const char *extra,
+    struct errbuf *eb)
+{
+	struct directory_settings dirs;
+	struct directory *d;
+
+	memset(&dirs, 0, sizeof(dirs));
+	errbuf_init(eb);
+	conf_params_defaults(conf_directory_params, &dirs, tmpdir, eb);
+	if (extra != NULL) {
+		char *key = xstrdup(extra), *eq = strchr(key, '=');
+
+		eq[-1] = '\0';
+		assert_int_equal(conf_param_set(conf_params_find(
+		    conf_directory_params, key), &dirs, eq + 2, tmpdir,
+		    "test.conf", 1, eb), 0);
+		free(key);
+	}
+	dirs.parents = pp ? xstrdup(pp) : NULL;
+	dirs.pupils = up ? xstrdup(up) : NULL;
+	dirs.exemptions = ep ? xstrdup(ep) : NULL;
+	d = directory_load(&dirs, policy_registry, now, eb);
+	conf_params_free(conf_directory_params, &dirs);
+	return d;
+}
+
 /* load - a directory from whichever texts are given */
 static struct directory *
 load(const char *parents, const char *pupils, const char *exemptions,
@@ -75,10 +105,8 @@ load(const char *parents, const char *pupils, const char *exemptions,
 	char *up = pupils ? fixture_write("pupils.csv", pupils) : NULL;
 	char *ep = exemptions ?
 	    fixture_write("exemptions.csv", exemptions) : NULL;
-	struct directory *d;
+	struct directory *d = load_with(pp, up, ep, NULL, eb);
 
-	errbuf_init(eb);
-	d = directory_load(pp, up, ep, liftable, now, eb);
 	free(pp);
 	free(up);
 	free(ep);
@@ -169,18 +197,112 @@ every_mis_email_column_is_read(void **state)
 	errbuf_clear(&eb);
 }
 
-/* invalid_parent_address_names_file_line_and_column */
+/* junk_parent_row_is_a_warning_naming_file_line_and_column */
 static void
-invalid_parent_address_names_file_line_and_column(void **state)
+junk_parent_row_is_a_warning_naming_file_line_and_column(void **state)
 {
 	struct errbuf eb;
 	struct directory *d = load("Name,PrimaryEmail\nA,a@example.org\n"
-	    "B,n/a\nC,c@example.org\n", NULL, NULL, &eb);
+	    "B,n/a\nC,c@example.org\nD,dad@btinternet\nE,e@example.org\n",
+	    NULL, NULL, &eb);
+
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 2);
+	assert_true(HAS_WARNING(&eb, "parents.csv", 3,
+	    "column PrimaryEmail: \"n/a\" is not an e-mail address (no @); "
+	    "skipped"));
+	assert_true(HAS_WARNING(&eb, "parents.csv", 5,
+	    "column PrimaryEmail: \"dad@btinternet\" has no dot in its "
+	    "domain; skipped"));
+	assert_false(directory_is_parent(d, "dad@btinternet"));
+	assert_true(directory_is_parent(d, "c@example.org"));
+	assert_true(directory_is_parent(d, "e@example.org"));
+	directory_free(d);
+	errbuf_clear(&eb);
+}
+
+/* parents_file_with_mostly_junk_rows_is_an_error */
+static void
+parents_file_with_mostly_junk_rows_is_an_error(void **state)
+{
+	struct errbuf eb;
+	struct directory *d = load("Name,Email\nA,Mrs Ahmed\nB,Mr Bell\n"
+	    "C,c@example.org\n", NULL, NULL, &eb);
 
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(HAS_ERROR(&eb, "parents.csv", 3,
-	    "column PrimaryEmail: \"n/a\" is not an e-mail address"));
-	assert_true(directory_is_parent(d, "c@example.org"));
+	assert_true(HAS_ERROR(&eb, "parents.csv", 0, "2 of 3 rows have no "
+	    "usable e-mail address: is this the right file, and the right "
+	    "column?"));
+	directory_free(d);
+	errbuf_clear(&eb);
+}
+
+/* many_junk_rows_are_listed_ten_times_then_counted */
+static void
+many_junk_rows_are_listed_ten_times_then_counted(void **state)
+{
+	GString *csv = g_string_new("Email\n");
+	struct errbuf eb;
+	struct directory *d;
+
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(csv, "parent%d@example.org\n", i);
+	for (int i = 0; i < 15; i++)
+		g_string_append(csv, "none\n");
+	d = load(csv->str, NULL, NULL, &eb);
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 11);
+	assert_true(HAS_WARNING(&eb, "parents.csv", 0, "5 more problems like "
+	    "the ones above (not listed)"));
+	assert_int_equal(g_hash_table_size(d->parents), 40);
+	directory_free(d);
+	errbuf_clear(&eb);
+	g_string_free(csv, TRUE);
+}
+
+/* semicolon_separated_windows_1252_export_is_read */
+static void
+semicolon_separated_windows_1252_export_is_read(void **state)
+{
+	struct errbuf eb;
+	/* Excel "CSV" on a machine set to a European list separator:
+	 * ';' between cells, and "Zoë" in Windows-1252 (0xEB). */
+	struct directory *d = load("Contact Forename;Contact Surname;"
+	    "Priority 1 Contact Email\r\nZo\xeb;Br\xfc" "ck;zoe@example.org\r\n"
+	    "Sin\xe9" "ad;O'Neill;\"sinead@example.ie, sin@example.ie\"\r\n",
+	    NULL, NULL, &eb);
+
+	/* "Priority 1 Contact Email" is no built-in name: not found. */
+	assert_int_equal(eb.nerrors, 1);
+	directory_free(d);
+	errbuf_clear(&eb);
+	d = load_with(fixture_path("parents.csv"), NULL, NULL,
+	    "parent_email_columns = Contact Email Address, E-mail, "
+	    "Priority 1 Contact Email", &eb);
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 0);
+	assert_true(directory_is_parent(d, "zoe@example.org"));
+	assert_true(directory_is_parent(d, "sinead@example.ie"));
+	assert_true(directory_is_parent(d, "sin@example.ie"));
+	directory_free(d);
+	errbuf_clear(&eb);
+}
+
+/* arbor_style_export_with_bom_and_email_address_column_is_read */
+static void
+arbor_style_export_with_bom_and_email_address_column_is_read(void **state)
+{
+	struct errbuf eb;
+	struct directory *d = load("\xef\xbb\xbfStudent Name,Relationship,"
+	    "Contact Name,Email Address,Mobile\n"
+	    "\"Nowak, Chiamaka\",Mother,Ms Nowak,chiamaka.n@gmail.com,"
+	    "07700 900123\n"
+	    "\"Nowak, Chiamaka\",Father,Mr Nowak,,07700 900124\n", NULL, NULL,
+	    &eb);
+
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 0);
+	assert_true(directory_is_parent(d, "chiamaka.n@gmail.com"));
 	directory_free(d);
 	errbuf_clear(&eb);
 }
@@ -208,9 +330,11 @@ missing_email_column_lists_the_accepted_names(void **state)
 	    &eb);
 
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(HAS_ERROR(&eb, "parents.csv", 1, "no column named email "
-	    "(also accepted: contact email, email address, home email, "
-	    "(contact) home email, primary email, primaryemail, "
+	assert_true(HAS_ERROR(&eb, "parents.csv", 1, "no e-mail column: the "
+	    "header has none of the names in [directory] "
+	    "parent_email_columns (email, e-mail, email address, "
+	    "e-mail address, contact email, contact email address, "
+	    "home email, (contact) home email, primary email, primaryemail, "
 	    "personal email, main email, parent email, guardian email, "
 	    "emailaddress, guardianemail)"));
 	directory_free(d);
@@ -225,8 +349,7 @@ missing_file_is_an_error_naming_it(void **state)
 	char *path = fixture_path("no-such-parents.csv");
 	struct directory *d;
 
-	errbuf_init(&eb);
-	d = directory_load(path, NULL, NULL, liftable, now, &eb);
+	d = load_with(path, NULL, NULL, NULL, &eb);
 	assert_non_null(d);
 	assert_int_equal(eb.nerrors, 1);
 	assert_true(HAS_ERROR(&eb, "no-such-parents.csv", 0,
@@ -295,14 +418,22 @@ pupil_errors_never_contain_pupil_values(void **state)
 	    "A1,Ann,Lee,2016-13-01\nB2,Bo,Ng,12.05.2015\n"
 	    "C3,\"Oyelaran,x\n", NULL, &eb);
 
-	assert_int_equal(eb.nerrors, 4);
-	assert_true(HAS_ERROR(&eb, "pupils.csv", 2, "date of birth is not "
-	    "YYYY-MM-DD or DD/MM/YYYY"));
-	assert_true(HAS_ERROR(&eb, "pupils.csv", 3, "date of birth is not "
-	    "YYYY-MM-DD or DD/MM/YYYY"));
+	/* Three bad dates of three: the file's dates are not dates. */
+	assert_int_equal(eb.nerrors, 1);
+	assert_int_equal(eb.nwarnings, 4);
+	assert_true(HAS_WARNING(&eb, "pupils.csv", 2, "date of birth is not "
+	    "YYYY-MM-DD or DD/MM/YYYY; the pupil is kept without it"));
+	assert_true(HAS_WARNING(&eb, "pupils.csv", 3, "date of birth is not "
+	    "YYYY-MM-DD or DD/MM/YYYY; the pupil is kept without it"));
+	assert_true(HAS_ERROR(&eb, "pupils.csv", 0, "4 of 4 rows have no "
+	    "usable date of birth: is this the right file, and the right "
+	    "column?"));
 	for (size_t i = 0; i < eb.nerrors; i++)
 		for (const char *const *s = secret; *s != NULL; s++)
 			assert_null(strstr(eb.errors[i], *s));
+	for (size_t i = 0; i < eb.nwarnings; i++)
+		for (const char *const *s = secret; *s != NULL; s++)
+			assert_null(strstr(eb.warnings[i], *s));
 	/* The pupil is kept without the bad date: names still count. */
 	assert_int_equal(d->npupils, 3);
 	assert_string_equal(d->pupils[0].surname, "Quartermaine");
@@ -320,10 +451,12 @@ pupils_without_a_surname_column_are_an_error(void **state)
 	    NULL, &eb);
 
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(HAS_ERROR(&eb, "pupils.csv", 1, "no column named surname "
-	    "(also accepted: legal surname, last name, legal last name, "
-	    "lastname, studentsurname, familyname, family name, "
-	    "preferred surname, prefsurname, preferredlastname)"));
+	assert_true(HAS_ERROR(&eb, "pupils.csv", 1, "no surname column: the "
+	    "header has none of the names in [directory] "
+	    "pupil_surname_columns (surname, legal surname, last name, "
+	    "legal last name, lastname, studentsurname, familyname, "
+	    "family name, preferred surname, prefsurname, "
+	    "preferredlastname)"));
 	assert_int_equal(d->npupils, 0);
 	directory_free(d);
 	errbuf_clear(&eb);
@@ -468,9 +601,9 @@ unknown_policy_is_rejected_with_the_names_allowed(void **state)
 	errbuf_clear(&eb);
 }
 
-/* bad_exemption_sender_recipient_and_date_are_errors */
+/* bad_exemption_rows_are_skipped_with_warnings */
 static void
-bad_exemption_sender_recipient_and_date_are_errors(void **state)
+bad_exemption_rows_are_skipped_with_warnings(void **state)
 {
 	struct errbuf eb;
 	struct directory *d = load(NULL, NULL, EXEMPTION_HEADER
@@ -478,20 +611,32 @@ bad_exemption_sender_recipient_and_date_are_errors(void **state)
 	    "a@school.example,parent-contact,mum at home,2099-01-01,h,\n"
 	    "b@school.example,parent-contact,,2099-01-01,h,\n"
 	    "c@school.example,parent-contact,*,2025-02-29,h,\n"
-	    "d@school.example,parent-contact,*,31/08/2099,h,\n", &eb);
+	    "d@school.example,parent-contact,*,31/08/2099,h,\n"
+	    "e@school.example,bulk-bcc,*,2099-08-31 00:00:00,h,\n"
+	    "f@school.example,bulk-bcc,*,2099-08-31,h,\n"
+	    "g@school.example,bulk-bcc,*,1/9/2099,h,\n"
+	    "h@school.example,bulk-bcc,*,2099-09-01,h,\n", &eb);
 
-	assert_int_equal(eb.nerrors, 5);
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 2, "sender \"s.khan\" is "
-	    "not an e-mail address"));
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 3, "recipient \"mum at "
-	    "home\" is not an address, *@domain or *"));
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 4, "recipient is empty "
-	    "(expected an address, *@domain or *)"));
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 5, "expires "
-	    "\"2025-02-29\" is not a date (YYYY-MM-DD)"));
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 6, "expires "
-	    "\"31/08/2099\" is not a date (YYYY-MM-DD)"));
-	assert_int_equal(d->nexemptions, 0);
+	assert_int_equal(eb.nerrors, 0);
+	assert_int_equal(eb.nwarnings, 4);
+	assert_true(HAS_WARNING(&eb, "exemptions.csv", 2, "sender \"s.khan\" "
+	    "is not an e-mail address; row skipped"));
+	assert_true(HAS_WARNING(&eb, "exemptions.csv", 3, "recipient \"mum at "
+	    "home\" is not an address, *@domain or *; row skipped"));
+	assert_true(HAS_WARNING(&eb, "exemptions.csv", 4, "recipient is empty "
+	    "(expected an address, *@domain or *); row skipped"));
+	assert_true(HAS_WARNING(&eb, "exemptions.csv", 5, "expires "
+	    "\"2025-02-29\" is not a date (YYYY-MM-DD or DD/MM/YYYY); row "
+	    "skipped"));
+	/* Both spellings of a date, in every CSV. */
+	assert_int_equal(d->nexemptions, 5);
+	assert_string_equal(d->exemptions[0].expires, "2099-08-31");
+	assert_int_equal(d->exemptions[0].expires_end,
+	    d->exemptions[1].expires_end);
+	assert_int_equal(d->exemptions[1].expires_end,
+	    d->exemptions[2].expires_end);
+	assert_int_equal(d->exemptions[3].expires_end,
+	    d->exemptions[4].expires_end);
 	directory_free(d);
 	errbuf_clear(&eb);
 }
@@ -505,8 +650,9 @@ exemptions_without_an_expires_column_are_an_error(void **state)
 	    "a@school.example,parent-contact,*\n", &eb);
 
 	assert_int_equal(eb.nerrors, 1);
-	assert_true(HAS_ERROR(&eb, "exemptions.csv", 1, "no column named "
-	    "expires (also accepted: expiry, expiry date)"));
+	assert_true(HAS_ERROR(&eb, "exemptions.csv", 1, "no expires column: "
+	    "the header has none of the names in [directory] "
+	    "exemption_expires_columns (expires, expiry, expiry date)"));
 	assert_int_equal(d->nexemptions, 0);
 	directory_free(d);
 	errbuf_clear(&eb);
@@ -568,8 +714,8 @@ sample_school_files_load_cleanly_when_present(void **state)
 	}
 	up = xasprintf("%s/corpus/pupils.csv", dir);
 	ep = xasprintf("%s/corpus/exemptions.csv", dir);
-	errbuf_init(&eb);
-	d = directory_load(pp, up, ep, liftable, time(NULL), &eb);
+	now = time(NULL);
+	d = load_with(pp, up, ep, NULL, &eb);
 	if (eb.nerrors != 0 || eb.nwarnings != 1)
 		errbuf_print(&eb, stderr);
 	assert_int_equal(eb.nerrors, 0);
@@ -618,7 +764,14 @@ main(void)
 		cmocka_unit_test(plus_tag_and_case_match_parent),
 		cmocka_unit_test(every_mis_email_column_is_read),
 		cmocka_unit_test(
-		    invalid_parent_address_names_file_line_and_column),
+		    junk_parent_row_is_a_warning_naming_file_line_and_column),
+		cmocka_unit_test(parents_file_with_mostly_junk_rows_is_an_error),
+		cmocka_unit_test(
+		    many_junk_rows_are_listed_ten_times_then_counted),
+		cmocka_unit_test(
+		    semicolon_separated_windows_1252_export_is_read),
+		cmocka_unit_test(
+		    arbor_style_export_with_bom_and_email_address_column_is_read),
 		cmocka_unit_test(contacts_without_email_are_fine),
 		cmocka_unit_test(missing_email_column_lists_the_accepted_names),
 		cmocka_unit_test(missing_file_is_an_error_naming_it),
@@ -637,8 +790,7 @@ main(void)
 		cmocka_unit_test(exemption_for_executables_is_rejected),
 		cmocka_unit_test(
 		    unknown_policy_is_rejected_with_the_names_allowed),
-		cmocka_unit_test(
-		    bad_exemption_sender_recipient_and_date_are_errors),
+		cmocka_unit_test(bad_exemption_rows_are_skipped_with_warnings),
 		cmocka_unit_test(
 		    exemptions_without_an_expires_column_are_an_error),
 		cmocka_unit_test(unconfigured_files_give_an_empty_directory),

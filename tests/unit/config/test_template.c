@@ -2,7 +2,7 @@
  * test_template - the reply texts a refused sender reads
  *
  * Rendering substitutes {variables}, drops '#' comment lines, wraps at
- * 76 columns at word boundaries, turns non-ASCII into '?', keeps '%'
+ * 76 columns at word boundaries, transliterates UTF-8 to ASCII, keeps '%'
  * (escaping is the milter's job) and stops at 30 lines with a last line
  * saying so.  The built-in texts exist without any folder, and a school
  * folder replaces only the texts it has.  Syntax mistakes name the
@@ -173,20 +173,46 @@ word_longer_than_a_line_is_cut(void **state)
 }
 
 static void
-non_ascii_becomes_question_marks(void **state)
+utf8_templates_reach_the_reply_as_plain_ascii(void **state)
 {
 	static const struct template_var vars[] = {
-		{ "name", "Sin\xc3\xa9" "ad" },
+		{ "name", "Sin\xc3\xa9" "ad \xc3\x93 Bri\xc3\xa1in" },
 	};
 	struct folder f;
 	char **lines;
+	char *text;
 
 	(void)state;
+	/* Curly quotes, an en and an em dash, an ellipsis, a pound sign,
+	 * accented names, an emoji: what Word puts in a school's text. */
 	folder_with(&f, "note",
-	    "Caf\xc3\xa9 for {name}\tnow \xe2\x80\x94 ok\n");
+	    "\xe2\x80\x98" "Caf\xc3\xa9\xe2\x80\x99 for {name}\tnow "
+	    "\xe2\x80\x94 \xe2\x80\x9cok\xe2\x80\x9d \xe2\x80\x93 "
+	    "\xc2\xa3" "5\xe2\x80\xa6 \xf0\x9f\x98\x80\n");
+	assert_int_equal(f.eb.nerrors, 0);
 	lines = template_render(f.ts, "note", vars, 1);
-	assert_string_equal(lines[0], "Caf?? for Sin??ad now ??? ok");
+	assert_string_equal(lines[0], "'Cafe' for Sinead O Briain now -- "
+	    "\"ok\" - GBP5... ?");
 	template_lines_free(lines);
+	/* Notices keep the UTF-8 (they are MIME). */
+	text = template_render_text(f.ts, "note", vars, 1);
+	assert_non_null(strstr(text, "Sin\xc3\xa9" "ad"));
+	assert_non_null(strstr(text, "\xe2\x80\x94"));
+	free(text);
+	folder_done(&f);
+}
+
+static void
+template_that_is_not_utf8_is_an_error_at_its_line(void **state)
+{
+	struct folder f;
+
+	(void)state;
+	/* Line 2 saved as Windows-1252 ("Caf\xe9"); a BOM on line 1. */
+	folder_with(&f, "note", "\xef\xbb\xbfHello {ref}\nCaf\xe9 closed\n");
+	assert_int_equal(f.eb.nerrors, 1);
+	assert_non_null(strstr(f.eb.errors[0], "note.txt:2: template: the "
+	    "line is not UTF-8 text (save the file as UTF-8)"));
 	folder_done(&f);
 }
 
@@ -316,7 +342,10 @@ main(void)
 		cmocka_unit_test(comment_lines_are_dropped_and_blank_lines_kept),
 		cmocka_unit_test(long_line_wraps_at_76_columns_between_words),
 		cmocka_unit_test(word_longer_than_a_line_is_cut),
-		cmocka_unit_test(non_ascii_becomes_question_marks),
+		cmocka_unit_test(
+		    utf8_templates_reach_the_reply_as_plain_ascii),
+		cmocka_unit_test(
+		    template_that_is_not_utf8_is_an_error_at_its_line),
 		cmocka_unit_test(percent_signs_are_kept_for_the_milter_to_escape),
 		cmocka_unit_test(reply_is_cut_at_30_lines_and_says_so),
 		cmocka_unit_test(built_in_texts_exist_without_a_folder),
