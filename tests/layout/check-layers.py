@@ -33,7 +33,8 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 POLICY_API = {"policies/policy.h", "policies/registry.h"}
 ENGINE_FOR_POLICIES = {"engine/msg.h", "engine/verdict.h",
-                       "engine/header_edit.h", "engine/roles.h"}
+                       "engine/verdict_alert.h", "engine/header_edit.h",
+                       "engine/roles.h"}
 CONFIG_QUERIES = {"config/school.h", "config/conf_param.h",
                   "config/directory.h", "config/csv_table.h",
                   "config/cidr.h"}
@@ -55,7 +56,8 @@ RULES = {
                  {"analysis/analysis.h"} | ENGINE_FOR_POLICIES |
                  CONFIG_QUERIES,
                  "policies/ may include policies/, util/, the policy "
-                 "interface (engine's msg, verdict, header_edit, roles), "
+                 "interface (engine's msg, verdict, verdict_alert, "
+                 "header_edit, roles), "
                  "the configuration's queries and analysis/analysis.h"),
     "store": ({"store", "engine", "config", "util"},
               {"analysis/analysis.h"} | POLICY_API,

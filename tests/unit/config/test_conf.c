@@ -293,6 +293,7 @@ expired_exemption_is_a_warning_and_the_config_loads(void **state)
 	char *dir = tu_tempdir(), *path, *where;
 	struct errbuf eb;
 	struct conf *cf;
+	size_t n;
 
 	(void)state;
 	path = tu_school(dir, NULL);
@@ -305,11 +306,18 @@ expired_exemption_is_a_warning_and_the_config_loads(void **state)
 		errbuf_print(&eb, stderr);
 	assert_non_null(cf);
 	assert_int_equal(eb.nerrors, 0);
-	assert_int_equal(eb.nwarnings, 1);
+	/* one warning about exemptions; the test school has no
+	 * safeguarding term lists, which is a warning of its own */
+	n = 0;
+	for (size_t i = 0; i < eb.nwarnings; i++)
+		n += strstr(eb.warnings[i], "exemptions.csv") != NULL;
+	assert_int_equal(n, 1);
+	assert_int_equal(eb.nwarnings, 2);
 	where = xasprintf("%s/exemptions.csv:3: ", dir);
 	assert_non_null(find_in(eb.warnings, eb.nwarnings, where,
 	    "old@testwood.example"));
-	assert_non_null(strstr(eb.warnings[0], "expired on 2020-07-19"));
+	assert_non_null(find_in(eb.warnings, eb.nwarnings, where,
+	    "expired on 2020-07-19"));
 	free(where);
 	errbuf_clear(&eb);
 	conf_release(cf);
