@@ -206,7 +206,7 @@ page_alert(struct request *r, struct reply *out, const char *id)
 	if (alert_load(r, out, id, &a)) {
 		alert_show(r, out, &a, NULL);
 		request_actor(r, &who);
-		(void)actions_record(r->c->cf, &who, "alert-show", a.ref, "ok",
+		(void)actions_record(r->c->cf, &who, "alerts-show", a.ref, "ok",
 		    NULL, a.category, NULL);
 	}
 	alerts_entry_clear(&a);
@@ -236,7 +236,7 @@ page_alert_act(struct request *r, struct reply *out, const char *id)
 	request_actor(r, &who);
 	detail = xasprintf("%s: status %s", a.category, u.status ? u.status :
 	    a.status);
-	(void)actions_record(r->c->cf, &who, "alert-update", a.ref, rc == 1 ?
+	(void)actions_record(r->c->cf, &who, "alerts-set", a.ref, rc == 1 ?
 	    "ok" : "failed", u.note, detail, NULL);
 	free(detail);
 	alerts_entry_clear(&a);

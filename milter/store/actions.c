@@ -67,6 +67,9 @@ actions_event_name(const char *action)
 	for (size_t i = 0; message_actions[i] != NULL; i++)
 		if (strcmp(action, message_actions[i]) == 0)
 			return xasprintf("quarantine-%s", action);
+	/* an event already named for its area ("alerts-show") keeps it */
+	if (strchr(action, '-') != NULL)
+		return xstrdup(action);
 	return xasprintf("console-%s", action);
 }
 
