@@ -218,29 +218,6 @@ a_file_on_disk_loads_like_memory(void **state)
 	errbuf_clear(&eb);
 }
 
-/* the_sample_school_file_loads - skipped when the corpus is absent */
-static void
-the_sample_school_file_loads(void **state)
-{
-	const char *top = getenv("top_srcdir");
-	char *path = xasprintf("%s/../shared/corpus/local-records.txt",
-	    top != NULL ? top : ".");
-	struct local_records *lr;
-	struct errbuf eb;
-
-	if (access(path, R_OK) != 0) {
-		free(path);
-		skip();
-	}
-	errbuf_init(&eb);
-	lr = local_records_load(path, &eb);
-	assert_non_null(lr);
-	assert_true(local_records_has_name(lr, "gmail.com"));
-	local_records_free(lr);
-	errbuf_clear(&eb);
-	free(path);
-}
-
 int
 main(void)
 {
@@ -256,7 +233,6 @@ main(void)
 		cmocka_unit_test(a_nul_byte_is_a_bad_line),
 		cmocka_unit_test(a_missing_file_is_a_configuration_error),
 		cmocka_unit_test(a_file_on_disk_loads_like_memory),
-		cmocka_unit_test(the_sample_school_file_loads),
 	};
 
 	return cmocka_run_group_tests_name("local_records", tests, NULL,
