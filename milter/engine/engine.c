@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	engine_evaluate(), verdict_clear(), engine_mode_name(),
- *	policy_ctx_analysis()
+ *	engine_time_zone(), policy_ctx_analysis()
  *
  * DESCRIPTION
  *	Policies run in registry order, each once.  A policy whose action
@@ -12,7 +12,7 @@
  *	however many policies read it.
  *
  *	Combination (SPEC 2): the strongest applied result wins, reject >
- *	quarantine > rewrite > flag > pass; the first policy (in registry
+ *	quarantine > defer > rewrite > flag > pass; the first policy (in registry
  *	order) with that result decides and its template explains a
  *	reject.  A policy in monitor mode is reported but not applied:
  *	its objection becomes an X-AUP-Monitor header.  Header edits of a
@@ -100,6 +100,7 @@ engine_report(struct verdict *v, const struct policy *p,
 	r->reason = out->reason != NULL ? out->reason : xstrdup("");
 	out->reason = NULL;
 	r->monitored = monitored;
+	r->tag = out->tag;
 	return r;
 }
 
@@ -253,11 +254,28 @@ verdict_clear(struct verdict *v)
 	free(v->reports);
 	template_lines_free(v->reply_lines);
 	header_edits_clear(&v->edits);
+	free(v->deliver_iso);
+	free(v->deliver_text);
 	roles_facts_clear(&v->facts);
 	analysis_free(v->analysis);
 	verdict_alert_clear(&v->alerts);
 	free(v->error);
 	memset(v, 0, sizeof(*v));
+}
+
+/* engine_time_zone - the school's time zone, or NULL for local time */
+const char *
+engine_time_zone(const struct conf *cf)
+{
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy_slot *s = &cf->slots[i];
+		const char *tz;
+
+		if (s->configured && s->policy->time_zone != NULL &&
+		    (tz = s->policy->time_zone(s->settings)) != NULL)
+			return tz;
+	}
+	return NULL;
 }
 
 /* engine_mode_name - the message's effective mode */
