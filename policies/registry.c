@@ -24,5 +24,6 @@ const struct policy *const policy_registry[] = {
 	&policy_executables,
 	&policy_pupil_data,
 	&policy_safeguarding,
+	&policy_working_hours,
 	NULL
 };

@@ -41,7 +41,7 @@
 	"usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... " \
 	"[--auth USER]\n" \
 	"              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n" \
-	"              MESSAGE.eml\n" \
+	"              [--at YYYY-MM-DDTHH:MM] MESSAGE.eml\n" \
 	"       aupctl [-c FILE] quarantine list|show REF|release REF|" \
 	"delete REF|review REF|expire|digest\n" \
 	"       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n" \
