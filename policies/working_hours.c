@@ -82,8 +82,9 @@ static const struct conf_param working_hours_params[] = {
 };
 #undef S
 
-static const char *const working_hours_vars[] = { "deliver_at", "hours",
-    "urgent_tag", NULL };
+/* the sender's notice (store/deferred_hold.c) fills these */
+static const char *const working_hours_vars[] = { "deliver_at",
+    "recipients", "subject", NULL };
 
 /* working_hours_configure - parse hours, zone and closed days */
 static int
@@ -207,9 +208,6 @@ working_hours_defer(const struct working_hours_settings *s,
 	    "%s", s->hours, s->common.action == RESULT_FLAG ? "the school "
 	    "opens" : "to be delivered", text);
 	policy_outcome_var(out, "deliver_at", "%s", text);
-	policy_outcome_var(out, "hours", "%s", s->hours);
-	policy_outcome_var(out, "urgent_tag", "%s", s->urgent_tag ?
-	    s->urgent_tag : "an urgent tag");
 	if (out->result == RESULT_DEFER) {
 		out->deliver_at = next;
 		out->deliver_iso = xstrdup(iso);

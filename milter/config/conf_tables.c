@@ -96,6 +96,11 @@ const struct conf_param conf_milter_params[] = {
 	    "a refusal's reply: full, short (two lines; the explanation "
 	    "goes to a school sender as a notice), or auto (short for mail "
 	    "submitted on the server with sendmail(1), full over SMTP)" },
+	{ "deferred_interval", CONF_INT, "30", M(deferred_interval), 1, 3600,
+	    NULL, "seconds between looks for deferred mail that is due" },
+	{ "clock_file", CONF_PATH, NULL, M(clock_file), 0, 0, NULL,
+	    "for tests only: read the time from this file (seconds since "
+	    "the epoch)" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

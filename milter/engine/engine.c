@@ -30,7 +30,10 @@
  *	X-AUP-Release headers (delete edits), so a delivered copy is no
  *	key to another delivery.  A mark that verifies but cannot be
  *	checked against the index makes the message an internal error
- *	(tempfail by default): it cannot be judged.
+ *	(tempfail by default): it cannot be judged.  A message working-hours
+ *	deferred comes back the same way with a mark that lifts
+ *	working-hours only; a second copy of one already delivered is not
+ *	judged at all: its action is `discard` and the milter drops it.
  *
  *	An internal error (a policy returns -1) stops the evaluation:
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
@@ -207,7 +210,8 @@ engine_strip_marks(const struct msg *m, struct verdict *v)
 	size_t n = msg_header_count(m, RELEASE_HEADER);
 
 	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL ||
-	    v->action == ACTION_QUARANTINE)
+	    v->action == ACTION_QUARANTINE || v->action == ACTION_DEFER ||
+	    v->action == ACTION_DISCARD)
 		return;
 	for (size_t k = n; k > 0; k--)
 		header_edits_push(&v->edits, HEADER_DELETE, RELEASE_HEADER,
@@ -231,9 +235,11 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	roles_derive(&cf->view, m, &v->facts);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
-	if (engine_release(&run, v) < 0 ||
-	    engine_run_policies(&run, &base, v, &pending) < 0)
+	if (engine_release(&run, v) < 0 || (!run.release.duplicate &&
+	    engine_run_policies(&run, &base, v, &pending) < 0))
 		engine_on_error(cf, v);
+	else if (run.release.duplicate)
+		v->action = v->would_action = ACTION_DISCARD;
 	else
 		engine_decide(cf, v, &pending);
 	engine_strip_marks(m, v);

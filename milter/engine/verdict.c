@@ -33,6 +33,7 @@ static const char *const action_names[] = {
 	[ACTION_QUARANTINE] = "quarantine",
 	[ACTION_REJECT] = "reject",
 	[ACTION_TEMPFAIL] = "tempfail",
+	[ACTION_DISCARD] = "discard",
 };
 
 static const char *const mode_names[] = {

@@ -30,7 +30,9 @@ enum final_action {
 	ACTION_DEFER,
 	ACTION_QUARANTINE,
 	ACTION_REJECT,
-	ACTION_TEMPFAIL
+	ACTION_TEMPFAIL,
+	ACTION_DISCARD		/* a second copy of a deferred message that
+				 * was delivered already: dropped, not judged */
 };
 
 enum mode {

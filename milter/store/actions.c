@@ -67,6 +67,9 @@ actions_event_name(const char *action)
 	for (size_t i = 0; message_actions[i] != NULL; i++)
 		if (strcmp(action, message_actions[i]) == 0)
 			return xasprintf("quarantine-%s", action);
+	/* aupctl deferred's actions keep their own names */
+	if (strncmp(action, "deferred-", 9) == 0)
+		return xstrdup(action);
 	return xasprintf("console-%s", action);
 }
 
