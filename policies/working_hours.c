@@ -25,6 +25,10 @@
  *	(store/deferred.c) that lifts this policy only; the engine passes
  *	it here and every other policy judges it again.
  *
+ *	Until a school sets its `hours`, the policy does nothing: hours
+ *	are the school's to state, and an upgrade must not start holding
+ *	evening mail on a guess.
+ *
  *	Time zone: `timezone` names a zone of the system tz database,
  *	loaded once per configuration as a GTimeZone (hours.c says why).
  *
@@ -68,8 +72,9 @@ static const char *const working_hours_actions[] = { "defer", "flag",
 
 #define S(f) offsetof(struct working_hours_settings, f)
 static const struct conf_param working_hours_params[] = {
-	{ "hours", CONF_STRING, "Mon-Fri 07:30-18:00", S(hours), 0, 0, NULL,
-	    "opening hours: DAY[-DAY] HH:MM-HH:MM items, comma-separated" },
+	{ "hours", CONF_STRING, NULL, S(hours), 0, 0, NULL,
+	    "opening hours, e.g. Mon-Fri 07:30-18:00 (DAY[-DAY] HH:MM-HH:MM "
+	    "items, comma-separated); unset: the policy does nothing" },
 	{ "timezone", CONF_STRING, "Europe/London", S(timezone), 0, 0, NULL,
 	    "the school's time zone (tz database name)" },
 	{ "closed_days", CONF_PATH, NULL, S(closed_days), 0, 0, NULL,
@@ -95,7 +100,8 @@ working_hours_configure(void *settings, const struct school *sc,
 	size_t before = eb->nerrors;
 	char *err = NULL;
 
-	if (hours_week_parse(s->hours, &s->week, &err) < 0) {
+	if (s->hours != NULL && hours_week_parse(s->hours, &s->week,
+	    &err) < 0) {
 		errbuf_add(eb, sc->config_path, 0, "[working-hours] hours: %s",
 		    err);
 		free(err);
@@ -228,7 +234,7 @@ working_hours_evaluate(const struct policy_ctx *ctx,
 	char *rest = NULL;
 	time_t next;
 
-	if (!working_hours_applies(ctx))
+	if (s->hours == NULL || !working_hours_applies(ctx))
 		return 0;
 	if (working_hours_urgent(s, ctx->msg, &rest)) {
 		policy_outcome_set(out, RESULT_PASS, "urgent: the Subject "

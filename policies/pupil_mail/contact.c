@@ -68,15 +68,18 @@ enum contact_re {
 #define PLATFORMS "snap(?:chat)?|insta(?:gram)?|tik\\s?tok|discord|" \
 	"whats\\s?app|roblox|fortnite|xbox|psn|playstation|minecraft|" \
 	"youtube|twitch|kik|telegram|facebook|messenger|bereal|steam"
+/* a street's name word: not one of the small words of a sentence */
+#define NAME_WORD "(?!(?:the|a|an|of|in|on|at|to|and|or|for|with|my|our|" \
+	"your|his|her|their|is|was|we|i|you|it|up|down|into|from|by)\\b)" \
+	"[a-z][a-z'-]*\\s+"
 #define YOU "(?:you|u|ya)"
 #define YOUR "(?:your|ur|yr)"
 #define APOS "(?:'|\xe2\x80\x99)?"
 
 static const char *const contact_patterns[RE_COUNT] = {
-	[RE_ADDRESS] = "\\b(\\d{1,4}[a-z]?),?\\s+((?:[a-z][a-z'-]*\\s+)"
-	    "{1,3}?)(" STREET_WORDS ")\\b",
-	[RE_STREET] = "\\b((?:[a-z][a-z'-]*\\s+){1,3}?)(" STREET_WORDS
-	    ")\\b",
+	[RE_ADDRESS] = "\\b(\\d{1,4}[a-z]?),?\\s+((?:" NAME_WORD "){1,3}?)("
+	    STREET_WORDS ")\\b",
+	[RE_STREET] = "\\b((?:" NAME_WORD "){1,3}?)(" STREET_WORDS ")\\b",
 	[RE_POSTCODE] = "\\b([a-z]{1,2}[0-9][a-z0-9]?)\\s?([0-9][a-z]{2})\\b",
 	[RE_LIVE_AT] = "\\b(?:i\\s+live\\s+(?:at|on|in)|my\\s+(?:home\\s+)?"
 	    "address\\s+is|my\\s+house\\s+is\\s+(?:at|on))\\b",
@@ -136,7 +139,7 @@ static const char *const contact_number_labels[] = {
 	"order", "ref", "invoice", "account", "acct", "page", "isbn",
 	"tracking", "booking", "ticket", "serial", "receipt", "transaction",
 	"membership", "customer", "reference", "parcel", "code", "pin",
-	"upn", "uln", "candidate", "no.", "number:", "#", NULL
+	"upn", "uln", "candidate", "no.", "#", NULL
 };
 
 /* contact_in - is `w` (n bytes) in a list, ignoring case? */
