@@ -21,7 +21,8 @@
  *	- a pupil's message that reveals contact details (contact.c) ->
  *	  details_action when any recipient is outside the school
  *	  (quarantine), details_internal_action when all are inside (flag,
- *	  and the DSL is alerted: category personal-details); in mail from
+ *	  and a safeguarding alert of category personal-details for the
+ *	  DSL, stored and sent by the daemon's act step); in mail from
  *	  outside to a pupil, an arrangement to meet or a question for
  *	  details -> details_action;
  *	- staff or the office writing to a pupil's personal address
@@ -115,6 +116,7 @@ struct pupil_mail_finding {
 	GString *reason;	/* "; "-joined findings */
 	GPtrArray *listed;	/* addresses a reply may name */
 	unsigned count;		/* of the strongest finding */
+	unsigned alert;		/* details between pupils: the DSL's alert */
 };
 
 /* pupil_mail_configure - correspondents and the contact detectors */
@@ -348,6 +350,8 @@ pupil_mail_details(const struct policy_ctx *ctx, bool inbound,
 	    " (personal-details alert for the DSL)" : "");
 	pupil_mail_note(f, r, "pupil-mail-details", contact_found_total(&c),
 	    what);
+	if (!inbound && ctx->facts->internal && r != RESULT_OFF)
+		f->alert = contact_found_total(&c);
 	free(what);
 	return 0;
 }
@@ -464,6 +468,10 @@ pupil_mail_evaluate(const struct policy_ctx *ctx,
 		    "be read for contact details");
 	else if (f.result > RESULT_PASS)
 		pupil_mail_outcome(ctx, &f, details, out);
+	/* Kinds and counts only: the values never leave the message. */
+	if (rc == 0 && f.alert > 0)
+		verdict_alert_add(&out->alerts, "pupil-mail",
+		    "personal-details", (long)f.alert, "medium", NULL, false);
 	g_string_free(f.reason, TRUE);
 	g_ptr_array_free(f.listed, TRUE);
 	free(details);
