@@ -68,6 +68,8 @@ policy_outcome_clear(struct policy_outcome *out)
 	free(out->vars);
 	header_edits_clear(&out->edits);
 	verdict_alert_clear(&out->alerts);
+	free(out->deliver_iso);
+	free(out->deliver_text);
 	memset(out, 0, sizeof(*out));
 }
 

@@ -42,6 +42,14 @@ struct policy_outcome {
 	size_t	 nvars;
 	struct header_edits edits;	/* header changes of a rewrite */
 	struct verdict_alerts alerts;	/* alerts to raise (verdict_alert.h) */
+	/* defer: when to deliver, as an instant and as the school reads
+	 * it (ISO 8601 with offset; "07:30 on Monday 5 January 2027") */
+	time_t	 deliver_at;
+	char	*deliver_iso;
+	char	*deliver_text;
+	/* a static word the event log keeps for reports, e.g. "urgent"
+	 * (an override was used); NULL for none */
+	const char *tag;
 };
 
 struct policy_ctx {
@@ -75,6 +83,9 @@ struct policy {
 	/* judge one message; 0, or -1 on internal error (-> on_error) */
 	int	(*evaluate)(const struct policy_ctx *ctx,
 		    struct policy_outcome *out);
+	/* the IANA time zone its settings name (working-hours), which
+	 * `aupctl test --at` reads a local time in; may be NULL */
+	const char *(*time_zone)(const void *settings);
 };
 
 /*

@@ -24,5 +24,7 @@ const struct policy *const policy_registry[] = {
 	&policy_executables,
 	&policy_pupil_data,
 	&policy_safeguarding,
+	&policy_pupil_mail,
+	&policy_working_hours,
 	NULL
 };

@@ -12,5 +12,7 @@ extern const struct policy policy_bulk_bcc;
 extern const struct policy policy_pupil_data;
 extern const struct policy policy_safeguarding;
 extern const struct policy policy_executables;
+extern const struct policy policy_pupil_mail;
+extern const struct policy policy_working_hours;
 
 #endif

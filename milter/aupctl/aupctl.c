@@ -9,6 +9,7 @@
  *	aupctl [-c FILE] report [options]
  *	aupctl [-c FILE] console passwd USER [--role ROLE] [--name NAME]
  *	aupctl [-c FILE] alerts list|show|set|close
+ *	aupctl [-c FILE] deferred list|send|cancel
  *	aupctl --help | --version
  *
  * DESCRIPTION
@@ -17,7 +18,9 @@
  *	is the DSL's review of held messages (aupctl_quarantine.c),
  *	`notices` the notice queue (aupctl_notices.c), `report` the
  *	monitoring report (aupctl_report.c) and `console passwd` sets a
- *	console account's password (aupctl_console.c).
+ *	console account's password (aupctl_console.c); `deferred` lists,
+ *	sends now or cancels the messages working-hours keeps until the
+ *	school opens (aupctl_deferred.c).
  *
  * DIAGNOSTICS
  *	Exit 0 when the command ran, 2 for a bad command line, an
@@ -41,7 +44,7 @@
 	"usage: aupctl [-c FILE] test [--from ADDR] [--rcpt ADDR]... " \
 	"[--auth USER]\n" \
 	"              [--client-ip IP] [--helo NAME] [--cert-subject TEXT]\n" \
-	"              MESSAGE.eml\n" \
+	"              [--at YYYY-MM-DDTHH:MM] MESSAGE.eml\n" \
 	"       aupctl [-c FILE] quarantine list|show REF|release REF|" \
 	"delete REF|review REF|expire|digest\n" \
 	"       aupctl [-c FILE] notices list [--all]|retry [ID]|send\n" \
@@ -50,6 +53,7 @@
 	"       aupctl [-c FILE] console passwd USER [--role ROLE] " \
 	"[--name NAME]\n" \
 	"       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n" \
+	"       aupctl [-c FILE] deferred list|send REF|cancel REF\n" \
 	"       aupctl --help | --version\n"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
@@ -130,6 +134,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "console") == 0)
 		rc = aupctl_console(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "deferred") == 0)
+		rc = aupctl_deferred(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

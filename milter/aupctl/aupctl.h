@@ -20,6 +20,9 @@ int	aupctl_console(const char *conf_path, int argc, char **argv,
 /* aupctl_report - `aupctl report ...`; argv[0] is "report" */
 int	aupctl_report(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
+/* aupctl_deferred - `aupctl deferred list|send|cancel`; argv[0] is theirs */
+int	aupctl_deferred(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 
 /* aupctl_alerts - `aupctl -c FILE alerts ...`; argv[0] is "alerts" */
 int	aupctl_alerts(const char *conf_path, int argc, char **argv,

@@ -35,6 +35,15 @@ struct aq {
 int	aupctl_quarantine(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
 
+/*
+ * aq_setup - load the configuration, open the audit trail (the event
+ * log), name the acting user; -1 (message on stderr) on failure.  Also
+ * used by `aupctl deferred`.  aq_teardown() frees it.
+ */
+int	aq_setup(struct aq *q, const char *conf_path,
+	    const struct policy *const *registry);
+void	aq_teardown(struct aq *q);
+
 /* aq_show, aq_release, aq_delete, aq_review - the subcommands (argv[0]
  * is theirs) */
 int	aq_show(struct aq *q, int argc, char **argv);

@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	aupctl -c FILE test [--from ADDR] [--rcpt ADDR]... [--auth USER]
- *	    [--client-ip IP] [--helo NAME] [--cert-subject TEXT] MESSAGE.eml
+ *	    [--client-ip IP] [--helo NAME] [--cert-subject TEXT]
+ *	    [--at YYYY-MM-DDTHH:MM] MESSAGE.eml
  *
  * DESCRIPTION
  *	Builds the message model from the file exactly as the milter
@@ -13,7 +14,10 @@
  *	header From; without --rcpt the recipients are To, Cc and Bcc.
  *	`--from '<>'` is the null sender.  `--cert-subject` is the subject
  *	of a verified client certificate, as Postfix passes {cert_subject}
- *	(trusted_clients).
+ *	(trusted_clients).  `--at` evaluates as if at that moment in the
+ *	school's time zone (engine_time_zone(): working-hours' `timezone`,
+ *	else the local time zone), for working hours and the expiry of
+ *	exemptions and correspondents; without it, now.
  *
  * DIAGNOSTICS
  *	Exit 0 whenever the evaluation ran, whatever the verdict; 2 for a
@@ -29,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib.h>
 #include <json-c/json.h>
 
 #include "aupctl/aupctl.h"
@@ -46,6 +51,7 @@ struct test_opts {
 	const char *client_ip;
 	const char *helo;
 	const char *cert_subject;
+	const char *at;
 	const char *file;
 };
 
@@ -60,6 +66,7 @@ test_parse(int argc, char **argv, struct test_opts *o)
 		{ "client-ip", required_argument, NULL, 'i' },
 		{ "helo", required_argument, NULL, 'h' },
 		{ "cert-subject", required_argument, NULL, 's' },
+		{ "at", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -72,6 +79,7 @@ test_parse(int argc, char **argv, struct test_opts *o)
 		case 'i': o->client_ip = optarg; break;
 		case 'h': o->helo = optarg; break;
 		case 's': o->cert_subject = optarg; break;
+		case 't': o->at = optarg; break;
 		case 'r':
 			o->rcpts = xreallocarray(o->rcpts, o->nrcpts + 1,
 			    sizeof(char *));
@@ -145,6 +153,39 @@ test_envelope(struct msg *m, const struct test_opts *o, const char *data,
 	}
 }
 
+/*
+ * test_at - "YYYY-MM-DDTHH:MM[:SS]" in the school's time zone as an
+ * instant; -1 (with a message) when it is not such a time
+ */
+static int
+test_at(const struct conf *cf, const char *text, time_t *out)
+{
+	const char *name = engine_time_zone(cf);
+	int y, mo, d, h, mi, sec = 0, end = 0;
+	GTimeZone *tz;
+	GDateTime *dt = NULL;
+
+	if ((sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &end) == 5 && text[end] == '\0') ||
+	    (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &sec, &end) == 6 && text[end] == '\0')) {
+		tz = name != NULL ? g_time_zone_new_identifier(name) :
+		    g_time_zone_new_local();
+		if (tz != NULL) {
+			dt = g_date_time_new(tz, y, mo, d, h, mi, sec);
+			g_time_zone_unref(tz);
+		}
+	}
+	if (dt == NULL) {
+		fprintf(stderr, "aupctl test: --at %s is not a time "
+		    "(YYYY-MM-DDTHH:MM)\n", text);
+		return -1;
+	}
+	*out = (time_t)g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return 0;
+}
+
 /* test_run - build the model, evaluate, print */
 static int
 test_run(const struct conf *cf, const struct test_opts *o)
@@ -153,9 +194,12 @@ test_run(const struct conf *cf, const struct test_opts *o)
 	struct msg *m;
 	json_object *j;
 	size_t len;
-	char *data = test_read_file(o->file, &len);
+	time_t now = time(NULL);
+	char *data;
 
-	if (data == NULL)
+	if (o->at != NULL && test_at(cf, o->at, &now) < 0)
+		return 2;
+	if ((data = test_read_file(o->file, &len)) == NULL)
 		return 2;
 	m = msg_new(cf->milter.spool_dir, (size_t)cf->milter.spool_threshold);
 	msg_set_connection(m, o->client_ip, NULL, o->helo, NULL);
@@ -170,7 +214,7 @@ test_run(const struct conf *cf, const struct test_opts *o)
 		return 2;
 	}
 	free(data);
-	engine_evaluate(cf, m, time(NULL), &v);
+	engine_evaluate(cf, m, now, &v);
 	j = report_json_verdict(cf, &v);
 	printf("%s\n", json_object_to_json_string_ext(j,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -194,7 +238,8 @@ aupctl_test(const char *conf_path, int argc, char **argv,
 		free(o.rcpts);
 		fprintf(stderr, "usage: aupctl [-c FILE] test [--from ADDR] "
 		    "[--rcpt ADDR]... [--auth USER] [--client-ip IP] "
-		    "[--helo NAME] [--cert-subject TEXT] MESSAGE.eml\n");
+		    "[--helo NAME] [--cert-subject TEXT] [--at YYYY-MM-DDTHH:MM] "
+		    "MESSAGE.eml\n");
 		return 2;
 	}
 	errbuf_init(&eb);

@@ -55,6 +55,8 @@ struct milter_settings {
 	bool	 notify_recipients;	/* tell inbound school recipients */
 	char	*sendmail_path;		/* sendmail(1) for released messages */
 	int	 reply;			/* REPLY_AUTO, REPLY_FULL, REPLY_SHORT */
+	long	 deferred_interval;	/* seconds between looks for due mail */
+	char	*clock_file;		/* tests only: "now" from this file */
 };
 
 /* [milter] reply values */

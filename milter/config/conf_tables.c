@@ -96,6 +96,11 @@ const struct conf_param conf_milter_params[] = {
 	    "a refusal's reply: full, short (two lines; the explanation "
 	    "goes to a school sender as a notice), or auto (short for mail "
 	    "submitted on the server with sendmail(1), full over SMTP)" },
+	{ "deferred_interval", CONF_INT, "30", M(deferred_interval), 1, 3600,
+	    NULL, "seconds between looks for deferred mail that is due" },
+	{ "clock_file", CONF_PATH, NULL, M(clock_file), 0, 0, NULL,
+	    "for tests only: read the time from this file (seconds since "
+	    "the epoch)" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
@@ -128,6 +133,10 @@ const struct conf_param conf_school_params[] = {
 	    "the Designated Safeguarding Lead's address" },
 	{ "policy_url", CONF_URL, NULL, S(policy_url), 0, 0, NULL,
 	    "where staff read the Acceptable Use Policy" },
+	{ "phone", CONF_STRING, NULL, S(phone), 0, 0, NULL,
+	    "the school's phone number (a pupil may give it out)" },
+	{ "address", CONF_STRING, NULL, S(address), 0, 0, NULL,
+	    "the school's postal address (a pupil may give it out)" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
@@ -138,6 +147,8 @@ const struct conf_param conf_directory_params[] = {
 	    "pupils.csv: the roster for pupil-data matching" },
 	{ "exemptions", CONF_PATH, NULL, D(exemptions), 0, 0, NULL,
 	    "exemptions.csv: approved exceptions with expiry dates" },
+	{ "correspondents", CONF_PATH, NULL, D(correspondents), 0, 0, NULL,
+	    "correspondents.csv: who pupils may write to (pupil-mail)" },
 	{ "personal_domains", CONF_DOMAINS, NULL, D(personal_domains), 0, 0,
 	    NULL, "consumer mail domains added to the built-in list" },
 	/* Column names: what MIS exports call them (UK-SCHOOL-DATA.md 4). */
@@ -166,6 +177,9 @@ const struct conf_param conf_directory_params[] = {
 	{ "pupil_dob_columns", CONF_LIST, "dob, date of birth, birthdate, "
 	    "birth date", D(pupil_dob_columns), 0, 0, NULL,
 	    "pupils.csv: the date of birth column" },
+	{ "pupil_email_columns", CONF_LIST, "email, pupil email, "
+	    "personal email", D(pupil_email_columns), 0, 0, NULL,
+	    "pupils.csv: a pupil's personal address, if the family gave one" },
 	{ "exemption_sender_columns", CONF_LIST, "sender",
 	    D(exemption_sender_columns), 0, 0, NULL,
 	    "exemptions.csv: the sender column" },

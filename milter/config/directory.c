@@ -28,7 +28,11 @@
  *	of birth optional.  When only a preferred forename column exists it
  *	is stored as the forename.  Dates (here and in exemptions.csv) are
  *	read by date_parse(): YYYY-MM-DD or DD/MM/YYYY.  A pupil with a bad
- *	date is kept without it (its names still help detection).
+ *	date is kept without it (its names still help detection).  An
+ *	optional e-mail column (pupil_email_columns: `email`, `pupil
+ *	email`, `personal email`) holds the personal addresses some
+ *	families give: they have the role `personal` and staff may not
+ *	write to them (pupil-mail); directory_is_pupil_personal() asks.
  *
  *	exemptions.csv: sender, policy, recipient and expires are required,
  *	approved_by and note optional.  An exemption runs to the end of its
@@ -360,6 +364,33 @@ directory_pupil_clear(struct pupil *p)
 	free(p->dob);
 }
 
+/* directory_pupil_emails - every address of the pupils' email column */
+static void
+directory_pupil_emails(struct directory *d, const struct csv_table *t,
+    const struct directory_settings *dirs, struct errbuf *eb)
+{
+	int col = directory_column(t, &dirs->pupil_email_columns);
+	char *copy, *save, *word, *key;
+
+	for (size_t i = 0; col >= 0 && i < t->nrows; i++) {
+		copy = xstrdup(csv_table_cell(&t->rows[i], col));
+		save = NULL;
+		for (word = strtok_r(copy, ";, \t", &save); word != NULL;
+		    word = strtok_r(NULL, ";, \t", &save)) {
+			/* Never quote it: a pupil's address is pupil data. */
+			if ((key = addr_normalize(word)) == NULL)
+				errbuf_add(eb, t->name, t->rows[i].line,
+				    "column %s: not an e-mail address",
+				    t->header[col]);
+			else if (g_hash_table_contains(d->pupil_emails, key))
+				free(key);
+			else
+				g_hash_table_add(d->pupil_emails, key);
+		}
+		free(copy);
+	}
+}
+
 /* directory_load_pupils - pupils.csv into the roster */
 static void
 directory_load_pupils(struct directory *d,
@@ -387,6 +418,7 @@ directory_load_pupils(struct directory *d,
 			ty.used = d->npupils;
 		directory_tally_end(&ty, "date of birth");
 	}
+	directory_pupil_emails(d, t, dirs, eb);
 	csv_table_free(t);
 }
 
@@ -594,6 +626,8 @@ directory_load(const struct directory_settings *dirs,
 
 	d->parents = g_hash_table_new_full(g_str_hash, g_str_equal, free,
 	    NULL);
+	d->pupil_emails = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    free, NULL);
 	if (dirs->parents != NULL)
 		directory_load_parents(d, dirs, eb);
 	if (dirs->pupils != NULL)
@@ -601,6 +635,21 @@ directory_load(const struct directory_settings *dirs,
 	if (dirs->exemptions != NULL)
 		directory_load_exemptions(d, dirs, registry, now, eb);
 	return d;
+}
+
+/* directory_is_pupil_personal - a pupil's personal address? */
+bool
+directory_is_pupil_personal(const struct directory *d, const char *addr)
+{
+	char *key;
+	bool found;
+
+	if (d == NULL || d->pupil_emails == NULL || addr == NULL ||
+	    (key = addr_normalize(addr)) == NULL)
+		return false;
+	found = g_hash_table_contains(d->pupil_emails, key);
+	free(key);
+	return found;
 }
 
 /* directory_is_parent - one hash probe on the normalised address */
@@ -652,6 +701,8 @@ directory_free(struct directory *d)
 		return NULL;
 	if (d->parents != NULL)
 		g_hash_table_destroy(d->parents);
+	if (d->pupil_emails != NULL)
+		g_hash_table_destroy(d->pupil_emails);
 	for (size_t i = 0; i < d->npupils; i++)
 		directory_pupil_clear(&d->pupils[i]);
 	for (size_t i = 0; i < d->nexemptions; i++)

@@ -46,6 +46,8 @@ struct directory {
 	size_t	 nexemptions;
 	struct pupil *pupils;
 	size_t	 npupils;
+	GHashTable *pupil_emails; /* pupils' personal addresses (pupils.csv
+				   * email column), normalised -> itself */
 };
 
 /*
@@ -73,6 +75,12 @@ bool	directory_is_parent(const struct directory *d, const char *addr);
 const struct exemption *directory_exemption_find(const struct directory *d,
 	    const char *sender, const char *policy, const char *rcpt,
 	    time_t now);
+/*
+ * directory_is_pupil_personal - is this address a pupil's personal
+ * address (pupils.csv `email`, `pupil email` or `personal email`)?
+ */
+bool	directory_is_pupil_personal(const struct directory *d,
+	    const char *addr);
 /* directory_free - accepts NULL, returns NULL */
 struct directory *directory_free(struct directory *d);
 

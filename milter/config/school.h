@@ -28,6 +28,8 @@ struct school_settings {
 	struct conf_list pupils;	/* patterns: *@domain or addresses */
 	char	*dsl;
 	char	*policy_url;
+	char	*phone;		/* the school's own phone number */
+	char	*address;	/* the school's own postal address */
 };
 
 /* [directory] */
@@ -35,6 +37,7 @@ struct directory_settings {
 	char	*parents;
 	char	*pupils;
 	char	*exemptions;
+	char	*correspondents;	/* pupils' approved correspondents */
 	struct conf_list personal_domains; /* added to the built-in list */
 	/* Column names tried, in order (case and spacing ignored). */
 	struct conf_list parent_email_columns;	/* every match is read */
@@ -43,6 +46,7 @@ struct directory_settings {
 	struct conf_list pupil_preferred_columns;
 	struct conf_list pupil_surname_columns;
 	struct conf_list pupil_dob_columns;
+	struct conf_list pupil_email_columns;	/* personal addresses */
 	struct conf_list exemption_sender_columns;
 	struct conf_list exemption_policy_columns;
 	struct conf_list exemption_recipient_columns;

@@ -22,8 +22,9 @@
  *	checked), create the release secret if it is missing (as the
  *	milter's user, mode 0640), initialise GMime and libcurl, open the
  *	event log, block the signals in every thread and start the signal
- *	thread and the notice sender thread (daemon_notices.c), and run
- *	smfi_main().
+ *	thread, the notice sender thread (daemon_notices.c) and the
+ *	thread that sends deferred mail when it is due
+ *	(deferred_thread.c), and run smfi_main().
  *
  *	Signals: libmilter's own signal thread takes SIGTERM, SIGINT and
  *	also SIGHUP as "stop" (verified in libmilter's signal.c and by the
@@ -59,6 +60,7 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_notices.h"
 #include "daemon/daemon_reload.h"
+#include "daemon/deferred_thread.h"
 #include "util/log.h"
 #include "daemon/milter.h"
 #include "store/notices_send.h"
@@ -378,9 +380,11 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 		fatalx("cannot initialise libcurl for the notices");
 	daemon_reload_start(o.conf_path, registry, cf, o.verbose);
 	daemon_notices_start();
+	deferred_thread_start();
 	log_info("started: socket %s, mode %s, %zu policies", cf->milter.socket,
 	    mode_name(cf->milter.mode), cf->nslots);
 	rc = daemon_serve();
+	deferred_thread_stop();
 	daemon_notices_stop();
 	daemon_reload_stop();
 	return rc;

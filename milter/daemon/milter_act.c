@@ -9,7 +9,10 @@
  *	doubled because sendmail reads the reply as a printf format.
  *	tempfail: 451 4.3.0 with the reference code.  quarantine: the
  *	message is stored durably first (quarantine.c), then discarded;
- *	if it cannot be stored it is tempfailed, never lost.  Delivered
+ *	if it cannot be stored it is tempfailed, never lost.  defer: the
+ *	same with the deferred store (store/deferred.h), sent at its due
+ *	time by the deferred thread; the client hears 250.  discard: a
+ *	second copy of a deferred message already delivered is dropped.  Delivered
  *	messages get the verdict's header edits, in order; with
  *	SMFIP_HDR_LEADSPC we supply the space after the colon ourselves.
  *	The reply is set only right before REJECT/TEMPFAIL is returned
@@ -44,8 +47,10 @@
 #include "store/alert_notice.h"
 #include "daemon/milter_act.h"
 #include "daemon/reply_short.h"
+#include "store/deferred.h"
 #include "store/quarantine.h"
 #include "store/release.h"
+#include "util/clock.h"
 #include "config/template.h"
 #include "util/xalloc.h"
 
@@ -216,7 +221,10 @@ milter_status(SMFICTX *ctx, const struct conf *cf, struct verdict *v,
 		return milter_reply(ctx, v) == 0 ? SMFIS_TEMPFAIL :
 		    SMFIS_TEMPFAIL;
 	case ACTION_QUARANTINE:
+	case ACTION_DEFER:	/* stored: the client hears 250 */
 		(void)milter_claim(cf, m, v);
+		return SMFIS_DISCARD;
+	case ACTION_DISCARD:	/* a deferred message's second copy */
 		return SMFIS_DISCARD;
 	default:
 		if (milter_deliver(ctx, v, leadspc) < 0) {
@@ -256,6 +264,29 @@ milter_alerts(const struct conf *cf, const struct msg *m, struct verdict *v)
 	free(err);
 }
 
+/*
+ * milter_defer - store a deferred message (files and one transaction:
+ * no network, no child process on this worker thread); the deferred
+ * thread sends it at its time.  Not stored: tempfailed, never lost.
+ */
+static void
+milter_defer(const struct conf *cf, const struct msg *m, struct verdict *v)
+{
+	char *why;
+
+	if (v->action != ACTION_DEFER)
+		return;
+	if (deferred_store(cf, m, v, m->auth) == 0) {
+		daemon_notices_wake();	/* the sender's notice is queued */
+		return;
+	}
+	why = xasprintf("deferred store failed: %s", strerror(errno));
+	log_warnx("%s: %s (%s)", m->queue_id ? m->queue_id : "NOQUEUE", why,
+	    cf->milter.quarantine_dir);
+	milter_tempfail(v, why);
+	free(why);
+}
+
 /* milter_act - evaluate, store if held, apply, log */
 sfsistat
 milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
@@ -264,9 +295,10 @@ milter_act(SMFICTX *ctx, const struct conf *cf, struct msg *m, bool failed,
 	struct verdict v;
 	sfsistat rc;
 
-	engine_evaluate(cf, m, time(NULL), &v);
+	engine_evaluate(cf, m, clock_now(cf->milter.clock_file), &v);
 	if (failed)
 		milter_tempfail(&v, "the message could not be spooled");
+	milter_defer(cf, m, &v);
 	if (v.action == ACTION_QUARANTINE && quarantine_store(cf, m, &v) < 0) {
 		char *why = xasprintf("quarantine store failed: %s",
 		    strerror(errno));

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	engine_evaluate(), verdict_clear(), engine_mode_name(),
- *	policy_ctx_analysis()
+ *	engine_time_zone(), policy_ctx_analysis()
  *
  * DESCRIPTION
  *	Policies run in registry order, each once.  A policy whose action
@@ -12,7 +12,7 @@
  *	however many policies read it.
  *
  *	Combination (SPEC 2): the strongest applied result wins, reject >
- *	quarantine > rewrite > flag > pass; the first policy (in registry
+ *	quarantine > defer > rewrite > flag > pass; the first policy (in registry
  *	order) with that result decides and its template explains a
  *	reject.  A policy in monitor mode is reported but not applied:
  *	its objection becomes an X-AUP-Monitor header.  Header edits of a
@@ -30,7 +30,10 @@
  *	X-AUP-Release headers (delete edits), so a delivered copy is no
  *	key to another delivery.  A mark that verifies but cannot be
  *	checked against the index makes the message an internal error
- *	(tempfail by default): it cannot be judged.
+ *	(tempfail by default): it cannot be judged.  A message working-hours
+ *	deferred comes back the same way with a mark that lifts
+ *	working-hours only; a second copy of one already delivered is not
+ *	judged at all: its action is `discard` and the milter drops it.
  *
  *	An internal error (a policy returns -1) stops the evaluation:
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
@@ -100,6 +103,7 @@ engine_report(struct verdict *v, const struct policy *p,
 	r->reason = out->reason != NULL ? out->reason : xstrdup("");
 	out->reason = NULL;
 	r->monitored = monitored;
+	r->tag = out->tag;
 	return r;
 }
 
@@ -206,7 +210,8 @@ engine_strip_marks(const struct msg *m, struct verdict *v)
 	size_t n = msg_header_count(m, RELEASE_HEADER);
 
 	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL ||
-	    v->action == ACTION_QUARANTINE)
+	    v->action == ACTION_QUARANTINE || v->action == ACTION_DEFER ||
+	    v->action == ACTION_DISCARD)
 		return;
 	for (size_t k = n; k > 0; k--)
 		header_edits_push(&v->edits, HEADER_DELETE, RELEASE_HEADER,
@@ -230,9 +235,11 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	roles_derive(&cf->view, m, &v->facts);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
-	if (engine_release(&run, v) < 0 ||
-	    engine_run_policies(&run, &base, v, &pending) < 0)
+	if (engine_release(&run, v) < 0 || (!run.release.duplicate &&
+	    engine_run_policies(&run, &base, v, &pending) < 0))
 		engine_on_error(cf, v);
+	else if (run.release.duplicate)
+		v->action = v->would_action = ACTION_DISCARD;
 	else
 		engine_decide(cf, v, &pending);
 	engine_strip_marks(m, v);
@@ -253,11 +260,28 @@ verdict_clear(struct verdict *v)
 	free(v->reports);
 	template_lines_free(v->reply_lines);
 	header_edits_clear(&v->edits);
+	free(v->deliver_iso);
+	free(v->deliver_text);
 	roles_facts_clear(&v->facts);
 	analysis_free(v->analysis);
 	verdict_alert_clear(&v->alerts);
 	free(v->error);
 	memset(v, 0, sizeof(*v));
+}
+
+/* engine_time_zone - the school's time zone, or NULL for local time */
+const char *
+engine_time_zone(const struct conf *cf)
+{
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy_slot *s = &cf->slots[i];
+		const char *tz;
+
+		if (s->configured && s->policy->time_zone != NULL &&
+		    (tz = s->policy->time_zone(s->settings)) != NULL)
+			return tz;
+	}
+	return NULL;
 }
 
 /* engine_mode_name - the message's effective mode */

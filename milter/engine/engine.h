@@ -27,6 +27,7 @@ struct policy_report {
 	enum result result;	/* what the policy found */
 	char	*reason;	/* short; never pupil data */
 	bool	 monitored;	/* in monitor mode: reported, not applied */
+	const char *tag;	/* static word for reports ("urgent"), or NULL */
 };
 
 struct verdict {
@@ -41,6 +42,11 @@ struct verdict {
 	size_t	 nreports;
 	struct header_edits edits;	/* to apply when delivered */
 	bool	 quarantine;
+	/* defer: the due time (0 otherwise), ISO 8601 in the school's time
+	 * zone, and the words a notice uses */
+	time_t	 deliver_at;
+	char	*deliver_iso;
+	char	*deliver_text;
 	struct msg_facts facts;		/* direction and roles */
 	struct analysis *analysis;	/* if a policy needed it, or NULL */
 	char	*error;			/* internal error, or NULL */
@@ -63,5 +69,11 @@ void	engine_evaluate(const struct conf *cf, const struct msg *m,
 void	verdict_clear(struct verdict *v);
 /* engine_mode_name - "enforce" or "monitor": the message's effective mode */
 const char *engine_mode_name(const struct conf *cf, const struct verdict *v);
+/*
+ * engine_time_zone - the IANA name of the school's time zone (a policy
+ * that keeps time, such as working-hours, names it), or NULL: the
+ * process's local time.
+ */
+const char *engine_time_zone(const struct conf *cf);
 
 #endif

@@ -30,6 +30,8 @@ result_to_action(enum result r)
 		return ACTION_FLAG;
 	case RESULT_REWRITE:
 		return ACTION_REWRITE;
+	case RESULT_DEFER:
+		return ACTION_DEFER;
 	case RESULT_QUARANTINE:
 		return ACTION_QUARANTINE;
 	case RESULT_REJECT:
@@ -58,12 +60,27 @@ engine_pending_take_vars(struct engine_pending *p, const struct policy *pol,
 	p->decider = pol;
 }
 
+/* engine_take_deliver - keep an applied defer's due time (the earliest) */
+static void
+engine_take_deliver(struct verdict *v, struct policy_outcome *out)
+{
+	if (v->deliver_at != 0 && v->deliver_at <= out->deliver_at)
+		return;
+	free(v->deliver_iso);
+	free(v->deliver_text);
+	v->deliver_at = out->deliver_at;
+	v->deliver_iso = out->deliver_iso;
+	v->deliver_text = out->deliver_text;
+	out->deliver_iso = out->deliver_text = NULL;
+}
+
 /* engine_pending_note - remember the strongest objection */
 void
 engine_pending_note(struct engine_pending *p, struct verdict *v,
     const struct policy *pol, struct policy_outcome *out, bool monitored)
 {
-	(void)v;
+	if (out->result == RESULT_DEFER && !monitored && out->deliver_at != 0)
+		engine_take_deliver(v, out);
 	if (out->result == RESULT_OFF)
 		out->result = RESULT_PASS;
 	if (out->result > p->would)
@@ -136,8 +153,17 @@ engine_decide(const struct conf *cf, struct verdict *v,
 		v->reply_lines = engine_reply_lines(cf, v, p,
 		    engine_reason_of(v, p->decider));
 	}
-	if (v->action != ACTION_REJECT && v->action != ACTION_QUARANTINE)
+	/* A deferred message is stored as it came: it is judged again, and
+	 * edited then, when it is delivered at its due time. */
+	if (v->action != ACTION_REJECT && v->action != ACTION_QUARANTINE &&
+	    v->action != ACTION_DEFER)
 		header_edits_append(&v->edits, &p->edits);
+	if (v->action != ACTION_DEFER) {
+		free(v->deliver_iso);
+		free(v->deliver_text);
+		v->deliver_at = 0;
+		v->deliver_iso = v->deliver_text = NULL;
+	}
 	/* Edits alone (an annotation such as Received-SPF) do not make a
 	 * rewrite: the action stays what the policies decided. */
 }

@@ -17,7 +17,9 @@
  *	(category, score, severity, policy; SPEC 6) and "monitored_alerts"
  *	the would-be ones; the evidence of an alert (matched phrases and
  *	their context) is never read here.  Built with json-c, so every
- *	string is escaped.
+ *	string is escaped.  A policy that used an override carries "tag"
+ *	(working-hours' "urgent"); a deferred message adds "deliver_at"
+ *	(SPEC 6).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,6 +65,9 @@ report_json_policies(const struct verdict *v)
 		if (r->monitored)
 			json_object_object_add(o, "monitored",
 			    json_object_new_boolean(1));
+		if (r->tag != NULL)
+			json_object_object_add(o, "tag",
+			    json_object_new_string(r->tag));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -134,6 +139,9 @@ report_json_verdict_into(json_object *o, const struct conf *cf,
 	json_object_object_add(o, "quarantine",
 	    json_object_new_boolean(v->quarantine));
 	report_json_alerts(o, v);
+	if (v->action == ACTION_DEFER && v->deliver_iso != NULL)
+		json_object_object_add(o, "deliver_at",
+		    json_object_new_string(v->deliver_iso));
 	json_object_object_add(o, "mode",
 	    json_object_new_string(engine_mode_name(cf, v)));
 	json_object_object_add(o, "direction",

@@ -8,7 +8,8 @@
  * DESCRIPTION
  *	SPEC section 2, in this order: an office account is `office`; an
  *	address matching [school] pupils is `pupil`; any other address in
- *	the school's domains is `staff`; an address in the parents
+ *	the school's domains is `staff`; a pupil's personal address
+ *	(pupils.csv email) is `personal`; an address in the parents
  *	directory is `parent`; an address at a consumer mail domain is
  *	`personal`; anything else is `external`.
  *
@@ -89,6 +90,12 @@ roles_of(const struct school *sc, const char *addr)
 		return ROLE_PUPIL;
 	if (school_has_domain(sc, addr))
 		return ROLE_STAFF;
+	/* A pupil's own address given by the family (pupils.csv email) is
+	 * personal even when a parent shares it: staff reach pupils
+	 * through their school account only (pupil-mail). */
+	if (sc->directory != NULL &&
+	    directory_is_pupil_personal(sc->directory, addr))
+		return ROLE_PERSONAL;
 	if (sc->directory != NULL && directory_is_parent(sc->directory, addr))
 		return ROLE_PARENT;
 	if (roles_is_personal_domain(sc, addr_domain(addr)))

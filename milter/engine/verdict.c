@@ -19,6 +19,7 @@ static const char *const result_names[] = {
 	[RESULT_PASS] = "pass",
 	[RESULT_FLAG] = "flag",
 	[RESULT_REWRITE] = "rewrite",
+	[RESULT_DEFER] = "defer",
 	[RESULT_QUARANTINE] = "quarantine",
 	[RESULT_REJECT] = "reject",
 	[RESULT_OFF] = "off",
@@ -28,9 +29,11 @@ static const char *const action_names[] = {
 	[ACTION_ACCEPT] = "accept",
 	[ACTION_FLAG] = "flag",
 	[ACTION_REWRITE] = "rewrite",
+	[ACTION_DEFER] = "defer",
 	[ACTION_QUARANTINE] = "quarantine",
 	[ACTION_REJECT] = "reject",
 	[ACTION_TEMPFAIL] = "tempfail",
+	[ACTION_DISCARD] = "discard",
 };
 
 static const char *const mode_names[] = {
@@ -48,11 +51,14 @@ result_name(enum result r)
 	return result_names[r];
 }
 
-/* result_parse - configuration word to result (pass is not an action) */
+/*
+ * result_parse - configuration word to result.  "pass" parses too, but
+ * only a setting whose choices name it accepts it (conf_param.c).
+ */
 bool
 result_parse(const char *word, enum result *out)
 {
-	for (unsigned i = RESULT_FLAG; i <= RESULT_OFF; i++) {
+	for (unsigned i = RESULT_PASS; i <= RESULT_OFF; i++) {
 		if (strcasecmp(word, result_names[i]) == 0) {
 			*out = (enum result)i;
 			return true;

@@ -1,8 +1,9 @@
 /*
  * verdict - the results a policy can return and the actions the milter takes
  *
- * SPEC section 2: every policy yields pass, flag, rewrite, quarantine or
- * reject; the strongest wins (reject > quarantine > rewrite > flag > pass).
+ * SPEC section 2: every policy yields pass, flag, rewrite, defer,
+ * quarantine or reject; the strongest wins (reject > quarantine > defer >
+ * rewrite > flag > pass).
  * The final action adds accept (nothing objected) and tempfail (internal
  * error, on_error = tempfail).  The enum order is the strength order, so
  * combining results is a max().
@@ -16,6 +17,7 @@ enum result {
 	RESULT_PASS = 0,	/* no objection */
 	RESULT_FLAG,		/* deliver with an X-AUP-Flag header */
 	RESULT_REWRITE,		/* deliver with header changes */
+	RESULT_DEFER,		/* store durably, deliver at a due time */
 	RESULT_QUARANTINE,	/* store durably, then discard from the flow */
 	RESULT_REJECT,		/* 550 5.7.1 with an explanation */
 	RESULT_OFF		/* as a configured action: the rule is off */
@@ -25,9 +27,12 @@ enum final_action {
 	ACTION_ACCEPT = 0,
 	ACTION_FLAG,
 	ACTION_REWRITE,
+	ACTION_DEFER,
 	ACTION_QUARANTINE,
 	ACTION_REJECT,
-	ACTION_TEMPFAIL
+	ACTION_TEMPFAIL,
+	ACTION_DISCARD		/* a second copy of a deferred message that
+				 * was delivered already: dropped, not judged */
 };
 
 enum mode {

@@ -49,6 +49,7 @@
 #include <glib.h>
 
 #include "util/log.h"
+#include "store/deferred.h"
 #include "store/qindex.h"
 #include "store/release.h"
 #include "util/xalloc.h"
@@ -280,6 +281,47 @@ release_equal(const char *a, const char *b)
 }
 
 /*
+ * release_deferred_ok - a deferred message sent at its time (or sent
+ * now) and not yet delivered?  1 yes, 0 no (a delivered one is marked
+ * a duplicate), -1 the store could not be read; all logged
+ */
+static int
+release_deferred_ok(const struct conf *cf, const struct msg *m,
+    const char *ref, struct release_info *out)
+{
+	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
+	struct deferred_entry e;
+	char *err = NULL;
+	int rc = deferred_get(cf->milter.quarantine_dir, ref, &e, &err), ok = 0;
+
+	if (rc < 0) {
+		log_warnx("%s: release mark for %s cannot be checked: %s", qid,
+		    ref, err);
+		ok = -1;
+	} else if (rc == 0 || (strcmp(e.status, "sending") != 0 &&
+	    strcmp(e.status, "sent") != 0))
+		log_warnx("%s: release mark for %s: not released; judged "
+		    "normally", qid, ref);
+	else if (e.delivered_at != 0) {
+		log_warnx("%s: deferred message %s already delivered as %s: "
+		    "this copy is dropped", qid, ref, e.delivered_qid ?
+		    e.delivered_qid : "?");
+		out->duplicate = true;
+	} else {
+		log_info("%s: deferred message %s verified (sent by %s)", qid,
+		    ref, e.sent_by ? e.sent_by : DEFERRED_RELEASE_BY);
+		snprintf(out->ref, sizeof(out->ref), "%s", ref);
+		out->by = xstrdup(e.sent_by ? e.sent_by : DEFERRED_RELEASE_BY);
+		out->policies = xstrdup(DEFERRED_POLICY);
+		out->deferred = true;
+		ok = 1;
+	}
+	free(err);
+	deferred_entry_clear(&e);
+	return ok;
+}
+
+/*
  * release_index_ok - released and not yet delivered?  1 yes, 0 no
  * (logged), -1 the index could not be read (logged)
  */
@@ -293,11 +335,15 @@ release_index_ok(const struct conf *cf, const struct msg *m,
 	int rc = qindex_get(cf->milter.quarantine_dir, ref, &e, &err);
 	int ok = 0;
 
+	if (rc == 0) {		/* not held: perhaps deferred */
+		qindex_entry_clear(&e);
+		return release_deferred_ok(cf, m, ref, out);
+	}
 	if (rc < 0) {
 		log_warnx("%s: release mark for %s cannot be checked: %s", qid,
 		    ref, err);
 		ok = -1;
-	} else if (rc == 0 || e.released_at == 0)
+	} else if (e.released_at == 0)
 		log_warnx("%s: release mark for %s: not released; judged "
 		    "normally", qid, ref);
 	else if (e.delivered_at != 0)
@@ -374,7 +420,8 @@ release_check(const struct conf *cf, const struct msg *m,
 		free(key);
 		return 0;
 	}
-	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && ok == 0; i++) {
+	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && ok == 0 &&
+	    !out->duplicate; i++) {
 		const struct msg_header *h = msg_header(m, RELEASE_HEADER, i);
 
 		if (release_verify(qid, key, h->value, body, ref))
@@ -389,8 +436,16 @@ int
 release_claim(const struct conf *cf, const char *ref, const char *qid,
     time_t now, char **err)
 {
-	return qindex_claim_delivery(cf->milter.quarantine_dir, ref,
-	    qid != NULL ? qid : "NOQUEUE", now, err);
+	const char *dir = cf->milter.quarantine_dir;
+	int held = qindex_has(dir, ref, err);
+
+	if (held < 0)
+		return -1;
+	if (held == 0)		/* a deferred message's reference */
+		return deferred_claim_delivery(dir, ref, qid != NULL ? qid :
+		    "NOQUEUE", now, err);
+	return qindex_claim_delivery(dir, ref, qid != NULL ? qid : "NOQUEUE",
+	    now, err);
 }
 
 /* release_info_clear - free a release_info */

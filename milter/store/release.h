@@ -16,6 +16,13 @@
  * final, so a replay after that is judged normally (and held again),
  * while a first attempt that was tempfailed can come back and pass.  A
  * forged or replayed mark is logged and ignored.
+ *
+ * A message working-hours deferred comes back with the same mark
+ * (store/deferred.h): its reference is in the `deferred` table, the mark
+ * lifts working-hours only, and release_claim() records the delivery
+ * there.  A copy of one already delivered (a re-injection repeated
+ * after a crash) is a duplicate: release_check() sets out->duplicate and
+ * the milter drops it, so the message is delivered once.
  */
 #ifndef AUP_RELEASE_H
 #define AUP_RELEASE_H
@@ -37,6 +44,10 @@ struct release_info {
 	char	 ref[REF_LEN + 1];
 	char	*by;		/* who released it (from the index) */
 	char	*policies;	/* the policies that held it, ","-joined */
+	bool	 deferred;	/* a deferred message sent at its time */
+	/* a second copy of a deferred message already delivered: the
+	 * milter drops it (release_check() returns 0) */
+	bool	 duplicate;
 };
 
 /*
