@@ -149,25 +149,24 @@ notify_compose(const struct conf *cf, enum notify_kind kind,
 	    "Your message has been held for review",
 	    "A message to you has been held for review" };
 	struct template_var v[NOTIFY_VARS];
-	char **lines, *ref = notify_clean(e->ref);
-	GString *s;
+	char *text, *ref = notify_clean(e->ref);
 
 	memset(out, 0, sizeof(*out));
 	notify_vars(cf, e, v);
-	lines = template_render(cf->templates, tmpl[kind], v, NOTIFY_VARS);
+	/* A notice is UTF-8 MIME (notices_mime.c): the school's wording,
+	 * curly quotes and accented names stay as written. */
+	text = template_render_text(cf->templates, tmpl[kind], v,
+	    NOTIFY_VARS);
 	notify_vars_free(v);
-	if (lines == NULL) {
+	if (text == NULL) {
 		free(ref);
 		return -1;
 	}
-	s = g_string_new(NULL);
-	notify_append_lines(s, lines);
-	template_lines_free(lines);
 	out->kind = "held";
 	out->ref = xstrdup(e->ref);
 	out->to = xstrdup(to);
 	out->subject = xasprintf("%s (ref %s)", subj[kind], ref);
-	out->body = g_string_free(s, FALSE);
+	out->body = text;
 	free(ref);
 	return 0;
 }

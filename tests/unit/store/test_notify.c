@@ -237,11 +237,40 @@ test_notice_passes_the_policies(void **state)
 	fixture_close(&s);
 }
 
+/* A held message's accented, curly-quoted subject reaches the DSL as
+ * UTF-8 (quoted-printable), not as '?' or ASCII. */
+static void
+test_notice_keeps_utf8(void **state)
+{
+	struct fixture_school s;
+	struct qindex_entry e = entry("outbound", "j.patel@testwood.example",
+	    "Zo\xc3\xab\xe2\x80\x99s caf\xc3\xa9 trip \xe2\x80\x93 forms");
+	struct notice n;
+	struct notice_row r;
+	char *text;
+
+	(void)state;
+	fixture_open(&s, "");
+	assert_int_equal(notify_compose(s.cf, NOTIFY_TO_DSL, &e,
+	    "dsl@testwood.example", &n), 0);
+	assert_non_null(strstr(n.body, "Zo\xc3\xab\xe2\x80\x99s caf\xc3\xa9 "
+	    "trip \xe2\x80\x93 forms"));
+	r = row_of(&n);
+	text = notices_mime(&r, "aup-milter@testwood.example",
+	    s.cf->school.name);
+	assert_non_null(strstr(text, "charset=utf-8"));
+	assert_non_null(strstr(text, "quoted-printable"));
+	free(text);
+	notify_notice_clear(&n);
+	fixture_close(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dsl_notice_text),
+		cmocka_unit_test(test_notice_keeps_utf8),
 		cmocka_unit_test(test_outbound_tells_dsl_and_sender),
 		cmocka_unit_test(test_inbound_recipients_when_asked),
 		cmocka_unit_test(test_digest),
