@@ -596,7 +596,7 @@ unknown_policy_is_rejected_with_the_names_allowed(void **state)
 	assert_int_equal(eb.nerrors, 1);
 	assert_true(HAS_ERROR(&eb, "exemptions.csv", 2, "unknown policy "
 	    "parent_contact (an exemption may name: parent-contact, "
-	    "bulk-bcc, pupil-data)"));
+	    "bulk-bcc, pupil-data, pupil-mail)"));
 	directory_free(d);
 	errbuf_clear(&eb);
 }
