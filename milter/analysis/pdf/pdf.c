@@ -1,5 +1,5 @@
 /*
- * pdf - PDF documents: encryption and text
+ * pdf - PDF documents: encryption, text and embedded files
  *
  * SYNOPSIS
  *	bool pdf_inspect(struct actx *ctx, size_t rec,
@@ -15,7 +15,9 @@
  *	only), the file is NOT encrypted (SPEC 2.3): anyone can read it, and
  *	its text is extracted with the computed key.  Other security
  *	handlers (certificates) are encrypted and strong.  Text extraction
- *	is best effort (pdf_text.c) and charged to max_expanded.
+ *	is best effort (pdf_text.c) and charged to max_expanded.  Embedded
+ *	files are judged as records of their own and a /Launch action is a
+ *	hazard (pdf_embed.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -143,5 +145,6 @@ pdf_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 	(void)actx_expand(ctx, (size_t)(before - budget));
 	textbuf_store(&t, actx_rec(ctx, rec));
 	actx_judge_budget(ctx, rec);
+	pdf_embedded(ctx, rec, &p, keyed && readable ? &c : NULL);
 	return true;
 }

@@ -1,6 +1,6 @@
 /*
  * pdf - internals of the PDF inspector (pdf.c, pdf_lex.c, pdf_crypt.c,
- * pdf_text.c, aes.c)
+ * pdf_text.c, pdf_embed.c, aes.c)
  */
 #ifndef AUP_PDF_H
 #define AUP_PDF_H
@@ -56,6 +56,15 @@ size_t	 pdf_crypt_stream(const struct pdf_crypt *c, long num, long gen,
 /* pdf_text.c */
 void	 pdf_text(const struct pdf *p, const struct pdf_crypt *c,
 	    struct textbuf *t, uint64_t *budget);
+unsigned char *pdf_inflate(const unsigned char *in, size_t n, size_t max,
+	    size_t *out_len, bool *whole);
+bool	 pdf_stream_data(const struct pdf *p, size_t dict, size_t *start,
+	    size_t *n);
+
+/* pdf_embed.c */
+struct actx;
+void	 pdf_embedded(struct actx *ctx, size_t rec, const struct pdf *p,
+	    const struct pdf_crypt *c);
 
 /* aes.c */
 struct aes {

@@ -111,9 +111,13 @@ pdf_text_content(const unsigned char *d, size_t len, struct textbuf *t)
 	}
 }
 
-/* pdf_inflate - zlib-decode at most max bytes into a new buffer */
-static unsigned char *
-pdf_inflate(const unsigned char *in, size_t n, size_t max, size_t *out_len)
+/*
+ * pdf_inflate - zlib-decode at most max bytes into a new buffer; *whole
+ * (when not NULL) tells whether the zlib stream ended within them
+ */
+unsigned char *
+pdf_inflate(const unsigned char *in, size_t n, size_t max, size_t *out_len,
+    bool *whole)
 {
 	unsigned char *out = NULL;
 	size_t cap = 0, len = 0;
@@ -141,6 +145,8 @@ pdf_inflate(const unsigned char *in, size_t n, size_t max, size_t *out_len)
 			r = Z_OK;
 	}
 	inflateEnd(&z);
+	if (whole != NULL)
+		*whole = r == Z_STREAM_END;
 	*out_len = len;
 	return out;
 }
@@ -176,7 +182,7 @@ pdf_stream_wanted(const struct pdf *p, size_t dict, bool *flate)
 }
 
 /* pdf_stream_data - where the data of the stream after a dict lies */
-static bool
+bool
 pdf_stream_data(const struct pdf *p, size_t dict, size_t *start,
     size_t *n)
 {
@@ -222,7 +228,7 @@ pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
 		data = plain;
 	}
 	max = *budget < PDF_STREAM_MAX ? (size_t)*budget : PDF_STREAM_MAX;
-	if (flate && (text = pdf_inflate(data, n, max, &tn)) != NULL) {
+	if (flate && (text = pdf_inflate(data, n, max, &tn, NULL)) != NULL) {
 		*budget -= tn;
 		pdf_text_content(text, tn, t);
 		free(text);
