@@ -22,7 +22,9 @@
  *	- the root CLSID of Windows Installer packages (msi, msp, mst).
  *	- VBA storages or streams (_VBA_PROJECT_CUR, _VBA_PROJECT, VBA,
  *	  Macros): macros.
- *	A file with the CFB signature that does not parse is "corrupt".
+ *	Files packaged as OLE objects (Ole10Native streams) are judged as
+ *	records of their own (ole_package.c).  A file with the CFB
+ *	signature that does not parse is "corrupt".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -194,6 +196,7 @@ ole_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 		office_set(a, "msi", "application/x-msi");
 	else
 		known = false;
+	ole_packages(ctx, rec, &o);
 	ole_close(&o);
 	return known;
 }

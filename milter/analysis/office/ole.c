@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	bool ole_open(struct ole *o, const unsigned char *data, size_t len)
  *	int ole_find(const struct ole *o, const char *name)
+ *	int ole_find_next(const struct ole *o, const char *name, int after)
  *	size_t ole_read(const struct ole *o, int entry, unsigned char *buf,
  *	    size_t max)
  *	size_t ole_size(const struct ole *o, int entry)
@@ -179,9 +180,16 @@ ole_name_is(const struct ole *o, size_t i, const char *name)
 int
 ole_find(const struct ole *o, const char *name)
 {
+	return ole_find_next(o, name, -1);
+}
+
+/* ole_find_next - the next entry after `after` with this name, or -1 */
+int
+ole_find_next(const struct ole *o, const char *name, int after)
+{
 	size_t i;
 
-	for (i = 0; i < o->ndir && i < 1000000; i++) {
+	for (i = (size_t)(after + 1); i < o->ndir && i < 1000000; i++) {
 		unsigned type = o->dir[i * OLE_DIRENT + 66];
 
 		if ((type == 1 || type == 2) && ole_name_is(o, i, name))

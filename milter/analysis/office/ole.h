@@ -26,9 +26,12 @@ struct ole {
 
 bool	 ole_open(struct ole *o, const unsigned char *data, size_t len);
 int	 ole_find(const struct ole *o, const char *name);
+int	 ole_find_next(const struct ole *o, const char *name, int after);
 size_t	 ole_read(const struct ole *o, int entry, unsigned char *buf,
 	    size_t max);
 size_t	 ole_size(const struct ole *o, int entry);
+struct actx;
+void	 ole_packages(struct actx *ctx, size_t rec, const struct ole *o);
 bool	 ole_root_clsid(const struct ole *o, const unsigned char clsid[16]);
 void	 ole_close(struct ole *o);
 
