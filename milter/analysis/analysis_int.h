@@ -133,6 +133,10 @@ const char *hazard_html(const unsigned char *data, size_t len);
 bool	 hazard_onenote(struct actx *ctx, size_t rec,
 	    const unsigned char *data, size_t len);
 
+/* rtf_object.c: OLE objects (\objdata) inside RTF */
+void	 rtf_objects(struct actx *ctx, size_t rec,
+	    const unsigned char *data, size_t len);
+
 /* uudecode.c: uuencoded files inside text */
 void	 uudecode_children(struct actx *ctx, size_t rec,
 	    const unsigned char *data, size_t len);

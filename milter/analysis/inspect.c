@@ -20,7 +20,8 @@
  *	checked for directories that disagree (zipdir.c); every entry of an
  *	Office package is judged; bytes that are a message are walked as
  *	one whatever the part was declared as; uuencoded files inside text
- *	become records of their own; a nameless inline part that is not
+ *	become records of their own, and so do the OLE objects of an RTF
+ *	document (rtf_object.c); a nameless inline part that is not
  *	text (a program) is no message text.
  *
  * SPDX-License-Identifier: MIT
@@ -371,6 +372,11 @@ inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 		return;
 	inspect_text(ctx, rec, data, len, charset);
 	a = actx_rec(ctx, rec);
+	if (!a->is_body && (strcmp(a->kind, "rtf") == 0 ||
+	    (len >= 4 && memcmp(data, "{\\rt", 4) == 0))) {
+		rtf_objects(ctx, rec, data, len);
+		a = actx_rec(ctx, rec);
+	}
 	if (strcmp(a->kind, "html") == 0 && !a->is_body)
 		a->hazard = hazard_html(data, len);
 	if (analysis_kind_is(a->kind, KIND_TEXT))

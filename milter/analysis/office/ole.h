@@ -30,8 +30,13 @@ int	 ole_find_next(const struct ole *o, const char *name, int after);
 size_t	 ole_read(const struct ole *o, int entry, unsigned char *buf,
 	    size_t max);
 size_t	 ole_size(const struct ole *o, int entry);
+
+/* ole_package.c */
+#define OLE_PACKAGE_NAME	260	/* bytes of a packaged file's name */
 struct actx;
 void	 ole_packages(struct actx *ctx, size_t rec, const struct ole *o);
+bool	 ole_package_native(const unsigned char *b, size_t n, char *name,
+	    const unsigned char **data, size_t *dlen);
 bool	 ole_root_clsid(const struct ole *o, const unsigned char clsid[16]);
 void	 ole_close(struct ole *o);
 

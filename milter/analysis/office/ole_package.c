@@ -4,6 +4,8 @@
  *
  * SYNOPSIS
  *	void ole_packages(struct actx *ctx, size_t rec, const struct ole *o)
+ *	bool ole_package_native(const unsigned char *b, size_t n, char *name,
+ *	    const unsigned char **data, size_t *dlen)
  *
  * DESCRIPTION
  *	An object inserted with "Object > Create from file" is stored in
@@ -16,6 +18,8 @@
  *	its content (inspect.c).  A native stream that is not a Package
  *	(another OLE1 server) is judged whole, as "embedded-N".  A stream
  *	larger than what is left of max_expanded is "expanded-size".
+ *	ole_package_native() reads the Package layout for RTF objects too
+ *	(rtf_object.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,7 +32,6 @@
 #include "util/xalloc.h"
 
 #define OLE_PACKAGE_MAX		256	/* native streams judged at most */
-#define OLE_PACKAGE_NAME	260	/* bytes of a label kept */
 
 /* ole_package_cstr - a NUL-terminated string at *off; false if none */
 static bool
@@ -46,11 +49,12 @@ ole_package_cstr(const unsigned char *b, size_t n, size_t *off,
 }
 
 /*
- * ole_package_parse - the label and file of a Package native stream
- * (b after its 32-bit size); false when it is no Package
+ * ole_package_native - the label and file of a Package's native data
+ * (b after its 32-bit size; name has OLE_PACKAGE_NAME bytes); false when
+ * it is no Package
  */
-static bool
-ole_package_parse(const unsigned char *b, size_t n, char *name,
+bool
+ole_package_native(const unsigned char *b, size_t n, char *name,
     const unsigned char **data, size_t *dlen)
 {
 	const unsigned char *label, *path;
@@ -112,9 +116,9 @@ ole_package_one(struct actx *ctx, size_t rec, const struct ole *o, int e,
 	}
 	b = xmalloc(size ? size : 1);
 	got = ole_read(o, e, b, size);
-	if (got < 4 || !ole_package_parse(b + 4, got - 4, name, &data,
+	if (got < 4 || !ole_package_native(b + 4, got - 4, name, &data,
 	    &dlen) || name[0] == '\0') {
-		if (got >= 4 && ole_package_parse(b + 4, got - 4, name, &data,
+		if (got >= 4 && ole_package_native(b + 4, got - 4, name, &data,
 		    &dlen))
 			snprintf(name, sizeof(name), "embedded-%u", count);
 		else {
