@@ -41,7 +41,9 @@
  *
  * CONFIGURATION
  *	[executables] action (quarantine | reject | flag | off), mode,
- *	risky_extensions, risky_kinds, allowed_script_extensions, macros,
+ *	risky_extensions, risky_kinds, allowed_script_extensions,
+ *	allowed_types and allowed_types_roles (scripts that pass only when
+ *	the sender and every recipient have one of those roles), macros,
  *	uninspectable, encrypted_inbound, encrypted_outbound.
  *
  * DIAGNOSTICS
@@ -82,6 +84,8 @@ struct executables_settings {
 	struct conf_list risky_extensions;
 	struct conf_list risky_kinds;
 	struct conf_list allowed_script_extensions;
+	struct conf_list allowed_types;
+	struct conf_list allowed_types_roles;
 	struct conf_list uninspectable;
 	bool	 macros;
 	bool	 macros_without_code;
@@ -113,6 +117,12 @@ static const struct conf_param executables_params[] = {
 	{ "allowed_script_extensions", CONF_WORDS, NULL,
 	    X(allowed_script_extensions), 0, 0, NULL,
 	    "scripts with these extensions pass (e.g. py for lessons)" },
+	{ "allowed_types", CONF_WORDS, NULL, X(allowed_types), 0, 0, NULL,
+	    "scripts with these extensions pass when the sender and every "
+	    "recipient have a role in allowed_types_roles" },
+	{ "allowed_types_roles", CONF_WORDS, "staff, office",
+	    X(allowed_types_roles), 0, 0, NULL,
+	    "roles between which allowed_types pass" },
 	{ "uninspectable", CONF_WORDS, "depth, entries, expanded-size, ratio, "
 	    "time, nesting, truncated, corrupt, ambiguous, format, "
 	    "compression, unsupported", X(uninspectable),
@@ -142,6 +152,7 @@ struct findings {
 	GPtrArray *items;	/* one sentence per risky record */
 	const struct pupil_rules *rules;
 	time_t	 now;
+	bool	 roles_ok;	/* allowed_types apply to this message */
 };
 
 /* Extensions of the harmless-looking files a program hides behind. */
@@ -250,13 +261,14 @@ executables_add(struct findings *f, const struct attachment *a,
 /* executables_risky_kind - is the content of a risky kind (a label)? */
 static const char *
 executables_risky_kind(const struct executables_settings *s,
-    const struct attachment *a, const char *ext)
+    const struct attachment *a, const char *ext, bool roles_ok)
 {
 	if (a->is_body || a->kind == NULL ||
 	    !conf_list_contains(&s->risky_kinds, a->kind))
 		return NULL;
 	if (strcmp(a->kind, "script") == 0 &&
-	    conf_list_contains(&s->allowed_script_extensions, ext))
+	    (conf_list_contains(&s->allowed_script_extensions, ext) ||
+	    (roles_ok && conf_list_contains(&s->allowed_types, ext))))
 		return NULL;
 	return analysis_kind_label(a);
 }
@@ -265,7 +277,7 @@ executables_risky_kind(const struct executables_settings *s,
  * carries, or NULL */
 static char *
 executables_describe(const struct executables_settings *s,
-    const struct attachment *a, const char *fname)
+    const struct attachment *a, const char *fname, bool roles_ok)
 {
 	char ext[32], prev[32];
 	const char *label;
@@ -273,7 +285,7 @@ executables_describe(const struct executables_settings *s,
 
 	executables_ext(fname != NULL ? fname : "", ext, sizeof(ext), prev,
 	    sizeof(prev));
-	label = executables_risky_kind(s, a, ext);
+	label = executables_risky_kind(s, a, ext, roles_ok);
 	if (fname != NULL && !a->is_body &&
 	    executables_has_override(fname))
 		return xasprintf("the name hides its type with a right-to-left "
@@ -317,9 +329,10 @@ executables_by_type(const struct executables_settings *s,
 		executables_add(f, a, a->hazard);
 		return true;
 	}
-	if ((what = executables_describe(s, a, a->name)) == NULL &&
+	if ((what = executables_describe(s, a, a->name, f->roles_ok)) == NULL &&
 	    a->other_name != NULL &&
-	    (other = executables_describe(s, a, a->other_name)) != NULL) {
+	    (other = executables_describe(s, a, a->other_name,
+	    f->roles_ok)) != NULL) {
 		char *also = executables_name(f, a->other_name_safe);
 
 		what = xasprintf("also named %s: %s", also, other);
@@ -429,6 +442,26 @@ executables_list(const struct findings *f)
 	return g_string_free(s, FALSE);
 }
 
+/* executables_roles_ok - do the sender and every recipient have a role
+ * between which allowed_types pass? */
+static bool
+executables_roles_ok(const struct policy_ctx *ctx,
+    const struct executables_settings *s)
+{
+	const struct msg_facts *facts = ctx->facts;
+
+	if (s->allowed_types.count == 0 || facts == NULL ||
+	    !conf_list_contains(&s->allowed_types_roles,
+	    role_name(facts->sender_role)))
+		return false;
+	for (size_t i = 0; i < ctx->msg->nrcpts; i++)
+		if (facts->rcpt_roles == NULL ||
+		    !conf_list_contains(&s->allowed_types_roles,
+		    role_name(facts->rcpt_roles[i])))
+			return false;
+	return true;
+}
+
 /* executables_evaluate - judge one message */
 static int
 executables_evaluate(const struct policy_ctx *ctx,
@@ -446,6 +479,7 @@ executables_evaluate(const struct policy_ctx *ctx,
 	f.items = g_ptr_array_new_with_free_func(free);
 	f.rules = s->rules;
 	f.now = ctx->now;
+	f.roles_ok = executables_roles_ok(ctx, s);
 	executables_scan(ctx, an, &f);
 	if (f.items->len > 0) {
 		list = executables_list(&f);
@@ -513,6 +547,8 @@ executables_configure(void *settings, const struct school *sc,
 	    "expanded-size", "ratio", "time", "nesting", "truncated",
 	    "corrupt", "ambiguous", "format", "compression", "unsupported",
 	    NULL };
+	static const char *const roles[] = { "office", "staff", "pupil",
+	    "parent", "personal", "external", NULL };
 	struct executables_settings *s = settings;
 	int rc = 0;
 
@@ -520,6 +556,10 @@ executables_configure(void *settings, const struct school *sc,
 	    "risky_extensions", NULL, eb);
 	rc |= executables_check_list(sc, &s->allowed_script_extensions,
 	    "allowed_script_extensions", NULL, eb);
+	rc |= executables_check_list(sc, &s->allowed_types, "allowed_types",
+	    NULL, eb);
+	rc |= executables_check_list(sc, &s->allowed_types_roles,
+	    "allowed_types_roles", roles, eb);
 	rc |= executables_check_kinds(sc, &s->risky_kinds, eb);
 	rc |= executables_check_list(sc, &s->uninspectable, "uninspectable",
 	    reasons, eb);

@@ -285,11 +285,56 @@ test_lists_are_configurable_and_checked(void **state)
 	tu_rmdir(dir);
 }
 
+/* allowed_types pass between the roles allowed_types_roles names only */
+static void
+test_allowed_types_by_role(void **state)
+{
+	static const char py[] = "#!/usr/bin/env python3\nprint('hi')\n";
+	static const char conf[] = "[executables]\nallowed_types = py, class"
+	    "\n";
+	char *text = with_attachment(py, sizeof(py) - 1, "lesson.py");
+	char *dir = tu_tempdir(), *path, *reason;
+	struct errbuf eb;
+	enum result got;
+
+	(void)state;
+	reason = judge(conf, text, "t.one@testwood.example",
+	    "t.two@testwood.example", "t.one@testwood.example", "10.9.1.2",
+	    &got);
+	assert_int_equal(got, RESULT_PASS);
+	free(reason);
+	reason = judge(conf, text, "t.one@testwood.example",
+	    "ann@pupils.testwood.example", "t.one@testwood.example",
+	    "10.9.1.2", &got);
+	assert_int_equal(got, RESULT_QUARANTINE);
+	assert_non_null(strstr(reason, "Python script"));
+	free(reason);
+	reason = judge(conf, text, INBOUND, &got);
+	assert_int_equal(got, RESULT_QUARANTINE);
+	free(reason);
+	reason = judge("[executables]\nallowed_types = py\n"
+	    "allowed_types_roles = staff, pupil\n", text,
+	    "t.one@testwood.example", "ann@pupils.testwood.example",
+	    "t.one@testwood.example", "10.9.1.2", &got);
+	assert_int_equal(got, RESULT_PASS);
+	free(reason);
+	path = tu_school(dir, "[executables]\nallowed_types = py\n"
+	    "allowed_types_roles = staff, teachers\n");
+	errbuf_init(&eb);
+	assert_null(conf_load(path, policy_registry, &eb));
+	assert_non_null(strstr(errbuf_first(&eb), "allowed_types_roles"));
+	errbuf_clear(&eb);
+	free(path);
+	free(text);
+	tu_rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pe_is_held_and_a_pdf_name_is_a_mismatch),
+		cmocka_unit_test(test_allowed_types_by_role),
 		cmocka_unit_test(test_elf_and_macho_are_held),
 		cmocka_unit_test(test_names_that_hide_the_type_are_held),
 		cmocka_unit_test(
