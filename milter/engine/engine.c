@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	engine_evaluate(), verdict_clear(), engine_mode_name(),
  *	engine_time_zone(), policy_ctx_analysis()
+ *	(verdict_subject() is in withhold.c)
  *
  * DESCRIPTION
  *	Policies run in registry order, each once.  A policy whose action
@@ -39,6 +40,11 @@
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
  *	on_error = accept delivers the message unjudged.
  *
+ *	Before the reply is written, reasons, file names and paths that
+ *	hold pupil identifiers are withheld and the Subject's are counted
+ *	(withhold.c, SPEC 7): nothing the front ends log or show carries
+ *	them.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <stdlib.h>
@@ -48,6 +54,7 @@
 #include "analysis/analysis.h"
 #include "engine/engine.h"
 #include "engine/engine_reply.h"
+#include "engine/withhold.h"
 #include "policies/policy.h"
 #include "store/release.h"
 #include "engine/roles.h"
@@ -227,6 +234,7 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	struct engine_pending pending;
 	struct policy_ctx base;
 	struct timespec t0, t1;
+	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(v, 0, sizeof(*v));
@@ -235,8 +243,11 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	roles_derive(&cf->view, m, &v->facts);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
-	if (engine_release(&run, v) < 0 || (!run.release.duplicate &&
-	    engine_run_policies(&run, &base, v, &pending) < 0))
+	rc = engine_release(&run, v);
+	if (rc == 0 && !run.release.duplicate)
+		rc = engine_run_policies(&run, &base, v, &pending);
+	engine_withhold(cf, m, run.analysis, v, now);
+	if (rc < 0)
 		engine_on_error(cf, v);
 	else if (run.release.duplicate)
 		v->action = v->would_action = ACTION_DISCARD;

@@ -12,8 +12,9 @@
  *	subject, size, attachments (path, name, detected type, size,
  *	sha256, encrypted), each policy's result and reason, the final
  *	action, what enforce mode would have done, the mode, whether it
- *	was quarantined, and the evaluation time.  Reasons never hold
- *	pupil data values (the policies guarantee it; tests check it).
+ *	was quarantined, and the evaluation time.  Reasons, the subject,
+ *	file names and paths never hold pupil data values: the engine
+ *	withheld them (engine/withhold.c; tests check it).
  *
  * DIAGNOSTICS
  *	eventlog_write() returns -1 with errno; the caller logs a warning
@@ -192,13 +193,12 @@ eventlog_message_event(const struct conf *cf, const struct msg *m,
     const struct verdict *v)
 {
 	json_object *o = json_object_new_object();
-	char *subject = msg_subject(m);
+	char *subject = verdict_subject(m, v);
 
 	json_object_object_add(o, "event", json_object_new_string("message"));
 	report_json_verdict_into(o, cf, v, REPORT_JSON_WOULD);
 	eventlog_envelope(o, m, v);
-	json_object_object_add(o, "subject", str_or_null(subject == NULL ||
-	    !v->alerts.withhold_subject ? subject : VERDICT_SUBJECT_WITHHELD));
+	json_object_object_add(o, "subject", str_or_null(subject));
 	g_free(subject);
 	json_object_object_add(o, "size",
 	    json_object_new_int64((int64_t)msg_size(m)));
