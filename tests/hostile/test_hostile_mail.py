@@ -26,6 +26,16 @@ ENVELOPE = {
     "out": ["--from", "t.one@testwood.example", "--rcpt",
             "partner@college.example", "--auth", "t.one@testwood.example",
             "--client-ip", "10.9.1.2", "--helo", "pc1.testwood.example"],
+    # class 9: from a trusted network without logging in
+    "trusted-null": ["--from", "<>", "--rcpt", "partner@college.example",
+                     "--client-ip", "10.9.1.2", "--helo",
+                     "pc1.testwood.example"],
+    "trusted-foreign": ["--from", "someone@gmail.com", "--rcpt",
+                        "partner@college.example", "--client-ip",
+                        "10.9.1.2", "--helo", "pc1.testwood.example"],
+    "trusted-null-internal": ["--from", "<>", "--rcpt",
+                              "office@testwood.example", "--client-ip",
+                              "10.9.1.2", "--helo", "pc1.testwood.example"],
 }
 
 
