@@ -122,6 +122,18 @@ eventlog_write(struct eventlog *el, json_object *event)
 	return n == (ssize_t)strlen(text) + 1 ? 0 : -1;
 }
 
+/* eventlog_sync - flush the file to disk */
+int
+eventlog_sync(struct eventlog *el)
+{
+	int rc;
+
+	pthread_mutex_lock(&el->lock);
+	rc = fdatasync(el->fd);
+	pthread_mutex_unlock(&el->lock);
+	return rc;
+}
+
 /* eventlog_close - close and free */
 struct eventlog *
 eventlog_close(struct eventlog *el)
