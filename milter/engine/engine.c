@@ -29,7 +29,9 @@
  *	acted (the engine only reads the index).  Every other policy
  *	judges it as usual.  A delivered message leaves without its
  *	X-AUP-Release headers (delete edits), so a delivered copy is no
- *	key to another delivery.  A mark that verifies but cannot be
+ *	key to another delivery, and a delivered inbound message leaves
+ *	without any X-AUP-* header it arrived with (one from outside could
+ *	imitate a flag, a rewrite or a release).  A mark that verifies but cannot be
  *	checked against the index makes the message an internal error
  *	(tempfail by default): it cannot be judged.  A message working-hours
  *	deferred comes back the same way with a mark that lifts
@@ -49,7 +51,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include <glib.h>
 
 #include "analysis/analysis.h"
 #include "engine/engine.h"
@@ -210,7 +215,40 @@ engine_release(struct engine_run *run, struct verdict *v)
 	return 0;
 }
 
-/* engine_strip_marks - a delivered message leaves without release marks */
+/* engine_strip_foreign - delete every X-AUP-* header but the marks */
+static void
+engine_strip_foreign(const struct msg *m, struct verdict *v)
+{
+	GHashTable *count = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	GHashTableIter it;
+	gpointer name, n;
+
+	for (size_t i = 0; i < m->nheaders; i++) {
+		const char *h = m->headers[i].name;
+		char *key;
+
+		if (strncasecmp(h, "X-AUP-", 6) != 0 ||
+		    strcasecmp(h, RELEASE_HEADER) == 0)
+			continue;
+		key = g_ascii_strdown(h, -1);
+		n = g_hash_table_lookup(count, key);
+		g_hash_table_insert(count, key, GSIZE_TO_POINTER(
+		    GPOINTER_TO_SIZE(n) + 1));
+	}
+	g_hash_table_iter_init(&it, count);
+	while (g_hash_table_iter_next(&it, &name, &n))
+		for (size_t k = GPOINTER_TO_SIZE(n); k > 0; k--)
+			header_edits_push(&v->edits, HEADER_DELETE, name,
+			    (unsigned)k, NULL);
+	g_hash_table_destroy(count);
+}
+
+/*
+ * engine_strip_marks - a delivered message leaves without release marks,
+ * and inbound mail without the X-AUP-* headers it arrived with (from
+ * outside they could imitate a flag or a rewrite)
+ */
 static void
 engine_strip_marks(const struct msg *m, struct verdict *v)
 {
@@ -223,6 +261,8 @@ engine_strip_marks(const struct msg *m, struct verdict *v)
 	for (size_t k = n; k > 0; k--)
 		header_edits_push(&v->edits, HEADER_DELETE, RELEASE_HEADER,
 		    (unsigned)k, NULL);
+	if (v->facts.direction == DIRECTION_INBOUND)
+		engine_strip_foreign(m, v);
 }
 
 /* engine_evaluate - judge one message */
