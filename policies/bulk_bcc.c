@@ -19,6 +19,11 @@
  *	GMime: display names with commas, RFC 2047 words, groups,
  *	duplicates and case are all handled.  Postfix removes Bcc before
  *	milters, so only To and Cc are visible to anyone.
+ *	Each header is read once (a message with many To headers costs
+ *	time in proportion to them), and at most BULK_MAX_HEADERS To and
+ *	Cc headers are read: a message with more is not judged further
+ *	and gets `action` whatever it showed (reject instead of rewrite:
+ *	that many headers are not rewritten), never a pass.
  *
  * CONFIGURATION
  *	[bulk-bcc] action (rewrite | reject | flag | off), threshold,
@@ -62,6 +67,7 @@ static const char *const bulk_bcc_vars[] = { "count", "addresses",
     "threshold", NULL };
 
 #define BULK_HEADERS 2
+#define BULK_MAX_HEADERS 1000	/* To and Cc headers read at most */
 static const char *const bulk_bcc_headers[BULK_HEADERS] = { "To", "Cc" };
 
 struct visible {
@@ -69,6 +75,8 @@ struct visible {
 	const struct bulk_bcc_settings *s;
 	GHashTable *counted;		/* normalised address -> itself */
 	GPtrArray *order;		/* first-seen order, for the reply */
+	size_t	 nread;			/* To and Cc headers read */
+	bool	 capped;		/* more than BULK_MAX_HEADERS */
 };
 
 /* bulk_bcc_counts - is this visible address one the rule counts? */
@@ -96,6 +104,10 @@ bulk_bcc_scan(struct visible *v)
 		if (strcasecmp(m->headers[i].name, "To") != 0 &&
 		    strcasecmp(m->headers[i].name, "Cc") != 0)
 			continue;
+		if (v->nread++ == BULK_MAX_HEADERS) {
+			v->capped = true;
+			return;
+		}
 		l = addrlist_parse(m->headers[i].raw);
 		for (size_t j = 0; j < l->count; j++) {
 			char *a = l->items[j].addr;
@@ -138,12 +150,16 @@ static bool
 bulk_bcc_rewrite_header(const struct visible *v, const char *name,
     struct header_edits *edits, bool keep_one)
 {
-	size_t n = msg_header_count(v->ctx->msg, name);
+	const struct msg *m = v->ctx->msg;
+	GPtrArray *all = g_ptr_array_new();
 	bool any_left = false;
 
+	for (size_t i = 0; i < m->nheaders; i++)
+		if (strcasecmp(m->headers[i].name, name) == 0)
+			g_ptr_array_add(all, &m->headers[i]);
 	/* Highest index first: right whether or not the MTA renumbers. */
-	for (size_t k = n; k-- > 0;) {
-		const struct msg_header *h = msg_header(v->ctx->msg, name, k);
+	for (size_t k = all->len; k-- > 0;) {
+		const struct msg_header *h = g_ptr_array_index(all, k);
 		bool changed;
 		char *value = bulk_bcc_new_value(v, h->raw, &changed);
 		bool empty = value[0] == '\0';
@@ -160,6 +176,7 @@ bulk_bcc_rewrite_header(const struct visible *v, const char *name,
 		any_left = any_left || !empty;
 		free(value);
 	}
+	g_ptr_array_free(all, TRUE);
 	return any_left;
 }
 
@@ -181,6 +198,19 @@ bulk_bcc_rewrite(const struct visible *v, struct policy_outcome *out)
 	free(mark);
 }
 
+/* bulk_bcc_tell - the reply's count, addresses and threshold */
+static void
+bulk_bcc_tell(const struct visible *v, struct policy_outcome *out)
+{
+	char *list = recipient_list_text((const char *const *)v->order->pdata,
+	    v->order->len);
+
+	policy_outcome_var(out, "count", "%u", g_hash_table_size(v->counted));
+	policy_outcome_var(out, "addresses", "%s", list);
+	policy_outcome_var(out, "threshold", "%ld", v->s->threshold);
+	free(list);
+}
+
 /* bulk_bcc_evaluate - judge one message */
 static int
 bulk_bcc_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
@@ -188,7 +218,6 @@ bulk_bcc_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
 	const struct bulk_bcc_settings *s = ctx->settings;
 	struct visible v = { .ctx = ctx, .s = s };
 	unsigned count;
-	char *list;
 
 	if (ctx->facts->direction != DIRECTION_OUTBOUND)
 		return 0;
@@ -196,16 +225,18 @@ bulk_bcc_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
 	v.order = g_ptr_array_new();
 	bulk_bcc_scan(&v);
 	count = g_hash_table_size(v.counted);
-	if (count >= (unsigned long)s->threshold) {
-		list = recipient_list_text((const char *const *)v.order->pdata,
-		    v.order->len);
+	if (v.capped) {
+		policy_outcome_set(out, s->common.action == RESULT_REWRITE ?
+		    RESULT_REJECT : s->common.action, "more than %d To/Cc "
+		    "headers: too many to judge (%u parent or personal "
+		    "addresses in the first %d)", BULK_MAX_HEADERS, count,
+		    BULK_MAX_HEADERS);
+		bulk_bcc_tell(&v, out);
+	} else if (count >= (unsigned long)s->threshold) {
 		policy_outcome_set(out, s->common.action, "%u parent or personal "
 		    "addresses visible in To/Cc (threshold %ld)", count,
 		    s->threshold);
-		policy_outcome_var(out, "count", "%u", count);
-		policy_outcome_var(out, "addresses", "%s", list);
-		policy_outcome_var(out, "threshold", "%ld", s->threshold);
-		free(list);
+		bulk_bcc_tell(&v, out);
 		if (s->common.action == RESULT_REWRITE)
 			bulk_bcc_rewrite(&v, out);
 	}

@@ -86,6 +86,12 @@ struct policy {
 	/* the IANA time zone its settings name (working-hours), which
 	 * `aupctl test --at` reads a local time in; may be NULL */
 	const char *(*time_zone)(const void *settings);
+	/* how many distinct pupil identifiers text[0..len) holds as of
+	 * `now` (pupil-data: its detectors), so that what reaches a log,
+	 * a header, a reason or a notice can be withheld (SPEC 7); may be
+	 * NULL */
+	unsigned (*identifiers)(const void *settings, const char *text,
+		    size_t len, time_t now);
 };
 
 /*

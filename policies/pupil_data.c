@@ -30,6 +30,9 @@
  *	name: "the attached Word document" otherwise), what kinds and how
  *	many identifiers were found, never a value, and how to send it
  *	safely (template pupil-data).
+ *	The same detectors count the identifiers of any value the engine
+ *	is about to log or show (policy.h identifiers: the Subject, file
+ *	names, reasons), so that it withholds them.
  *
  * CONFIGURATION
  *	[pupil-data] action, internal_action, trusted_domains,
@@ -584,6 +587,20 @@ pupil_data_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
 	return 0;
 }
 
+/* pupil_data_identifiers - distinct identifiers in text (0 on error) */
+static unsigned
+pupil_data_identifiers(const void *settings, const char *text, size_t len,
+    time_t now)
+{
+	const struct pupil_data_settings *s = settings;
+	struct pupil_findings f;
+
+	if (s->rules == NULL || pupil_scan(s->rules, text, len, false, now,
+	    &f) < 0)
+		return 0;
+	return f.distinct;
+}
+
 const struct policy policy_pupil_data = {
 	.name = "pupil-data",
 	.summary = "pupil personal data never leaves the school unencrypted",
@@ -597,4 +614,5 @@ const struct policy policy_pupil_data = {
 	.configure = pupil_data_configure,
 	.unconfigure = pupil_data_unconfigure,
 	.evaluate = pupil_data_evaluate,
+	.identifiers = pupil_data_identifiers,
 };

@@ -17,7 +17,8 @@
  *
  *	Startup, in two phases like Postfix's pre_init/post_init: as root,
  *	load the configuration, open the milter socket (smfi_opensocket)
- *	and set its owner and mode, detach, write the pidfile; then drop
+ *	and set its owner and mode, detach, write the pidfile (a new file,
+ *	never through a symbolic link); then drop
  *	privileges to [milter] user (setgroups, setgid, setuid, each
  *	checked), create the release secret if it is missing (as the
  *	milter's user, mode 0640), initialise GMime and libcurl, open the
@@ -43,6 +44,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pthread.h>
@@ -290,19 +292,30 @@ daemon_release_secret(const struct conf *cf)
 	}
 }
 
-/* daemon_write_pidfile - the process id, if configured */
+/*
+ * daemon_write_pidfile - the process id, if configured: a new file,
+ * never through a link (a stale file, or a link planted in its place,
+ * is removed first; O_EXCL and O_NOFOLLOW refuse whatever appears
+ * meanwhile)
+ */
 static void
 daemon_write_pidfile(const struct conf *cf)
 {
-	FILE *fp;
+	const char *path = cf->milter.pidfile;
+	char buf[32];
+	int fd, n;
 
-	if (cf->milter.pidfile == NULL)
+	if (path == NULL)
 		return;
-	if ((fp = fopen(cf->milter.pidfile, "w")) == NULL)
-		fatal("cannot write pidfile %s", cf->milter.pidfile);
-	fprintf(fp, "%ld\n", (long)getpid());
-	if (fclose(fp) != 0)
-		fatal("cannot write pidfile %s", cf->milter.pidfile);
+	if (unlink(path) < 0 && errno != ENOENT)
+		fatal("cannot replace pidfile %s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd < 0)
+		fatal("cannot create pidfile %s", path);
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n || close(fd) != 0)
+		fatal("cannot write pidfile %s", path);
 }
 
 /* daemon_load - the startup configuration, or exit 1 */

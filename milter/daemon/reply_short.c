@@ -69,7 +69,7 @@ static char *
 reply_body(const struct msg *m, const struct verdict *v)
 {
 	GString *s = g_string_new(NULL);
-	char *subject = msg_subject(m);
+	char *subject = verdict_subject(m, v);
 
 	g_string_append_printf(s, "Your message was not sent.\n\n"
 	    "Subject:    %s\nTo:         ", subject ? subject : "(no subject)");

@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	engine_evaluate(), verdict_clear(), engine_mode_name(),
  *	engine_time_zone(), policy_ctx_analysis()
+ *	(verdict_subject() is in withhold.c)
  *
  * DESCRIPTION
  *	Policies run in registry order, each once.  A policy whose action
@@ -28,7 +29,9 @@
  *	acted (the engine only reads the index).  Every other policy
  *	judges it as usual.  A delivered message leaves without its
  *	X-AUP-Release headers (delete edits), so a delivered copy is no
- *	key to another delivery.  A mark that verifies but cannot be
+ *	key to another delivery, and a delivered inbound message leaves
+ *	without any X-AUP-* header it arrived with (one from outside could
+ *	imitate a flag, a rewrite or a release).  A mark that verifies but cannot be
  *	checked against the index makes the message an internal error
  *	(tempfail by default): it cannot be judged.  A message working-hours
  *	deferred comes back the same way with a mark that lifts
@@ -39,15 +42,24 @@
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
  *	on_error = accept delivers the message unjudged.
  *
+ *	Before the reply is written, reasons, file names and paths that
+ *	hold pupil identifiers are withheld and the Subject's are counted
+ *	(withhold.c, SPEC 7): nothing the front ends log or show carries
+ *	them.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include <glib.h>
 
 #include "analysis/analysis.h"
 #include "engine/engine.h"
 #include "engine/engine_reply.h"
+#include "engine/withhold.h"
 #include "policies/policy.h"
 #include "store/release.h"
 #include "engine/roles.h"
@@ -203,7 +215,40 @@ engine_release(struct engine_run *run, struct verdict *v)
 	return 0;
 }
 
-/* engine_strip_marks - a delivered message leaves without release marks */
+/* engine_strip_foreign - delete every X-AUP-* header but the marks */
+static void
+engine_strip_foreign(const struct msg *m, struct verdict *v)
+{
+	GHashTable *count = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	GHashTableIter it;
+	gpointer name, n;
+
+	for (size_t i = 0; i < m->nheaders; i++) {
+		const char *h = m->headers[i].name;
+		char *key;
+
+		if (strncasecmp(h, "X-AUP-", 6) != 0 ||
+		    strcasecmp(h, RELEASE_HEADER) == 0)
+			continue;
+		key = g_ascii_strdown(h, -1);
+		n = g_hash_table_lookup(count, key);
+		g_hash_table_insert(count, key, GSIZE_TO_POINTER(
+		    GPOINTER_TO_SIZE(n) + 1));
+	}
+	g_hash_table_iter_init(&it, count);
+	while (g_hash_table_iter_next(&it, &name, &n))
+		for (size_t k = GPOINTER_TO_SIZE(n); k > 0; k--)
+			header_edits_push(&v->edits, HEADER_DELETE, name,
+			    (unsigned)k, NULL);
+	g_hash_table_destroy(count);
+}
+
+/*
+ * engine_strip_marks - a delivered message leaves without release marks,
+ * and inbound mail without the X-AUP-* headers it arrived with (from
+ * outside they could imitate a flag or a rewrite)
+ */
 static void
 engine_strip_marks(const struct msg *m, struct verdict *v)
 {
@@ -216,6 +261,8 @@ engine_strip_marks(const struct msg *m, struct verdict *v)
 	for (size_t k = n; k > 0; k--)
 		header_edits_push(&v->edits, HEADER_DELETE, RELEASE_HEADER,
 		    (unsigned)k, NULL);
+	if (v->facts.direction == DIRECTION_INBOUND)
+		engine_strip_foreign(m, v);
 }
 
 /* engine_evaluate - judge one message */
@@ -227,6 +274,7 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	struct engine_pending pending;
 	struct policy_ctx base;
 	struct timespec t0, t1;
+	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(v, 0, sizeof(*v));
@@ -235,8 +283,11 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	roles_derive(&cf->view, m, &v->facts);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
-	if (engine_release(&run, v) < 0 || (!run.release.duplicate &&
-	    engine_run_policies(&run, &base, v, &pending) < 0))
+	rc = engine_release(&run, v);
+	if (rc == 0 && !run.release.duplicate)
+		rc = engine_run_policies(&run, &base, v, &pending);
+	engine_withhold(cf, m, run.analysis, v, now);
+	if (rc < 0)
 		engine_on_error(cf, v);
 	else if (run.release.duplicate)
 		v->action = v->would_action = ACTION_DISCARD;

@@ -56,6 +56,8 @@ struct verdict {
 					/* front end claims it (release.h) */
 	struct verdict_alerts alerts;	/* safeguarding alerts, and their
 					 * evidence for the store only */
+	unsigned subject_identifiers;	/* pupil identifiers in the Subject
+					 * (withhold.c): verdict_subject() */
 };
 
 /*
@@ -75,5 +77,12 @@ const char *engine_mode_name(const struct conf *cf, const struct verdict *v);
  * process's local time.
  */
 const char *engine_time_zone(const struct conf *cf);
+/*
+ * verdict_subject - m's Subject as it may be logged or shown (event
+ * log, quarantine index and REF.json, notices): "[withheld: ...]" when
+ * it holds pupil identifiers or safeguarding's matched text, else the
+ * Subject; NULL without one.  Free with g_free() (withhold.c).
+ */
+char	*verdict_subject(const struct msg *m, const struct verdict *v);
 
 #endif

@@ -20,7 +20,11 @@
  *
  *	Every attempt, done, refused or failed, is one row in the store's
  *	audit table and, when the front end has the event log open, one
- *	event line ("quarantine-release" ...) naming the person.
+ *	event line ("quarantine-release" ...) naming the person, synced
+ *	to disk.  delete, which cannot be undone, is audited before it
+ *	acts (result "started", then the outcome): when that record
+ *	cannot be written (the event log's disk is full) nothing is
+ *	deleted.
  *
  *	Nothing here opens, parses or runs an attachment.
  *
@@ -106,6 +110,8 @@ actions_event(const struct actor *a, const char *action, const char *ref,
 		}
 	}
 	rc = eventlog_write(a->events, o);
+	if (rc == 0)
+		rc = eventlog_sync(a->events);
 	json_object_put(o);
 	free(name);
 	return rc;
@@ -410,7 +416,13 @@ actions_delete(const struct conf *cf, const struct actor *a,
 	rc = 1;
 	if (strcmp(e.status, "held") != 0 && strcmp(e.status, "released") != 0)
 		*msg = xasprintf("%s is already %s", e.ref, e.status);
-	else if (actions_remove_files(dir, e.ref) < 0 ||
+	else if (actions_record(cf, a, "delete", e.ref, "started", reason,
+	    NULL, NULL) < 0) {
+		*msg = xasprintf("%s not deleted: the audit record could not "
+		    "be written", e.ref);
+		result = "failed";
+		rc = -1;
+	} else if (actions_remove_files(dir, e.ref) < 0 ||
 	    qindex_delete(dir, e.ref, a->user, time(NULL), &err) != 1) {
 		*msg = xasprintf("%s not deleted: %s", e.ref, err ? err :
 		    strerror(errno));

@@ -186,7 +186,7 @@ deferred_store(const struct conf *cf, const struct msg *m,
 	struct deferred_entry e = { 0 };
 	struct notice notice;
 	GString *rcpts = g_string_new(NULL);
-	char *subject = msg_subject(m), *err = NULL;
+	char *subject = verdict_subject(m, v), *err = NULL;
 	bool told;
 	int rc = -1;
 

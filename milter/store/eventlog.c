@@ -12,8 +12,9 @@
  *	subject, size, attachments (path, name, detected type, size,
  *	sha256, encrypted), each policy's result and reason, the final
  *	action, what enforce mode would have done, the mode, whether it
- *	was quarantined, and the evaluation time.  Reasons never hold
- *	pupil data values (the policies guarantee it; tests check it).
+ *	was quarantined, and the evaluation time.  Reasons, the subject,
+ *	file names and paths never hold pupil data values: the engine
+ *	withheld them (engine/withhold.c; tests check it).
  *
  * DIAGNOSTICS
  *	eventlog_write() returns -1 with errno; the caller logs a warning
@@ -121,6 +122,18 @@ eventlog_write(struct eventlog *el, json_object *event)
 	return n == (ssize_t)strlen(text) + 1 ? 0 : -1;
 }
 
+/* eventlog_sync - flush the file to disk */
+int
+eventlog_sync(struct eventlog *el)
+{
+	int rc;
+
+	pthread_mutex_lock(&el->lock);
+	rc = fdatasync(el->fd);
+	pthread_mutex_unlock(&el->lock);
+	return rc;
+}
+
 /* eventlog_close - close and free */
 struct eventlog *
 eventlog_close(struct eventlog *el)
@@ -192,13 +205,12 @@ eventlog_message_event(const struct conf *cf, const struct msg *m,
     const struct verdict *v)
 {
 	json_object *o = json_object_new_object();
-	char *subject = msg_subject(m);
+	char *subject = verdict_subject(m, v);
 
 	json_object_object_add(o, "event", json_object_new_string("message"));
 	report_json_verdict_into(o, cf, v, REPORT_JSON_WOULD);
 	eventlog_envelope(o, m, v);
-	json_object_object_add(o, "subject", str_or_null(subject == NULL ||
-	    !v->alerts.withhold_subject ? subject : VERDICT_SUBJECT_WITHHELD));
+	json_object_object_add(o, "subject", str_or_null(subject));
 	g_free(subject);
 	json_object_object_add(o, "size",
 	    json_object_new_int64((int64_t)msg_size(m)));

@@ -25,6 +25,9 @@ const char *eventlog_path(const struct eventlog *el);
 int	eventlog_reopen(struct eventlog *el);
 /* eventlog_write - append one event (adds "time"); 0 or -1 with errno */
 int	eventlog_write(struct eventlog *el, json_object *event);
+/* eventlog_sync - what was written is on disk (an audit record before
+ * its action); 0 or -1 with errno */
+int	eventlog_sync(struct eventlog *el);
 /* eventlog_close - accepts NULL, returns NULL */
 struct eventlog *eventlog_close(struct eventlog *el);
 /*

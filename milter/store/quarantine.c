@@ -168,7 +168,7 @@ quarantine_entry(const struct msg *m, const struct verdict *v,
     struct qindex_entry *e)
 {
 	GString *rcpts = g_string_new(NULL);
-	char *subject = msg_subject(m);
+	char *subject = verdict_subject(m, v);
 
 	memset(e, 0, sizeof(*e));
 	for (size_t i = 0; i < m->nrcpts; i++)
@@ -179,8 +179,7 @@ quarantine_entry(const struct msg *m, const struct verdict *v,
 	e->direction = xstrdup(direction_name(v->facts.direction));
 	e->sender = xstrdup(m->sender);
 	e->recipients = g_string_free(rcpts, FALSE);
-	e->subject = subject == NULL ? NULL : xstrdup(
-	    v->alerts.withhold_subject ? VERDICT_SUBJECT_WITHHELD : subject);
+	e->subject = subject == NULL ? NULL : xstrdup(subject);
 	g_free(subject);
 	e->policy = xstrdup(v->decided_by ? v->decided_by : "");
 	e->policies = quarantine_policies(v);

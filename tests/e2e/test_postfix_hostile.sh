@@ -7,9 +7,12 @@
 #   class 2: a clear pupil CSV next to 16 bytes named smime.p7m is
 #            refused with 550;
 #   class 8: a second From header naming the head is refused with 550;
-#   class 10: a program whose file name carries a pupil's name and UPN
-#            is held; neither value is in the policies' reasons in the
-#            event log, nor in the milter's log.
+#   class 10: a program whose file name and Subject carry a pupil's
+#            name and UPN, and one in a zip folder named by a UPN whose
+#            name carries a name and date of birth, are held; no value
+#            is in the event log (reasons, subject, attachment names and
+#            paths), the quarantine (index and REF.json), the milter's
+#            log, Postfix's log or any notice.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/postfix.sh"
@@ -82,13 +85,26 @@ pf_wait_log "$PF_QUEUE_ID: milter-discard" 20
 ok $? "class 10: Postfix discards it on the milter's word"
 ev=$(event_for "$PF_QUEUE_ID")
 like "$ev" '\[withheld: [0-9]+ identifiers?\]' "class 10: the reason withholds the file name"
-upn=$(sed -n '2s/,.*//p' "$F/pupils.csv")
-reasons=$(printf '%s\n' "$ev" | python3 -c 'import json, sys
-e = json.loads(sys.stdin.read() or "{}")
-print("\n".join(p.get("reason", "") for p in e.get("policies", [])))')
-for v in "Kai Matthews" "$upn"; do
-	is "$(printf '%s\n' "$reasons" | grep -c -F "$v")" 0 \
-	    "class 10: \"$v\" is not in the reasons of the event log"
-	is "$(grep -c -F "$v" "$T/aup.out")" 0 "class 10: \"$v\" is not in the milter's log"
-done
+pf_send -a 192.0.2.7 -f "$SUPPLIER" -t "$OFFICE" -d "$(crlf c10-pupil-values-in-archive-path)"
+is "$PF_CODE" 250 "class 10: the program in a folder named by a UPN is accepted by SMTP (to be held)"
+pf_wait_log "$PF_QUEUE_ID: milter-discard" 20
+ok $? "class 10: Postfix discards it on the milter's word"
+like "$(event_for "$PF_QUEUE_ID")" '"subject":"\[withheld: [0-9]+ identifiers?\]"' \
+    "class 10: the event log withholds the Subject"
+sleep 2
+values=$(python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1])):
+    if c["cls"] == 10:
+        print("\n".join(c["must_not_contain"]))' "$F/cases.json" | sort -u)
+while IFS= read -r v; do
+	leak=
+	for f in "$S/events.jsonl" "$T/aup.out" "$PF_LOG" "$S"/quarantine/messages/*.json \
+	    "$S"/quarantine/*.sqlite*; do
+		[ -f "$f" ] && grep -a -q -F "$v" "$f" && leak="$leak $f"
+	done
+	for f in $(pf_sink_files); do
+		grep -q 'X-AUP-Notification' "$f" && grep -a -q -F "$v" "$f" && leak="$leak notice:$f"
+	done
+	is "$leak" "" "class 10: \"$v\" is in no log, quarantine record or notice"
+done <<< "$values"
 done_testing

@@ -218,7 +218,14 @@ log=$(cat "$T/milter.log")
 like "$log" "QREL2: release mark for $R1 used again" "the replay is logged"
 like "$log" "QREL3: release mark for $R1 does not verify" "the forgery is logged"
 
-# delete and expire
+# delete and expire: audited first (issue 13, class 13), so with the event
+# log's disk full (/dev/full) nothing is deleted
+sed 's|^event_log = .*|event_log = /dev/full|' "$T/aup-milter.conf" > "$T/full.conf"
+"$top_builddir/aupctl" -c "$T/full.conf" quarantine delete "$R2" > "$T/full.out" 2>&1
+isnt $? 0 "delete fails when its audit record cannot be written"
+like "$(cat "$T/full.out")" "not deleted: the audit record could not be written" "and says why"
+[ -e "$T/quarantine/messages/$R2.eml" ]
+ok $? "the message is still held"
 $AUPCTL delete "$R2" > /dev/null 2>&1 && [ ! -e "$T/quarantine/messages/$R2.eml" ]
 ok $? "delete removes the stored message"
 $AUPCTL delete "$R2" > /dev/null 2>&1

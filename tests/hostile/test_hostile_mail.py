@@ -7,8 +7,8 @@ in file names, programs inside documents, containers nothing opens,
 winmail.dat) go through `aupctl test` with the test school (Testwood
 Primary, its roster in pupils.csv, SPF answered from a local records
 file).  Each case names the final action, the policy whose result decides
-it, a phrase its reason holds and pupil values that must appear nowhere
-in the output.  Prints TAP.
+it, a phrase its reason holds, pupil values that must appear nowhere
+in the output and headers the milter must delete.  Prints TAP.
 """
 import json
 import os
@@ -26,6 +26,16 @@ ENVELOPE = {
     "out": ["--from", "t.one@testwood.example", "--rcpt",
             "partner@college.example", "--auth", "t.one@testwood.example",
             "--client-ip", "10.9.1.2", "--helo", "pc1.testwood.example"],
+    # class 9: from a trusted network without logging in
+    "trusted-null": ["--from", "<>", "--rcpt", "partner@college.example",
+                     "--client-ip", "10.9.1.2", "--helo",
+                     "pc1.testwood.example"],
+    "trusted-foreign": ["--from", "someone@gmail.com", "--rcpt",
+                        "partner@college.example", "--client-ip",
+                        "10.9.1.2", "--helo", "pc1.testwood.example"],
+    "trusted-null-internal": ["--from", "<>", "--rcpt",
+                              "office@testwood.example", "--client-ip",
+                              "10.9.1.2", "--helo", "pc1.testwood.example"],
 }
 
 
@@ -77,6 +87,12 @@ def judge(conf, c, fixtures):
     if c["phrase"] and c["phrase"] not in (pol.get("reason") or ""):
         bad.append("%s reason \"%s\" lacks \"%s\"" % (c["policy"],
                    pol.get("reason"), c["phrase"]))
+    for name, n in c.get("deletes", {}).items():
+        got = sum(1 for e in v.get("header_changes", [])
+                  if e.get("op") == "delete" and
+                  e.get("name", "").lower() == name)
+        if got != n:
+            bad.append("%d %s headers deleted, want %d" % (got, name, n))
     for value in c["must_not_contain"]:
         if value in p.stdout or value in p.stderr:
             bad.append("the output shows the pupil value %r" % value)
