@@ -111,6 +111,10 @@ void	page_audit(struct request *r, struct reply *out);
 void	page_alerts(struct request *r, struct reply *out);
 void	page_alert(struct request *r, struct reply *out, const char *id);
 void	page_alert_act(struct request *r, struct reply *out, const char *id);
+/* page_deferred - GET /deferred; page_deferred_act - POST /deferred/REF */
+void	page_deferred(struct request *r, struct reply *out);
+void	page_deferred_act(struct request *r, struct reply *out,
+	    const char *ref);
 void	page_reports(struct request *r, struct reply *out);
 /* page_stylesheet - the one stylesheet */
 void	page_stylesheet(struct request *r, struct reply *out);

@@ -60,6 +60,8 @@ reply_nav(const struct request *r, GString *b)
 		reply_nav_link(b, "/held", "Held", r->path);
 	if (access_may_alerts(role))
 		reply_nav_link(b, "/alerts", "Alerts", r->path);
+	if (access_may_deferred(role))
+		reply_nav_link(b, "/deferred", "Deferred", r->path);
 	if (access_may_audit(role))
 		reply_nav_link(b, "/audit", "Audit", r->path);
 	if (access_may_reports(role))
@@ -139,6 +141,8 @@ routes_home(enum access_role role)
 		return "/held";
 	if (access_may_reports(role))
 		return "/reports";
+	if (access_may_deferred(role))
+		return "/deferred";
 	return "/audit";
 }
 
@@ -183,6 +187,10 @@ console_dispatch(struct request *r, struct reply *out)
 		page_alerts(r, out);
 	else if (strncmp(p, "/alerts/", 8) == 0)
 		(r->post ? page_alert_act : page_alert)(r, out, p + 8);
+	else if (strcmp(p, "/deferred") == 0 && !r->post)
+		page_deferred(r, out);
+	else if (strncmp(p, "/deferred/", 10) == 0 && r->post)
+		page_deferred_act(r, out, p + 10);
 	else if (strcmp(p, "/audit") == 0 && !r->post)
 		page_audit(r, out);
 	else if (strcmp(p, "/reports") == 0 && !r->post)
