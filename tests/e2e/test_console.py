@@ -16,6 +16,10 @@ request by request.
   - the DSL works a safeguarding alert: sees the matched phrase in its
     context, moves it to in progress with a note
   - a POST without the CSRF token is refused (403)
+  - the DSL's Deferred page lists a deferred message (written as the
+    store writes it); sending it now with a reason hands it to the MTA
+    once with the release mark and the Audit page shows deferred-send
+    with the user and reason; a viewer gets 403 on /deferred
   - five wrong passwords lock the account, even for the right password
   - the user header is ignored from an address that is not a trusted
     proxy
@@ -384,6 +388,12 @@ def http_checks(pay_ref):
                                "reason": "forged"})
     ok(status == 403, "a viewer's forged release POST (with a valid token) "
        "is refused (403)")
+    status, _, _ = viewer.req("GET", "/deferred")
+    ok(status == 403, "a viewer gets 403 on the Deferred page")
+    status, _, _ = viewer.req("POST", "/deferred/DEF0000001",
+                              {"csrf": token, "action": "send",
+                               "reason": "forged"})
+    ok(status == 403, "a viewer's forged send-now POST is refused (403)")
     ok(not os.path.exists(T + "/sent"), "and nothing was released")
 
 
@@ -456,6 +466,7 @@ def dsl_in_browser(d, pay_ref, xss_ref):
     ok(len(d.find_elements(By.CSS_SELECTOR, "svg.chart rect")) > 0,
        "the Reports page draws its charts as SVG")
     shot(d, "07-reports")
+    deferred_in_browser(d)
     d.find_element(By.CSS_SELECTOR, "nav form button").click()
 
 
@@ -498,6 +509,58 @@ def alert_in_browser(d, ref):
     shot(d, "10-alert")
 
 
+DEFERRED_REF = "DEF0000001"
+
+
+def defer_message():
+    """A message working-hours deferred, written as the store writes it."""
+    qdir = os.path.join(T, "quarantine")
+    os.makedirs(os.path.join(qdir, "deferred"), exist_ok=True)
+    with open(os.path.join(qdir, "deferred", DEFERRED_REF + ".eml"), "w") as f:
+        f.write("From: head@testwood.example\r\nTo: parent@home.example\r\n"
+                "Subject: Trip letter for Year 6\r\n\r\nDear parent\r\n")
+    db = sqlite3.connect(os.path.join(qdir, "index.sqlite"))
+    now = int(time.time())
+    db.execute("INSERT INTO deferred (ref, time, due, due_text, sender, "
+               "recipients, subject, reason, size) VALUES (?, ?, ?, ?, ?, ?, "
+               "?, ?, ?)", (DEFERRED_REF, now, now + 36000,
+                            "07:30 tomorrow", "head@testwood.example",
+                            "parent@home.example", "Trip letter for Year 6",
+                            "outside working hours", 80))
+    db.commit()
+    db.close()
+
+
+def deferred_in_browser(d):
+    defer_message()
+    d.get(BASE + "/deferred")
+    rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    ok(len(rows) == 1 and "Trip letter for Year 6" in rows[0].text and
+       "waiting" in rows[0].text and "parent@home.example" in rows[0].text,
+       "the DSL's Deferred page lists the deferred message",
+       d.current_url + " " + d.page_source[-1500:])
+    ok(d.find_elements(By.CSS_SELECTOR, "nav a[href='/deferred']"),
+       "the DSL's navigation has a Deferred link")
+    shot(d, "11-deferred")
+    rows[0].find_element(By.NAME, "reason").send_keys("Urgent for tomorrow")
+    rows[0].find_element(By.CSS_SELECTOR,
+                         "button[value=send]").click()
+    wait_for(d, "role=\"status\"")
+    ok(DEFERRED_REF + " sent now" in d.find_element(
+        By.CSS_SELECTOR, "[role=status]").text,
+       "sending it now with a reason says it is sent")
+    sent = sorted(f for f in os.listdir(T + "/sent") if f.endswith(".msg"))
+    marked = [f for f in sent if open(T + "/sent/" + f).read().startswith(
+        "X-AUP-Release: " + DEFERRED_REF)]
+    ok(len(marked) == 1, "the deferred message went to the MTA once, "
+       "with the release mark", sent)
+    d.get(BASE + "/audit")
+    audit = d.find_element(By.CSS_SELECTOR, "table.list").text
+    ok(re.search(r"jane\.dsl dsl console 127\.0\.0\.1 deferred-send " +
+                 DEFERRED_REF + r" ok Urgent for tomorrow", audit),
+       "the Audit page shows the send with user and reason", audit)
+
+
 def viewer_in_browser(d, pay_ref):
     d.get(BASE + "/login")
     d.find_element(By.ID, "user").send_keys("gov")
@@ -514,6 +577,11 @@ def viewer_in_browser(d, pay_ref):
     d.get(BASE + "/alerts")
     ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
        "a viewer opening the alerts is refused")
+    ok(not d.find_elements(By.CSS_SELECTOR, "nav a[href='/deferred']"),
+       "a viewer's navigation has no Deferred link")
+    d.get(BASE + "/deferred")
+    ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
+       "a viewer opening the deferred mail is refused")
     shot(d, "08-viewer-refused")
 
 
