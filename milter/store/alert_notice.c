@@ -34,7 +34,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define ALERT_NOTICE_VARS	13
+#define ALERT_NOTICE_VARS	14
 
 /* alert_notice_clean - a copy with control characters as spaces */
 static char *
@@ -156,6 +156,34 @@ alert_notice_list(const struct verdict *v, const int64_t *ids,
 	g_string_free(o, TRUE);
 }
 
+/*
+ * alert_notice_link - "Open it in the console: BASE/alerts/ID ..." for
+ * each alert raised when [console] base_url is set, else "".  IDs are
+ * the store's numbers, never a value from the message.
+ */
+static char *
+alert_notice_link(const struct conf *cf, const struct verdict *v,
+    const int64_t *ids)
+{
+	const char *base = cf->console.base_url;
+	size_t len = base != NULL ? strlen(base) : 0;
+	GString *s;
+	size_t n = 0;
+
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return xstrdup("");
+	s = g_string_new("Open it in the console:");
+	for (size_t i = 0; i < v->alerts.count; i++) {
+		if (v->alerts.items[i].monitored)
+			continue;
+		g_string_append_printf(s, " %.*s/alerts/%lld", (int)len, base,
+		    (long long)ids[n++]);
+	}
+	return g_string_free(s, FALSE);
+}
+
 /* alert_notice_compose - one email */
 int
 alert_notice_compose(const struct conf *cf, const struct msg *m,
@@ -164,7 +192,8 @@ alert_notice_compose(const struct conf *cf, const struct msg *m,
 {
 	static const char *const names[ALERT_NOTICE_VARS] = { "ref", "time",
 	    "direction", "sender", "sender_role", "recipients", "alerts",
-	    "outcome", "open", "school", "dsl", "office", "policy_url" };
+	    "outcome", "open", "school", "dsl", "office", "policy_url",
+	    "console_link" };
 	char *values[ALERT_NOTICE_VARS], when[32], *list, *open, **lines;
 	struct template_var vars[ALERT_NOTICE_VARS];
 	struct tm tm;
@@ -189,6 +218,7 @@ alert_notice_compose(const struct conf *cf, const struct msg *m,
 	values[10] = alert_notice_clean(cf->school.dsl);
 	values[11] = alert_notice_clean(school_office_address(&cf->view));
 	values[12] = alert_notice_clean(cf->school.policy_url);
+	values[13] = alert_notice_link(cf, v, ids);
 	for (size_t i = 0; i < ALERT_NOTICE_VARS; i++)
 		vars[i] = (struct template_var){ names[i], values[i] };
 	lines = template_render(cf->templates, "notify-alert", vars,

@@ -36,6 +36,7 @@
 #include <glib.h>
 
 #include "util/log.h"
+#include "store/actions.h"
 #include "store/notify.h"
 #include "config/template.h"
 #include "util/xalloc.h"
@@ -44,7 +45,7 @@
 #define NOTIFY_MAX_RCPT_NOTICES	20	/* inbound recipients told */
 #define NOTIFY_LIST_MARK	"@@AUP-DIGEST-LIST@@"
 
-#define NOTIFY_VARS	13
+#define NOTIFY_VARS	14
 
 /* notify_clean - a copy with control characters as spaces ("" for NULL) */
 static char *
@@ -85,6 +86,28 @@ notify_time(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
+/*
+ * notify_console_link - "Review it in the console: BASE/held/REF" (or
+ * the Held list for the digest) when [console] base_url is set, else
+ * "".  REF is the milter's own code, never a value from the message.
+ */
+static char *
+notify_console_link(const struct conf *cf, const char *ref)
+{
+	const char *base = cf->console.base_url;
+	size_t n = base != NULL ? strlen(base) : 0;
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return xstrdup("");
+	if (ref != NULL && actions_valid_ref(ref))
+		return xasprintf("Review it in the console: %.*s/held/%s",
+		    (int)n, base, ref);
+	return xasprintf("Review them in the console: %.*s/held", (int)n,
+	    base);
+}
+
 /* notify_vars - the template variables of an entry (values are new) */
 static void
 notify_vars(const struct conf *cf, const struct qindex_entry *e,
@@ -94,7 +117,7 @@ notify_vars(const struct conf *cf, const struct qindex_entry *e,
 	char *rcpts = notify_rcpt_text(e->recipients);
 	const char *names[NOTIFY_VARS] = { "ref", "time", "direction",
 	    "sender", "recipients", "subject", "policy", "reason", "size",
-	    "school", "dsl", "office", "policy_url" };
+	    "school", "dsl", "office", "policy_url", "console_link" };
 	char *values[NOTIFY_VARS];
 
 	notify_time(e->time, when);
@@ -114,6 +137,7 @@ notify_vars(const struct conf *cf, const struct qindex_entry *e,
 	values[10] = notify_clean(cf->school.dsl);
 	values[11] = notify_clean(school_office_address(&cf->view));
 	values[12] = notify_clean(cf->school.policy_url);
+	values[13] = notify_console_link(cf, e->ref);
 	for (size_t i = 0; i < NOTIFY_VARS; i++) {
 		v[i].name = names[i];
 		v[i].value = values[i];

@@ -115,6 +115,7 @@ test_dsl_notice_text(void **state)
 	assert_non_null(strstr(body, "Invoice  Bcc: everyone@evil.example"));
 	assert_non_null(strstr(body, "Why:        setup.exe: a Windows "
 	    "program"));
+	assert_null(strstr(body, "in the console"));
 	free(text);
 	notify_notice_clear(&n);
 	fixture_close(&s);
@@ -207,6 +208,30 @@ test_digest(void **state)
 	fixture_close(&s);
 }
 
+/* With [console] base_url the held notice and the digest link to it. */
+static void
+test_console_links(void **state)
+{
+	struct fixture_school s;
+	struct qindex_entry e = entry("inbound", "sales@supplier.example",
+	    "Invoice");
+	struct notice n;
+
+	(void)state;
+	fixture_open(&s, "[console]\nbase_url = "
+	    "https://console.testwood.example/\n");
+	assert_int_equal(notify_compose(s.cf, NOTIFY_TO_DSL, &e,
+	    "dsl@testwood.example", &n), 0);
+	assert_non_null(strstr(n.body, "Review it in the console: "
+	    "https://console.testwood.example/held/7Q2WX9KD3M\n"));
+	notify_notice_clear(&n);
+	assert_int_equal(notify_compose_digest(s.cf, &e, 1, &n), 0);
+	assert_non_null(strstr(n.body, "Review them in the console: "
+	    "https://console.testwood.example/held\n"));
+	notify_notice_clear(&n);
+	fixture_close(&s);
+}
+
 /* A notice coming back through the milter passes every policy. */
 static void
 test_notice_passes_the_policies(void **state)
@@ -274,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_outbound_tells_dsl_and_sender),
 		cmocka_unit_test(test_inbound_recipients_when_asked),
 		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_console_links),
 		cmocka_unit_test(test_notice_passes_the_policies),
 	};
 
