@@ -30,6 +30,8 @@
 
 #include "engine/engine.h"
 #include "engine/report_json.h"
+#include "store/alert_notice.h"
+#include "store/notify.h"
 #include "test_policy.h"
 #include "testutil.h"
 #include "util/xalloc.h"
@@ -124,6 +126,38 @@ test_self_harm_alerts_never_held(void **state)
 	verdict_clear(&v);
 	msg_free(m);
 	tu_fixture_free(f);
+}
+
+/* The DSL's alert notice links to each alert in the console when
+ * [console] base_url is set, and to nothing when it is not. */
+static void
+test_alert_notice_console_link(void **state)
+{
+	struct tu_fixture *f = school("[console]\nbase_url = "
+	    "https://console.testwood.example/\n"), *plain = school(NULL);
+	const int64_t ids[] = { 41, 42, 43, 44, 45, 46, 47, 48 };
+	struct notice n;
+	struct verdict v;
+	struct msg *m;
+
+	(void)state;
+	judge(f, PUPIL, PUPIL2, "sorry", "i want to kill myself and i have "
+	    "been cutting myself", &v, &m);
+	assert_true(v.alerts.count >= 1 && v.alerts.count <= 8);
+	assert_int_equal(alert_notice_compose(f->cf, m, &v, ids, time(NULL),
+	    "dsl@testwood.example", &n), 0);
+	assert_non_null(strstr(n.body, "Open it in the console: "
+	    "https://console.testwood.example/alerts/41"));
+	notify_notice_clear(&n);
+	assert_int_equal(alert_notice_compose(plain->cf, m, &v, ids,
+	    time(NULL), "dsl@testwood.example", &n), 0);
+	assert_null(strstr(n.body, "/alerts/"));
+	assert_null(strstr(n.body, "in the console:"));
+	notify_notice_clear(&n);
+	verdict_clear(&v);
+	msg_free(m);
+	tu_fixture_free(f);
+	tu_fixture_free(plain);
 }
 
 /* Grooming from outside to a pupil at hold_score: quarantined. */
@@ -408,6 +442,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_self_harm_alerts_never_held),
+		cmocka_unit_test(test_alert_notice_console_link),
 		cmocka_unit_test(test_grooming_held),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_scope),
