@@ -35,6 +35,7 @@ mkdir -p "$S" && chmod 755 "$S"
 # itself), and every path the milter writes moved in there too.
 cp "$TOP"/conf/*.csv "$S/" && cp -r "$TOP/conf/templates" "$S/templates" &&
     cp -r "$TOP/conf/safeguarding" "$S/safeguarding" || exit 1
+chmod 0640 "$S"/*.csv	# personal data: not readable by other users
 # Releases go through the private Postfix's own sendmail(1); notices by
 # SMTP to its smtpd ([notify] relay, set once its port is known).
 printf '#!/bin/sh\nexec /usr/sbin/sendmail -C "%s" "$@"\n' "$T/postfix/etc" > "$S/sendmail"
