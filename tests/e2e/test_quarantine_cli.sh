@@ -128,7 +128,7 @@ gcc -o "$T/backup-tool" "$T/hello.c" 2>/dev/null || printf '\177ELF\2\1\1\0\0\0\
 message "$T/in.eml" sales@supplier.example office@testwood.example "Invoice 42" invoice.txt "$T/eicar.txt"
 message "$T/out.eml" t.one@testwood.example partner@college.example "Backup tool" backup-tool "$T/backup-tool"
 
-plan 46
+plan 49
 
 ok "$([ -f "$T/release.key" ] && stat -c %a "$T/release.key" | grep -qx 640; echo $?)" \
     "the milter creates the release secret, mode 0640, at startup"
