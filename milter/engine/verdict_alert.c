@@ -55,8 +55,9 @@ verdict_alert_move(struct verdict_alerts *dst, struct verdict_alerts *src,
 	}
 	dst->evidence = xreallocarray(dst->evidence, dst->nevidence +
 	    src->nevidence + 1, sizeof(*dst->evidence));
-	memcpy(dst->evidence + dst->nevidence, src->evidence, src->nevidence *
-	    sizeof(*src->evidence));
+	if (src->nevidence > 0)
+		memcpy(dst->evidence + dst->nevidence, src->evidence,
+		    src->nevidence * sizeof(*src->evidence));
 	dst->nevidence += src->nevidence;
 	dst->withhold_subject |= src->withhold_subject;
 	free(src->items);
