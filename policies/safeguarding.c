@@ -123,6 +123,11 @@ safeguarding_load_lists(struct safeguarding_settings *s, const char *dir,
 			rc = -1;
 		free(path);
 	}
+	if (rc < 0) {
+		/* unconfigure() is not called for a policy that failed */
+		s->terms = term_set_free(s->terms);
+		return rc;
+	}
 	term_set_compile(s->terms);
 	return rc;
 }

@@ -267,6 +267,7 @@ semicolon_separated_windows_1252_export_is_read(void **state)
 	struct errbuf eb;
 	/* Excel "CSV" on a machine set to a European list separator:
 	 * ';' between cells, and "Zoë" in Windows-1252 (0xEB). */
+	char *path;
 	struct directory *d = load("Contact Forename;Contact Surname;"
 	    "Priority 1 Contact Email\r\nZo\xeb;Br\xfc" "ck;zoe@example.org\r\n"
 	    "Sin\xe9" "ad;O'Neill;\"sinead@example.ie, sin@example.ie\"\r\n",
@@ -276,9 +277,11 @@ semicolon_separated_windows_1252_export_is_read(void **state)
 	assert_int_equal(eb.nerrors, 1);
 	directory_free(d);
 	errbuf_clear(&eb);
-	d = load_with(fixture_path("parents.csv"), NULL, NULL,
+	path = fixture_path("parents.csv");
+	d = load_with(path, NULL, NULL,
 	    "parent_email_columns = Contact Email Address, E-mail, "
 	    "Priority 1 Contact Email", &eb);
+	free(path);
 	assert_int_equal(eb.nerrors, 0);
 	assert_int_equal(eb.nwarnings, 0);
 	assert_true(directory_is_parent(d, "zoe@example.org"));
