@@ -41,6 +41,7 @@
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_quarantine.h"
 #include "store/alerts.h"
+#include "util/date.h"
 #include "util/xalloc.h"
 
 #define AA_USAGE \
@@ -157,7 +158,6 @@ aa_list_filter(int argc, char **argv, struct alert_filter *f, bool *json)
 		{ NULL, 0, NULL, 0 }
 	};
 	bool all = false;
-	struct tm tm;
 	int c;
 
 	optind = 1;
@@ -168,11 +168,8 @@ aa_list_filter(int argc, char **argv, struct alert_filter *f, bool *json)
 		case 'c': f->category = optarg; break;
 		case 'j': *json = true; break;
 		case 'd':
-			memset(&tm, 0, sizeof(tm));
-			if (strptime(optarg, "%Y-%m-%d", &tm) == NULL)
+			if ((f->since = date_day_start_of(optarg)) == (time_t)-1)
 				return -1;
-			tm.tm_isdst = -1;
-			f->since = mktime(&tm);
 			break;
 		default:
 			return -1;

@@ -62,6 +62,7 @@
 #include "store/qindex.h"
 #include "store/quarantine.h"
 #include "engine/ref.h"
+#include "util/date.h"
 #include "util/xalloc.h"
 
 #define AQ_USAGE \
@@ -251,21 +252,6 @@ aq_sync(struct aq *q)
 	return n < 0 ? -1 : 0;
 }
 
-/* aq_parse_day - YYYY-MM-DD as local midnight; -1 if malformed */
-static time_t
-aq_parse_day(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return (time_t)-1;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
 /* aq_entry_json - one row as JSON */
 static json_object *
 aq_entry_json(const struct qindex_entry *e)
@@ -344,7 +330,7 @@ aq_list_parse(int argc, char **argv, struct qindex_filter *f, bool *json)
 		case 'a': f->status = NULL; break;
 		case 'j': *json = true; break;
 		case 's':
-			if ((f->since = aq_parse_day(optarg)) == (time_t)-1) {
+			if ((f->since = date_day_start_of(optarg)) == (time_t)-1) {
 				fprintf(stderr, "aupctl quarantine list: "
 				    "--since wants YYYY-MM-DD\n");
 				return -1;

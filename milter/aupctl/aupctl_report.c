@@ -26,26 +26,12 @@
 #include "aupctl/aupctl.h"
 #include "config/conf.h"
 #include "store/report.h"
+#include "util/date.h"
 #include "util/xalloc.h"
 
 #define AR_USAGE "usage: aupctl [-c FILE] report [--since YYYY-MM-DD] " \
 	"[--until YYYY-MM-DD] [--month]\n" \
 	"           [--format text|html|csv|json]\n"
-
-/* ar_day - YYYY-MM-DD as local midnight, -1 if malformed */
-static time_t
-ar_day(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return (time_t)-1;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
 
 /* ar_parse - options; -1 on bad usage */
 static int
@@ -63,9 +49,9 @@ ar_parse(int argc, char **argv, struct report_options *o,
 
 	optind = 0;	/* a fresh scan (aupctl_main's was "+") */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 's' && (o->since = ar_day(optarg)) == (time_t)-1)
+		if (c == 's' && (o->since = date_day_start_of(optarg)) == (time_t)-1)
 			return -1;
-		if (c == 'u' && (o->until = ar_day(optarg)) == (time_t)-1)
+		if (c == 'u' && (o->until = date_day_start_of(optarg)) == (time_t)-1)
 			return -1;
 		if (c == 'u')
 			o->until += 86400;

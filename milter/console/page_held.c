@@ -26,6 +26,7 @@
 #include "policies/policy.h"
 #include "store/qindex.h"
 #include "util/html.h"
+#include "util/date.h"
 #include "util/xalloc.h"
 
 #define HELD_MAX_REASON	1000		/* characters of a reason */
@@ -34,21 +35,13 @@
 static const char *const held_statuses[] = { "held", "unreviewed",
 	"reviewed", "released", "deleted", "expired", "all", NULL };
 
-/* held_day - YYYY-MM-DD as local midnight, 0 if absent or malformed */
+/* held_day - a day as local midnight, 0 if absent or malformed */
 time_t
 held_day(const char *s)
 {
-	struct tm tm;
-	const char *end;
+	time_t t = date_day_start_of(s);
 
-	if (s == NULL)
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	return t == (time_t)-1 ? 0 : t;
 }
 
 /* held_filter - the query's filter, narrowed to the role; false if the

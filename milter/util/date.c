@@ -2,7 +2,8 @@
  * date - parse and compare the dates of the school's CSV files
  *
  * SYNOPSIS
- *	date_parse(), date_iso(), date_day_start(), date_day_end(),
+ *	date_parse(), date_iso(), date_day_start(), date_day_start_of(),
+ *	date_day_end(),
  *	date_compare(), date_of()
  *
  * DESCRIPTION
@@ -158,4 +159,14 @@ date_of(time_t t)
 
 	localtime_r(&t, &tm);
 	return (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+/* date_day_start_of - parse, then midnight at the start of that day */
+time_t
+date_day_start_of(const char *s)
+{
+	struct date d;
+
+	return s != NULL && date_parse(s, &d) ? date_day_start(&d) :
+	    (time_t)-1;
 }

@@ -30,6 +30,9 @@ bool	date_parse(const char *s, struct date *d);
 char	*date_iso(const struct date *d, char buf[11]);
 /* date_day_start - the first second of the day, local time */
 time_t	date_day_start(const struct date *d);
+/* date_day_start_of - the first second of the day a string names, or
+ * (time_t)-1 when it is not a date (command-line --since/--until) */
+time_t	date_day_start_of(const char *s);
 /* date_day_end - the last second of the day, local time */
 time_t	date_day_end(const struct date *d);
 /* date_compare - <0, 0, >0 as a is before, on or after b */

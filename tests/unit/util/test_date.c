@@ -82,6 +82,21 @@ a_day_runs_from_local_midnight_to_the_last_second(void **state)
 	assert_true(date_compare(&e, &d) > 0);
 }
 
+/* a --since on the command line or in the console: start of that day */
+static void
+a_day_named_on_the_command_line_starts_at_midnight(void **state)
+{
+	struct tm start = { .tm_year = 124, .tm_mon = 6, .tm_mday = 19,
+	    .tm_isdst = -1 };
+
+	(void)state;
+	assert_int_equal(date_day_start_of("2024-07-19"), mktime(&start));
+	assert_int_equal(date_day_start_of("19/07/2024"), mktime(&start));
+	assert_int_equal(date_day_start_of("2024-07-19x"), (time_t)-1);
+	assert_int_equal(date_day_start_of("2024-02-30"), (time_t)-1);
+	assert_int_equal(date_day_start_of(NULL), (time_t)-1);
+}
+
 int
 main(void)
 {
@@ -90,6 +105,8 @@ main(void)
 		cmocka_unit_test(things_that_are_not_dates_are_refused),
 		cmocka_unit_test(
 		    a_day_runs_from_local_midnight_to_the_last_second),
+		cmocka_unit_test(
+		    a_day_named_on_the_command_line_starts_at_midnight),
 	};
 
 	return cmocka_run_group_tests_name("date", tests, NULL, NULL);
