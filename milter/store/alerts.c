@@ -106,15 +106,6 @@ alerts_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* alerts_col_text - a column as a new string, or NULL */
-static char *
-alerts_col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t != NULL ? xstrdup((const char *)t) : NULL;
-}
-
 /* alerts_run - run one statement without values; 0 or -1 */
 static int
 alerts_run(sqlite3 *db, const char *sql, char **err)
@@ -222,21 +213,21 @@ static void
 alerts_row(sqlite3_stmt *st, struct alert_entry *e)
 {
 	e->id = sqlite3_column_int64(st, 0);
-	e->ref = alerts_col_text(st, 1);
+	e->ref = qindex_col_text(st, 1);
 	e->time = (time_t)sqlite3_column_int64(st, 2);
-	e->policy = alerts_col_text(st, 3);
-	e->category = alerts_col_text(st, 4);
+	e->policy = qindex_col_text(st, 3);
+	e->category = qindex_col_text(st, 4);
 	e->score = (long)sqlite3_column_int64(st, 5);
-	e->severity = alerts_col_text(st, 6);
+	e->severity = qindex_col_text(st, 6);
 	e->held = sqlite3_column_int(st, 7) != 0;
-	e->direction = alerts_col_text(st, 8);
-	e->sender = alerts_col_text(st, 9);
-	e->sender_role = alerts_col_text(st, 10);
-	e->recipients = alerts_col_text(st, 11);
-	e->status = alerts_col_text(st, 12);
-	e->assignee = alerts_col_text(st, 13);
+	e->direction = qindex_col_text(st, 8);
+	e->sender = qindex_col_text(st, 9);
+	e->sender_role = qindex_col_text(st, 10);
+	e->recipients = qindex_col_text(st, 11);
+	e->status = qindex_col_text(st, 12);
+	e->assignee = qindex_col_text(st, 13);
 	e->updated_at = (time_t)sqlite3_column_int64(st, 14);
-	e->updated_by = alerts_col_text(st, 15);
+	e->updated_by = qindex_col_text(st, 15);
 }
 
 /* alerts_read_matches - the phrases of one alert; 0 or -1 */
@@ -257,8 +248,8 @@ alerts_read_matches(sqlite3 *db, struct alert_entry *e, char **err)
 		e->matches = xreallocarray(e->matches, e->nmatches + 1,
 		    sizeof(*e->matches));
 		m = &e->matches[e->nmatches++];
-		m->phrase = alerts_col_text(st, 0);
-		m->context = alerts_col_text(st, 1);
+		m->phrase = qindex_col_text(st, 0);
+		m->context = qindex_col_text(st, 1);
 		m->weight = (long)sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
@@ -283,8 +274,8 @@ alerts_read_notes(sqlite3 *db, struct alert_entry *e, char **err)
 		    sizeof(*e->notes));
 		n = &e->notes[e->nnotes++];
 		n->time = (time_t)sqlite3_column_int64(st, 0);
-		n->by = alerts_col_text(st, 1);
-		n->text = alerts_col_text(st, 2);
+		n->by = qindex_col_text(st, 1);
+		n->text = qindex_col_text(st, 2);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : alerts_fail(db, "read notes", err);

@@ -146,30 +146,21 @@ audit_prepare(sqlite3 *db, const struct audit_filter *f, bool count,
 	return st;
 }
 
-/* audit_text - a column as a new string, or NULL */
-static char *
-audit_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t != NULL ? xstrdup((const char *)t) : NULL;
-}
-
 /* audit_row_read - the current row */
 static void
 audit_row_read(sqlite3_stmt *st, struct audit_row *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->time = (time_t)sqlite3_column_int64(st, 1);
-	r->user = audit_text(st, 2);
-	r->role = audit_text(st, 3);
-	r->via = audit_text(st, 4);
-	r->address = audit_text(st, 5);
-	r->action = audit_text(st, 6);
-	r->ref = audit_text(st, 7);
-	r->result = audit_text(st, 8);
-	r->reason = audit_text(st, 9);
-	r->detail = audit_text(st, 10);
+	r->user = qindex_col_text(st, 2);
+	r->role = qindex_col_text(st, 3);
+	r->via = qindex_col_text(st, 4);
+	r->address = qindex_col_text(st, 5);
+	r->action = qindex_col_text(st, 6);
+	r->ref = qindex_col_text(st, 7);
+	r->result = qindex_col_text(st, 8);
+	r->reason = qindex_col_text(st, 9);
+	r->detail = qindex_col_text(st, 10);
 }
 
 /* audit_list - rows of a filter, newest first */

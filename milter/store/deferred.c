@@ -209,40 +209,31 @@ deferred_add(const char *dir, const struct deferred_entry *e, char **err)
 	return deferred_add_with_notice(dir, e, NULL, 0, err);
 }
 
-/* deferred_col - a column as a new string, or NULL */
-static char *
-deferred_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t != NULL ? xstrdup((const char *)t) : NULL;
-}
-
 /* deferred_row - fill an entry from the current row */
 static void
 deferred_row(sqlite3_stmt *st, struct deferred_entry *e)
 {
 	memset(e, 0, sizeof(*e));
-	e->ref = deferred_col(st, 0);
+	e->ref = qindex_col_text(st, 0);
 	e->time = (time_t)sqlite3_column_int64(st, 1);
 	e->due = (time_t)sqlite3_column_int64(st, 2);
-	e->due_text = deferred_col(st, 3);
-	e->sender = deferred_col(st, 4);
-	e->recipients = deferred_col(st, 5);
-	e->subject = deferred_col(st, 6);
-	e->login = deferred_col(st, 7);
-	e->reason = deferred_col(st, 8);
+	e->due_text = qindex_col_text(st, 3);
+	e->sender = qindex_col_text(st, 4);
+	e->recipients = qindex_col_text(st, 5);
+	e->subject = qindex_col_text(st, 6);
+	e->login = qindex_col_text(st, 7);
+	e->reason = qindex_col_text(st, 8);
 	e->size = sqlite3_column_int64(st, 9);
-	e->status = deferred_col(st, 10);
+	e->status = qindex_col_text(st, 10);
 	e->claimed_at = (time_t)sqlite3_column_int64(st, 11);
 	e->attempts = sqlite3_column_int(st, 12);
-	e->last_error = deferred_col(st, 13);
+	e->last_error = qindex_col_text(st, 13);
 	e->sent_at = (time_t)sqlite3_column_int64(st, 14);
-	e->sent_by = deferred_col(st, 15);
+	e->sent_by = qindex_col_text(st, 15);
 	e->delivered_at = (time_t)sqlite3_column_int64(st, 16);
-	e->delivered_qid = deferred_col(st, 17);
+	e->delivered_qid = qindex_col_text(st, 17);
 	e->cancelled_at = (time_t)sqlite3_column_int64(st, 18);
-	e->cancelled_by = deferred_col(st, 19);
+	e->cancelled_by = qindex_col_text(st, 19);
 	e->notified_at = (time_t)sqlite3_column_int64(st, 20);
 }
 

@@ -151,32 +151,23 @@ notices_enqueue(const char *store_dir, const struct notice *n, time_t now,
 	return rc;
 }
 
-/* notices_col_text - a column as a new string, or NULL */
-static char *
-notices_col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t != NULL ? xstrdup((const char *)t) : NULL;
-}
-
 /* notices_row - fill a row from NOTICES_COLUMNS */
 static void
 notices_row(sqlite3_stmt *st, struct notice_row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
-	r->kind = notices_col_text(st, 1);
-	r->ref = notices_col_text(st, 2);
-	r->to = notices_col_text(st, 3);
-	r->subject = notices_col_text(st, 4);
-	r->body = notices_col_text(st, 5);
-	r->state = notices_col_text(st, 6);
+	r->kind = qindex_col_text(st, 1);
+	r->ref = qindex_col_text(st, 2);
+	r->to = qindex_col_text(st, 3);
+	r->subject = qindex_col_text(st, 4);
+	r->body = qindex_col_text(st, 5);
+	r->state = qindex_col_text(st, 6);
 	r->created = (time_t)sqlite3_column_int64(st, 7);
 	r->next_try = (time_t)sqlite3_column_int64(st, 8);
 	r->sent_at = (time_t)sqlite3_column_int64(st, 9);
 	r->tries = (long)sqlite3_column_int64(st, 10);
-	r->last_error = notices_col_text(st, 11);
+	r->last_error = qindex_col_text(st, 11);
 }
 
 /*

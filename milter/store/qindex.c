@@ -285,7 +285,7 @@ out:
 }
 
 /* qindex_col_text - a column as a new string, or NULL */
-static char *
+char *
 qindex_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);

@@ -79,6 +79,10 @@ char	*qindex_path(const char *dir);
  * tables, if missing; close with sqlite3_close), or NULL with *err.
  */
 struct sqlite3 *qindex_db(const char *dir, char **err);
+/* qindex_col_text - a text column of the current row as a new string, or
+ * NULL (for every module reading the index's tables) */
+struct sqlite3_stmt;
+char	*qindex_col_text(struct sqlite3_stmt *st, int i);
 /* qindex_add - insert a row (an existing ref is left as it is): 0 or -1 */
 int	qindex_add(const char *dir, const struct qindex_entry *e, char **err);
 /*
