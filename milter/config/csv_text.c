@@ -63,6 +63,17 @@ csv_text_from_cp1252(const char *bytes, size_t len, size_t *outlen)
 	return out;
 }
 
+/* csv_text_copy - the bytes as they are, NULs included, NUL-terminated */
+static char *
+csv_text_copy(const char *bytes, size_t len)
+{
+	char *out = xmalloc(len + 1);
+
+	memcpy(out, bytes, len);
+	out[len] = '\0';
+	return out;
+}
+
 /* csv_text_from_utf16 - g_convert from UTF-16 (mark included) */
 static char *
 csv_text_from_utf16(const char *bytes, size_t len, size_t *outlen)
@@ -141,11 +152,12 @@ csv_text_decode(const char *bytes, size_t len, struct csv_text *out)
 			return -1;
 	} else if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
 		out->encoding = "UTF-8";
-		out->data = xstrndup(bytes + 3, len - 3);
+		/* Not xstrndup: a NUL must not shorten data below len. */
+		out->data = csv_text_copy(bytes + 3, len - 3);
 		out->len = len - 3;
 	} else if (g_utf8_validate(bytes, (gssize)len, NULL)) {
 		out->encoding = "UTF-8";
-		out->data = xstrndup(bytes, len);
+		out->data = csv_text_copy(bytes, len);
 		out->len = len;
 	} else {
 		out->encoding = "Windows-1252";

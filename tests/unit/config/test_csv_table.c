@@ -280,6 +280,25 @@ nul_byte_row_is_skipped_with_a_warning(void **state)
 	errbuf_clear(&eb);
 }
 
+/* nul_byte_after_a_bom_skips_that_row_only */
+static void
+nul_byte_after_a_bom_skips_that_row_only(void **state)
+{
+	static const char data[] = "\xef\xbb\xbf" "name,year\nZ\0e,4\nBo,5\n";
+	struct errbuf eb;
+	struct csv_table *t;
+
+	errbuf_init(&eb);
+	t = csv_table_parse(data, sizeof(data) - 1, "t.csv", &eb);
+	assert_non_null(t);
+	assert_true(has_warning(&eb, "t.csv:2: column 1 is not text (it "
+	    "holds a NUL byte); row skipped"));
+	assert_int_equal(t->nrows, 1);
+	assert_string_equal(t->rows[0].cells[0], "Bo");
+	csv_table_free(t);
+	errbuf_clear(&eb);
+}
+
 /* semicolon_and_tab_separated_files_are_detected */
 static void
 semicolon_and_tab_separated_files_are_detected(void **state)
@@ -566,6 +585,7 @@ main(void)
 		cmocka_unit_test(
 		    header_and_rows_are_read_with_their_line_numbers),
 		cmocka_unit_test(bom_and_crlf_are_tolerated),
+		cmocka_unit_test(nul_byte_after_a_bom_skips_that_row_only),
 		cmocka_unit_test(old_mac_line_ends_count_as_lines),
 		cmocka_unit_test(
 		    quoted_fields_keep_commas_quotes_and_line_breaks),
