@@ -45,12 +45,18 @@ printf '[notify]\nrelay = 127.0.0.1:%s\nretry = 1\n' "$PF_PORT" >> "$S/aup-milte
 # Notices go by SMTP to the instance's smtpd.  sendmail(1) for the
 # milter's re-injections: the instance's real one; with $S/crash
 # present it kills the milter (its parent) right after the hand-over,
-# before the milter can record that the message went.
+# before the milter can record that the message went.  The milter is
+# frozen (SIGSTOP) before the hand-over, so the handed-over copy cannot
+# reach it before the kill, however slow the machine: the copy waits in
+# Postfix's maildrop, as after a real crash at that point.
 cat > "$S/sendmail" <<EOT
 #!/bin/sh
-/usr/sbin/sendmail -C "$PF_CONF" "\$@" || exit \$?
-[ -e "$S/crash" ] && rm -f "$S/crash" && kill -KILL \$PPID
-exit 0
+parent=\$PPID
+crash=
+[ -e "$S/crash" ] && rm -f "$S/crash" && crash=1 && kill -STOP \$parent
+/usr/sbin/sendmail -C "$PF_CONF" "\$@"; rc=\$?
+[ -n "\$crash" ] && kill -KILL \$parent
+exit \$rc
 EOT
 chmod 755 "$S/sendmail"
 e2e_start_milter "$S" "$top_builddir/aup-milter" ||
