@@ -105,6 +105,12 @@ struct conf {
 	char	*path;			/* the INI file */
 	char	*dir;			/* its folder */
 	time_t	 loaded_at;
+	/*
+	 * When the daemon serving this snapshot started (0 outside it): a
+	 * release claimed before then may have died with the old process
+	 * before the MTA heard the answer (release.c).
+	 */
+	time_t	 started_at;
 	struct milter_settings milter;
 	struct school_settings school;
 	struct directory_settings dirs;

@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -42,6 +43,7 @@ struct reload_state {
 	pthread_t thread;
 	bool	 running;
 	bool	 verbose;
+	time_t	 started_at;	/* given to every snapshot */
 };
 
 /* Written once before smfi_main; read by the signal thread only. */
@@ -116,6 +118,7 @@ reload_config(void)
 			log_warnx("reload: event_log changed; the new path is "
 			    "used after a restart");
 		log_set_verbose(reload_state.verbose || cf->milter.verbose);
+		cf->started_at = reload_state.started_at;
 		conf_replace(cf);
 		log_info("reloaded %s: mode %s, %u parent addresses",
 		    reload_state.conf_path, mode_name(cf->milter.mode),
@@ -159,6 +162,7 @@ daemon_reload_start(const char *conf_path,
 	reload_state.conf_path = conf_path;
 	reload_state.registry = registry;
 	reload_state.verbose = verbose;
+	reload_state.started_at = cf->started_at = time(NULL);
 	if (cf->milter.event_log != NULL) {
 		reload_state.eventlog = eventlog_open(cf->milter.event_log);
 		if (reload_state.eventlog == NULL)

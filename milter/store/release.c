@@ -32,6 +32,12 @@
  *	mark for REF used again (already delivered ...); judged
  *	normally", "release mark for REF: not released", "release mark
  *	for REF cannot be checked: WHY" (the message is then tempfailed).
+ *	A deferred message's copy whose mark was spent since the daemon
+ *	started is dropped ("already delivered as QID: this copy is
+ *	dropped"); one spent before the start is judged normally ("let
+ *	through as QID before the milter restarted"): the old process may
+ *	have died between spending the mark and answering the MTA, which
+ *	then kept its copy, and dropping it would lose the message.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -302,6 +308,12 @@ release_deferred_ok(const struct conf *cf, const struct msg *m,
 	    strcmp(e.status, "sent") != 0))
 		log_warnx("%s: release mark for %s: not released; judged "
 		    "normally", qid, ref);
+	else if (e.delivered_at != 0 && e.delivered_at < cf->started_at)
+		/* That copy may have died with the old process unqueued. */
+		log_warnx("%s: deferred message %s was let through as %s "
+		    "before the milter restarted; this copy is judged "
+		    "normally", qid, ref, e.delivered_qid ?
+		    e.delivered_qid : "?");
 	else if (e.delivered_at != 0) {
 		log_warnx("%s: deferred message %s already delivered as %s: "
 		    "this copy is dropped", qid, ref, e.delivered_qid ?
