@@ -172,11 +172,13 @@ conf_check_notify(struct conf *cf, struct errbuf *eb)
 	    addr_normalize(cf->notify.from) : NULL;
 
 	if (!conf_relay_ok(cf->notify.relay))
-		errbuf_add(eb, cf->path, 0, "[notify] relay: \"%s\" is not "
+		errbuf_add(eb, cf->path, conf_set_line(cf, "notify", "relay"),
+		    "[notify] relay: \"%s\" is not "
 		    "HOST:PORT", cf->notify.relay);
 	if (cf->notify.from != NULL && (norm == NULL ||
 	    strpbrk(cf->notify.from, "<>\",;\\") != NULL))
-		errbuf_add(eb, cf->path, 0, "[notify] from: \"%s\" is not an "
+		errbuf_add(eb, cf->path, conf_set_line(cf, "notify", "from"),
+		    "[notify] from: \"%s\" is not an "
 		    "address", cf->notify.from);
 	free(norm);
 }

@@ -126,6 +126,22 @@ assert_warning_at(const struct load *l, const char *file, unsigned line,
 	free(where);
 }
 
+/* A bad [notify] relay or from names the line that set it. */
+static void
+bad_notify_relay_and_from_name_their_lines(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load_base(&l, "[notify]\nrelay = mail.school.example\n"
+	    "from = office.testwood.example\n");
+	assert_null(l.cf);
+	assert_error_at(&l, l.path, 9, "[notify] relay: "
+	    "\"mail.school.example\" is not HOST:PORT");
+	assert_error_at(&l, l.path, 10, "from: \"office.testwood.example\"");
+	load_done(&l);
+}
+
 static void
 typo_in_key_names_file_line_and_lists_the_known_keys(void **state)
 {
@@ -669,6 +685,7 @@ main(void)
 		cmocka_unit_test(
 		    typo_in_key_names_file_line_and_lists_the_known_keys),
 		cmocka_unit_test(unknown_section_names_file_line_once),
+		cmocka_unit_test(bad_notify_relay_and_from_name_their_lines),
 		cmocka_unit_test(key_set_twice_names_both_lines),
 		cmocka_unit_test(
 		    threshold_that_is_not_a_number_names_file_line),
