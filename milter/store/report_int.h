@@ -33,7 +33,8 @@ struct report_scan {
 	struct report_period *period;	/* its week or month */
 };
 
-/* report_line - add one line of the log; false if it is not an event */
+/* report_line - add one line of the log (line[len] is a NUL); false if
+ * it is not an event */
 bool	report_line(struct report_scan *s, const char *line, size_t len);
 
 /* The sums (report.c). */

@@ -48,8 +48,11 @@ static int
 report_action_index(const char *s, size_t max)
 {
 	for (int i = 0; s != NULL && i < REPORT_ACTIONS; i++) {
-		size_t n = strlen(report_action_names[i]);
+		size_t n;
 
+		if (s[0] != report_action_names[i][0])	/* "accept" */
+			continue;
+		n = strlen(report_action_names[i]);
 		if (n < max && memcmp(s, report_action_names[i], n) == 0 &&
 		    (s[n] == '"' || s[n] == '\0'))
 			return i;
@@ -187,35 +190,50 @@ report_period(struct report_scan *s, time_t t)
 	return s->period;
 }
 
-/* report_array_end - one past the `]` or `}` closing the array or
- * object at p, or NULL */
+/* report_string_end - one past the quote closing the string whose
+ * text starts at p, or NULL (the line ends with a NUL) */
 static const char *
-report_array_end(const char *p, const char *end)
+report_string_end(const char *p)
+{
+	for (;;) {
+		p += strcspn(p, "\"\\");
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\0' || p[1] == '\0')
+			return NULL;
+		p += 2;		/* an escaped character */
+	}
+}
+
+/* report_array_end - one past the `]` or `}` closing the array or
+ * object at p, or NULL; strings are skipped whole */
+static const char *
+report_array_end(const char *p)
 {
 	int depth = 0;
-	bool in_string = false;
 
-	for (; p < end; p++) {
-		if (in_string) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				in_string = false;
-		} else if (*p == '"')
-			in_string = true;
-		else if (*p == '[' || *p == '{')
+	for (;;) {
+		p += strcspn(p, "\"[]{}");
+		if (*p == '\0')
+			return NULL;
+		if (*p == '"') {
+			if ((p = report_string_end(p + 1)) == NULL)
+				return NULL;
+			continue;
+		}
+		if (*p == '[' || *p == '{')
 			depth++;
-		else if ((*p == ']' || *p == '}') && --depth == 0)
+		else if (--depth == 0)
 			return p + 1;
+		p++;
 	}
-	return NULL;
 }
 
 /* report_parse_array - the array at p through json-c, or NULL */
 static json_object *
-report_parse_array(struct report_scan *s, const char *p, const char *end)
+report_parse_array(struct report_scan *s, const char *p)
 {
-	const char *e = report_array_end(p, end);
+	const char *e = report_array_end(p);
 	json_object *o;
 
 	if (e == NULL)
@@ -314,7 +332,7 @@ report_policies(struct report_scan *s, const char *p, const char *end,
 	bool urgent = false;
 	json_object *obj;
 
-	for (; o < end && *o == '{' && (e = report_array_end(o, end)) != NULL;
+	for (; o < end && *o == '{' && (e = report_array_end(o)) != NULL;
 	    o = e + (*e == ',')) {
 		if (report_dull(o, e))
 			continue;
@@ -338,7 +356,7 @@ report_alerts(struct report_scan *s, const char *p, const char *end)
 
 	if (p + 1 < end && p[1] == ']')
 		return;
-	arr = report_parse_array(s, p, end);
+	arr = report_parse_array(s, p);
 	for (size_t i = 0; arr != NULL && i < json_object_array_length(arr);
 	    i++) {
 		const char *cat = report_str(json_object_array_get_idx(arr, i),
