@@ -26,6 +26,10 @@ private Postfix (tests/lib/postfix.sh) and passes it in the environment
     once with the release mark, it is delivered once, and the Audit
     page shows deferred-send with the user and reason; a viewer gets
     403 on /deferred
+  - the office (office_senders = head@...) lands on Deferred, sees its
+    own deferred mail and its delegate's but not a teacher's, sends its
+    own now (delivered once through Postfix), cancels its delegate's,
+    and gets 403 on a forged send-now of the teacher's and on /held
   - five wrong passwords lock the account, even for the right password
   - the user header is ignored from an address that is not a trusted
     proxy
@@ -163,6 +167,7 @@ notify = off
 name = Testwood Primary
 domains = testwood.example
 office = office@testwood.example
+office_senders = head@testwood.example
 dsl = dsl@testwood.example
 [console]
 listen = 127.0.0.1:{port}
@@ -369,6 +374,7 @@ def main():
 
     for user, role, pw in (("jane.dsl", "dsl", "correct horse battery"),
                            ("gov", "viewer", "governors only 2026"),
+                           (OFFICE, "office", "office hours 2026"),
                            ("locky", "dsl", "locky's password")):
         r = passwd(user, role, pw)
         if r.returncode != 0:
@@ -395,6 +401,7 @@ def main():
     try:
         dsl_in_browser(driver, pay_ref, xss_ref)
         viewer_in_browser(driver, pay_ref)
+        office_in_browser(driver)
     finally:
         driver.quit()
     print("1..%d" % count)
@@ -598,27 +605,27 @@ def alert_in_browser(d, ref):
 DEFERRED_REF = "DEF0000001"
 
 
-def defer_message():
+def defer_message(ref, sender, subject):
     """A message working-hours deferred, written as the store writes it."""
     qdir = os.path.join(T, "quarantine")
     os.makedirs(os.path.join(qdir, "deferred"), exist_ok=True)
-    with open(os.path.join(qdir, "deferred", DEFERRED_REF + ".eml"), "w") as f:
-        f.write("From: head@testwood.example\r\nTo: parent@home.example\r\n"
-                "Subject: Trip letter for Year 6\r\n\r\nDear parent\r\n")
+    with open(os.path.join(qdir, "deferred", ref + ".eml"), "w") as f:
+        f.write("From: %s\r\nTo: parent@home.example\r\nSubject: %s\r\n"
+                "\r\nDear parent\r\n" % (sender, subject))
     db = sqlite3.connect(os.path.join(qdir, "index.sqlite"))
     now = int(time.time())
     db.execute("INSERT INTO deferred (ref, time, due, due_text, sender, "
                "recipients, subject, reason, size) VALUES (?, ?, ?, ?, ?, ?, "
-               "?, ?, ?)", (DEFERRED_REF, now, now + 36000,
-                            "07:30 tomorrow", "head@testwood.example",
-                            "parent@home.example", "Trip letter for Year 6",
+               "?, ?, ?)", (ref, now, now + 36000, "07:30 tomorrow", sender,
+                            "parent@home.example", subject,
                             "outside working hours", 80))
     db.commit()
     db.close()
 
 
 def deferred_in_browser(d):
-    defer_message()
+    defer_message(DEFERRED_REF, "head@testwood.example",
+                  "Trip letter for Year 6")
     d.get(BASE + "/deferred")
     rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     ok(len(rows) == 1 and "Trip letter for Year 6" in rows[0].text and
@@ -671,6 +678,77 @@ def viewer_in_browser(d, pay_ref):
     ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
        "a viewer opening the deferred mail is refused")
     shot(d, "08-viewer-refused")
+
+
+OFFICE = "office@testwood.example"
+OFFICE_OWN, OFFICE_DELEGATE, OFFICE_OTHER = ("0FF1CE0001", "0FF1CE0002",
+                                             "0FF1CE0003")
+
+
+def office_in_browser(d):
+    """The office sees and acts on its own deferred mail and its
+    delegate's (office_senders), and nothing else."""
+    defer_message(OFFICE_OWN, OFFICE, "Office newsletter")
+    defer_message(OFFICE_DELEGATE, "head@testwood.example",
+                  "Head's note to parents")
+    defer_message(OFFICE_OTHER, "t.one@testwood.example", "Teacher's note")
+    d.delete_all_cookies()
+    d.get(BASE + "/login")
+    d.find_element(By.ID, "user").send_keys(OFFICE)
+    d.find_element(By.ID, "password").send_keys("office hours 2026")
+    d.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait_for(d, "<h1>Deferred mail</h1>")
+    table = d.find_element(By.CSS_SELECTOR, "table.list").text
+    ok(d.current_url.endswith("/deferred") and OFFICE_OWN in table and
+       OFFICE_DELEGATE in table and DEFERRED_REF in table,
+       "the office lands on Deferred and sees its own and its delegate's "
+       "mail", d.current_url + " " + table)
+    ok(OFFICE_OTHER not in table and "Teacher's note" not in table,
+       "and not another sender's", table)
+    shot(d, "12-office-deferred")
+    office_row(d, OFFICE_OWN).find_element(By.NAME, "reason").send_keys(
+        "Newsletter is ready")
+    office_row(d, OFFICE_OWN).find_element(
+        By.CSS_SELECTOR, "button[value=send]").click()
+    wait_for(d, OFFICE_OWN + " sent now")
+    got = delivered("Subject: Office newsletter")
+    ok(len(got) == 1, "the office sends its own now: Postfix delivers it "
+       "once", got)
+    office_row(d, OFFICE_DELEGATE).find_element(By.NAME, "reason").send_keys(
+        "The head will rewrite it")
+    office_row(d, OFFICE_DELEGATE).find_element(
+        By.CSS_SELECTOR, "button[value=cancel]").click()
+    ok(wait_for(d, OFFICE_DELEGATE + " cancelled"),
+       "the office cancels its delegate's deferred message")
+    office_refused()
+
+
+def office_row(d, ref):
+    for row in d.find_elements(By.CSS_SELECTOR, "table.list tbody tr"):
+        if row.text.startswith(ref):
+            return row
+    raise AssertionError("no row for " + ref)
+
+
+def office_refused():
+    """A forged send-now of another sender's deferred message."""
+    office = Http()
+    office.login(OFFICE, "office hours 2026")
+    token = office.csrf("/deferred")
+    before = len(os.listdir(T + "/sent"))
+    status, _, _ = office.req("POST", "/deferred/" + OFFICE_OTHER,
+                              {"csrf": token, "action": "send",
+                               "reason": "forged"})
+    ok(status == 403, "the office's send-now POST on another sender's "
+       "deferred message is refused (403)", status)
+    db = sqlite3.connect(os.path.join(T, "quarantine", "index.sqlite"))
+    state = db.execute("SELECT status FROM deferred WHERE ref = ?",
+                       (OFFICE_OTHER,)).fetchone()
+    db.close()
+    ok(len(os.listdir(T + "/sent")) == before and state == ("waiting",),
+       "and it is still waiting, sent to no one", state)
+    status, _, _ = office.req("GET", "/held")
+    ok(status == 403, "the office gets 403 on the held mail")
 
 
 try:
