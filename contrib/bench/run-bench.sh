@@ -712,9 +712,11 @@ fi
 	    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
 	    "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 	echo
-	echo "Command: contrib/bench/run-bench.sh (ROUNDS=$ROUNDS SECS=$SECS" \
+	echo "Command: contrib/bench/run-bench.sh (PARTS=\"$PARTS\"" \
+	    "ROUNDS=$ROUNDS SECS=$SECS" \
 	    "WARM=$WARM CONCS=\"$CONCS\" PF_MSGS=$PF_MSGS PF_ROUNDS=$PF_ROUNDS" \
-	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS)"
+	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS" \
+	    "REPORT_EVENTS=$REPORT_EVENTS REPORT_RUNS=$REPORT_RUNS)"
 	echo
 	if [ -n "$CORPUS" ]; then
 		echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' \
