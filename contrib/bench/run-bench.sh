@@ -37,12 +37,18 @@
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
 #     and one carrying a 5 MB CSV (contrib/bench/make-pupil-files.py);
+# 10. report: a year of one school's event log (REPORT_EVENTS lines,
+#     contrib/bench/make-events.py) summarised by `aupctl report --format
+#     json` REPORT_RUNS times after one uncounted warm-up (the file is
+#     then in the page cache); the medians of wall, user and system time
+#     and events/s; the report's counts must be the generator's;
 #
 # and prints one Markdown report (also kept in $OUT) with the targets:
 # >= 0.5 x ceiling at concurrency 4 and 16 on the mixed corpus, >= 0.8 on
 # text-only, p99 < 10 ms at concurrency 4 (every corpus message is under
 # 1 MB), Postfix >= 0.9 x the no-op milter, peak RSS < 300 MB, flat RSS,
-# a 10 MB spreadsheet decided in < 200 ms.
+# a 10 MB spreadsheet decided in < 200 ms, a year of events (2 million)
+# summarised in < 5 s.
 # Speed targets are reported, never asserted: the exit status is 1 only
 # for invalid runs (tempfail/error verdicts, lost mail, a daemon that died).
 #
@@ -50,8 +56,9 @@
 #   ROUNDS [5]  SECS [10]  WARM [2]  CONCS ["1 4 16"]
 #   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
 #   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
-#   PARTS ["milter postfix memory soak pupil"]   which steps 4-8 to run
-#   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]
+#   PARTS ["milter postfix memory soak pupil report"]   which steps to run
+#   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  REPORT_EVENTS [2000000]
+#   REPORT_RUNS [3]
 #   AUP_MILTER  use this aup-milter binary instead of building one
 #   SHARED_BENCH [../shared/bench]   the yardstick's folder
 #   OUT [the work folder's name + .md]   KEEP=1 keeps the work folder
@@ -71,8 +78,10 @@ PF_SESSIONS=${PF_SESSIONS:-16}
 MEM_MSGS=${MEM_MSGS:-48}
 SOAK_SECS=${SOAK_SECS:-600}
 SOAK_EVERY=${SOAK_EVERY:-30}
-PARTS=${PARTS:-"milter postfix memory soak pupil"}
+PARTS=${PARTS:-"milter postfix memory soak pupil report"}
 PUPIL_RUNS=${PUPIL_RUNS:-11}
+REPORT_EVENTS=${REPORT_EVENTS:-2000000}
+REPORT_RUNS=${REPORT_RUNS:-3}
 ANALYSIS_RUNS=${ANALYSIS_RUNS:-11}
 KEEP=${KEEP:-}
 SCHOOL=oakfield-academy.example		# make-corpus.py's SCHOOL
@@ -580,6 +589,82 @@ if wrong:
 EOF
 }
 
+# part_report - `aupctl report` over a generated year of events
+part_report() {
+	local d=$W/report bin i
+	bin=$(dirname "$AUP_MILTER")
+	[ -x "$bin/aupctl" ] || die "part report needs aupctl next to $AUP_MILTER"
+	mkdir -p "$d/quarantine"
+	say "report: generating $REPORT_EVENTS events"
+	python3 "$TOP/contrib/bench/make-events.py" "$d/events.jsonl" \
+	    --events "$REPORT_EVENTS" --expect "$d/expect.json" ||
+	    die "make-events.py failed"
+	cat >"$d/aup-milter.conf" <<EOF
+; written by contrib/bench/run-bench.sh for the report benchmark
+[milter]
+socket = unix:$d/aup.sock
+event_log = $d/events.jsonl
+quarantine_dir = $d/quarantine
+[school]
+name = Oakfield Academy
+domains = $SCHOOL
+office = office@$SCHOOL
+dsl = dsl@$SCHOOL
+[safeguarding]
+action = off
+EOF
+	sync
+	: >"$d/times"
+	for i in $(seq 0 "$REPORT_RUNS"); do
+		say "report: run $i/$REPORT_RUNS"
+		# bash's time keyword: wall, user and system seconds
+		{ TIMEFORMAT='%R %U %S'; time "$bin/aupctl" -c \
+		    "$d/aup-milter.conf" report --format json \
+		    >"$d/report.$i.json" 2>"$d/report.$i.err"; } 2>>"$d/times"
+	done
+	sed -i 1d "$d/times"	# run 0 warmed the page cache
+	python3 - "$d" "$REPORT_RUNS" >>"$W/report.md" <<'EOF' || INVALID=1
+import json, os, statistics, sys
+d, runs = sys.argv[1], int(sys.argv[2])
+exp = json.load(open(os.path.join(d, "expect.json")))
+size = os.path.getsize(os.path.join(d, "events.jsonl"))
+with open(os.path.join(d, "events.jsonl"), "rb") as f:
+    lines = sum(1 for _ in f)
+t = [list(map(float, l.split())) for l in open(os.path.join(d, "times"))]
+wall, user, syst = (statistics.median(x[i] for x in t) for i in range(3))
+bad = []
+for i in range(1, runs + 1):
+    r = json.load(open(os.path.join(d, "report.%d.json" % i)))
+    got = {"messages": r["messages"], "urgent": r["urgent_overrides"],
+           "actions": {k: v for k, v in r["actions"].items() if v},
+           "would_have": sum(sum(v for k, v in p.items() if k != "policy")
+                             for p in r["would_have"]),
+           "alerts": {a["name"]: a["count"] for a in r["alerts"]}}
+    diff = ["%s %r, expected %r" % (k, got[k], exp.get(k))
+            for k in sorted(got) if got[k] != exp.get(k)]
+    if diff:
+        bad.append("run %d: %s" % (i, "; ".join(diff)))
+print()
+print("Report: `aupctl report --format json` over a generated year of one "
+      "school's events (contrib/bench/make-events.py: %d lines, %.0f MB), "
+      "medians of %d runs after a warm-up:" % (lines, size / 1e6, runs))
+print()
+print("| events | wall s | user s | sys s | events/s (wall) |")
+print("|---:|---:|---:|---:|---:|")
+print("| %d | %.2f | %.2f | %.2f | %.0f |" % (lines, wall, user, syst,
+                                           lines / wall))
+print()
+if lines >= 2000000:
+    print("Target: 2 million events summarised in < 5 s: %s (median %.2f s "
+          "wall, %.2f s user)" % ("met" if wall < 5 else "MISSED", wall,
+                                  user))
+if bad:
+    print("INVALID: the report's counts are not the generator's: " +
+          "; ".join(bad))
+    sys.exit(1)
+EOF
+}
+
 # part_soak - RSS of aup-milter over SOAK_SECS at concurrency 16
 part_soak() {
 	local t samples='' line pid
@@ -608,10 +693,17 @@ part_soak() {
 }
 
 say "work folder $W"
-build_tools
+# the yardstick and the corpus serve every part but the report's
+CORPUS=''
+for part in $PARTS; do
+	[ "$part" = report ] || CORPUS=1
+done
+[ -n "$CORPUS" ] && build_tools
 build_milter
-make_corpora
-write_config "$W/aup" "unix:$W/aup/aup.sock"
+if [ -n "$CORPUS" ]; then
+	make_corpora
+	write_config "$W/aup" "unix:$W/aup/aup.sock"
+fi
 {
 	echo "# aup-milter benchmark"
 	echo
@@ -620,13 +712,18 @@ write_config "$W/aup" "unix:$W/aup/aup.sock"
 	    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
 	    "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 	echo
-	echo "Command: contrib/bench/run-bench.sh (ROUNDS=$ROUNDS SECS=$SECS" \
+	echo "Command: contrib/bench/run-bench.sh (PARTS=\"$PARTS\"" \
+	    "ROUNDS=$ROUNDS SECS=$SECS" \
 	    "WARM=$WARM CONCS=\"$CONCS\" PF_MSGS=$PF_MSGS PF_ROUNDS=$PF_ROUNDS" \
-	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS)"
+	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS" \
+	    "REPORT_EVENTS=$REPORT_EVENTS REPORT_RUNS=$REPORT_RUNS)"
 	echo
-	echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' "$W/aup/aup-milter.conf" |
-	    grep -v -x -e milter -e school -e directory | tr '\n' ' ')"
-	echo
+	if [ -n "$CORPUS" ]; then
+		echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' \
+		    "$W/aup/aup-milter.conf" |
+		    grep -v -x -e milter -e school -e directory | tr '\n' ' ')"
+		echo
+	fi
 } >"$W/report.md"
 for part in $PARTS; do
 	case $part in
@@ -636,6 +733,7 @@ for part in $PARTS; do
 	soak)		part_soak ;;
 	pupil)		part_pupil ;;
 	analysis)	part_analysis ;;
+	report)		part_report ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

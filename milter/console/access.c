@@ -3,19 +3,26 @@
  *
  * SYNOPSIS
  *	access_role_parse(), access_role_name(), access_held_filter(),
- *	access_may_see_held(), access_may_list_held(), access_may_*()
+ *	access_may_see_held(), access_may_list_held(), access_may_*(),
+ *	access_may_see_deferred()
  *
  * DESCRIPTION
  *	One table says which policies' holds each role sees.  A message
  *	held by safeguarding is the DSL's alone, whoever else held it
- *	too: its text is what the alert is about.
+ *	too: its text is what the alert is about.  The office's deferred
+ *	mail is its own and its delegates': what the office account and
+ *	the people who may send as the office ([school] office_senders)
+ *	sent out of hours.
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "config/school.h"
 #include "console/access.h"
+#include "util/addr.h"
 
 #define ACCESS_DSL_POLICY	"safeguarding"	/* holds only the DSL sees */
 
@@ -149,4 +156,25 @@ bool
 access_may_deferred(enum access_role r)
 {
 	return r == ACCESS_DSL || r == ACCESS_IT || r == ACCESS_OFFICE;
+}
+
+/* access_may_see_deferred - see access.h */
+bool
+access_may_see_deferred(enum access_role r, const char *user,
+    const struct school *sc, const char *sender)
+{
+	char *from, *me;
+	bool ok;
+
+	if (r == ACCESS_DSL || r == ACCESS_IT)
+		return true;
+	if (r != ACCESS_OFFICE || sender == NULL ||
+	    (from = addr_normalize(sender)) == NULL)
+		return false;
+	me = user != NULL ? addr_normalize(user) : NULL;
+	ok = (me != NULL && strcmp(me, from) == 0) ||
+	    school_is_office(sc, from) || school_is_office_sender(sc, from);
+	free(me);
+	free(from);
+	return ok;
 }

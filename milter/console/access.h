@@ -18,6 +18,8 @@
 
 #include "store/qindex.h"
 
+struct school;
+
 enum access_role {
 	ACCESS_NONE = 0,
 	ACCESS_DSL,
@@ -53,5 +55,14 @@ bool	access_may_see_names(enum access_role r);
 bool	access_may_alerts(enum access_role r);
 /* access_may_deferred - may `r` see deferred mail? */
 bool	access_may_deferred(enum access_role r);
+/*
+ * access_may_see_deferred - may `user` (role `r`) see and act on a
+ * deferred message whose envelope sender is `sender`?  dsl and it: all;
+ * office: mail from its own address (its user name), from the school's
+ * office address and from the office's delegates ([school]
+ * office_senders), compared as SPEC 3 compares addresses; no one else.
+ */
+bool	access_may_see_deferred(enum access_role r, const char *user,
+	    const struct school *sc, const char *sender);
 
 #endif

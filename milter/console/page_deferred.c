@@ -14,14 +14,16 @@
  *	deferred_cancel(), the functions `aupctl deferred` calls, and
  *	audits it (deferred-send, deferred-cancel) with the user and the
  *	reason.  The role is checked on every request: dsl and it see all
- *	deferred mail; office only mail whose envelope sender is its own
- *	user name (an address); dpo and viewer none (403).
+ *	deferred mail; office only its own and its delegates' (envelope
+ *	sender its user name, the school's office address or one of
+ *	[school] office_senders: access_may_see_deferred); dpo and viewer
+ *	none (403).  Acting on a message the user may not see is refused
+ *	with 403, on one that does not exist with 404.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "console/console.h"
 #include "store/deferred.h"
@@ -45,11 +47,8 @@ deferred_allowed(const struct request *r, struct reply *out)
 static bool
 deferred_visible(const struct request *r, const struct deferred_entry *e)
 {
-	if (r->sv.role == ACCESS_DSL || r->sv.role == ACCESS_IT)
-		return true;
-	if (r->sv.role != ACCESS_OFFICE || strchr(r->sv.user, '@') == NULL)
-		return false;
-	return e->sender != NULL && strcasecmp(e->sender, r->sv.user) == 0;
+	return access_may_see_deferred(r->sv.role, r->sv.user,
+	    &r->c->cf->view, e->sender);
 }
 
 /* deferred_form - send now / cancel with a reason, for a waiting one */
@@ -192,12 +191,18 @@ deferred_check(struct request *r, struct reply *out, const char *ref,
 	if (!deferred_allowed(r, out))
 		return false;
 	if (!actions_valid_ref(ref) || deferred_get(r->c->cf->milter.
-	    quarantine_dir, ref, &e, NULL) != 1 || !deferred_visible(r, &e)) {
+	    quarantine_dir, ref, &e, NULL) != 1) {
 		deferred_entry_clear(&e);
 		reply_error(r, out, 404, "There is no such deferred message.");
 		return false;
 	}
+	ok = deferred_visible(r, &e);
 	deferred_entry_clear(&e);
+	if (!ok) {
+		reply_error(r, out, 403, "This deferred message is not yours "
+		    "or your office's to act on.");
+		return false;
+	}
 	ok = action != NULL && (strcmp(action, "send") == 0 ||
 	    strcmp(action, "cancel") == 0) && reason != NULL &&
 	    reason[strspn(reason, " \t\r\n")] != '\0' &&

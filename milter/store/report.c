@@ -20,39 +20,29 @@
  *	the median time from hold to the first review action.  Names of
  *	reviewers are counted only when opt->names (the DSL's view).
  *
- *	A year of a school's events is about 2 million lines, so a line
- *	is not parsed whole: the top-level members the report needs are
- *	found by their keys (a quote inside a JSON string is escaped, so
- *	"key": can only be a key) and only the small policies and alerts
- *	arrays go through json-c, with one reused tokener.  A line that
- *	is not an event is counted (bad_lines) and skipped.
+ *	The log is read in large blocks, not line by line through stdio;
+ *	report_line.c reads each line without parsing it whole (a year of
+ *	a school's events is about 2 million lines).  A line that is not
+ *	an event is counted (bad_lines) and skipped.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <json-c/json.h>
+#include <unistd.h>
 
 #include "store/alerts.h"
 #include "store/qindex.h"
-#include "store/report.h"
+#include "store/report_int.h"
 #include "util/xalloc.h"
+
+#define REPORT_BLOCK	(4 << 20)	/* bytes read at a time */
 
 const char *const report_action_names[REPORT_ACTIONS] = { "reject",
 	"quarantine", "defer", "rewrite", "flag" };
-
-/* report_action_index - index of an action word, or -1 */
-static int
-report_action_index(const char *s)
-{
-	for (int i = 0; s != NULL && i < REPORT_ACTIONS; i++)
-		if (strcmp(s, report_action_names[i]) == 0)
-			return i;
-	return -1;
-}
 
 /* report_counts_free - a GPtrArray element */
 static void
@@ -86,7 +76,7 @@ report_period_free(void *p)
 }
 
 /* report_counts_of - the counts of a policy in an array (made if new) */
-static struct report_counts *
+struct report_counts *
 report_counts_of(GPtrArray *a, const char *policy)
 {
 	struct report_counts *c;
@@ -104,7 +94,7 @@ report_counts_of(GPtrArray *a, const char *policy)
 
 /* report_period_of - the period of a label (the log is in time order,
  * so the last one is nearly always it) */
-static struct report_period *
+struct report_period *
 report_period_of(struct report *r, const char *label)
 {
 	struct report_period *p;
@@ -122,7 +112,7 @@ report_period_of(struct report *r, const char *label)
 }
 
 /* report_count - add one to a counted key */
-static void
+void
 report_count(GHashTable *h, const char *key)
 {
 	long *n = g_hash_table_lookup(h, key);
@@ -132,180 +122,6 @@ report_count(GHashTable *h, const char *key)
 		g_hash_table_insert(h, xstrdup(key), n);
 	}
 	(*n)++;
-}
-
-/* report_str - a string member or NULL */
-static const char *
-report_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return NULL;
-	return json_object_get_string(v);
-}
-
-/* report_time - "2026-11-22T23:52:25.123Z" as a time; -1 if not */
-static time_t
-report_time(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return (time_t)-1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
-}
-
-/* report_policies - one event's policy results */
-static void
-report_policies(struct report *r, json_object *arr, const char *label,
-    GHashTable *reasons)
-{
-	struct report_period *per = report_period_of(r, label);
-
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		json_object *p = json_object_array_get_idx(arr, i), *m;
-		const char *name = report_str(p, "name");
-		int a = report_action_index(report_str(p, "result"));
-		bool monitored = json_object_object_get_ex(p, "monitored",
-		    &m) && json_object_get_boolean(m);
-		char *key;
-
-		if (name == NULL || a < 0)
-			continue;
-		if (monitored) {
-			report_counts_of(r->monitor, name)->n[a]++;
-			continue;
-		}
-		report_counts_of(per->policies, name)->n[a]++;
-		key = xasprintf("%s: %s", name, report_str(p, "reason") ?
-		    report_str(p, "reason") : "");
-		report_count(reasons, key);
-		free(key);
-	}
-}
-
-/* report_find - the value after a top-level `"key":` of a line, or
- * NULL.  A quote inside a JSON string is escaped, so `"key":` can only
- * be a key; the event log's nested objects (policies, attachments,
- * alerts, reply, header_changes) use none of the keys looked up here. */
-static const char *
-report_find(const char *line, size_t len, const char *key)
-{
-	char pat[32];
-	int n = snprintf(pat, sizeof(pat), "\"%s\":", key);
-	const char *p = memmem(line, len, pat, (size_t)n);
-
-	return p != NULL ? p + n : NULL;
-}
-
-/* report_array_end - one past the `]` closing the array at p, or NULL */
-static const char *
-report_array_end(const char *p, const char *end)
-{
-	int depth = 0;
-	bool in_string = false;
-
-	for (; p < end; p++) {
-		if (in_string) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				in_string = false;
-		} else if (*p == '"')
-			in_string = true;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ']' || *p == '}') && --depth == 0)
-			return p + 1;
-	}
-	return NULL;
-}
-
-/* report_array - parse the array value of a top-level key (or NULL) */
-static json_object *
-report_array(json_tokener *tok, const char *line, size_t len,
-    const char *key)
-{
-	const char *p = report_find(line, len, key), *end;
-
-	if (p == NULL || *p != '[' ||
-	    (end = report_array_end(p, line + len)) == NULL)
-		return NULL;
-	json_tokener_reset(tok);
-	return json_tokener_parse_ex(tok, p, (int)(end - p));
-}
-
-/* report_word - a top-level string value equals `want`? */
-static bool
-report_word(const char *line, size_t len, const char *key, const char *want)
-{
-	const char *p = report_find(line, len, key);
-	size_t n = strlen(want);
-
-	return p != NULL && p[0] == '"' && (size_t)(line + len - p) > n + 1 &&
-	    strncmp(p + 1, want, n) == 0 && p[n + 1] == '"';
-}
-
-/* report_alerts - count an event's alert categories */
-static void
-report_alerts(json_object *arr, GHashTable *alerts)
-{
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		const char *cat = report_str(json_object_array_get_idx(arr, i),
-		    "category");
-
-		if (cat != NULL)
-			report_count(alerts, cat);
-	}
-}
-
-/* report_line - one line of the log: only message events are read, and
- * only the members the report needs are parsed; false if it is not an
- * event line */
-static bool
-report_line(struct report *r, json_tokener *tok, const char *line,
-    size_t len, GHashTable *reasons, GHashTable *alerts)
-{
-	const char *tv = report_find(line, len, "time"), *av;
-	json_object *arr;
-	char label[32], word[16];
-	struct tm tm;
-	time_t t;
-	int a;
-
-	if (line[0] != '{' || report_find(line, len, "event") == NULL)
-		return false;
-	if (!report_word(line, len, "event", "message"))
-		return true;
-	t = tv != NULL && *tv == '"' ? report_time(tv + 1) : (time_t)-1;
-	if (t == (time_t)-1 || (r->opt.since && t < r->opt.since) ||
-	    (r->opt.until && t >= r->opt.until))
-		return true;
-	r->messages++;
-	if ((av = report_find(line, len, "action")) != NULL && *av == '"' &&
-	    sscanf(av + 1, "%15[a-z]", word) == 1 &&
-	    (a = report_action_index(word)) >= 0)
-		r->actions[a]++;
-	localtime_r(&t, &tm);
-	strftime(label, sizeof(label), r->opt.monthly ? "%Y-%m" : "%G-W%V",
-	    &tm);
-	if ((arr = report_array(tok, line, len, "policies")) != NULL &&
-	    json_object_is_type(arr, json_type_array))
-		report_policies(r, arr, label, reasons);
-	json_object_put(arr);
-	if ((arr = report_array(tok, line, len, "alerts")) != NULL &&
-	    json_object_is_type(arr, json_type_array))
-		report_alerts(arr, alerts);
-	json_object_put(arr);
-	if ((av = report_find(line, len, "urgent")) != NULL &&
-	    strncmp(av, "true", 4) == 0)
-		r->urgent++;
-	return true;
 }
 
 /* report_pair_cmp - most first, then by key */
@@ -342,40 +158,77 @@ report_pairs(GHashTable *h, guint max)
 	return a;
 }
 
+/* report_block - the complete lines of buf[0, n) into the scan; the
+ * bytes after the last newline are left (their count is returned) */
+static size_t
+report_block(struct report_scan *s, char *buf, size_t n)
+{
+	char *p = buf, *nl;
+	size_t len;
+
+	while ((nl = memchr(p, '\n', (size_t)(buf + n - p))) != NULL) {
+		len = (size_t)(nl - p);
+		*nl = '\0';
+		if (len > 0 && p[len - 1] == '\r')
+			p[--len] = '\0';
+		if (len > 0 && !report_line(s, p, len))
+			s->r->bad_lines++;
+		p = nl + 1;
+	}
+	return (size_t)(buf + n - p);
+}
+
+/* report_read_fd - every line of the log; -1 on a read error */
+static int
+report_read_fd(struct report_scan *s, int fd)
+{
+	size_t cap = REPORT_BLOCK, have = 0, left;
+	char *buf = xmalloc(cap + 1);
+	ssize_t n;
+	int saved;
+
+	while ((n = read(fd, buf + have, cap - have)) > 0 ||
+	    (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		left = report_block(s, buf, have + (size_t)n);
+		memmove(buf, buf + have + (size_t)n - left, left);
+		have = left;
+		if (have == cap)	/* a line longer than the buffer */
+			buf = xrealloc(buf, (cap *= 2) + 1);
+	}
+	if (n == 0 && have > 0) {	/* a last line without a newline */
+		buf[have++] = '\n';
+		(void)report_block(s, buf, have);
+	}
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return n < 0 ? -1 : 0;
+}
+
 /* report_read_log - the event log's pass; -1 if it cannot be read */
 static int
 report_read_log(struct report *r, const char *path, char **err)
 {
-	FILE *fp = fopen(path, "r");
-	GHashTable *reasons = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    free, free);
-	GHashTable *alerts = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    free, free);
-	json_tokener *tok = json_tokener_new();
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct report_scan s = { .r = r, .bucket = -1,
+	    .tok = json_tokener_new(),
+	    .reasons = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+		free),
+	    .alerts = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+		free) };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fp == NULL && errno != ENOENT) {
+	if ((fd < 0 && errno != ENOENT) ||
+	    (fd >= 0 && report_read_fd(&s, fd) < 0))
 		*err = xasprintf("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	while (fp != NULL && (n = getline(&line, &cap, fp)) > 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		if (n > 0 && !report_line(r, tok, line, (size_t)n, reasons,
-		    alerts))
-			r->bad_lines++;
-	}
-	r->reasons = report_pairs(reasons, 10);
-	r->alerts = report_pairs(alerts, 0);
-out:
-	if (fp != NULL)
-		fclose(fp);
-	free(line);
-	json_tokener_free(tok);
-	g_hash_table_destroy(reasons);
-	g_hash_table_destroy(alerts);
+	if (fd >= 0)
+		(void)close(fd);
+	r->reasons = report_pairs(s.reasons, 10);
+	r->alerts = report_pairs(s.alerts, 0);
+	json_tokener_free(s.tok);
+	g_hash_table_destroy(s.reasons);
+	g_hash_table_destroy(s.alerts);
 	return *err != NULL ? -1 : 0;
 }
 

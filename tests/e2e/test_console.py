@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """test_console - aup-console in a real browser (headless Chromium driven
-by Selenium) against messages the real aup-milter held (fed through
-libmilter by miltertest, as Postfix would), and its HTTP rules checked
-request by request.
+by Selenium) against messages a real Postfix handed to the real
+aup-milter, which held them, and its HTTP rules checked request by
+request.  Run by tests/e2e/test_postfix_console.sh, which starts the
+private Postfix (tests/lib/postfix.sh) and passes it in the environment
+(CONSOLE_DIR, PF_PORT, PF_CONF, PF_LOG, PF_SINK_DIR).
 
   - the DSL signs in, finds a held message by searching its subject,
-    reads its text, releases it with a reason: the release reaches the
-    MTA (a sendmail double that records it) exactly once, with the
-    release mark, and the Audit page shows it with the user and reason
+    reads its text, releases it with a reason: the release goes to
+    Postfix's sendmail(1) once, with the release mark, through the
+    milter again, and is delivered to the sink exactly once; a second
+    release POST is refused (409) and a replay of the released copy
+    through SMTP is held again, so no second copy is delivered; the
+    Audit page shows the release with the user and reason
   - a message whose subject, display name, attachment file name and
     body carry <script>, "><img src=x onerror=...> and javascript:
     payloads is shown as text: no script runs, no element is injected
@@ -17,9 +22,14 @@ request by request.
     context, moves it to in progress with a note
   - a POST without the CSRF token is refused (403)
   - the DSL's Deferred page lists a deferred message (written as the
-    store writes it); sending it now with a reason hands it to the MTA
-    once with the release mark and the Audit page shows deferred-send
-    with the user and reason; a viewer gets 403 on /deferred
+    store writes it); sending it now with a reason hands it to Postfix
+    once with the release mark, it is delivered once, and the Audit
+    page shows deferred-send with the user and reason; a viewer gets
+    403 on /deferred
+  - the office (office_senders = head@...) lands on Deferred, sees its
+    own deferred mail and its delegate's but not a teacher's, sends its
+    own now (delivered once through Postfix), cancels its delegate's,
+    and gets 403 on a forged send-now of the teacher's and on /held
   - five wrong passwords lock the account, even for the right password
   - the user header is ignored from an address that is not a trusted
     proxy
@@ -33,17 +43,20 @@ import json
 import os
 import re
 import shutil
+import smtplib
 import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
 TOP_SRC = os.environ.get("top_srcdir", ".")
 TOP_BUILD = os.environ.get("top_builddir", ".")
-MILTERTEST = os.environ.get("MILTERTEST") or shutil.which("miltertest")
+PF_PORT = os.environ.get("PF_PORT")
+PF_CONF = os.environ.get("PF_CONF", "")
+PF_LOG = os.environ.get("PF_LOG", "")
+PF_SINK_DIR = os.environ.get("PF_SINK_DIR", "")
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 SHOTS = os.path.join(TOP_BUILD, "tests", "e2e", "console-screenshots")
@@ -74,7 +87,9 @@ def bail(why):
     sys.exit(1)
 
 
-for need, what in ((MILTERTEST, "miltertest"), (CHROMIUM, "chromium"),
+if not PF_PORT or not os.environ.get("CONSOLE_DIR"):
+    skip_all("no private Postfix: run tests/e2e/test_postfix_console.sh")
+for need, what in ((CHROMIUM, "chromium"),
                    (CHROMEDRIVER, "chromium-driver")):
     if not need:
         skip_all(what + " not installed (sh contrib/install-deps.sh)")
@@ -99,7 +114,7 @@ def free_port():
     return port
 
 
-T = tempfile.mkdtemp(prefix="aup-console.")
+T = os.environ["CONSOLE_DIR"]
 PORT = free_port()
 BASE = "http://127.0.0.1:%d" % PORT
 CONF = os.path.join(T, "aup-milter.conf")
@@ -115,10 +130,8 @@ def cleanup():
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
-    if failed == 0 and not os.environ.get("KEEP"):
-        shutil.rmtree(T, ignore_errors=True)
-    else:
-        print("# kept " + T)
+    if failed:
+        print("# kept " + T + " (maillog: " + PF_LOG + ")")
 
 
 def write(path, text, mode=0o644):
@@ -127,18 +140,22 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
-# The MTA double: records argv and the message of each submission.
+# The console's sendmail(1): records argv and the message of each
+# submission, then hands the message to this Postfix's own sendmail.
 write(os.path.join(T, "sendmail"), """#!/bin/sh
 d=$(dirname "$0")/sent
 mkdir -p "$d"
 n=$(($(ls "$d" | grep -c '\\.args$') + 1))
 printf '%s\\n' "$@" > "$d/$n.args"
 cat > "$d/$n.msg"
-""", 0o755)
+exec /usr/sbin/sendmail -C '{conf}' "$@" < "$d/$n.msg"
+""".format(conf=PF_CONF), 0o755)
 write(os.path.join(T, "console-users.csv"),
       "user,name,role,school,password\n", 0o640)
 write(CONF, """[milter]
 socket = {sock}
+group = postfix
+socket_mode = 0660
 event_log = {t}/events.jsonl
 quarantine_dir = {t}/quarantine
 spool_dir = {t}
@@ -150,6 +167,7 @@ notify = off
 name = Testwood Primary
 domains = testwood.example
 office = office@testwood.example
+office_senders = head@testwood.example
 dsl = dsl@testwood.example
 [console]
 listen = 127.0.0.1:{port}
@@ -182,15 +200,58 @@ def eicar_message(path, sender, rcpt, subject, name, body,
         base64.b64encode(eicar.encode()).decode(), "--BB--", ""]))
 
 
-def send(path, sender, rcpt, qid, expect="discard"):
-    r = subprocess.run([MILTERTEST, "-s",
-                        os.path.join(TOP_SRC, "tests/e2e/send-file.lua"),
-                        "-D", "sock=" + SOCK, "-D", "file=" + path,
-                        "-D", "from=" + sender, "-D", "rcpt=" + rcpt,
-                        "-D", "ip=192.0.2.7", "-D", "qid=" + qid,
-                        "-D", "expect=" + expect, "-D", "login="],
-                       capture_output=True, text=True)
-    return r.returncode == 0, r.stdout + r.stderr
+def send(path, sender, rcpt, client="192.0.2.7"):
+    """SMTP to the private Postfix as `client` (XCLIENT); returns the
+    reply to the end of data and the queue id."""
+    data = open(path, "rb").read()
+    with smtplib.SMTP("127.0.0.1", int(PF_PORT), timeout=60) as c:
+        c.ehlo("mail.supplier.example")
+        code, msg = c.docmd("XCLIENT", "ADDR=%s NAME=[UNAVAILABLE]" % client)
+        if code != 220:
+            return code, msg.decode(), None
+        c.ehlo("mail.supplier.example")
+        c.mail(sender)
+        c.rcpt(rcpt)
+        code, msg = c.data(data)
+    msg = msg.decode()
+    m = re.search(r"queued as ([0-9A-Za-z]+)", msg)
+    return code, msg, m.group(1) if m else None
+
+
+def maillog_has(pattern, timeout=30):
+    """Wait (bounded) until Postfix's log has a line matching pattern."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if re.search(pattern, open(PF_LOG, errors="replace").read(), re.M):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def queue_empty(timeout=60):
+    """Wait (bounded) until this Postfix's queue is empty."""
+    end = time.time() + timeout
+    while time.time() < end:
+        r = subprocess.run(["postqueue", "-c", PF_CONF, "-p"],
+                           capture_output=True, text=True)
+        if "Mail queue is empty" in r.stdout:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def delivered(mark):
+    """The sink's dump files holding a line that starts with `mark` (the
+    milter takes the release mark off, so a header of the message); once
+    the queue is empty every file is whole (smtp-sink closes a file
+    before it answers the final dot)."""
+    queue_empty()
+    found = []
+    for f in sorted(os.listdir(PF_SINK_DIR)):
+        with open(os.path.join(PF_SINK_DIR, f), errors="replace") as fp:
+            if any(line.startswith(mark) for line in fp):
+                found.append(f)
+    return found
 
 
 def passwd(user, role, password):
@@ -296,11 +357,14 @@ def main():
                   "<p>Hello</p>" + payload + '<a href="javascript:alert(4)">x</a>',
                   display=payload)
     r1 = send(T + "/pay.eml", "sales@supplier.example",
-              "office@testwood.example", "QPAY1")
+              "office@testwood.example")
     r2 = send(T + "/xss.eml", "evil@attacker.example",
-              "office@testwood.example", "QXSS1")
-    if not (r1[0] and r2[0]):
-        bail("the milter did not hold the messages: " + r1[1] + r2[1])
+              "office@testwood.example")
+    ok(r1[0] == 250 and r2[0] == 250 and
+       maillog_has(r"%s: milter-discard" % r1[2]) and
+       maillog_has(r"%s: milter-discard" % r2[2]),
+       "Postfix accepts both messages and the milter holds them",
+       "%r %r" % (r1, r2))
     held = refs()
     pay_ref = held.get("Staff pay award 2026")
     xss_ref = [r for s, r in held.items() if s and "<script>" in s]
@@ -310,6 +374,7 @@ def main():
 
     for user, role, pw in (("jane.dsl", "dsl", "correct horse battery"),
                            ("gov", "viewer", "governors only 2026"),
+                           (OFFICE, "office", "office hours 2026"),
                            ("locky", "dsl", "locky's password")):
         r = passwd(user, role, pw)
         if r.returncode != 0:
@@ -336,6 +401,7 @@ def main():
     try:
         dsl_in_browser(driver, pay_ref, xss_ref)
         viewer_in_browser(driver, pay_ref)
+        office_in_browser(driver)
     finally:
         driver.quit()
     print("1..%d" % count)
@@ -439,6 +505,17 @@ def dsl_in_browser(d, pay_ref, xss_ref):
        "to its original recipient", args)
     ok(not d.find_elements(By.CSS_SELECTOR, "fieldset.actions"),
        "a released message offers no second release")
+    once = delivered("Message-ID: <award.txt@test>")
+    ok(len(once) == 1, "Postfix delivered the released message to the "
+       "sink exactly once", once)
+    again_through_the_console(pay_ref)
+    replay = send(T + "/sent/1.msg", "sales@supplier.example",
+                  "office@testwood.example") if sent else (0, "", None)
+    ok(replay[0] == 250 and
+       maillog_has(r"%s: milter-discard" % replay[2]),
+       "the released copy sent again through SMTP is held again", replay)
+    ok(delivered("Message-ID: <award.txt@test>") == once,
+       "after a second release and a replay there is still one copy")
 
     d.get(BASE + "/audit")
     audit = d.find_element(By.CSS_SELECTOR, "table.list").text
@@ -468,6 +545,22 @@ def dsl_in_browser(d, pay_ref, xss_ref):
     shot(d, "07-reports")
     deferred_in_browser(d)
     d.find_element(By.CSS_SELECTOR, "nav form button").click()
+
+
+def again_through_the_console(ref):
+    """A second release of a released message, as a forged POST with a
+    valid token, is refused and hands nothing to sendmail."""
+    dsl = Http()
+    dsl.login("jane.dsl", "correct horse battery")
+    token = dsl.csrf("/held/" + ref)
+    status, _, text = dsl.req("POST", "/held/" + ref,
+                              {"csrf": token, "action": "release",
+                               "reason": "once more"})
+    ok(status == 409 and "released once" in text,
+       "a second release of the same message is refused (409)",
+       "%d %s" % (status, text[-600:]))
+    ok(len([f for f in os.listdir(T + "/sent") if f.endswith(".msg")]) == 1,
+       "and nothing more went to sendmail")
 
 
 def alert_in_browser(d, ref):
@@ -512,27 +605,27 @@ def alert_in_browser(d, ref):
 DEFERRED_REF = "DEF0000001"
 
 
-def defer_message():
+def defer_message(ref, sender, subject):
     """A message working-hours deferred, written as the store writes it."""
     qdir = os.path.join(T, "quarantine")
     os.makedirs(os.path.join(qdir, "deferred"), exist_ok=True)
-    with open(os.path.join(qdir, "deferred", DEFERRED_REF + ".eml"), "w") as f:
-        f.write("From: head@testwood.example\r\nTo: parent@home.example\r\n"
-                "Subject: Trip letter for Year 6\r\n\r\nDear parent\r\n")
+    with open(os.path.join(qdir, "deferred", ref + ".eml"), "w") as f:
+        f.write("From: %s\r\nTo: parent@home.example\r\nSubject: %s\r\n"
+                "\r\nDear parent\r\n" % (sender, subject))
     db = sqlite3.connect(os.path.join(qdir, "index.sqlite"))
     now = int(time.time())
     db.execute("INSERT INTO deferred (ref, time, due, due_text, sender, "
                "recipients, subject, reason, size) VALUES (?, ?, ?, ?, ?, ?, "
-               "?, ?, ?)", (DEFERRED_REF, now, now + 36000,
-                            "07:30 tomorrow", "head@testwood.example",
-                            "parent@home.example", "Trip letter for Year 6",
+               "?, ?, ?)", (ref, now, now + 36000, "07:30 tomorrow", sender,
+                            "parent@home.example", subject,
                             "outside working hours", 80))
     db.commit()
     db.close()
 
 
 def deferred_in_browser(d):
-    defer_message()
+    defer_message(DEFERRED_REF, "head@testwood.example",
+                  "Trip letter for Year 6")
     d.get(BASE + "/deferred")
     rows = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     ok(len(rows) == 1 and "Trip letter for Year 6" in rows[0].text and
@@ -554,6 +647,8 @@ def deferred_in_browser(d):
         "X-AUP-Release: " + DEFERRED_REF)]
     ok(len(marked) == 1, "the deferred message went to the MTA once, "
        "with the release mark", sent)
+    got = delivered("Subject: Trip letter for Year 6")
+    ok(len(got) == 1, "Postfix delivered it to the sink exactly once", got)
     d.get(BASE + "/audit")
     audit = d.find_element(By.CSS_SELECTOR, "table.list").text
     ok(re.search(r"jane\.dsl dsl console 127\.0\.0\.1 deferred-send " +
@@ -583,6 +678,77 @@ def viewer_in_browser(d, pay_ref):
     ok(d.find_element(By.TAG_NAME, "h1").text == "Not allowed",
        "a viewer opening the deferred mail is refused")
     shot(d, "08-viewer-refused")
+
+
+OFFICE = "office@testwood.example"
+OFFICE_OWN, OFFICE_DELEGATE, OFFICE_OTHER = ("0FF1CE0001", "0FF1CE0002",
+                                             "0FF1CE0003")
+
+
+def office_in_browser(d):
+    """The office sees and acts on its own deferred mail and its
+    delegate's (office_senders), and nothing else."""
+    defer_message(OFFICE_OWN, OFFICE, "Office newsletter")
+    defer_message(OFFICE_DELEGATE, "head@testwood.example",
+                  "Head's note to parents")
+    defer_message(OFFICE_OTHER, "t.one@testwood.example", "Teacher's note")
+    d.delete_all_cookies()
+    d.get(BASE + "/login")
+    d.find_element(By.ID, "user").send_keys(OFFICE)
+    d.find_element(By.ID, "password").send_keys("office hours 2026")
+    d.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait_for(d, "<h1>Deferred mail</h1>")
+    table = d.find_element(By.CSS_SELECTOR, "table.list").text
+    ok(d.current_url.endswith("/deferred") and OFFICE_OWN in table and
+       OFFICE_DELEGATE in table and DEFERRED_REF in table,
+       "the office lands on Deferred and sees its own and its delegate's "
+       "mail", d.current_url + " " + table)
+    ok(OFFICE_OTHER not in table and "Teacher's note" not in table,
+       "and not another sender's", table)
+    shot(d, "12-office-deferred")
+    office_row(d, OFFICE_OWN).find_element(By.NAME, "reason").send_keys(
+        "Newsletter is ready")
+    office_row(d, OFFICE_OWN).find_element(
+        By.CSS_SELECTOR, "button[value=send]").click()
+    wait_for(d, OFFICE_OWN + " sent now")
+    got = delivered("Subject: Office newsletter")
+    ok(len(got) == 1, "the office sends its own now: Postfix delivers it "
+       "once", got)
+    office_row(d, OFFICE_DELEGATE).find_element(By.NAME, "reason").send_keys(
+        "The head will rewrite it")
+    office_row(d, OFFICE_DELEGATE).find_element(
+        By.CSS_SELECTOR, "button[value=cancel]").click()
+    ok(wait_for(d, OFFICE_DELEGATE + " cancelled"),
+       "the office cancels its delegate's deferred message")
+    office_refused()
+
+
+def office_row(d, ref):
+    for row in d.find_elements(By.CSS_SELECTOR, "table.list tbody tr"):
+        if row.text.startswith(ref):
+            return row
+    raise AssertionError("no row for " + ref)
+
+
+def office_refused():
+    """A forged send-now of another sender's deferred message."""
+    office = Http()
+    office.login(OFFICE, "office hours 2026")
+    token = office.csrf("/deferred")
+    before = len(os.listdir(T + "/sent"))
+    status, _, _ = office.req("POST", "/deferred/" + OFFICE_OTHER,
+                              {"csrf": token, "action": "send",
+                               "reason": "forged"})
+    ok(status == 403, "the office's send-now POST on another sender's "
+       "deferred message is refused (403)", status)
+    db = sqlite3.connect(os.path.join(T, "quarantine", "index.sqlite"))
+    state = db.execute("SELECT status FROM deferred WHERE ref = ?",
+                       (OFFICE_OTHER,)).fetchone()
+    db.close()
+    ok(len(os.listdir(T + "/sent")) == before and state == ("waiting",),
+       "and it is still waiting, sent to no one", state)
+    status, _, _ = office.req("GET", "/held")
+    ok(status == 403, "the office gets 403 on the held mail")
 
 
 try:

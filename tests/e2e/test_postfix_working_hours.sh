@@ -6,7 +6,8 @@
 #     Tuesday: the client hears 250, nothing is delivered, the office's
 #     notice says 07:30 on Wednesday; at 07:30 the message goes to both
 #     parents once, with bulk-bcc's rewrite applied then
-#   - an [URGENT] subject goes at once and the event log tags it
+#   - an [URGENT] subject goes at once, the event log tags it and
+#     aupctl report counts it
 #   - a deferred message survives a daemon restart and goes once
 #   - the daemon killed between re-injection and its bookkeeping: after
 #     the restart the message is delivered once (the second copy is
@@ -160,6 +161,8 @@ wait_copies "Subject: \[URGENT\] School closed tomorrow" 1
 ok $? "and delivered at once"
 like "$(event_for "$PF_QUEUE_ID")" '"name":"working-hours","result":"pass","reason":"urgent[^"]*","tag":"urgent"' \
     "the event log tags the urgent override for the reports"
+like "$("$top_builddir/aupctl" -c "$S/aup-milter.conf" report --format json)" \
+    '"urgent_overrides":1$' "and aupctl report counts it, once"
 
 # ---------------------------------------------- 3. across a restart
 e2e_msg "$T/homework.eml" "Homework for Thursday" "Teacher One <$TEACHER>" "$PUPIL"

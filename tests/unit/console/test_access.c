@@ -1,5 +1,6 @@
 /*
- * test_access - console roles: who sees which held mail and pages
+ * test_access - console roles: who sees which held mail, which deferred
+ * mail and which pages
  *
  * SPDX-License-Identifier: MIT
  */
@@ -10,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "config/conf.h"
 #include "console/access.h"
+#include "testutil.h"
 
 static void
 test_role_names_parse_in_any_case_and_unknown_is_none(void **state)
@@ -76,6 +79,41 @@ test_pages_per_role(void **state)
 	assert_false(access_may_alerts(ACCESS_IT));
 }
 
+/* The test school's office is office@testwood.example and its one
+ * delegate (office_senders) head@testwood.example. */
+static void
+test_the_office_sees_its_own_and_its_delegates_deferred_mail(void **state)
+{
+	struct tu_fixture *f = *state;
+	const struct school *sc = &f->cf->view;
+	const char *office = "office@testwood.example";
+
+	assert_true(access_may_see_deferred(ACCESS_OFFICE, office, sc,
+	    office));
+	assert_true(access_may_see_deferred(ACCESS_OFFICE, office, sc,
+	    "Head+trips@TESTWOOD.example"));	/* a delegate, as SPEC 3 */
+	assert_false(access_may_see_deferred(ACCESS_OFFICE, office, sc,
+	    "t.one@testwood.example"));		/* another sender */
+	assert_false(access_may_see_deferred(ACCESS_OFFICE, office, sc, ""));
+	assert_false(access_may_see_deferred(ACCESS_OFFICE, office, sc,
+	    NULL));
+	/* a member of the office signed in under their own address */
+	assert_true(access_may_see_deferred(ACCESS_OFFICE,
+	    "s.clerk@testwood.example", sc, "s.clerk@testwood.example"));
+	assert_true(access_may_see_deferred(ACCESS_OFFICE,
+	    "s.clerk@testwood.example", sc, office));
+	assert_false(access_may_see_deferred(ACCESS_OFFICE, "sclerk", sc,
+	    "t.one@testwood.example"));
+	/* dsl and it see all of it; dpo and viewer none */
+	assert_true(access_may_see_deferred(ACCESS_DSL, "jane", sc,
+	    "t.one@testwood.example"));
+	assert_true(access_may_see_deferred(ACCESS_IT, "tom", sc,
+	    "t.one@testwood.example"));
+	assert_false(access_may_see_deferred(ACCESS_DPO, office, sc, office));
+	assert_false(access_may_see_deferred(ACCESS_VIEWER, office, sc,
+	    office));
+}
+
 int
 main(void)
 {
@@ -84,6 +122,9 @@ main(void)
 		cmocka_unit_test(test_each_role_sees_only_the_holds_it_may_act_on),
 		cmocka_unit_test(test_the_held_filter_narrows_to_the_role),
 		cmocka_unit_test(test_pages_per_role),
+		cmocka_unit_test_setup_teardown(
+		    test_the_office_sees_its_own_and_its_delegates_deferred_mail,
+		    tu_setup, tu_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

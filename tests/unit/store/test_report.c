@@ -6,7 +6,9 @@
  * safeguarding alert categories, urgent overrides), a few events of
  * other kinds, a line that is not JSON, and held messages released,
  * deleted, reviewed and waiting in the index: every number of the
- * report, each renderer, and the since/until range are checked.
+ * report, each renderer, and the since/until range are checked; and
+ * lines written to mislead a reader that looks for keys instead of
+ * parsing (JSON text inside strings, members in another order).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -71,9 +73,16 @@ write_log(const char *dir)
 			    "\"monitored\":true}", "");
 		for (int i = 0; i < 4; i++)	/* alerts and urgent */
 			event(fp, t, "flag", "{\"name\":\"safeguarding\","
-			    "\"result\":\"flag\",\"reason\":\"self-harm 12\"}",
+			    "\"result\":\"flag\",\"reason\":\"self-harm 12\"},"
+			    "{\"name\":\"working-hours\",\"result\":\"pass\","
+			    "\"reason\":\"urgent: the Subject starts with "
+			    "[URGENT], sent at once\",\"tag\":\"urgent\"}",
 			    ",\"alerts\":[{\"category\":\"self-harm\","
-			    "\"score\":12}],\"urgent\":true");
+			    "\"score\":12}]");
+		/* urgent without an alert, as the milter writes it */
+		event(fp, t, "accept", "{\"name\":\"working-hours\","
+		    "\"result\":\"pass\",\"reason\":\"urgent\","
+		    "\"tag\":\"urgent\"}", ",\"alerts\":[]");
 	}
 	fputs("{\"event\":\"quarantine-release\",\"ref\":\"X\",\"time\":"
 	    "\"2026-12-08T10:00:00.000Z\"}\nnot json at all\n\n", fp);
@@ -157,7 +166,7 @@ test_the_sums_of_a_generated_event_set(void **state)
 	f->cf->milter.event_log = log;
 	r = report_build(f->cf, &o, &err);
 	assert_non_null(r);
-	assert_int_equal(r->messages, 3 * (60 + 10 + 5 + 4) + 63);
+	assert_int_equal(r->messages, 3 * (60 + 10 + 5 + 4 + 1) + 63);
 	assert_int_equal(r->actions[0], 63);		/* reject */
 	assert_int_equal(r->actions[1], 30);		/* quarantine */
 	assert_int_equal(r->actions[4], 12);		/* flag */
@@ -178,7 +187,7 @@ test_the_sums_of_a_generated_event_set(void **state)
 	p = g_ptr_array_index(r->alerts, 0);
 	assert_string_equal(p->key, "self-harm");
 	assert_int_equal(p->n, 12);
-	assert_int_equal(r->urgent, 12);
+	assert_int_equal(r->urgent, 15);	/* once an event */
 	assert_int_equal(r->bad_lines, 1);
 	assert_int_equal(r->held, 4);
 	assert_int_equal(r->released, 1);
@@ -209,7 +218,7 @@ test_the_range_and_the_renderers(void **state)
 	f->cf->milter.event_log = write_log(f->dir);
 	r = report_build(f->cf, &o, &err);
 	assert_non_null(r);
-	assert_int_equal(r->messages, 60 + 21 + 10 + 5 + 4);
+	assert_int_equal(r->messages, 60 + 21 + 10 + 5 + 4 + 1);
 	assert_int_equal(r->periods->len, 1);
 	assert_string_equal(((struct report_period *)g_ptr_array_index(
 	    r->periods, 0))->label, "2026-12");
@@ -219,16 +228,73 @@ test_the_range_and_the_renderers(void **state)
 	assert_non_null(strstr(s, "would-have,,pupil-data,reject,5\n"));
 	free(s);
 	s = report_json(r);
-	assert_non_null(strstr(s, "\"urgent_overrides\":4"));
+	assert_non_null(strstr(s, "\"urgent_overrides\":5"));
 	free(s);
 	s = report_text(r);
-	assert_non_null(strstr(s, "Messages judged: 100"));
+	assert_non_null(strstr(s, "Messages judged: 101"));
 	free(s);
 	s = report_html(r, "Testwood <Primary>");
 	assert_non_null(strstr(s, "Testwood &lt;Primary&gt;"));
 	assert_non_null(strstr(s, "<svg class=\"chart\""));
 	assert_null(strstr(s, "<script"));
 	free(s);
+	report_free(r);
+}
+
+/* Lines written to mislead a reader that looks for keys: JSON text in
+ * a subject and a reason, members in another order, CRLF, monitored
+ * alerts, and a last line without its newline. */
+static const char *const tricky[] = {
+	"{\"event\":\"message\",\"subject\":\"\\\"action\\\":\\\"reject"
+	    "\\\",\\\"result\\\":\\\"reject\\\"}],\\\"alerts\\\":[{"
+	    "\\\"category\\\":\\\"x\\\"}] \\\"tag\\\":\","
+	    "\"action\":\"accept\",\"policies\":[{\"name\":\"bulk-bcc\","
+	    "\"result\":\"pass\",\"reason\":\"\"}],\"alerts\":[],"
+	    "\"time\":\"2026-12-08T09:00:00.000Z\"}\n",
+	"{\"time\":\"2026-12-08T10:00:00.000Z\",\"alerts\":[{\"category\":"
+	    "\"bullying\",\"score\":11}],\"policies\":[{\"name\":"
+	    "\"executables\",\"result\":\"quarantine\",\"reason\":\"a.exe:"
+	    " \\\"}],\\\" {x}\"}],\"event\":\"message\","
+	    "\"action\":\"quarantine\"}\r\n",
+	"{\"event\":\"message\",\"action\":\"accept\",\"policies\":"
+	    "[{\"name\":\"safeguarding\",\"result\":\"flag\",\"reason\":"
+	    "\"monitored\",\"monitored\":true}],\"alerts\":[],"
+	    "\"monitored_alerts\":[{\"category\":\"profanity\"}],"
+	    "\"time\":\"2026-12-08T11:00:00.000Z\"}",
+};
+
+static void
+test_lines_written_to_mislead(void **state)
+{
+	struct tu_fixture *f = *state;
+	struct report_options o = { .names = true };
+	const struct report_pair *p;
+	struct report *r;
+	char *err = NULL;
+	FILE *fp;
+
+	free(f->cf->milter.event_log);
+	f->cf->milter.event_log = xasprintf("%s/events.jsonl", f->dir);
+	assert_non_null(fp = fopen(f->cf->milter.event_log, "w"));
+	for (size_t i = 0; i < sizeof(tricky) / sizeof(tricky[0]); i++)
+		fputs(tricky[i], fp);
+	fclose(fp);
+	r = report_build(f->cf, &o, &err);
+	assert_non_null(r);
+	assert_int_equal(r->messages, 3);
+	assert_int_equal(r->actions[0], 0);		/* no reject */
+	assert_int_equal(r->actions[1], 1);		/* quarantine */
+	assert_int_equal(r->bad_lines, 0);
+	assert_int_equal(r->reasons->len, 1);
+	p = g_ptr_array_index(r->reasons, 0);
+	assert_string_equal(p->key, "executables: a.exe: \"}],\" {x}");
+	assert_int_equal(r->alerts->len, 1);
+	p = g_ptr_array_index(r->alerts, 0);
+	assert_string_equal(p->key, "bullying");
+	assert_int_equal(r->monitor->len, 1);
+	assert_int_equal(((struct report_counts *)g_ptr_array_index(
+	    r->monitor, 0))->n[4], 1);			/* would flag */
+	assert_int_equal(r->urgent, 0);
 	report_free(r);
 }
 
@@ -240,6 +306,8 @@ main(void)
 		    test_the_sums_of_a_generated_event_set, tu_setup,
 		    tu_teardown),
 		cmocka_unit_test_setup_teardown(test_the_range_and_the_renderers,
+		    tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_lines_written_to_mislead,
 		    tu_setup, tu_teardown),
 	};
 
