@@ -50,8 +50,12 @@
  *	The reason names the first finding and how many there were, with
  *	file names escaped (name_safe) and withheld when the pupil-data
  *	detectors find identifiers in them (SPEC 7); kinds are named in
- *	plain English (analysis_kind_label: "a Python script").  An analysis that could not run is
- *	an internal error (-1, on_error).
+ *	plain English (analysis_kind_label: "a Python script").  A file
+ *	found inside another says where, by the kind and name of what holds
+ *	it and of the attachment it came in: "payload.exe: a Windows program
+ *	(inside the PDF document report.pdf)", "(inside the zip archive
+ *	inner.zip, in the zip archive files.zip)".  An analysis that could
+ *	not run is an internal error (-1, on_error).
  *
  * SEE ALSO
  *	milter/analysis/analysis.h, conf/templates/executables.txt
@@ -150,6 +154,7 @@ static const char *const executables_limit_reasons[] = { "depth",
 
 struct findings {
 	GPtrArray *items;	/* one sentence per risky record */
+	const struct analysis *an;
 	const struct pupil_rules *rules;
 	time_t	 now;
 	bool	 roles_ok;	/* allowed_types apply to this message */
@@ -245,17 +250,85 @@ executables_name(const struct findings *f, const char *name)
 	return xstrdup(name);
 }
 
+/* executables_parent - the record a is inside (the nearest one before
+ * it, one level up, whose path begins a's path), or NULL */
+static const struct attachment *
+executables_parent(const struct analysis *an, const struct attachment *a)
+{
+	size_t n;
+
+	for (const struct attachment *p = a; a->depth > 0 && p > an->items;) {
+		p--;
+		n = strlen(p->path);
+		if (p->depth + 1 == a->depth &&
+		    strncmp(a->path, p->path, n) == 0 &&
+		    (a->path[n] == '/' || a->path[n] == '.'))
+			return p;
+	}
+	return NULL;
+}
+
+/* executables_container - "the PDF document report.pdf", "the attached
+ * message forwarded.eml", "the Outlook winmail.dat", "the message text" */
+static char *
+executables_container(const struct findings *f, const struct attachment *p)
+{
+	const char *label = analysis_kind_label(p);
+	char *name, *s;
+
+	if (p->is_body)
+		return xstrdup("the message text");
+	if (p->detected_type != NULL &&
+	    (strncmp(p->detected_type, "message/", 8) == 0 ||
+	    strcmp(p->detected_type, "application/mbox") == 0))
+		label = "attached message";
+	else if (strcmp(p->kind, "text") == 0)
+		label = "text file";
+	else if (strcmp(p->kind, "other") == 0)
+		label = "embedded object";
+	if (p->name_safe == NULL || strstr(label, p->name_safe) != NULL)
+		return xasprintf("the %s", label);
+	name = executables_name(f, p->name_safe);
+	s = xasprintf("the %s %s", label, name);
+	free(name);
+	return s;
+}
+
+/* executables_where - where a nested record was found: " (inside the PDF
+ * document report.pdf)", and the attachment it came in when that is
+ * further out; "" for an attachment */
+static char *
+executables_where(const struct findings *f, const struct attachment *a)
+{
+	const struct attachment *p = executables_parent(f->an, a), *top, *up;
+	char *in, *out, *where;
+
+	if (a->depth == 0)
+		return xstrdup("");
+	if (p == NULL)
+		return xstrdup(" (inside another file)");
+	for (top = p; (up = executables_parent(f->an, top)) != NULL; top = up)
+		;
+	in = executables_container(f, p);
+	out = top != p ? executables_container(f, top) : NULL;
+	where = out != NULL ? xasprintf(" (inside %s, in %s)", in, out) :
+	    xasprintf(" (inside %s)", in);
+	free(in);
+	free(out);
+	return where;
+}
+
 /* executables_add - record one finding about attachment a */
 static void
 executables_add(struct findings *f, const struct attachment *a,
     const char *what)
 {
 	char *name = executables_name(f, a->name_safe != NULL ? a->name_safe :
-	    a->path);
+	    a->path), *where = executables_where(f, a);
 
-	g_ptr_array_add(f->items, xasprintf("%s: %s%s", name, what,
-	    a->depth > 0 ? " (inside an archive)" : ""));
+	g_ptr_array_add(f->items, xasprintf("%s: %s%s", name, what, where));
 	free(name);
+	free(where);
 }
 
 /* executables_risky_kind - is the content of a risky kind (a label)? */
@@ -477,6 +550,7 @@ executables_evaluate(const struct policy_ctx *ctx,
 		return -1;
 	}
 	f.items = g_ptr_array_new_with_free_func(free);
+	f.an = an;
 	f.rules = s->rules;
 	f.now = ctx->now;
 	f.roles_ok = executables_roles_ok(ctx, s);

@@ -80,6 +80,11 @@ struct policy {
 	/* free derived data configure() built (settings strings are
 	 * freed by the loader); may be NULL */
 	void	(*unconfigure)(void *settings);
+	/* does it read the text the analysis extracts (struct attachment
+	 * text) when judging this message, by its direction, roles and
+	 * settings?  Asked before any policy runs: the analysis extracts
+	 * text only when a policy says yes.  NULL: it never reads text. */
+	bool	(*reads_text)(const struct policy_ctx *ctx);
 	/* judge one message; 0, or -1 on internal error (-> on_error) */
 	int	(*evaluate)(const struct policy_ctx *ctx,
 		    struct policy_outcome *out);

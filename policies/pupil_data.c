@@ -545,6 +545,20 @@ pupil_data_report_free(struct pupil_report *rep)
 	free(rep->weak_path);
 }
 
+/* pupil_data_reads_text - outbound mail the audience does not pass */
+static bool
+pupil_data_reads_text(const struct policy_ctx *ctx)
+{
+	const struct exemption *e;
+	const char *who;
+	enum result action;
+
+	if (ctx->facts->direction != DIRECTION_OUTBOUND)
+		return false;
+	action = pupil_data_audience(ctx, &who, &e);
+	return action != RESULT_OFF && action != RESULT_PASS;
+}
+
 /* pupil_data_evaluate - judge one message */
 static int
 pupil_data_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
@@ -613,6 +627,7 @@ const struct policy policy_pupil_data = {
 	.template_vars = pupil_data_vars,
 	.configure = pupil_data_configure,
 	.unconfigure = pupil_data_unconfigure,
+	.reads_text = pupil_data_reads_text,
 	.evaluate = pupil_data_evaluate,
 	.identifiers = pupil_data_identifiers,
 };

@@ -404,6 +404,18 @@ pupil_mail_has_pupil(const struct policy_ctx *ctx)
 	return false;
 }
 
+/* pupil_mail_reads_text - a pupil's outbound mail, or mail to a pupil
+ * from outside: the mail pupil_mail_details() reads */
+static bool
+pupil_mail_reads_text(const struct policy_ctx *ctx)
+{
+	const struct msg_facts *fa = ctx->facts;
+
+	return (fa->direction == DIRECTION_OUTBOUND &&
+	    fa->sender_role == ROLE_PUPIL) ||
+	    (fa->direction == DIRECTION_INBOUND && pupil_mail_has_pupil(ctx));
+}
+
 /* pupil_mail_judge - run the rules that apply; -1 on internal error */
 static int
 pupil_mail_judge(const struct policy_ctx *ctx, struct pupil_mail_finding *f,
@@ -491,5 +503,6 @@ const struct policy policy_pupil_mail = {
 	.template_vars = pupil_mail_vars,
 	.configure = pupil_mail_configure,
 	.unconfigure = pupil_mail_unconfigure,
+	.reads_text = pupil_mail_reads_text,
 	.evaluate = pupil_mail_evaluate,
 };

@@ -352,6 +352,15 @@ safeguarding_outcome(const struct policy_ctx *ctx, const struct term_hits *h,
 	g_string_free(reason, TRUE);
 }
 
+/* safeguarding_reads_text - term lists and a message in scope */
+static bool
+safeguarding_reads_text(const struct policy_ctx *ctx)
+{
+	const struct safeguarding_settings *s = ctx->settings;
+
+	return s->terms != NULL && safeguarding_in_scope(ctx);
+}
+
 /* safeguarding_evaluate - judge one message */
 static int
 safeguarding_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
@@ -393,5 +402,6 @@ const struct policy policy_safeguarding = {
 	.template_vars = NULL,
 	.configure = safeguarding_configure,
 	.unconfigure = safeguarding_unconfigure,
+	.reads_text = safeguarding_reads_text,
 	.evaluate = safeguarding_evaluate,
 };

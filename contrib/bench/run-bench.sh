@@ -33,6 +33,10 @@
 #     decisions (aupctl test) for the hostile containers of
 #     tests/fixtures/make-analysis-fixtures.py that the unit tests judge
 #     by behaviour only: a zip nested 20 deep and a zip bomb;
+# 10. text (PARTS=text, not in the default set): whole decisions
+#     (aupctl test) for a 6.5 MB text PDF (make-text-pdf.py) sent out by a
+#     teacher, and for a 10 MB xlsx sent to a teacher from outside and by
+#     the teacher to an outside address, with the bytes of text extracted;
 #  8. pupil data: the detectors' MB/s on 10 MB of spreadsheet text, a 5 MB
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
@@ -57,8 +61,8 @@
 #   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
 #   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
 #   PARTS ["milter postfix memory soak pupil report"]   which steps to run
-#   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  REPORT_EVENTS [2000000]
-#   REPORT_RUNS [3]
+#   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  TEXT_RUNS [11]
+#   REPORT_EVENTS [2000000]  REPORT_RUNS [3]
 #   AUP_MILTER  use this aup-milter binary instead of building one
 #   SHARED_BENCH [../shared/bench]   the yardstick's folder
 #   OUT [the work folder's name + .md]   KEEP=1 keeps the work folder
@@ -82,6 +86,7 @@ PARTS=${PARTS:-"milter postfix memory soak pupil report"}
 PUPIL_RUNS=${PUPIL_RUNS:-11}
 REPORT_EVENTS=${REPORT_EVENTS:-2000000}
 REPORT_RUNS=${REPORT_RUNS:-3}
+TEXT_RUNS=${TEXT_RUNS:-11}
 ANALYSIS_RUNS=${ANALYSIS_RUNS:-11}
 KEEP=${KEEP:-}
 SCHOOL=oakfield-academy.example		# make-corpus.py's SCHOOL
@@ -661,6 +666,90 @@ if lines >= 2000000:
 if bad:
     print("INVALID: the report's counts are not the generator's: " +
           "; ".join(bad))
+EOF
+}
+
+# text_run D NAME RUN ARGS... - one aupctl test of D/NAME.eml into D/runs
+text_run() {
+	local d=$1 name=$2 run=$3
+	shift 3
+	"$(dirname "$AUP_MILTER")/aupctl" -c "$d/aup-milter.conf" test "$@" \
+	    "$d/$name.eml" >"$d/runs/$name.$run.json" || INVALID=1
+}
+
+# part_text - text extraction: TEXT_RUNS whole decisions (aupctl test)
+# for a teacher's message carrying a 6.5 MB text PDF to an outside address
+# (pupil-data reads its text; target < 100 ms), and for the 10 MB xlsx of
+# part pupil sent to a teacher from outside (no policy that reads text
+# applies: none is extracted) and by the teacher to an outside address
+part_text() {
+	local d=$W/extract mk i out in
+	[ -x "$(dirname "$AUP_MILTER")/aupctl" ] ||
+	    die "part text needs aupctl next to $AUP_MILTER"
+	say "text: generating a 6.5 MB text PDF and a 10 MB xlsx"
+	mkdir -p "$d/runs"
+	python3 "$TOP/contrib/bench/make-text-pdf.py" "$d/manual.pdf" \
+	    >/dev/null || die "make-text-pdf.py failed"
+	python3 "$TOP/contrib/bench/make-pupil-files.py" "$d" "$SCHOOL" ||
+	    die "make-pupil-files.py failed"
+	mk=$TOP/tests/fixtures/make-e2e-fixtures.py
+	python3 "$mk" message "$d/manual.eml" "a.teacher@$SCHOOL" \
+	    someone@outside.example "The manual" "$d/manual.pdf" \
+	    application/pdf || die "cannot write manual.eml"
+	python3 "$mk" message "$d/sheet-in.eml" someone@outside.example \
+	    "a.teacher@$SCHOOL" "The stock list" "$d/sheet.xlsx" \
+	    application/vnd.openxmlformats-officedocument.spreadsheetml.sheet ||
+	    die "cannot write sheet-in.eml"
+	write_config "$d" "unix:$d/aup.sock" "$d/pupils.csv"
+	out="--auth a.teacher@$SCHOOL --client-ip 192.0.2.10"
+	out="$out --from a.teacher@$SCHOOL --rcpt someone@outside.example"
+	in="--client-ip 192.0.2.7 --from someone@outside.example"
+	in="$in --rcpt a.teacher@$SCHOOL"
+	sync
+	sleep "$WARM"
+	for i in $(seq 0 "$TEXT_RUNS"); do
+		say "text: run $i/$TEXT_RUNS"
+		# shellcheck disable=SC2086
+		text_run "$d" manual "$i" $out
+		# shellcheck disable=SC2086
+		text_run "$d" sheet "$i" $out
+		# shellcheck disable=SC2086
+		text_run "$d" sheet-in "$i" $in
+	done
+	rm -f "$d/runs/"*.0.json
+	python3 - "$d" >>"$W/report.md" <<'EOF' || INVALID=1
+import glob, json, os, statistics, sys
+d = sys.argv[1]
+runs = {}
+for path in glob.glob(os.path.join(d, "runs", "*.json")):
+    r = json.load(open(path))
+    runs.setdefault(os.path.basename(path).split(".")[0], []).append(r)
+print()
+print("Text extraction (`aupctl test`: analysis and every policy), "
+      "%d runs each:" % len(runs["manual"]))
+print()
+print("| message | attachment | action | text extracted | min ms "
+      "| median ms | max ms |")
+print("|---|---|---|---|---|---|---|")
+rows = (("manual", "teacher to outside", "manual.pdf"),
+        ("sheet", "teacher to outside", "sheet.xlsx"),
+        ("sheet-in", "outside to teacher", "sheet.xlsx"))
+bad = []
+for f, who, name in rows:
+    ms = sorted(float(r["elapsed_ms"]) for r in runs[f])
+    text = runs[f][0].get("text_bytes")
+    print("| %s | %s, %.1f MB | %s | %s | %.0f | %.0f | %.0f |" % (
+        who, name, os.path.getsize(os.path.join(d, name)) / 1048576,
+        "/".join(sorted({r["action"] for r in runs[f]})),
+        "not reported" if text is None else "%.1f MB" % (text / 1048576),
+        ms[0], statistics.median(ms), ms[-1]))
+    bad += [r["action"] for r in runs[f] if r["action"] == "tempfail"]
+med = statistics.median(float(r["elapsed_ms"]) for r in runs["manual"])
+print()
+print("Target: the 6.5 MB text PDF decided in < 100 ms: %s (median %.0f ms)"
+      % ("met" if med < 100 else "MISSED", med))
+if bad:
+    print("INVALID: tempfail verdicts")
     sys.exit(1)
 EOF
 }
@@ -734,6 +823,7 @@ for part in $PARTS; do
 	pupil)		part_pupil ;;
 	analysis)	part_analysis ;;
 	report)		part_report ;;
+	text)		part_text ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

@@ -43,6 +43,7 @@ analysis_limits_default(struct analysis_limits *lim)
 	lim->max_expanded = 200ULL * 1024 * 1024;
 	lim->max_ratio = 100;
 	lim->max_text = 4 * 1024 * 1024;
+	lim->skip_text = false;
 }
 
 /* analysis_free - free a result and every record */

@@ -35,6 +35,8 @@ struct analysis_limits {
 	uint64_t	max_expanded;	/* bytes expanded in all, default 200 MiB */
 	unsigned	max_ratio;	/* expanded:compressed, default 100 */
 	size_t		max_text;	/* text kept per record, default 4 MiB */
+	bool		skip_text;	/* extract no text: no policy that
+					 * reads it applies (default false) */
 };
 
 enum encryption_strength {
@@ -135,6 +137,9 @@ struct analysis {
 	unsigned parser_warnings;	/* GMime critical warnings seen (all
 					 * counted; those that can hide parts
 					 * also set uninspectable) */
+	bool	text_skipped;		/* no text was extracted
+					 * (analysis_limits.skip_text): every
+					 * record's text is NULL */
 };
 
 /* Classes of kinds (struct analysis_kind.classes). */

@@ -292,6 +292,11 @@ void	 text_extract_html(const unsigned char *data, size_t len,
 	    const char *charset, struct textbuf *t);
 void	 html_text(const char *p, size_t n, struct textbuf *t);
 void	 rtf_text(const unsigned char *p, size_t n, struct textbuf *t);
+void	 text_extract_cp1252(const unsigned char *data, size_t len,
+	    struct textbuf *t);
+void	 text_extract_utf16(const unsigned char *data, size_t len,
+	    bool big_endian, struct textbuf *t);
+uint32_t text_cp1252_cp(unsigned char b);
 bool	 text_is_utf8(const unsigned char *p, size_t n);
 const char *text_utf16_guess(const unsigned char *p, size_t n);
 

@@ -10,7 +10,8 @@
  *	The pipeline shared by MIME leaves and archive entries: size and
  *	SHA-256, type by content (libmagic, then format checks: ZIP-based
  *	OOXML/ODF documents, OLE compound files, PDF), EICAR, encryption,
- *	macros, text for the content detectors, and the entries of archives
+ *	macros, text for the content detectors (none when no policy that
+ *	reads it applies: analysis_limits.skip_text), and the entries of archives
  *	(which come back here, one level deeper).  Body text parts keep
  *	their text even when libmagic calls them binary (NUL bytes).
  *	The digest of a big (mapped) blob gives its pages back as it goes,
@@ -102,6 +103,8 @@ inspect_text(struct actx *ctx, size_t rec, const unsigned char *data,
 	bool html = strcmp(kind, "html") == 0;
 	struct textbuf t;
 
+	if (ctx->lim.skip_text)
+		return;
 	if (a->is_body && a->declared_type != NULL)
 		html = strcmp(a->declared_type, "text/html") == 0;
 	else if (strcmp(kind, "text") != 0 && strcmp(kind, "csv") != 0 &&

@@ -622,6 +622,7 @@ analysis_run(GMimeStream *raw, const struct analysis_limits *lim)
 	else
 		analysis_limits_default(&ctx.lim);
 	ctx.deadline = g_get_monotonic_time() + ANALYSIS_TIME_BUDGET_US;
+	ctx.an->text_skipped = ctx.lim.skip_text;
 	(void)g_mime_stream_reset(raw);
 	parser = g_mime_parser_new_with_stream(raw);
 	opts = g_mime_parser_options_new();

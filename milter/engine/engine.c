@@ -10,7 +10,10 @@
  *	Policies run in registry order, each once.  A policy whose action
  *	is `off` does not run.  The analysis of attachments and text is
  *	computed on first use and shared, so a message is parsed once
- *	however many policies read it.
+ *	however many policies read it; it extracts text only when an
+ *	enabled policy says it reads text for this message (reads_text:
+ *	inbound mail to staff has its attachments typed and walked, not
+ *	read).
  *
  *	Combination (SPEC 2): the strongest applied result wins, reject >
  *	quarantine > defer > rewrite > flag > pass; the first policy (in registry
@@ -71,6 +74,7 @@ struct engine_run {
 	const struct msg *msg;
 	struct analysis *analysis;
 	bool	 analysis_failed;
+	bool	 text;			/* a policy reads extracted text */
 	bool	 released;		/* release holds a valid mark */
 	struct release_info release;
 };
@@ -91,6 +95,7 @@ policy_ctx_analysis(const struct policy_ctx *ctx)
 	lim.max_expanded = (uint64_t)run->conf->milter.max_expanded_mb << 20;
 	lim.max_ratio = (unsigned)run->conf->milter.max_ratio;
 	lim.max_text = (size_t)run->conf->milter.max_text_kb << 10;
+	lim.skip_text = !run->text;
 	st = msg_stream(run->msg);
 	if (st != NULL) {
 		run->analysis = analysis_run(st, &lim);
@@ -160,6 +165,25 @@ engine_released(const struct engine_run *run, const struct policy *p,
 	free(list);
 	free(needle);
 	return hit;
+}
+
+/* engine_reads_text - does an enabled policy read text for this message? */
+static bool
+engine_reads_text(const struct conf *cf, const struct policy_ctx *base)
+{
+	for (size_t i = 0; i < cf->nslots; i++) {
+		const struct policy_slot *s = &cf->slots[i];
+		const struct policy_common *pc = s->settings;
+		struct policy_ctx ctx = *base;
+
+		if (pc->action == RESULT_OFF || !s->configured ||
+		    s->policy->reads_text == NULL)
+			continue;
+		ctx.settings = s->settings;
+		if (s->policy->reads_text(&ctx))
+			return true;
+	}
+	return false;
 }
 
 /* engine_run_policies - evaluate every enabled policy; -1 on error */
@@ -283,6 +307,7 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	roles_derive(&cf->view, m, &v->facts);
 	base = (struct policy_ctx){ .school = &cf->view, .msg = m, .facts = &v->facts,
 	    .now = now, .ref = v->ref, .run = &run };
+	run.text = engine_reads_text(cf, &base);
 	rc = engine_release(&run, v);
 	if (rc == 0 && !run.release.duplicate)
 		rc = engine_run_policies(&run, &base, v, &pending);

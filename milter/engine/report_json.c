@@ -19,10 +19,13 @@
  *	their context) is never read here.  Built with json-c, so every
  *	string is escaped.  A policy that used an override carries "tag"
  *	(working-hours' "urgent"); a deferred message adds "deliver_at"
- *	(SPEC 6).
+ *	(SPEC 6).  When the attachments were analysed, "text_extracted"
+ *	says whether their text was read (only when a policy that reads
+ *	text applies to the message) and "text_bytes" how much.
  *
  * SPDX-License-Identifier: MIT
  */
+#include "analysis/analysis.h"
 #include "engine/engine.h"
 #include "engine/report_json.h"
 
@@ -122,6 +125,22 @@ report_json_alerts(json_object *o, const struct verdict *v)
 		json_object_object_add(o, "monitored_alerts", would);
 }
 
+/* report_json_text - whether text was extracted, and how many bytes */
+static void
+report_json_text(json_object *o, const struct analysis *an)
+{
+	uint64_t bytes = 0;
+
+	if (an == NULL)
+		return;
+	for (size_t i = 0; i < an->count; i++)
+		bytes += an->items[i].text_len;
+	json_object_object_add(o, "text_extracted",
+	    json_object_new_boolean(!an->text_skipped));
+	json_object_object_add(o, "text_bytes",
+	    json_object_new_int64((int64_t)bytes));
+}
+
 /* report_json_verdict_into - add the verdict's fields to o (see .h) */
 void
 report_json_verdict_into(json_object *o, const struct conf *cf,
@@ -152,6 +171,7 @@ report_json_verdict_into(json_object *o, const struct conf *cf,
 	if (v->error != NULL)
 		json_object_object_add(o, "error",
 		    json_object_new_string(v->error));
+	report_json_text(o, v->analysis);
 	json_object_object_add(o, "elapsed_ms",
 	    json_object_new_double(v->elapsed_ms));
 }

@@ -10,9 +10,16 @@
 #   (b) the same workbook password-protected (Office agile encryption)
 #       passes and is delivered byte for byte;
 #   (c) the unencrypted workbook to a colleague inside the school is
-#       delivered with X-AUP-Flag: pupil-data.
+#       delivered with X-AUP-Flag: pupil-data;
+#   (d) a 10 MB workbook (2,000 pupils, then stock rows) sent to the
+#       teacher from outside is delivered and its text is never extracted
+#       (no policy that reads text applies to inbound mail to staff: the
+#       event log says "text_extracted":false, "text_bytes":0);
+#   (e) the same workbook sent by the teacher to a parent is read (the
+#       text cap, 4 MiB, of text) and refused by pupil-data.
 # The workbooks and messages are built here, by
-# tests/fixtures/make-e2e-fixtures.py (python3 + python3-cryptography).
+# tests/fixtures/make-e2e-fixtures.py (python3 + python3-cryptography)
+# and contrib/bench/make-pupil-files.py (the 10 MB workbook).
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/postfix.sh"
@@ -38,7 +45,8 @@ school_write "$S" "unix:$S/aup.sock" "pupils = pupils.csv
 [milter]
 group = postfix
 socket_mode = 0660"
-pf_start "$T" "unix:$S/aup.sock" || bail_out "the private Postfix did not start"
+pf_start "$T" "unix:$S/aup.sock" "message_size_limit = 40000000" ||
+    bail_out "the private Postfix did not start"
 e2e_start_milter "$S" "$top_builddir/aup-milter" ||
     bail_out "aup-milter did not start: $(cat "$T/aup.out")"
 
@@ -177,6 +185,30 @@ fi
 like "$ev_c" '"action":"flag"' "(c) the event log says flag"
 like "$(policy_of "$ev_c" pupil-data)" '^flag\|.*30 name, 30 upn, 30 dob' \
     "(c) the event log gives the kinds and counts for the internal message"
+
+# ---------------------------------------------------------- (d), (e)
+python3 "$top_srcdir/contrib/bench/make-pupil-files.py" "$F/big" testwood.example \
+    > "$F/big.out" 2>&1 || bail_out "cannot build the 10 MB workbook: $(cat "$F/big.out")"
+python3 "$GEN" message "$T/d.eml" "Partner <$OUTSIDE>" "Teacher One <$TEACHER>" \
+    "Stock list" "$F/big/sheet.xlsx" "$XLSX" || bail_out "cannot write $T/d.eml"
+n=$(pf_sink_count)
+pf_send -a 198.51.100.7 -f "$OUTSIDE" -t "$TEACHER" -d "$T/d.eml"
+is "$PF_CODE" 250 "(d) a 10 MB workbook from outside to a teacher is accepted"
+ev_d=$(event_for "$PF_QUEUE_ID")
+like "$ev_d" '"direction":"inbound"' "(d) the event log says inbound"
+like "$ev_d" '"text_extracted":false,"text_bytes":0,' \
+    "(d) no text was extracted: no policy that reads text applies"
+like "$(policy_of "$ev_d" executables)" '^pass\|' "(d) executables still judged the workbook's entries"
+pf_wait_delivered $((n + 1)) 60; ok $? "(d) it is delivered"
+msg "$T/e.eml" "mum.ann@gmail.com" "Stock list" "$F/big/sheet.xlsx"
+pf_send -a 10.9.1.2 -l "$TEACHER" -f "$TEACHER" -t mum.ann@gmail.com -d "$T/e.eml"
+is "$PF_CODE" 550 "(e) the same workbook from the teacher to a parent is refused"
+REF_E=$(printf '%s\n' "$PF_REPLY" | grep -o 'Reference: [0-9A-Z]\{10\}' | cut -c12-)
+ev_e=$(grep "\"ref\":\"$REF_E\"" "$S/events.jsonl")
+like "$ev_e" '"text_extracted":true,"text_bytes":4194[0-9]{3},' \
+    "(e) its text was extracted, up to the 4 MiB cap"
+like "$(policy_of "$ev_e" pupil-data)" '^reject\|.*: 2000 upn' \
+    "(e) pupil-data read it and refuses it: 2,000 UPNs"
 
 # ------------------------------------------------------ nothing leaked
 aid=$(msgid "$T/a.eml")

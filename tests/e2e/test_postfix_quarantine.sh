@@ -153,7 +153,7 @@ ok "$([ -s "$S/quarantine/messages/$R1.eml" ] && [ -s "$S/quarantine/messages/$R
     "the message and its envelope are in the quarantine store"
 list=$("${AUPCTL[@]}" list)
 like "$list" "^$R1 .* inbound +executables +held$" "aupctl quarantine list shows it as held"
-like "$list" "Why: +Invoice INV-20417\.exe: a Windows program \(inside an archive\)" \
+like "$list" "Why: +Invoice INV-20417\.exe: a Windows program \(inside the zip archive invoice\.zip\)" \
     "list says why it is held"
 ok "$([ -n "$(audit quarantine-list '' ok)" ]; echo $?)" \
     "the list is an audit event with the Unix user and SUDO_USER"
@@ -171,7 +171,7 @@ if [ -n "$fn" ]; then
 	like "$note" "^From: +$SUPPLIER$" "the notice gives the sender"
 	like "$note" "^To: +$OFFICE, $TEACHER$" "the notice gives the recipients"
 	like "$note" "^Subject: +Invoice INV-20417 overdue$" "the notice gives the subject"
-	like "$note" "^Why: +Invoice INV-20417\.exe: a Windows program \(inside an archive\)$" \
+	like "$note" "^Why: +Invoice INV-20417\.exe: a Windows program \(inside the zip archive invoice\.zip\)$" \
 	    "the notice gives the reason"
 	like "$note" "aupctl quarantine release $R1" "the notice says how to release it"
 	is "$(pf_sink_header "$fn" Content-Type)" "text/plain; charset=utf-8" \

@@ -77,25 +77,15 @@ static void
 doc_piece(const unsigned char *wd, size_t wlen, uint32_t fc, size_t nch,
     int *field, struct textbuf *t)
 {
-	struct textbuf one;
 	size_t i, off;
-	unsigned char b;
 
 	for (i = 0; i < nch && !textbuf_full(t); i++) {
 		if (fc & 0x40000000) {
 			off = ((fc & 0x3fffffff) >> 1) + i;
 			if (off >= wlen)
 				return;
-			b = wd[off];
-			if (b < 0x80) {
-				doc_char(b, field, t);
-				continue;
-			}
-			textbuf_init(&one, 8);
-			text_extract_plain(&b, 1, "windows-1252", &one);
-			if (*field == 0)
-				textbuf_add(t, one.s ? one.s : "", one.len);
-			textbuf_free(&one);
+			/* compressed: one Windows-1252 byte a character */
+			doc_char(text_cp1252_cp(wd[off]), field, t);
 		} else {
 			off = fc + 2 * i;
 			if (off + 2 > wlen)

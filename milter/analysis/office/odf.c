@@ -136,7 +136,8 @@ odf_text(struct actx *ctx, size_t rec, const unsigned char *d, size_t len)
 	int in_cell = 0;
 	bool body = false;
 
-	if (!xml_stream_open(&in, ctx, d, len, "content.xml", ODF_PART_MAX))
+	if (ctx->lim.skip_text ||
+	    !xml_stream_open(&in, ctx, d, len, "content.xml", ODF_PART_MAX))
 		return;
 	textbuf_init(&t, ctx->lim.max_text);
 	while (!textbuf_full(&t) && xml_stream_next(&in, &tok) != XML_EOF) {

@@ -92,6 +92,8 @@ office_word(struct actx *ctx, size_t rec, const struct ole *o, int e)
 		    flags & 0x8000 ? "office-xor" : "office-rc4");
 		return;
 	}
+	if (ctx->lim.skip_text)
+		return;
 	textbuf_init(&t, ctx->lim.max_text);
 	doc_text(o, &t);
 	textbuf_store(&t, a);
@@ -128,7 +130,7 @@ office_excel(struct actx *ctx, size_t rec, const struct ole *o, int e)
 			break;
 		off += 4 + rlen;
 	}
-	if (!a->encrypted) {
+	if (!a->encrypted && !ctx->lim.skip_text) {
 		textbuf_init(&t, ctx->lim.max_text);
 		xls_text(b, n, &t);
 		textbuf_store(&t, a);

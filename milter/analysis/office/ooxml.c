@@ -200,6 +200,8 @@ ooxml_text(struct actx *ctx, size_t rec, const unsigned char *data,
 	const char *kind = actx_rec(ctx, rec)->kind;
 	struct textbuf t;
 
+	if (ctx->lim.skip_text)
+		return;
 	textbuf_init(&t, ctx->lim.max_text);
 	if (kind[0] == 'd')
 		ooxml_text_docx(ctx, data, len, &t);

@@ -15,7 +15,8 @@
  *	only), the file is NOT encrypted (SPEC 2.3): anyone can read it, and
  *	its text is extracted with the computed key.  Other security
  *	handlers (certificates) are encrypted and strong.  Text extraction
- *	is best effort (pdf_text.c) and charged to max_expanded.  Embedded
+ *	is best effort (pdf_text.c), charged to max_expanded, and skipped
+ *	when no policy reads it (analysis_limits.skip_text).  Embedded
  *	files are judged as records of their own and a /Launch action is a
  *	hazard (pdf_embed.c).
  *
@@ -119,6 +120,24 @@ pdf_encryption(const struct pdf *p, struct attachment *a,
 	return false;
 }
 
+/* pdf_read_text - the text, charged to max_expanded */
+static void
+pdf_read_text(struct actx *ctx, size_t rec, const struct pdf *p,
+    const struct pdf_crypt *c)
+{
+	struct textbuf t;
+	uint64_t budget, before;
+
+	budget = ctx->lim.max_expanded > ctx->expanded ?
+	    ctx->lim.max_expanded - ctx->expanded : 0;
+	before = budget;
+	textbuf_init(&t, ctx->lim.max_text);
+	pdf_text(p, c, &t, &budget);
+	(void)actx_expand(ctx, (size_t)(before - budget));
+	textbuf_store(&t, actx_rec(ctx, rec));
+	actx_judge_budget(ctx, rec);
+}
+
 /* pdf_inspect - kind, encryption and text of a PDF */
 bool
 pdf_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
@@ -127,8 +146,6 @@ pdf_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 	struct pdf p = { data, len };
 	struct attachment *a = actx_rec(ctx, rec);
 	struct pdf_crypt c;
-	struct textbuf t;
-	uint64_t budget, before;
 	bool readable, keyed;
 
 	a->kind = "pdf";
@@ -137,14 +154,8 @@ pdf_inspect(struct actx *ctx, size_t rec, const unsigned char *data,
 	keyed = pdf_encryption(&p, a, &c, &readable);
 	if (a->encrypted)
 		return true;
-	budget = ctx->lim.max_expanded > ctx->expanded ?
-	    ctx->lim.max_expanded - ctx->expanded : 0;
-	before = budget;
-	textbuf_init(&t, ctx->lim.max_text);
-	pdf_text(&p, keyed && readable ? &c : NULL, &t, &budget);
-	(void)actx_expand(ctx, (size_t)(before - budget));
-	textbuf_store(&t, actx_rec(ctx, rec));
-	actx_judge_budget(ctx, rec);
+	if (!ctx->lim.skip_text)
+		pdf_read_text(ctx, rec, &p, keyed && readable ? &c : NULL);
 	pdf_embedded(ctx, rec, &p, keyed && readable ? &c : NULL);
 	return true;
 }

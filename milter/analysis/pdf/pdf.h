@@ -35,6 +35,7 @@ struct pdf_crypt {
 /* pdf_lex.c */
 size_t	 pdf_ws(const struct pdf *p, size_t i);
 size_t	 pdf_skip_value(const struct pdf *p, size_t i);
+size_t	 pdf_skip_token(const struct pdf *p, size_t i);
 bool	 pdf_dict_get(const struct pdf *p, size_t dict, const char *key,
 	    size_t *val);
 bool	 pdf_int(const struct pdf *p, size_t i, long *v);

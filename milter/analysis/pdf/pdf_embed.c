@@ -82,9 +82,9 @@ pdf_embed_name(const struct pdf *p, size_t spec, char *out, size_t max)
 	    (n = pdf_string(p, v, buf, sizeof(buf))) != (size_t)-1)) {
 		textbuf_init(&t, max - 1);
 		if (n >= 2 && buf[0] == 0xfe && buf[1] == 0xff)
-			text_extract_plain(buf + 2, n - 2, "UTF-16BE", &t);
+			text_extract_utf16(buf + 2, n - 2, true, &t);
 		else
-			text_extract_plain(buf, n, "windows-1252", &t);
+			text_extract_cp1252(buf, n, &t);
 		if (t.s != NULL && t.len > 0 && memchr(t.s, '/', t.len) ==
 		    NULL) {
 			memcpy(out, t.s, t.len < max - 1 ? t.len : max - 1);

@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	size_t pdf_ws(const struct pdf *p, size_t i)
  *	size_t pdf_skip_value(const struct pdf *p, size_t i)
+ *	size_t pdf_skip_token(const struct pdf *p, size_t i)
  *	bool pdf_dict_get(const struct pdf *p, size_t dict, const char *key,
  *	    size_t *val)
  *	bool pdf_int(), pdf_name(), pdf_ref(); size_t pdf_string()
@@ -15,7 +16,9 @@
  *	Positions are byte offsets into the file.  pdf_skip_value() steps
  *	over one value (dictionary, array, literal or hex string, name,
  *	number, keyword, or an indirect reference "N G R"), nesting at most
- *	PDF_DEPTH_MAX deep, and always makes progress.  pdf_trailer() finds
+ *	PDF_DEPTH_MAX deep, and always makes progress; pdf_skip_token() does
+ *	the same without looking for references, for content streams (which
+ *	have none: a number there is one token).  pdf_trailer() finds
  *	the dictionary of the last cross-reference section: the one that
  *	the last startxref points to (a classic "trailer" or an xref
  *	stream), else the last "trailer" keyword; incremental updates
@@ -25,6 +28,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +45,19 @@ pdf_is_ws(unsigned char c)
 	    c == ' ';
 }
 
+/* PDF delimiters and white space (a table: called for every byte) */
+static const bool pdf_delims[256] = {
+	[0] = true, ['\t'] = true, ['\n'] = true, ['\f'] = true,
+	['\r'] = true, [' '] = true, ['('] = true, [')'] = true,
+	['<'] = true, ['>'] = true, ['['] = true, [']'] = true, ['{'] = true,
+	['}'] = true, ['/'] = true, ['%'] = true,
+};
+
 /* pdf_is_delim - PDF delimiter or white space */
-static bool
+static inline bool
 pdf_is_delim(unsigned char c)
 {
-	return pdf_is_ws(c) || strchr("()<>[]{}/%", c) != NULL;
+	return pdf_delims[c];
 }
 
 /* pdf_ws - skip white space and comments */
@@ -118,6 +130,13 @@ pdf_skip(const struct pdf *p, size_t i, int depth)
 	return i;
 }
 
+/* pdf_skip_token - past one token or container of a content stream */
+size_t
+pdf_skip_token(const struct pdf *p, size_t i)
+{
+	return pdf_skip(p, i, 0);
+}
+
 /* pdf_skip_value - past one value, an "N G R" reference included */
 size_t
 pdf_skip_value(const struct pdf *p, size_t i)
@@ -164,22 +183,36 @@ pdf_dict_get(const struct pdf *p, size_t dict, const char *key, size_t *val)
 	}
 }
 
-/* pdf_int - an integer (or the integer part of a real) */
+/*
+ * pdf_int - an integer (or the integer part of a real): a run of at most
+ * 23 signs and digits read as strtol() reads it (a sign, digits up to
+ * the first other character, LONG_MAX or LONG_MIN when too long)
+ */
 bool
 pdf_int(const struct pdf *p, size_t i, long *v)
 {
-	char buf[24];
-	size_t k = 0;
+	size_t k = 0, j;
+	bool neg;
+	long n = 0;
+	int d;
 
 	i = pdf_ws(p, i);
-	while (i < p->len && k < sizeof(buf) - 1 &&
-	    (p->d[i] == '-' || p->d[i] == '+' || (p->d[i] >= '0' &&
-	    p->d[i] <= '9')))
-		buf[k++] = (char)p->d[i++];
-	buf[k] = '\0';
-	if (k == 0 || (k == 1 && (buf[0] == '-' || buf[0] == '+')))
+	while (i + k < p->len && k < 23 && (p->d[i + k] == '-' ||
+	    p->d[i + k] == '+' || (p->d[i + k] >= '0' && p->d[i + k] <= '9')))
+		k++;
+	if (k == 0 || (k == 1 && (p->d[i] == '-' || p->d[i] == '+')))
 		return false;
-	*v = strtol(buf, NULL, 10);
+	neg = p->d[i] == '-';
+	j = p->d[i] == '-' || p->d[i] == '+';
+	for (; j < k && p->d[i + j] >= '0' && p->d[i + j] <= '9'; j++) {
+		d = p->d[i + j] - '0';
+		if (n > (LONG_MAX - d) / 10) {
+			*v = neg ? LONG_MIN : LONG_MAX;
+			return true;
+		}
+		n = n * 10 + d;
+	}
+	*v = neg ? -n : n;
 	return true;
 }
 

@@ -38,13 +38,13 @@ pdf_text_show(const unsigned char *s, size_t n, struct textbuf *t)
 	size_t i;
 
 	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
-		text_extract_plain(s + 2, n - 2, "UTF-16BE", t);
+		text_extract_utf16(s + 2, n - 2, true, t);
 		return;
 	}
 	for (i = 0; i < n; i++)
 		if (s[i] < 0x20 && s[i] != '\t')
 			return;		/* a CID font: no readable text */
-	text_extract_plain(s, n, "windows-1252", t);
+	text_extract_cp1252(s, n, t);
 }
 
 /* pdf_text_array - the strings of a TJ array at '[' */
@@ -63,9 +63,10 @@ pdf_text_array(const struct pdf *c, size_t i, struct textbuf *t)
 			n = pdf_string(c, i, buf, sizeof(buf));
 			if (n != (size_t)-1)
 				pdf_text_show(buf, n, t);
-		} else if (pdf_int(c, i, &kern) && kern < -200)
+		} else if (c->d[i] == '-' && pdf_int(c, i, &kern) &&
+		    kern < -200)
 			textbuf_addc(t, ' ');
-		i = pdf_skip_value(c, i);
+		i = pdf_skip_token(c, i);
 	}
 	return i;
 }
@@ -91,8 +92,8 @@ pdf_text_content(const unsigned char *d, size_t len, struct textbuf *t)
 			i = pdf_text_array(&c, i, t);
 			have = false;
 			continue;
-		} else if (i + 1 < len && ((d[i] == 'T' &&
-		    strchr("dDm*", d[i + 1]) != NULL) ||
+		} else if (i + 1 < len && ((d[i] == 'T' && (d[i + 1] == 'd' ||
+		    d[i + 1] == 'D' || d[i + 1] == 'm' || d[i + 1] == '*')) ||
 		    (d[i] == 'E' && d[i + 1] == 'T'))) {
 			textbuf_sep(t, '\n');
 		} else if (have && ((d[i] == 'T' && i + 1 < len &&
@@ -107,7 +108,7 @@ pdf_text_content(const unsigned char *d, size_t len, struct textbuf *t)
 		if (d[i] == '\'' || d[i] == '"')
 			i++;
 		else
-			i = pdf_skip_value(&c, i);
+			i = pdf_skip_token(&c, i);
 	}
 }
 

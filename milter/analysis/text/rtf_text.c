@@ -60,17 +60,9 @@ rtf_emit(struct rtf *r, uint32_t cp)
 {
 	if (r->skip_below)
 		return;
-	if (cp >= 0x80 && cp < 0x100) {
-		/* \'hh: decode as Windows-1252 */
-		unsigned char b = (unsigned char)cp;
-		struct textbuf one;
-
-		textbuf_init(&one, 8);
-		text_extract_plain(&b, 1, "windows-1252", &one);
-		textbuf_add(r->t, one.s ? one.s : "", one.len);
-		textbuf_free(&one);
-		return;
-	}
+	/* \'hh: decode as Windows-1252 */
+	if (cp >= 0x80 && cp < 0x100)
+		cp = text_cp1252_cp((unsigned char)cp);
 	textbuf_add_cp(r->t, cp);
 }
 

@@ -318,6 +318,7 @@ limits_default_to_the_spec_values(void **state)
 	assert_true(lim.max_expanded == 200ULL * 1024 * 1024);
 	assert_int_equal(lim.max_ratio, 100);
 	assert_int_equal(lim.max_text, 4 * 1024 * 1024);
+	assert_false(lim.skip_text);
 	assert_null(analysis_free(NULL));
 }
 

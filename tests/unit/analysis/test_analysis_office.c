@@ -202,6 +202,36 @@ executable_embedded_in_a_docx_is_a_record_below_it(void **state)
 	free(p);
 }
 
+/* without_text_a_docx_is_still_typed_and_walked - skip_text (no policy
+ * reads text): the same records, the program inside found, no text */
+static void
+without_text_a_docx_is_still_typed_and_walked(void **state)
+{
+	char *p = at_fixture_or_skip("embedded-exe.docx");
+	struct analysis_limits lim;
+	struct analysis *with, *without;
+
+	analysis_limits_default(&lim);
+	lim.skip_text = true;
+	with = at_run_fixture(p, "e.docx", OCTET, NULL);
+	without = at_run_fixture(p, "e.docx", OCTET, &lim);
+	assert_false(with->text_skipped);
+	assert_true(without->text_skipped);
+	assert_non_null(at_find(with, "2")->text);
+	assert_null(at_find(without, "2")->text);
+	assert_int_equal(with->count, without->count);
+	for (size_t i = 0; i < with->count; i++) {
+		assert_string_equal(with->items[i].path, without->items[i].path);
+		assert_string_equal(with->items[i].kind, without->items[i].kind);
+		assert_null(without->items[i].text);
+	}
+	assert_string_equal(at_find(without,
+	    "2/e.docx/word/embeddings/oleObject1.bin")->kind, "pe");
+	analysis_free(with);
+	analysis_free(without);
+	free(p);
+}
+
 /* agile_encrypted_xlsx_is_strong_and_keeps_its_kind */
 static void
 agile_encrypted_xlsx_is_strong_and_keeps_its_kind(void **state)
@@ -451,6 +481,8 @@ main(void)
 		cmocka_unit_test(pptx_text_comes_slide_by_slide_in_order),
 		cmocka_unit_test(
 		    executable_embedded_in_a_docx_is_a_record_below_it),
+		cmocka_unit_test(
+		    without_text_a_docx_is_still_typed_and_walked),
 		cmocka_unit_test(
 		    agile_encrypted_xlsx_is_strong_and_keeps_its_kind),
 		cmocka_unit_test(standard_encrypted_ooxml_is_strong),

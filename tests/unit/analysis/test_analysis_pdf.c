@@ -47,6 +47,21 @@ flate_text_is_extracted_one_positioned_line_at_a_time(void **state)
 	analysis_free(an);
 }
 
+/* windows_1252_and_utf16_strings_become_utf8 - curly quotes, the euro
+ * sign, a surrogate pair; a lone surrogate is one U+FFFD */
+static void
+windows_1252_and_utf16_strings_become_utf8(void **state)
+{
+	const struct attachment *a;
+	struct analysis *an = run_pdf("unicode.pdf", &a);
+
+	assert_true(at_text_has(a, "\xe2\x80\x9cQuoted\xe2\x80\x9d "
+	    "\xe2\x82\xac 5 \xc5\xbe\n"));
+	assert_true(at_text_has(a, "\xc3\xa9\xf0\x9f\x98\x80" "A\n"));
+	assert_true(at_text_has(a, "A\xef\xbf\xbd" "B"));
+	analysis_free(an);
+}
+
 /* an_encrypt_key_outside_the_trailer_is_not_believed */
 static void
 an_encrypt_key_outside_the_trailer_is_not_believed(void **state)
@@ -155,6 +170,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    flate_text_is_extracted_one_positioned_line_at_a_time),
+		cmocka_unit_test(windows_1252_and_utf16_strings_become_utf8),
 		cmocka_unit_test(
 		    an_encrypt_key_outside_the_trailer_is_not_believed),
 		cmocka_unit_test(

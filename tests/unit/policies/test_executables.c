@@ -210,9 +210,10 @@ test_archives_are_judged_inside_and_limits_hold(void **state)
 {
 	(void)state;
 	expect_fixture("eicar.zip", "files.zip", false, RESULT_QUARANTINE,
-	    "inside an archive");
+	    "e.com: the EICAR anti-virus test file (inside the zip archive "
+	    "files.zip)");
 	expect_fixture("tool.exe.gz", "tool.gz", false, RESULT_QUARANTINE,
-	    "inside an archive");
+	    "a Windows program (inside the compressed file tool.gz)");
 	expect_fixture("bomb.zip", "logs.zip", false, RESULT_QUARANTINE,
 	    "cannot be inspected");
 	expect_fixture("corrupt.zip", "broken.zip", false, RESULT_QUARANTINE,
