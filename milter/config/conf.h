@@ -104,7 +104,8 @@ struct policy_slot {
 
 struct conf {
 	char	*path;			/* the INI file (a school's: its file) */
-	char	*dir;			/* its folder */
+	char	*dir;			/* the main file's folder: shared */
+					/* defaults (safeguarding lists) */
 	char	*main_path;		/* a school's: the main file, else NULL */
 	char	*id;			/* a school's: file name without .conf */
 	time_t	 loaded_at;

@@ -12,7 +12,8 @@
  *	[directory] and policy sections, and of [milter] only the keys a
  *	school may have its own (mode, templates).  Relative paths in a
  *	school file resolve against the folder of that file; those of the
- *	main file against the main file's folder.
+ *	main file, and the defaults of data folders shared by every school
+ *	(the safeguarding lists), against the main file's folder.
  *
  *	The snapshots are sorted by NAME and reference-counted like the
  *	main one, which holds a reference to each and a table from each
@@ -26,7 +27,6 @@
  */
 #include <errno.h>
 #include <glob.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,15 +85,13 @@ conf_school_load(const struct conf *main, const char *path,
 {
 	size_t before = eb->nerrors;
 	struct conf *sc = conf_new(main->path, main->registry, eb);
-	char *copy = xstrdup(path);
 
+	/* sc->dir stays the main file's folder: shared defaults (the
+	 * safeguarding lists) are found there, not beside each school. */
 	(void)conf_parse_file(sc, main->path, false, eb);
 	sc->nset_main = sc->nset;
 	sc->main_path = sc->path;
 	sc->path = xstrdup(path);
-	free(sc->dir);
-	sc->dir = xstrdup(dirname(copy));
-	free(copy);
 	sc->id = conf_school_id(path);
 	sc->started_at = main->started_at;
 	if (conf_parse_file(sc, path, true, eb) == 0)

@@ -4,7 +4,8 @@
  * conf_load() over a main file and a folder of two school files
  * (tu_schools): both schools load with their own domains and parents;
  * a mistake in a school file names that file and line; a shared setting
- * in a school file is refused there; the main file's policy settings
+ * in a school file is refused there; a warning about a folder every
+ * school shares is given once; the main file's policy settings
  * are every school's defaults unless the school sets its own; a domain
  * claimed by two schools names both files; a message's school is its
  * sender's for outbound mail and its first school recipient's inbound,
@@ -115,6 +116,24 @@ two_schools_load_each_with_its_own_domains_and_parents(void **state)
 }
 
 static void
+a_warning_about_a_shared_folder_is_given_once_not_per_school(void **state)
+{
+	struct load l;
+	size_t n = 0;
+
+	(void)state;
+	/* no safeguarding lists beside the main file: both schools' */
+	/* safeguarding policy would say so */
+	load(&l, NULL, NULL, NULL);
+	assert_non_null(l.cf);
+	for (size_t i = 0; i < l.eb.nwarnings; i++)
+		if (strstr(l.eb.warnings[i], "no safeguarding term lists"))
+			n++;
+	assert_int_equal(n, 1);
+	load_done(&l);
+}
+
+static void
 a_mistake_in_a_school_file_names_that_file_and_line(void **state)
 {
 	struct load l;
@@ -208,6 +227,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    two_schools_load_each_with_its_own_domains_and_parents),
+		cmocka_unit_test(
+		    a_warning_about_a_shared_folder_is_given_once_not_per_school),
 		cmocka_unit_test(
 		    a_mistake_in_a_school_file_names_that_file_and_line),
 		cmocka_unit_test(
