@@ -7,7 +7,8 @@
 #     copy for them is judged by their own school's policies
 #   - a teacher's message to a parent of their own school is refused by
 #     that school's parent-contact, with that school's office in the reply
-#   - every event names its school
+#   - every event names its school; aupctl test picks the same school
+#   - a reload reads the school files again
 #   - `aup-milter -t` checks every school file and names a broken one
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
@@ -97,7 +98,24 @@ pf_send -a 10.9.1.2 -l t.two@ashfield.example -f t.two@ashfield.example \
     -t dad.b@gmail.com -d "$T/pc2.eml"
 is "$PF_CODE" 250 "Beech's parent is not a parent for an Ashfield teacher"
 
-# 5. a broken school file: -t fails and names the file and line
+# 5. a reload (SIGUSR1) reads the school files again: Ashfield now
+#    refuses X-Test-Verdict too
+sed -i 's/^action = off$/action = reject/' "$S/schools/ashfield.conf"
+e2e_reload "$S" 'reloaded'; ok $? "the milter reloads the school files"
+pf_send -a 198.51.100.7 -f visitor@example.org -t head@ashfield.example \
+    -d "$T/both.eml"
+is "$PF_CODE" 550 "after the reload Ashfield's changed policy judges its mail"
+
+# 6. aupctl test picks the school from the envelope as the daemon does
+out=$("$top_builddir/tests/aupctl-test" -c "$S/aup-milter.conf" test \
+    --from visitor@example.org --rcpt head@beech.example \
+    --rcpt head@ashfield.example "$T/both.eml" 2>"$T/test.err")
+like "$out" '"school":"beech"' "aupctl test judges by the first recipient's school"
+like "$out" '"action":"reject"' "and gives Beech's verdict, as the daemon did"
+like "$(cat "$T/test.err")" 'head@ashfield\.example: 452 4\.5\.3 ' \
+    "aupctl test names the recipient the daemon would refuse for now"
+
+# 7. a broken school file: -t fails and names the file and line
 printf 'ofice = x@beech.example\n' >> "$S/schools/beech.conf"
 line=$(grep -n '^ofice' "$S/schools/beech.conf" | cut -d: -f1)
 out=$("$AUP" -t -c "$S/aup-milter.conf" 2>&1); rc=$?
