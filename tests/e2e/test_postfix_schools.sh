@@ -34,7 +34,11 @@ spool_dir = $S/spool
 templates = templates
 trusted_networks = 127.0.0.0/8, 10.9.0.0/16
 schools = schools
+[sender-auth]
+local_records = local-records.txt
 EOT
+# the visitor's SPF, answered before DNS
+echo 'example.org TXT "v=spf1 ip4:198.51.100.7 -all"' > "$S/local-records.txt"
 school_file() { # school_file ID NAME DOMAIN PARENT [EXTRA]
 	printf 'Pupil,Email\nPip,%s\n' "$4" > "$S/schools/$1-parents.csv"
 	cat > "$S/schools/$1.conf" <<EOT

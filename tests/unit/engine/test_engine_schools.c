@@ -45,8 +45,11 @@ setup(void **state)
 	char *path;
 
 	s->dir = tu_tempdir();
-	path = tu_schools(s->dir, NULL, "[test-verdict]\naction = off\n",
-	    NULL);
+	/* the visitor's SPF is answered here, not by DNS */
+	path = tu_schools(s->dir, "[sender-auth]\nlocal_records = spf.txt\n",
+	    "[test-verdict]\naction = off\n", NULL);
+	free(tu_write(s->dir, "spf.txt",
+	    "example.org TXT \"v=spf1 ip4:" OUTSIDE_IP " -all\"\n"));
 	s->cf = tu_load(path);
 	free(path);
 	*state = s;
