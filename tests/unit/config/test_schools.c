@@ -5,11 +5,13 @@
  * (tu_schools): both schools load with their own domains and parents;
  * a mistake in a school file names that file and line; a shared setting
  * in a school file is refused there; a warning about a folder every
- * school shares is given once; the main file's policy settings
- * are every school's defaults unless the school sets its own; a domain
- * claimed by two schools names both files; a message's school is its
- * sender's for outbound mail and its first school recipient's inbound,
- * and a recipient of a second school is refused.
+ * school shares is given once; the main file's policy settings are every
+ * school's defaults unless the school sets its own; a domain claimed by
+ * two schools names both files; a schools folder without school files,
+ * and domains in the main file, are errors at the main file's line; a
+ * message's school is its sender's for outbound mail and its first
+ * school recipient's inbound, and a recipient of a second school is
+ * refused.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -221,6 +224,40 @@ the_sender_picks_outbound_the_first_recipient_inbound(void **state)
 	load_done(&l);
 }
 
+static void
+a_folder_without_school_files_is_an_error_at_the_main_files_line(void **state)
+{
+	struct load l;
+	char *a, *b;
+
+	(void)state;
+	load(&l, NULL, NULL, NULL);
+	a = xasprintf("%s/schools/a.conf", l.dir);
+	b = xasprintf("%s/schools/b.conf", l.dir);
+	assert_int_equal(unlink(a), 0);
+	assert_int_equal(unlink(b), 0);
+	reload(&l);
+	assert_null(l.cf);
+	/* schools = schools is line 7 of the main file */
+	assert_error(&l, "aup-milter.conf", 7, "no school file (*.conf)");
+	free(a);
+	free(b);
+	load_done(&l);
+}
+
+static void
+school_domains_in_the_main_file_are_an_error_there(void **state)
+{
+	struct load l;
+
+	(void)state;
+	load(&l, "[school]\ndomains = main.example\n", NULL, NULL);
+	assert_null(l.cf);
+	assert_error(&l, "aup-milter.conf", 9, "each school file names its "
+	    "own domains");
+	load_done(&l);
+}
+
 int
 main(void)
 {
@@ -239,6 +276,10 @@ main(void)
 		    a_domain_claimed_by_two_schools_names_both_files),
 		cmocka_unit_test(
 		    the_sender_picks_outbound_the_first_recipient_inbound),
+		cmocka_unit_test(
+		    a_folder_without_school_files_is_an_error_at_the_main_files_line),
+		cmocka_unit_test(
+		    school_domains_in_the_main_file_are_an_error_there),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
