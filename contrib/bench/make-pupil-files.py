@@ -48,10 +48,10 @@ def name(rnd, parts):
     return "".join(rnd.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
 
-def roster(rnd):
-    """(upn, forename, surname, date of birth) for every pupil."""
+def roster(rnd, count=PUPILS):
+    """(upn, forename, surname, date of birth) for `count` pupils."""
     out = []
-    for i in range(PUPILS):
+    for i in range(count):
         dob = datetime.date(2012, 9, 1) + datetime.timedelta(
             days=rnd.randrange(7 * 365))
         out.append((e2e.upn(801, 2034, 12 + i // 300, 100 + i % 300),

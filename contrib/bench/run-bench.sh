@@ -37,6 +37,11 @@
 #     (aupctl test) for a 6.5 MB text PDF (make-text-pdf.py) sent out by a
 #     teacher, and for a 10 MB xlsx sent to a teacher from outside and by
 #     the teacher to an outside address, with the bytes of text extracted;
+# 11. schools (PARTS=schools, not in the default set): SCHOOLS school
+#     files from make-schools.py (300 pupils, 600 parent addresses and its
+#     own templates each) under `[milter] schools`; `aup-milter -t` loads
+#     them all SCHOOLS_RUNS times: the median wall time (target < 10 s for
+#     500) and the peak RSS, less that of one school alone, per school;
 #  8. pupil data: the detectors' MB/s on 10 MB of spreadsheet text, a 5 MB
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
@@ -63,6 +68,7 @@
 #   PARTS ["milter postfix memory soak pupil report"]   which steps to run
 #   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  TEXT_RUNS [11]
 #   REPORT_EVENTS [2000000]  REPORT_RUNS [3]
+#   SCHOOLS [500]  SCHOOLS_RUNS [3]
 #   AUP_MILTER  use this aup-milter binary instead of building one
 #   SHARED_BENCH [../shared/bench]   the yardstick's folder
 #   OUT [the work folder's name + .md]   KEEP=1 keeps the work folder
@@ -88,6 +94,8 @@ REPORT_EVENTS=${REPORT_EVENTS:-2000000}
 REPORT_RUNS=${REPORT_RUNS:-3}
 TEXT_RUNS=${TEXT_RUNS:-11}
 ANALYSIS_RUNS=${ANALYSIS_RUNS:-11}
+SCHOOLS=${SCHOOLS:-500}
+SCHOOLS_RUNS=${SCHOOLS_RUNS:-3}
 KEEP=${KEEP:-}
 SCHOOL=oakfield-academy.example		# make-corpus.py's SCHOOL
 
@@ -247,19 +255,24 @@ policy_url = https://www.$SCHOOL/policies/acceptable-use
 parents = parents.csv
 EOF
 	[ -n "$pupils" ] && printf 'pupils = %s\n' "$pupils" >>"$d/aup-milter.conf"
-	# Every registered policy, enabled with its default action (a
-	# policy whose default is off gets its first other action).
+	policy_sections >>"$d/aup-milter.conf"
+	"$AUP_MILTER" -t -c "$d/aup-milter.conf" >"$d/check.out" 2>&1 ||
+	    die "the benchmark configuration is refused: $(cat "$d/check.out")"
+}
+
+# policy_sections - every registered policy, enabled with its default
+# action (a policy whose default is off gets flag)
+policy_sections() {
 	"$AUP_MILTER" -d 2>/dev/null | awk '
 	/^\[/ { sec = $0; gsub(/[][]/, "", sec); next }
 	sec != "" && sec != "milter" && sec != "school" &&
-	    sec != "directory" && $1 == "action" {
+	    sec != "directory" && sec != "notify" && sec != "console" &&
+	    $1 == "action" {
 		print sec, $3
 	}' | while read -r sec act; do
 		printf '[%s]\n' "$sec"
 		[ "$act" = off ] && printf 'action = flag\n'
-	done >>"$d/aup-milter.conf"
-	"$AUP_MILTER" -t -c "$d/aup-milter.conf" >"$d/check.out" 2>&1 ||
-	    die "the benchmark configuration is refused: $(cat "$d/check.out")"
+	done
 }
 
 # start_aup DIR - start aup-milter on DIR's config; sets AUP_PID
@@ -527,6 +540,70 @@ wrong = [a for f in runs for a, _ in runs[f] if a != "quarantine"]
 if wrong:
     print("INVALID: every decision should be quarantine, got %s" % wrong)
     sys.exit(1)
+EOF
+}
+
+# schools_main DIR SCHOOLS-FOLDER - a main file for a service of schools
+schools_main() {
+	mkdir -p "$1/quarantine" "$1/spool"
+	cat >"$1/aup-milter.conf" <<EOF
+; written by contrib/bench/run-bench.sh for make-schools.py's schools
+[milter]
+socket = unix:$1/aup.sock
+event_log = $1/events.jsonl
+quarantine_dir = $1/quarantine
+spool_dir = $1/spool
+notify = off
+notify_sender = no
+sendmail_path = /bin/true
+schools = $2
+EOF
+	policy_sections >>"$1/aup-milter.conf"
+}
+
+# schools_load DIR - "SECONDS PEAK-KB" of one `aup-milter -t` on DIR
+schools_load() {
+	/usr/bin/time -f '%e %M' -o "$1/time.out" \
+	    "$AUP_MILTER" -t -c "$1/aup-milter.conf" >"$1/check.out" 2>&1 ||
+	    { say "the schools are refused: $(tail -n 3 "$1/check.out")";
+	      INVALID=1; }
+	cat "$1/time.out"
+}
+
+# part_schools - SCHOOLS schools loaded: time and memory per school
+part_schools() {
+	local d=$W/schools one=$W/schools/one i s k secs=() kb=() base
+	say "schools: generating $SCHOOLS schools"
+	python3 "$TOP/contrib/bench/make-schools.py" "$d" "$SCHOOLS" ||
+	    die "make-schools.py failed"
+	mkdir -p "$one/schools"
+	cp "$d/schools/s0001.conf" "$one/schools/"
+	ln -s "$d/schools/s0001" "$one/schools/s0001"
+	schools_main "$d" "$d/schools"
+	schools_main "$one" "$one/schools"
+	base=$(schools_load "$one" | cut -d' ' -f2)
+	for i in $(seq 1 "$SCHOOLS_RUNS"); do
+		read -r s k < <(schools_load "$d")
+		secs+=("$s"); kb+=("$k")
+	done
+	python3 - "$SCHOOLS" "$base" "${secs[*]}" "${kb[*]}" \
+	    "$(grep 'schools in' "$d/check.out")" >>"$W/report.md" <<'EOF'
+import statistics, sys
+n, base = int(sys.argv[1]), int(sys.argv[2])
+secs = [float(x) for x in sys.argv[3].split()]
+kb = [int(x) for x in sys.argv[4].split()]
+t, peak = statistics.median(secs), statistics.median(kb)
+print()
+print("Schools: %d generated schools (300 pupils, 600 parent addresses, "
+      "own templates each), `aup-milter -t`, %d runs:" % (n, len(secs)))
+print()
+print("| load time (median) | runs (s) | peak RSS | one school alone | RSS per school |")
+print("|---|---|---|---|---|")
+print("| %.2f s (target < 10 s: %s) | %s | %.1f MB | %.1f MB | %.0f kB |" % (
+    t, "met" if t < 10 else "MISSED", " ".join("%.2f" % s for s in secs),
+    peak / 1024, base / 1024, (peak - base) / max(n - 1, 1)))
+print()
+print("    " + sys.argv[5])
 EOF
 }
 
@@ -824,6 +901,7 @@ for part in $PARTS; do
 	analysis)	part_analysis ;;
 	report)		part_report ;;
 	text)		part_text ;;
+	schools)	part_schools ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

@@ -17,7 +17,10 @@
  *	(trusted_clients).  `--at` evaluates as if at that moment in the
  *	school's time zone (engine_time_zone(): working-hours' `timezone`,
  *	else the local time zone), for working hours and the expiry of
- *	exemptions and correspondents; without it, now.
+ *	exemptions and correspondents; without it, now.  With school
+ *	files, the school is picked from the envelope as the daemon picks
+ *	it (school_pick.h); a recipient of a second school is left out and
+ *	named on stderr with the 452 the daemon would answer.
  *
  * DIAGNOSTICS
  *	Exit 0 whenever the evaluation ran, whatever the verdict; 2 for a
@@ -38,6 +41,7 @@
 
 #include "aupctl/aupctl.h"
 #include "config/conf.h"
+#include "config/school_pick.h"
 #include "engine/eml.h"
 #include "engine/engine.h"
 #include "engine/report_json.h"
@@ -127,10 +131,25 @@ test_read_file(const char *path, size_t *len)
 	return data;
 }
 
+/*
+ * test_rcpt - a recipient the daemon would accept; one of a second
+ * school is left out with the daemon's answer on stderr
+ */
+static void
+test_rcpt(const struct conf *cf, struct school_pick *pk, struct msg *m,
+    const char *rcpt)
+{
+	if (school_pick_rcpt(pk, cf, rcpt))
+		msg_add_rcpt(m, rcpt);
+	else
+		fprintf(stderr, "aupctl test: %s: 452 4.5.3 %s\n", rcpt,
+		    SCHOOL_PICK_REPLY);
+}
+
 /* test_envelope - sender and recipients, from options or headers */
 static void
-test_envelope(struct msg *m, const struct test_opts *o, const char *data,
-    size_t len)
+test_envelope(const struct conf *cf, struct school_pick *pk, struct msg *m,
+    const struct test_opts *o, const char *data, size_t len)
 {
 	static const char *const from_hdr[] = { "From", NULL };
 	static const char *const rcpt_hdrs[] = { "To", "Cc", "Bcc", NULL };
@@ -143,12 +162,13 @@ test_envelope(struct msg *m, const struct test_opts *o, const char *data,
 		msg_set_sender(m, list[0] != NULL ? list[0] : "");
 		eml_addresses_free(list);
 	}
+	school_pick_sender(pk, cf, m->sender);
 	for (size_t i = 0; i < o->nrcpts; i++)
-		msg_add_rcpt(m, o->rcpts[i]);
+		test_rcpt(cf, pk, m, o->rcpts[i]);
 	if (o->nrcpts == 0) {
 		list = eml_header_addresses(data, len, rcpt_hdrs);
 		for (size_t i = 0; list[i] != NULL; i++)
-			msg_add_rcpt(m, list[i]);
+			test_rcpt(cf, pk, m, list[i]);
 		eml_addresses_free(list);
 	}
 }
@@ -190,6 +210,7 @@ test_at(const struct conf *cf, const char *text, time_t *out)
 static int
 test_run(const struct conf *cf, const struct test_opts *o)
 {
+	struct school_pick pk;
 	struct verdict v;
 	struct msg *m;
 	json_object *j;
@@ -205,7 +226,7 @@ test_run(const struct conf *cf, const struct test_opts *o)
 	msg_set_connection(m, o->client_ip, NULL, o->helo, NULL);
 	msg_set_auth(m, o->auth);
 	msg_set_client_cert(m, o->cert_subject);
-	test_envelope(m, o, data, len);
+	test_envelope(cf, &pk, m, o, data, len);
 	if (eml_feed(m, data, len) < 0) {
 		fprintf(stderr, "aupctl test: cannot spool the message in %s: "
 		    "%s\n", cf->milter.spool_dir, strerror(errno));
@@ -214,8 +235,9 @@ test_run(const struct conf *cf, const struct test_opts *o)
 		return 2;
 	}
 	free(data);
-	engine_evaluate(cf, m, now, &v);
-	j = report_json_verdict(cf, &v);
+	/* the school the daemon would pick from this envelope */
+	engine_evaluate(school_pick_done(&pk, cf), m, now, &v);
+	j = report_json_verdict(school_pick_done(&pk, cf), &v);
 	printf("%s\n", json_object_to_json_string_ext(j,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);

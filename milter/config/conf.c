@@ -133,7 +133,7 @@ conf_reader(char *str, int num, void *stream)
 	    c != '\n') {
 		while ((c = getc(cp->fp)) != EOF && c != '\n')
 			;
-		errbuf_add(cp->eb, cp->cf->path, cp->line, "line is longer "
+		errbuf_add(cp->eb, cp->path, cp->line, "line is longer "
 		    "than %d characters", num - 1);
 		return strcpy(s, "\n");
 	}
@@ -158,6 +158,8 @@ conf_handler(void *user, const char *section, const char *name,
 		conf_unknown_section(cp, section);
 		return 1;
 	}
+	if (cp->school && conf_school_refuses(cp, section, name))
+		return 1;
 	if (slot != NULL && (param = conf_params_find(
 	    conf_policy_common_params, name)) != NULL)
 		settings = slot->settings;
@@ -171,9 +173,9 @@ conf_handler(void *user, const char *section, const char *name,
 	if (cp->indented) {
 		if (conf_type_is_list(param->type))
 			(void)conf_param_append(param, settings, value,
-			    cp->cf->path, cp->line, cp->eb);
+			    cp->path, cp->line, cp->eb);
 		else
-			errbuf_add(cp->eb, cp->cf->path, cp->line, "only a list "
+			errbuf_add(cp->eb, cp->path, cp->line, "only a list "
 			    "may go on over several lines (%s)", name);
 		return 1;
 	}
@@ -184,12 +186,12 @@ conf_handler(void *user, const char *section, const char *name,
 		struct conf_param action = *param;
 
 		action.choices = slot->policy->actions;
-		(void)conf_param_set(&action, settings, value, cp->cf->dir,
-		    cp->cf->path, cp->line, cp->eb);
+		(void)conf_param_set(&action, settings, value, cp->dir,
+		    cp->path, cp->line, cp->eb);
 		return 1;
 	}
-	(void)conf_param_set(param, settings, value, cp->cf->dir,
-	    cp->cf->path, cp->line, cp->eb);
+	(void)conf_param_set(param, settings, value, cp->dir,
+	    cp->path, cp->line, cp->eb);
 	return 1;
 }
 
@@ -209,7 +211,7 @@ conf_school_view(struct conf *cf)
 }
 
 /* conf_new - empty snapshot with defaults and one slot per policy */
-static struct conf *
+struct conf *
 conf_new(const char *path, const struct policy *const *registry,
     struct errbuf *eb)
 {
@@ -247,25 +249,50 @@ conf_new(const char *path, const struct policy *const *registry,
 	return cf;
 }
 
-/* conf_parse_file - run inih over the file */
-static int
-conf_parse_file(struct conf *cf, struct errbuf *eb)
+/* conf_parse_file - run inih over `path`: the main file or a school's */
+int
+conf_parse_file(struct conf *cf, const char *path, bool school,
+    struct errbuf *eb)
 {
-	struct conf_parse cp = { .cf = cf, .eb = eb };
+	struct conf_parse cp = { .cf = cf, .path = path, .school = school,
+	    .eb = eb };
+	char *copy = xstrdup(path);
 	int rc;
 
-	cp.fp = fopen(cf->path, "r");
+	cp.dir = dirname(copy);
+	cp.fp = fopen(path, "r");
 	if (cp.fp == NULL) {
-		errbuf_add(eb, cf->path, 0, "cannot read: %s", strerror(errno));
+		errbuf_add(eb, path, 0, "cannot read: %s", strerror(errno));
+		free(copy);
 		return -1;
 	}
 	rc = ini_parse_stream(conf_reader, &cp, conf_handler, &cp);
 	fclose(cp.fp);
 	if (rc > 0)
-		errbuf_add(eb, cf->path, (unsigned)rc, "not a [section] or a "
+		errbuf_add(eb, path, (unsigned)rc, "not a [section] or a "
 		    "key = value line");
 	conf_parse_done(&cp);
+	free(copy);
 	return 0;
+}
+
+/*
+ * conf_finish - everything after the file(s): required keys, trusted
+ * networks and clients, data files, templates, the policies.  The main
+ * file of a service with school files names no school of its own.
+ */
+void
+conf_finish(struct conf *cf, struct errbuf *eb)
+{
+	if (cf->milter.schools == NULL || cf->id != NULL)
+		conf_check_core(cf, eb);
+	cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
+	    cf->path, 0, eb);
+	cf->connectors = connectors_parse(&cf->milter.trusted_clients,
+	    cf->path, 0, eb);
+	conf_load_data(cf, eb);
+	conf_school_view(cf);
+	conf_configure_policies(cf, eb);
 }
 
 /* conf_load - the whole configuration, or NULL with errors */
@@ -278,15 +305,11 @@ conf_load(const char *path, const struct policy *const *registry,
 
 	/* Go on after errors in the INI file, so that one run of -t shows
 	 * the problems of the data files and templates too. */
-	if (conf_parse_file(cf, eb) == 0) {
-		conf_check_core(cf, eb);
-		cf->trusted = cidr_list_parse(&cf->milter.trusted_networks,
-		    cf->path, 0, eb);
-		cf->connectors = connectors_parse(&cf->milter.trusted_clients,
-		    cf->path, 0, eb);
-		conf_load_data(cf, eb);
-		conf_school_view(cf);
-		conf_configure_policies(cf, eb);
+	if (conf_parse_file(cf, cf->path, false, eb) == 0) {
+		conf_finish(cf, eb);
+		/* Each school reads the main file again: only a sound one. */
+		if (cf->milter.schools != NULL && eb->nerrors == before)
+			conf_schools_load(cf, eb);
 	}
 	if (eb->nerrors > before) {
 		cf->refs = 1;

@@ -41,6 +41,7 @@ struct milter_settings {
 	char	*spool_dir;		/* temporary files for large bodies */
 	long	 spool_threshold;	/* bytes kept in memory per message */
 	char	*templates;		/* folder of reply templates */
+	char	*schools;		/* folder of school files, or NULL */
 	char	*syslog_facility;
 	long	 max_depth;		/* SPEC 4 limits */
 	long	 max_entries;
@@ -102,8 +103,11 @@ struct policy_slot {
 };
 
 struct conf {
-	char	*path;			/* the INI file */
-	char	*dir;			/* its folder */
+	char	*path;			/* the INI file (a school's: its file) */
+	char	*dir;			/* the main file's folder: shared */
+					/* defaults (safeguarding lists) */
+	char	*main_path;		/* a school's: the main file, else NULL */
+	char	*id;			/* a school's: file name without .conf */
 	time_t	 loaded_at;
 	/*
 	 * When the daemon serving this snapshot started (0 outside it): a
@@ -127,6 +131,12 @@ struct conf {
 	char	**set_keys;		/* "section\nkey" set in the file */
 	unsigned *set_lines;		/* the line each was set on */
 	size_t	 nset;
+	size_t	 nset_main;		/* a school's: the first nset_main keys */
+					/* were set in the main file */
+	/* [milter] schools: one snapshot each, sorted by id (conf_schools.c) */
+	struct conf **schools;
+	size_t	 nschools;
+	struct _GHashTable *by_domain;	/* domain -> struct conf * */
 	/* reference count; touched only through conf_acquire/conf_release */
 	unsigned refs;
 };
@@ -155,6 +165,9 @@ void	conf_replace(struct conf *cf);
 /* conf_set_line - the line of the file that set [section] key, or 0 */
 unsigned conf_set_line(const struct conf *cf, const char *section,
 	    const char *key);
+/* conf_set_where - the same, and the file that set it (a school's or main) */
+unsigned conf_set_where(const struct conf *cf, const char *section,
+	    const char *key, const char **file);
 /* conf_slot - the slot of the policy named `name`, or NULL */
 const struct policy_slot *conf_slot(const struct conf *cf, const char *name);
 /* conf_policy_mode - a policy's effective mode (inherit resolved) */

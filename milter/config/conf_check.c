@@ -48,7 +48,7 @@ conf_unknown_section(struct conf_parse *cp, const char *section)
 	cp->bad_sections = xreallocarray(cp->bad_sections, cp->nbad + 1,
 	    sizeof(char *));
 	cp->bad_sections[cp->nbad++] = xstrdup(section);
-	errbuf_add(cp->eb, cp->cf->path, cp->line, "unknown section [%s]",
+	errbuf_add(cp->eb, cp->path, cp->line, "unknown section [%s]",
 	    section);
 }
 
@@ -59,7 +59,7 @@ conf_unknown_key(struct conf_parse *cp, const char *section,
 {
 	char *own = params != NULL ? conf_params_names(params) : xstrdup("");
 
-	errbuf_add(cp->eb, cp->cf->path, cp->line, "unknown key \"%s\" in "
+	errbuf_add(cp->eb, cp->path, cp->line, "unknown key \"%s\" in "
 	    "[%s] (known keys: %s%s%s)", name, section,
 	    policy ? "action, mode" : "", policy && own[0] ? ", " : "", own);
 	free(own);
@@ -76,7 +76,7 @@ conf_seen_twice(struct conf_parse *cp, const char *section,
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	for (size_t i = 0; i < cp->nseen; i++) {
 		if (strcmp(cp->seen[i], key) == 0) {
-			errbuf_add(cp->eb, cp->cf->path, cp->line, "\"%s\" is "
+			errbuf_add(cp->eb, cp->path, cp->line, "\"%s\" is "
 			    "set twice in [%s] (first at line %u)", name,
 			    section, cp->seen_line[i]);
 			free(key);
@@ -118,7 +118,7 @@ conf_check_comment(struct conf_parse *cp, const struct conf_param *param)
 		return;
 	word = xstrndup(p, len);
 	if (conf_item_problem(kind, word) == NULL)
-		errbuf_add(cp->eb, cp->cf->path, cp->line, "%s: \"%s\" comes "
+		errbuf_add(cp->eb, cp->path, cp->line, "%s: \"%s\" comes "
 		    "after \" ;\", which starts a comment, so it was not read: "
 		    "separate list items with ','", param->name, word);
 	free(word);
@@ -128,26 +128,53 @@ conf_check_comment(struct conf_parse *cp, const struct conf_param *param)
 void
 conf_parse_done(struct conf_parse *cp)
 {
-	cp->cf->set_keys = cp->seen;
-	cp->cf->set_lines = cp->seen_line;
-	cp->cf->nset = cp->nseen;
+	struct conf *cf = cp->cf;
+
+	/* A school's file comes after the main file: append its keys. */
+	cf->set_keys = xreallocarray(cf->set_keys, cf->nset + cp->nseen + 1,
+	    sizeof(char *));
+	cf->set_lines = xreallocarray(cf->set_lines, cf->nset + cp->nseen + 1,
+	    sizeof(unsigned));
+	for (size_t i = 0; i < cp->nseen; i++) {
+		cf->set_keys[cf->nset + i] = cp->seen[i];
+		cf->set_lines[cf->nset + i] = cp->seen_line[i];
+	}
+	cf->nset += cp->nseen;
+	free(cp->seen);
+	free(cp->seen_line);
 	for (size_t i = 0; i < cp->nbad; i++)
 		free(cp->bad_sections[i]);
 	free(cp->bad_sections);
+}
+
+/*
+ * conf_set_where - the line `section` `key` was set on, or 0, and the
+ * file: a school's own file wins over the main file it was read after.
+ */
+unsigned
+conf_set_where(const struct conf *cf, const char *section, const char *key,
+    const char **file)
+{
+	size_t slen = strlen(section);
+
+	for (size_t i = cf->nset; i-- > 0; )
+		if (strncasecmp(cf->set_keys[i], section, slen) == 0 &&
+		    cf->set_keys[i][slen] == '\n' &&
+		    strcasecmp(cf->set_keys[i] + slen + 1, key) == 0) {
+			*file = i < cf->nset_main ? cf->main_path : cf->path;
+			return cf->set_lines[i];
+		}
+	*file = cf->path;
+	return 0;
 }
 
 /* conf_set_line - the line `section` `key` was set on, or 0 */
 unsigned
 conf_set_line(const struct conf *cf, const char *section, const char *key)
 {
-	size_t slen = strlen(section);
+	const char *file;
 
-	for (size_t i = 0; i < cf->nset; i++)
-		if (strncasecmp(cf->set_keys[i], section, slen) == 0 &&
-		    cf->set_keys[i][slen] == '\n' &&
-		    strcasecmp(cf->set_keys[i] + slen + 1, key) == 0)
-			return cf->set_lines[i];
-	return 0;
+	return conf_set_where(cf, section, key, &file);
 }
 
 /* conf_relay_ok - "HOST:PORT" or "[HOST]:PORT", port 1-65535 */
@@ -318,8 +345,11 @@ conf_destroy(struct conf *cf)
 	connectors_free(cf->connectors);
 	directory_free(cf->directory);
 	template_set_free(cf->templates);
+	conf_schools_free(cf);
 	free(cf->path);
 	free(cf->dir);
+	free(cf->main_path);
+	free(cf->id);
 	free(cf);
 }
 

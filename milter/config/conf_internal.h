@@ -12,6 +12,9 @@
 
 struct conf_parse {
 	struct conf *cf;
+	const char *path;	/* the file being read */
+	const char *dir;	/* relative paths in it resolve from here */
+	bool	 school;	/* a school file: shared sections refused */
 	struct errbuf *eb;
 	FILE	*fp;
 	unsigned line;		/* lines read so far */
@@ -36,5 +39,15 @@ void	conf_check_core(struct conf *cf, struct errbuf *eb);
 void	conf_load_data(struct conf *cf, struct errbuf *eb);
 void	conf_configure_policies(struct conf *cf, struct errbuf *eb);
 void	conf_destroy(struct conf *cf);
+struct conf *conf_new(const char *path, const struct policy *const *registry,
+	    struct errbuf *eb);
+int	conf_parse_file(struct conf *cf, const char *path, bool school,
+	    struct errbuf *eb);
+void	conf_finish(struct conf *cf, struct errbuf *eb);
+bool	conf_school_refuses(struct conf_parse *cp, const char *section,
+	    const char *name);
+/* conf_schools.c */
+void	conf_schools_load(struct conf *cf, struct errbuf *eb);
+void	conf_schools_free(struct conf *cf);
 
 #endif

@@ -63,10 +63,11 @@ conf_print_value(const struct conf *cf, const char *section,
     const struct conf_param *p, const void *settings, FILE *fp)
 {
 	char *value = conf_param_format(p, settings);
-	unsigned line = conf_set_line(cf, section, p->name);
+	const char *file;
+	unsigned line = conf_set_where(cf, section, p->name, &file);
 
 	if (line > 0)
-		fprintf(fp, "%s = %s\t; %s:%u\n", p->name, value, cf->path,
+		fprintf(fp, "%s = %s\t; %s:%u\n", p->name, value, file,
 		    line);
 	else
 		fprintf(fp, "%s = %s\t; default\n", p->name, value);
@@ -83,12 +84,10 @@ conf_print_section(const struct conf *cf, const char *section,
 		conf_print_value(cf, section, p, settings, fp);
 }
 
-/* conf_print_settings - the configuration in force (-n) */
-void
-conf_print_settings(const struct conf *cf, FILE *fp)
+/* conf_print_school - a school's sections: its own and its policies' */
+static void
+conf_print_school(const struct conf *cf, FILE *fp)
 {
-	conf_print_section(cf, "milter", conf_milter_params, &cf->milter, fp);
-	fputc('\n', fp);
 	conf_print_section(cf, "school", conf_school_params, &cf->school, fp);
 	fputc('\n', fp);
 	conf_print_section(cf, "directory", conf_directory_params, &cf->dirs,
@@ -103,5 +102,24 @@ conf_print_settings(const struct conf *cf, FILE *fp)
 		    p != NULL && p->name != NULL; p++)
 			conf_print_value(cf, s->policy->name, p, s->settings,
 			    fp);
+	}
+}
+
+/* conf_print_settings - the configuration in force (-n) */
+void
+conf_print_settings(const struct conf *cf, FILE *fp)
+{
+	conf_print_section(cf, "milter", conf_milter_params, &cf->milter, fp);
+	if (cf->nschools == 0) {
+		fputc('\n', fp);
+		conf_print_school(cf, fp);
+	}
+	for (size_t i = 0; i < cf->nschools; i++) {
+		const struct conf *sc = cf->schools[i];
+
+		fprintf(fp, "\n; school %s (%s): mode = %s, templates = %s\n",
+		    sc->id, sc->path, mode_name(sc->milter.mode),
+		    sc->milter.templates ? sc->milter.templates : "built-in");
+		conf_print_school(sc, fp);
 	}
 }

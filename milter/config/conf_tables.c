@@ -64,6 +64,8 @@ const struct conf_param conf_milter_params[] = {
 	    1073741824, NULL, "bytes of a message kept in memory" },
 	{ "templates", CONF_PATH, NULL, M(templates), 0, 0, NULL,
 	    "folder of reply texts that replace the built-in ones" },
+	{ "schools", CONF_PATH, NULL, M(schools), 0, 0, NULL,
+	    "folder of school files (NAME.conf), one per school" },
 	{ "syslog_facility", CONF_STRING, "mail", M(syslog_facility), 0, 0,
 	    NULL, "syslog facility" },
 	{ "max_depth", CONF_INT, "5", M(max_depth), 1, 50, NULL,

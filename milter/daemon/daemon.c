@@ -172,6 +172,9 @@ daemon_check(const struct daemon_opts *o,
 	g_mime_init();
 	cf = conf_load(o->conf_path, registry, &eb);
 	errbuf_print(&eb, stderr);
+	if (cf != NULL && cf->nschools > 0)
+		printf("%s: %zu schools in %s\n", o->conf_path, cf->nschools,
+		    cf->milter.schools);
 	if (cf != NULL)
 		printf("%s: configuration OK (%u parent addresses, %zu pupils, "
 		    "%zu exemptions, %zu warnings)\n", o->conf_path,

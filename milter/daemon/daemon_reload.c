@@ -49,26 +49,47 @@ struct reload_state {
 /* Written once before smfi_main; read by the signal thread only. */
 static struct reload_state reload_state;
 
-/* daemon_parent_count - parent addresses loaded */
+/* daemon_parent_count - parent addresses loaded (every school's) */
 unsigned
 daemon_parent_count(const struct conf *cf)
 {
-	return cf->directory && cf->directory->parents ?
+	unsigned n = cf->directory && cf->directory->parents ?
 	    g_hash_table_size(cf->directory->parents) : 0;
+
+	for (size_t i = 0; i < cf->nschools; i++)
+		n += daemon_parent_count(cf->schools[i]);
+	return n;
 }
 
 /* daemon_pupil_count - pupils loaded */
 size_t
 daemon_pupil_count(const struct conf *cf)
 {
-	return cf->directory ? cf->directory->npupils : 0;
+	size_t n = cf->directory ? cf->directory->npupils : 0;
+
+	for (size_t i = 0; i < cf->nschools; i++)
+		n += daemon_pupil_count(cf->schools[i]);
+	return n;
 }
 
 /* daemon_exemption_count - exemption rows loaded */
 size_t
 daemon_exemption_count(const struct conf *cf)
 {
-	return cf->directory ? cf->directory->nexemptions : 0;
+	size_t n = cf->directory ? cf->directory->nexemptions : 0;
+
+	for (size_t i = 0; i < cf->nschools; i++)
+		n += daemon_exemption_count(cf->schools[i]);
+	return n;
+}
+
+/* daemon_set_started - when the daemon started, in cf and its schools */
+static void
+daemon_set_started(struct conf *cf, time_t when)
+{
+	cf->started_at = when;
+	for (size_t i = 0; i < cf->nschools; i++)
+		cf->schools[i]->started_at = when;
 }
 
 /* reload_event_named - an event-log line about startup or a reload */
@@ -118,7 +139,7 @@ reload_config(void)
 			log_warnx("reload: event_log changed; the new path is "
 			    "used after a restart");
 		log_set_verbose(reload_state.verbose || cf->milter.verbose);
-		cf->started_at = reload_state.started_at;
+		daemon_set_started(cf, reload_state.started_at);
 		conf_replace(cf);
 		log_info("reloaded %s: mode %s, %u parent addresses",
 		    reload_state.conf_path, mode_name(cf->milter.mode),
@@ -162,7 +183,8 @@ daemon_reload_start(const char *conf_path,
 	reload_state.conf_path = conf_path;
 	reload_state.registry = registry;
 	reload_state.verbose = verbose;
-	reload_state.started_at = cf->started_at = time(NULL);
+	reload_state.started_at = time(NULL);
+	daemon_set_started(cf, reload_state.started_at);
 	if (cf->milter.event_log != NULL) {
 		reload_state.eventlog = eventlog_open(cf->milter.event_log);
 		if (reload_state.eventlog == NULL)

@@ -34,6 +34,7 @@
 #include <libmilter/mfdef.h>
 
 #include "config/conf.h"
+#include "config/school_pick.h"
 #include "engine/engine.h"
 #include "util/log.h"
 #include "daemon/milter.h"
@@ -47,6 +48,7 @@ struct conn {
 	char	*helo;
 	char	*daemon_name;
 	struct conf *conf;	/* snapshot of the message in progress */
+	struct school_pick pick; /* the message's school (school_pick.h) */
 	struct msg *msg;	/* NULL between messages */
 	bool	 failed;	/* could not record the message */
 	bool	 leadspc;	/* header values keep their leading space */
@@ -218,6 +220,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	msg_set_auth(c->msg, auth);
 	msg_set_client_cert(c->msg, cert_subject(ctx));
 	msg_set_sender(c->msg, argv[0]);
+	school_pick_sender(&c->pick, c->conf, c->msg->sender);
 	c->local = argv[0] != NULL && argv[0][0] != '<';
 	msg_set_queue_id(c->msg, smfi_getsymval(ctx, "i"));
 	return SMFIS_CONTINUE;
@@ -231,6 +234,13 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
+	/* One school's policies judge one copy: the client sends the
+	 * other school's recipients again, in a message of their own. */
+	if (!school_pick_rcpt(&c->pick, c->conf, argv[0])) {
+		(void)smfi_setreply(ctx, "452", "4.5.3",
+		    (char *)SCHOOL_PICK_REPLY);
+		return SMFIS_TEMPFAIL;
+	}
 	msg_add_rcpt(c->msg, argv[0]);
 	return SMFIS_CONTINUE;
 }
@@ -299,7 +309,7 @@ cb_eom(SMFICTX *ctx)
 		return SMFIS_TEMPFAIL;
 	if (qid != NULL)
 		msg_set_queue_id(c->msg, qid);
-	rc = milter_act(ctx, c->conf, c->msg, c->failed, c->leadspc, c->local,
+	rc = milter_act(ctx, school_pick_done(&c->pick, c->conf), c->msg, c->failed, c->leadspc, c->local,
 	    milter_eventlog);
 	conn_message_done(c);
 	return rc;

@@ -163,6 +163,10 @@ report_json_verdict_into(json_object *o, const struct conf *cf,
 		    json_object_new_string(v->deliver_iso));
 	json_object_object_add(o, "mode",
 	    json_object_new_string(engine_mode_name(cf, v)));
+	/* With school files, the school whose policies judged it. */
+	if (cf->id != NULL)
+		json_object_object_add(o, "school",
+		    json_object_new_string(cf->id));
 	json_object_object_add(o, "direction",
 	    json_object_new_string(direction_name(v->facts.direction)));
 	if (v->would_action != v->action || (parts & REPORT_JSON_WOULD))

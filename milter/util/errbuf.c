@@ -14,6 +14,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/errbuf.h"
 #include "util/xalloc.h"
@@ -74,18 +75,27 @@ errbuf_add(struct errbuf *eb, const char *file, unsigned line,
 	va_end(ap);
 }
 
-/* errbuf_warn - append a warning */
+/* errbuf_warn - append a warning, unless it was given already */
 void
 errbuf_warn(struct errbuf *eb, const char *file, unsigned line,
     const char *fmt, ...)
 {
 	va_list ap;
 
+	char *text;
+
 	va_start(ap, fmt);
+	text = errbuf_format(file, line, fmt, ap);
+	va_end(ap);
+	/* Many school files share a folder: say the same thing once. */
+	for (size_t i = 0; i < eb->nwarnings; i++)
+		if (strcmp(eb->warnings[i], text) == 0) {
+			free(text);
+			return;
+		}
 	eb->warnings = xreallocarray(eb->warnings, eb->nwarnings + 1,
 	    sizeof(char *));
-	eb->warnings[eb->nwarnings++] = errbuf_format(file, line, fmt, ap);
-	va_end(ap);
+	eb->warnings[eb->nwarnings++] = text;
 }
 
 /* errbuf_has_errors - any error recorded? */

@@ -24,7 +24,7 @@ void	errbuf_clear(struct errbuf *eb);
 /* errbuf_add - an error at file:line (line 0: no line) */
 void	errbuf_add(struct errbuf *eb, const char *file, unsigned line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* errbuf_warn - a warning at file:line */
+/* errbuf_warn - a warning at file:line (the same text once only) */
 void	errbuf_warn(struct errbuf *eb, const char *file, unsigned line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 bool	errbuf_has_errors(const struct errbuf *eb);

@@ -2,7 +2,8 @@
  * testutil - shared helpers of the unit tests
  *
  * SYNOPSIS
- *	tu_tempdir(), tu_rmdir(), tu_write(), tu_school(), tu_load(),
+ *	tu_tempdir(), tu_rmdir(), tu_write(), tu_school(), tu_schools(),
+ *	tu_load(),
  *	tu_msg(), tu_edit_value(), tu_report()
  *
  * DESCRIPTION
@@ -159,6 +160,51 @@ tu_school(const char *dir, const char *extra)
 	tu_copy_templates(dir);
 	path = tu_write(dir, "aup-milter.conf", conf);
 	free(conf);
+	return path;
+}
+
+/* tu_school_file - DIR/schools/ID.conf of one school of tu_schools() */
+static void
+tu_school_file(const char *dir, const char *id, const char *name,
+    const char *parent, const char *extra)
+{
+	char *text = xasprintf("[school]\nname = %s\ndomains = %s.example\n"
+	    "office = office@%s.example\ndsl = dsl@%s.example\n[directory]\n"
+	    "parents = %s-parents.csv\n%s", name, id, id, id, id,
+	    extra ? extra : "");
+	char *csv = xasprintf("Pupil,Email\nPip,%s\n", parent);
+	char *sdir = xasprintf("%s/schools", dir);
+	char *file = xasprintf("%s.conf", id);
+	char *data = xasprintf("%s-parents.csv", id);
+
+	free(tu_write(sdir, data, csv));
+	free(tu_write(sdir, file, text));
+	free(text);
+	free(csv);
+	free(sdir);
+	free(file);
+	free(data);
+}
+
+/* tu_schools - the main file and two school files */
+char *
+tu_schools(const char *dir, const char *main_extra, const char *a_extra,
+    const char *b_extra)
+{
+	char *path = tu_school(dir, NULL);
+	char *sdir = xasprintf("%s/schools", dir);
+	char *text = xasprintf("[milter]\nsocket = unix:%s/aup.sock\n"
+	    "event_log = %s/events.jsonl\nquarantine_dir = %s/quarantine\n"
+	    "spool_dir = %s\ntemplates = %s/templates\nschools = schools\n"
+	    "%s", dir, dir, dir, dir, dir, main_extra ? main_extra : "");
+
+	assert_int_equal(mkdir(sdir, 0700), 0);
+	free(path);
+	path = tu_write(dir, "aup-milter.conf", text);
+	tu_school_file(dir, "a", "Ashfield", "mum.a@gmail.com", a_extra);
+	tu_school_file(dir, "b", "Beech", "dad.b@gmail.com", b_extra);
+	free(text);
+	free(sdir);
 	return path;
 }
 

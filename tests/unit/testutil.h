@@ -23,6 +23,16 @@ char	*tu_write(const char *dir, const char *name, const char *text);
  * `extra` is appended to the INI file.  Returns the config path.
  */
 char	*tu_school(const char *dir, const char *extra);
+/*
+ * tu_schools - a service of two schools in dir: the main file (the
+ * test school's [milter] with `schools = schools` and `main_extra`
+ * appended) and schools/a.conf (Ashfield, a.example, its parent
+ * mum.a@gmail.com) and schools/b.conf (Beech, b.example, its parent
+ * dad.b@gmail.com), each followed by its extra text.  Returns the main
+ * file's path.
+ */
+char	*tu_schools(const char *dir, const char *main_extra,
+	    const char *a_extra, const char *b_extra);
 /* tu_load - conf_load with the test registry; fails the test on error */
 struct conf *tu_load(const char *path);
 /* The test school loaded, for cmocka fixtures. */
