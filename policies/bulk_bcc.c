@@ -23,7 +23,8 @@
  *	time in proportion to them), and at most BULK_MAX_HEADERS To and
  *	Cc headers are read: a message with more is not judged further
  *	and gets `action` whatever it showed (reject instead of rewrite:
- *	that many headers are not rewritten), never a pass.
+ *	that many headers are not rewritten), never a pass; its reply
+ *	(template bulk-bcc-too-many) says so and what to do instead.
  *
  * CONFIGURATION
  *	[bulk-bcc] action (rewrite | reject | flag | off), threshold,
@@ -64,7 +65,7 @@ static const struct conf_param bulk_bcc_params[] = {
 };
 
 static const char *const bulk_bcc_vars[] = { "count", "addresses",
-    "threshold", NULL };
+    "threshold", "limit", NULL };
 
 #define BULK_HEADERS 2
 #define BULK_MAX_HEADERS 1000	/* To and Cc headers read at most */
@@ -231,6 +232,8 @@ bulk_bcc_evaluate(const struct policy_ctx *ctx, struct policy_outcome *out)
 		    "headers: too many to judge (%u parent or personal "
 		    "addresses in the first %d)", BULK_MAX_HEADERS, count,
 		    BULK_MAX_HEADERS);
+		out->template = "bulk-bcc-too-many";
+		policy_outcome_var(out, "limit", "%d", BULK_MAX_HEADERS);
 		bulk_bcc_tell(&v, out);
 	} else if (count >= (unsigned long)s->threshold) {
 		policy_outcome_set(out, s->common.action, "%u parent or personal "

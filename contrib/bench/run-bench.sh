@@ -228,12 +228,20 @@ EOF
 
 # write_config - aup-milter.conf for the corpus: DIR SOCKET [PUPILS.CSV]
 write_config() {
-	local d=$1 sock=$2 pupils=${3:-} sec
+	local d=$1 sock=$2 pupils=${3:-} sec user=""
 	mkdir -p "$d/quarantine" "$d/spool"
+	# Started as root, aup-milter refuses to run without [milter] user:
+	# nobody here, owning the folders it writes to.
+	if [ "$(id -u)" = 0 ]; then
+		chmod 755 "$W" && chown nobody "$d" "$d/quarantine" "$d/spool" ||
+		    die "cannot give $d to nobody"
+		user="user = nobody"
+	fi
 	{ echo "email"; cat "$W/mixed/parents.txt"; } >"$d/parents.csv"
 	cat >"$d/aup-milter.conf" <<EOF
 ; written by contrib/bench/run-bench.sh for the make-corpus.py school
 [milter]
+$user
 socket = $sock
 socket_mode = 0666
 mode = enforce

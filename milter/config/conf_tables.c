@@ -51,7 +51,7 @@ const struct conf_param conf_milter_params[] = {
 	    NULL, "the school's mail service connecting without a login: "
 	    "subject:NAME (a verified client certificate) or ADDR[/BITS]" },
 	{ "user", CONF_STRING, NULL, M(user), 0, 0, NULL,
-	    "drop root privileges to this user" },
+	    "started as root: the unprivileged user to run as (required)" },
 	{ "group", CONF_STRING, NULL, M(group), 0, 0, NULL,
 	    "group of the socket and the quarantine (the MTA and reviewers)" },
 	{ "pidfile", CONF_PATH, NULL, M(pidfile), 0, 0, NULL,

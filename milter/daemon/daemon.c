@@ -36,6 +36,13 @@
  *	DAEMON_DRAIN_SECONDS for connections to finish, then stop the
  *	notice sender (a notice it was sending stays queued).
  *
+ *	Started as root, it needs [milter] user and refuses to start
+ *	without it (before it opens the socket): like Postfix, which never
+ *	runs its mail-handling processes as root, the filter that parses
+ *	hostile mail must not either, and a silent default account would
+ *	fail later on files it cannot write.  A user whose id is 0 is
+ *	refused too.  -t run as root warns when user is not set.
+ *
  * DIAGNOSTICS
  *	Startup problems go to stderr and syslog and exit 1.
  *
@@ -171,6 +178,10 @@ daemon_check(const struct daemon_opts *o,
 	errbuf_init(&eb);
 	g_mime_init();
 	cf = conf_load(o->conf_path, registry, &eb);
+	if (cf != NULL && geteuid() == 0 && cf->milter.user == NULL)
+		errbuf_warn(&eb, o->conf_path, 0, "[milter] user is not set: "
+		    "started as root, aup-milter refuses to start (set user "
+		    "= aup-milter, or start it as that user)");
 	errbuf_print(&eb, stderr);
 	if (cf != NULL && cf->nschools > 0)
 		printf("%s: %zu schools in %s\n", o->conf_path, cf->nschools,
@@ -231,6 +242,10 @@ daemon_lookup(const struct conf *cf, uid_t *uid, gid_t *gid)
 	if (cf->milter.user != NULL) {
 		if ((pw = getpwnam(cf->milter.user)) == NULL)
 			fatalx("[milter] user %s does not exist", cf->milter.user);
+		if (pw->pw_uid == 0 && geteuid() == 0)
+			fatalx("[milter] user %s is root: name the unprivileged "
+			    "account to run as (e.g. aup-milter); refusing to "
+			    "start", cf->milter.user);
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 	}
@@ -240,6 +255,15 @@ daemon_lookup(const struct conf *cf, uid_t *uid, gid_t *gid)
 			    cf->milter.group);
 		*gid = gr->gr_gid;
 	}
+}
+
+/* daemon_require_user - started as root: [milter] user is a must */
+static void
+daemon_require_user(const struct conf *cf)
+{
+	if (geteuid() == 0 && cf->milter.user == NULL)
+		fatalx("running as root needs [milter] user (the unprivileged "
+		    "account to run as, e.g. aup-milter); refusing to start");
 }
 
 /* daemon_open_socket - register and open the milter socket */
@@ -383,6 +407,7 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	cf = daemon_load(&o, registry);
 	log_init("aup-milter", cf->milter.syslog_facility, true);
 	log_set_verbose(o.verbose || cf->milter.verbose);
+	daemon_require_user(cf);
 	daemon_lookup(cf, &uid, &gid);
 	daemon_open_socket(cf, uid, gid);
 	if (!o.foreground && daemon(0, 0) < 0)

@@ -9,7 +9,7 @@
  *	release re-injects the stored message with sendmail(1) (argument
  *	vector, no shell) from its original envelope sender to its
  *	original envelope recipients, or to the addresses given, with an
- *	X-AUP-Release mark in front (release.c).  The index records the
+ *	X-AUP-Release mark in front made for that envelope (release.c).  The index records the
  *	release before the message is handed over (the milter, which may
  *	see the copy at once, must find it released) and takes it back
  *	if sendmail fails; a message already released, deleted or expired
@@ -246,8 +246,8 @@ actions_send(const struct conf *cf, const char *ref, const char *key,
     const char *sender, GPtrArray *rcpts, char **msg)
 {
 	char *path = quarantine_message_path(cf->milter.quarantine_dir, ref);
-	char body[65], *mark, *copy, *err = NULL;
-	size_t head;
+	char *copy, *err = NULL;
+	size_t clen;
 	gchar *data = NULL;
 	gsize len = 0;
 	int rc;
@@ -257,21 +257,17 @@ actions_send(const struct conf *cf, const char *ref, const char *key,
 		free(path);
 		return -1;
 	}
-	release_body_digest_mem(data, len, body);
-	mark = release_mark(key, ref, body);
-	copy = xasprintf("%s: %s\r\n", RELEASE_HEADER, mark);
-	head = strlen(copy);
-	copy = xrealloc(copy, head + len + 1);
-	memcpy(copy + head, data, len + 1);
+	/* The mark is made for the envelope used: a release to another
+	 * address is good for that address only. */
+	copy = release_marked_copy(key, ref, data, len, sender,
+	    (const char *const *)rcpts->pdata, rcpts->len, &clen);
 	rc = sendmail_run(cf->milter.sendmail_path, sender,
-	    (const char *const *)rcpts->pdata, rcpts->len, copy, head + len,
-	    &err);
+	    (const char *const *)rcpts->pdata, rcpts->len, copy, clen, &err);
 	if (rc < 0)
 		*msg = err;
 	else
 		free(err);
 	free(copy);
-	free(mark);
 	g_free(data);
 	free(path);
 	return rc;

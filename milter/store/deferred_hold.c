@@ -16,12 +16,15 @@
  *	is sent, so the edits of that judgement (a bulk-bcc rewrite, a
  *	flag) are applied then.
  *
- *	deferred_send() runs sendmail(1): the daemon's deferred thread (daemon/deferred_thread.c) and aupctl
- *	call them, never a libmilter worker.  The re-injected copy is the
- *	stored message with "X-AUP-Release: REF; mac=..." in front (the
- *	quarantine release's mark, release.c), sent with -f the original
- *	sender to the original recipients (argument vector, never a
- *	shell; every address checked by sendmail_address_ok()).
+ *	deferred_send() runs sendmail(1): the daemon's deferred thread
+ *	(daemon/deferred_thread.c) and aupctl call them, never a libmilter
+ *	worker.  The re-injected copy is the stored message with
+ *	"X-AUP-Release: REF; h=...; mac=..." in front (the quarantine
+ *	release's mark, release.c, made for this envelope), sent with -f
+ *	the original sender to the original recipients (argument vector,
+ *	never a shell; every address checked by sendmail_address_ok()).
+ *	The mark is checked before the bulk-bcc rewrite of that delivery,
+ *	on the message as stored.
  *
  * DIAGNOSTICS
  *	deferred_store(): -1 with errno; the milter tempfails the message.
@@ -248,10 +251,10 @@ deferred_reinject(const struct conf *cf, const struct deferred_entry *e,
 {
 	char *path = deferred_message_path(cf->milter.quarantine_dir, e->ref);
 	GPtrArray *rcpts = g_ptr_array_new_with_free_func(free);
-	char body[65], *key = NULL, *mark, *copy;
+	char *key = NULL, *copy;
 	gchar *data = NULL;
 	gsize len = 0;
-	size_t hlen;
+	size_t clen;
 	int rc = -1;
 
 	if (!deferred_rcpts(e, rcpts))
@@ -260,17 +263,12 @@ deferred_reinject(const struct conf *cf, const struct deferred_entry *e,
 		*err = xasprintf("cannot read %s", path);
 	else if (release_secret_ensure(cf->milter.release_secret, err) == 0 &&
 	    release_secret_load(cf->milter.release_secret, &key, err) == 0) {
-		release_body_digest_mem(data, len, body);
-		mark = release_mark(key, e->ref, body);
-		copy = xasprintf("%s: %s\r\n", RELEASE_HEADER, mark);
-		hlen = strlen(copy);
-		copy = xrealloc(copy, hlen + len + 1);
-		memcpy(copy + hlen, data, len + 1);
+		copy = release_marked_copy(key, e->ref, data, len, e->sender,
+		    (const char *const *)rcpts->pdata, rcpts->len, &clen);
 		rc = sendmail_run(cf->milter.sendmail_path, e->sender,
-		    (const char *const *)rcpts->pdata, rcpts->len, copy,
-		    hlen + len, err);
+		    (const char *const *)rcpts->pdata, rcpts->len, copy, clen,
+		    err);
 		free(copy);
-		free(mark);
 	}
 	free(key);
 	g_free(data);

@@ -2,33 +2,41 @@
  * release - make and check the mark of a released message
  *
  * SYNOPSIS
- *	release_secret_ensure(), release_secret_load(),
- *	release_body_digest(), release_body_digest_mem(), release_mac(),
- *	release_mark(), release_check(), release_claim(),
- *	release_info_clear()
+ *	release_secret_ensure(), release_secret_load(), release_mac(),
+ *	release_mark(), release_marked_copy(), release_check(),
+ *	release_claim(), release_info_clear()
  *
  * DESCRIPTION
- *	The mark binds a reference code to one body with a key only the
- *	milter and aupctl can read, so nobody can write a mark for another
- *	message; the index binds it to one delivery, so a copy of a
- *	released message sent again is held again.  Checking only reads
- *	the index (the engine decides and writes nothing); the daemon's
- *	act step claims the release once the message's fate is final
- *	(release_claim), so a released message whose first attempt is
- *	tempfailed is let through when it comes back.  MACs are compared
- *	in constant time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
+ *	The mark
+ *		X-AUP-Release: REF; h=from:to:cc:subject:...; mac=HEX
+ *	binds a reference code to one message with a key only the milter
+ *	and aupctl can read: HEX = HMAC-SHA256(key, REF ":" digest), where
+ *	the digest (release_digest.c) covers the envelope sender, the
+ *	recipients the message is re-injected to (a release to another
+ *	address is marked for that address), the headers that decide what
+ *	the message is (From, To, Cc, Subject, Date, Message-ID,
+ *	Content-Type, as the h= list names them) and the body.  So nobody
+ *	can write a mark for another message, nor move a valid one onto a
+ *	message with another Subject, From, body, sender or recipient:
+ *	that is judged normally.  The canonical forms survive the trip
+ *	through the MTA (line ends, folding, the Received headers it adds).
  *
- *	Canonical body: everything after the first empty line, with CR
- *	before LF removed and the line ends at the very end dropped.  The
- *	milter sees bodies with CRLF, the stored .eml has CRLF, and
- *	sendmail(1) is fed LF: all three give the same digest.
+ *	The index binds the mark to one delivery, so a copy of a released
+ *	message sent again is held again.  Checking only reads the index
+ *	(the engine decides and writes nothing); the daemon's act step
+ *	claims the release once the message's fate is final
+ *	(release_claim, by reference; "NOQUEUE" when the MTA gave no queue
+ *	id), so a released message whose first attempt is tempfailed is
+ *	let through when it comes back.  MACs are compared in constant
+ *	time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
  *
  * CONFIGURATION
  *	[milter] release_secret, quarantine_dir (the index).
  *
  * DIAGNOSTICS
  *	release_check() logs, with the queue id: "release mark for REF
- *	does not verify (forged or altered); judged normally", "release
+ *	does not verify (forged, or another body, headers or envelope);
+ *	judged normally", "malformed X-AUP-Release header ignored", "release
  *	mark for REF used again (already delivered ...); judged
  *	normally", "release mark for REF: not released", "release mark
  *	for REF cannot be checked: WHY" (the message is then tempfailed).
@@ -58,113 +66,16 @@
 #include "store/deferred.h"
 #include "store/qindex.h"
 #include "store/release.h"
+#include "store/release_digest.h"
 #include "util/xalloc.h"
 
 #define RELEASE_KEY_BYTES	32
 #define RELEASE_MAX_MARKS	4	/* X-AUP-Release headers looked at */
+#define RELEASE_HLIST_MAX	96	/* the h= list: 47 characters at most */
 
-/* Canonical-body digest state. */
-struct canon {
-	GChecksum *ck;
-	bool	 in_body;
-	bool	 line_start;	/* header phase: at the start of a line */
-	bool	 cr;		/* body: a CR waits to see what follows */
-	size_t	 nl;		/* body: line ends not yet written */
-	unsigned char buf[4096];
-	size_t	 len;
-};
-
-/* canon_put - one byte of output */
-static void
-canon_put(struct canon *c, unsigned char b)
-{
-	if (c->len == sizeof(c->buf)) {
-		g_checksum_update(c->ck, c->buf, (gssize)c->len);
-		c->len = 0;
-	}
-	c->buf[c->len++] = b;
-}
-
-/* canon_body - one body byte */
-static void
-canon_body(struct canon *c, unsigned char b)
-{
-	if (c->cr && b != '\n') {
-		for (; c->nl > 0; c->nl--)
-			canon_put(c, '\n');
-		canon_put(c, '\r');
-	}
-	c->cr = false;
-	if (b == '\r')
-		c->cr = true;
-	else if (b == '\n')
-		c->nl++;
-	else {
-		for (; c->nl > 0; c->nl--)
-			canon_put(c, '\n');
-		canon_put(c, b);
-	}
-}
-
-/* canon_feed - bytes of the whole message */
-static void
-canon_feed(struct canon *c, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (c->in_body) {
-			canon_body(c, p[i]);
-			continue;
-		}
-		if (p[i] == '\r')
-			continue;
-		if (p[i] == '\n' && c->line_start)
-			c->in_body = true;
-		c->line_start = p[i] == '\n';
-	}
-}
-
-/* canon_finish - the hex digest */
-static void
-canon_finish(struct canon *c, char hex[65])
-{
-	g_checksum_update(c->ck, c->buf, (gssize)c->len);
-	snprintf(hex, 65, "%s", g_checksum_get_string(c->ck));
-	g_checksum_free(c->ck);
-}
-
-/* release_body_digest_mem - digest of a message in memory */
-void
-release_body_digest_mem(const char *data, size_t len, char hex[65])
-{
-	struct canon c = { .ck = g_checksum_new(G_CHECKSUM_SHA256),
-	    .line_start = true };
-
-	canon_feed(&c, (const unsigned char *)data, len);
-	canon_finish(&c, hex);
-}
-
-/* release_body_digest - digest of a message stream */
-int
-release_body_digest(GMimeStream *st, char hex[65])
-{
-	struct canon c = { .ck = g_checksum_new(G_CHECKSUM_SHA256),
-	    .line_start = true };
-	unsigned char buf[65536];
-	gssize n;
-
-	if (g_mime_stream_reset(st) < 0) {
-		g_checksum_free(c.ck);
-		return -1;
-	}
-	while ((n = g_mime_stream_read(st, (char *)buf, sizeof(buf))) > 0)
-		canon_feed(&c, buf, (size_t)n);
-	canon_finish(&c, hex);
-	return n < 0 ? -1 : 0;
-}
-
-/* release_mac - HMAC-SHA256(key, REF ":" body digest) in hex */
+/* release_mac - HMAC-SHA256(key, REF ":" digest) in hex */
 char *
-release_mac(const char *key, const char *ref, const char *body_hex)
+release_mac(const char *key, const char *ref, const char *digest)
 {
 	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)key,
 	    strlen(key));
@@ -172,21 +83,47 @@ release_mac(const char *key, const char *ref, const char *body_hex)
 
 	g_hmac_update(h, (const guchar *)ref, (gssize)strlen(ref));
 	g_hmac_update(h, (const guchar *)":", 1);
-	g_hmac_update(h, (const guchar *)body_hex, (gssize)strlen(body_hex));
+	g_hmac_update(h, (const guchar *)digest, (gssize)strlen(digest));
 	mac = xstrdup(g_hmac_get_string(h));
 	g_hmac_unref(h);
 	return mac;
 }
 
-/* release_mark - the header value */
+/* release_mark - the header value "REF; h=HLIST; mac=HEX" */
 char *
-release_mark(const char *key, const char *ref, const char *body_hex)
+release_mark(const char *key, const char *ref, const char *hlist,
+    const char *digest)
 {
-	char *mac = release_mac(key, ref, body_hex);
-	char *v = xasprintf("%s; mac=%s", ref, mac);
+	char *mac = release_mac(key, ref, digest);
+	char *v = xasprintf("%s; h=%s; mac=%s", ref, hlist, mac);
 
 	free(mac);
 	return v;
+}
+
+/* release_marked_copy - the message with its mark in front, for the
+ * envelope it is re-injected with (new buffer of *outlen bytes + NUL) */
+char *
+release_marked_copy(const char *key, const char *ref, const char *data,
+    size_t len, const char *sender, const char *const *rcpts,
+    size_t nrcpts, size_t *outlen)
+{
+	char digest[65], *hlist = NULL, *mark, *copy;
+	size_t head;
+
+	/* A list the message chose is always acceptable: cannot fail. */
+	(void)release_digest_mem(data, len, sender, rcpts, nrcpts, &hlist,
+	    digest);
+	mark = release_mark(key, ref, hlist, digest);
+	copy = xasprintf("%s: %s\r\n", RELEASE_HEADER, mark);
+	head = strlen(copy);
+	copy = xrealloc(copy, head + len + 1);
+	memcpy(copy + head, data, len);
+	copy[head + len] = '\0';
+	*outlen = head + len;
+	free(mark);
+	free(hlist);
+	return copy;
 }
 
 /* release_secret_write - fill a new key file; 0 or -1 */
@@ -252,9 +189,25 @@ release_secret_load(const char *path, char **key, char **err)
 	return 0;
 }
 
-/* release_parse - "REF; mac=HEX" into ref and mac; false if malformed */
+/* A mark taken apart. */
+struct release_parsed {
+	char	 ref[REF_LEN + 1];
+	char	 hlist[RELEASE_HLIST_MAX + 1];
+	char	 mac[65];
+};
+
+/* release_skip - past "; " separators */
+static const char *
+release_skip(const char *p)
+{
+	while (*p == ';' || *p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* release_parse - "REF; h=LIST; mac=HEX" taken apart; false if malformed */
 static bool
-release_parse(const char *value, char ref[REF_LEN + 1], char mac[65])
+release_parse(const char *value, struct release_parsed *out)
 {
 	const char *p = value;
 	size_t n;
@@ -263,15 +216,21 @@ release_parse(const char *value, char ref[REF_LEN + 1], char mac[65])
 		;
 	if (n != REF_LEN)
 		return false;
-	memcpy(ref, p, REF_LEN);
-	ref[REF_LEN] = '\0';
-	for (p += n; *p == ';' || *p == ' ' || *p == '\t'; p++)
-		;
+	memcpy(out->ref, p, REF_LEN);
+	out->ref[REF_LEN] = '\0';
+	p = release_skip(p + n);
+	if (strncasecmp(p, "h=", 2) != 0)
+		return false;
+	for (p += 2, n = 0; (isalpha((unsigned char)p[n]) || p[n] == '-' ||
+	    p[n] == ':') && n < RELEASE_HLIST_MAX; n++)
+		out->hlist[n] = (char)tolower((unsigned char)p[n]);
+	out->hlist[n] = '\0';
+	p = release_skip(p + n);
 	if (strncasecmp(p, "mac=", 4) != 0)
 		return false;
 	for (p += 4, n = 0; isxdigit((unsigned char)p[n]) && n < 64; n++)
-		mac[n] = (char)tolower((unsigned char)p[n]);
-	mac[n] = '\0';
+		out->mac[n] = (char)tolower((unsigned char)p[n]);
+	out->mac[n] = '\0';
 	return n == 64 && (p[n] == '\0' || isspace((unsigned char)p[n]));
 }
 
@@ -375,40 +334,60 @@ release_index_ok(const struct conf *cf, const struct msg *m,
 	return ok;
 }
 
-/* release_verify - one mark: parse and check its MAC */
+/* The message a mark is checked against. */
+struct release_subject {
+	struct release_canon *canon;
+	const char *sender;
+	const char **rcpts;
+	size_t	 nrcpts;
+};
+
+/* release_verify - one mark: parse it, check its MAC for this message */
 static bool
 release_verify(const char *qid, const char *key, const char *value,
-    const char *body_hex, char ref[REF_LEN + 1])
+    const struct release_subject *subj, struct release_parsed *p)
 {
-	char mac[65], *want;
+	char digest[65], *want;
 	bool ok;
 
-	if (!release_parse(value, ref, mac)) {
+	if (!release_parse(value, p) || release_canon_digest(subj->canon,
+	    subj->sender, subj->rcpts, subj->nrcpts, p->hlist, digest) < 0) {
 		log_warnx("%s: malformed %s header ignored", qid,
 		    RELEASE_HEADER);
 		return false;
 	}
-	want = release_mac(key, ref, body_hex);
-	ok = release_equal(want, mac);
+	want = release_mac(key, p->ref, digest);
+	ok = release_equal(want, p->mac);
 	free(want);
 	if (!ok)
-		log_warnx("%s: release mark for %s does not verify (forged or "
-		    "altered); judged normally", qid, ref);
+		log_warnx("%s: release mark for %s does not verify (forged, or "
+		    "another body, headers or envelope); judged normally", qid,
+		    p->ref);
 	return ok;
 }
 
-/* release_digest_of - canonical body digest of the message model */
+/* release_subject_of - the message model read for checking; 0 or -1 */
 static int
-release_digest_of(const struct msg *m, char hex[65])
+release_subject_of(const struct msg *m, struct release_subject *subj)
 {
 	GMimeStream *st = msg_stream(m);
-	int rc;
+	char buf[65536];
+	gssize n = -1;
 
+	subj->canon = release_canon_new();
+	subj->sender = m->sender;
+	subj->rcpts = xcalloc(m->nrcpts + 1, sizeof(char *));
+	for (size_t i = 0; i < m->nrcpts; i++)
+		subj->rcpts[i] = m->rcpts[i].addr;
+	subj->nrcpts = m->nrcpts;
 	if (st == NULL)
 		return -1;
-	rc = release_body_digest(st, hex);
+	if (g_mime_stream_reset(st) == 0)
+		while ((n = g_mime_stream_read(st, buf, sizeof(buf))) > 0)
+			release_canon_feed(subj->canon, buf, (size_t)n);
 	g_object_unref(st);
-	return rc;
+	release_canon_end(subj->canon);
+	return n < 0 ? -1 : 0;
 }
 
 /* release_check - a valid release not yet used? */
@@ -418,27 +397,27 @@ release_check(const struct conf *cf, const struct msg *m,
 {
 	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
 	size_t n = msg_header_count(m, RELEASE_HEADER);
-	char *key = NULL, *err = NULL, body[65], ref[REF_LEN + 1];
+	struct release_subject subj = { 0 };
+	struct release_parsed p;
+	char *key = NULL, *err = NULL;
 	int ok = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
 		return 0;
 	if (release_secret_load(cf->milter.release_secret, &key, &err) < 0 ||
-	    release_digest_of(m, body) < 0) {
+	    release_subject_of(m, &subj) < 0)
 		log_warnx("%s: %s header not checked: %s; judged normally",
 		    qid, RELEASE_HEADER, err ? err : "cannot read the message");
-		free(err);
-		free(key);
-		return 0;
-	}
-	for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && ok == 0 &&
-	    !out->duplicate; i++) {
-		const struct msg_header *h = msg_header(m, RELEASE_HEADER, i);
-
-		if (release_verify(qid, key, h->value, body, ref))
-			ok = release_index_ok(cf, m, ref, out);
-	}
+	else
+		for (size_t i = 0; i < n && i < RELEASE_MAX_MARKS && ok == 0 &&
+		    !out->duplicate; i++)
+			if (release_verify(qid, key, msg_header(m,
+			    RELEASE_HEADER, i)->value, &subj, &p))
+				ok = release_index_ok(cf, m, p.ref, out);
+	release_canon_free(subj.canon);
+	free(subj.rcpts);
+	free(err);
 	free(key);
 	return ok;
 }

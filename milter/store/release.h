@@ -2,12 +2,13 @@
  * release - the tamper-proof mark of a released message (SPEC 6)
  *
  * `aupctl quarantine release REF` re-injects the held message with
- *	X-AUP-Release: REF; mac=HEX
- * where HEX = HMAC-SHA256(secret, REF ":" sha256(body)), the secret being
- * the file [milter] release_secret that only the milter and aupctl can
- * read.  The body is taken in a canonical form (line ends as LF, trailing
- * line ends dropped) so the digest survives re-injection through the MTA,
- * which adds headers but never changes the body.
+ *	X-AUP-Release: REF; h=from:to:cc:subject:...; mac=HEX
+ * where HEX = HMAC-SHA256(secret, REF ":" digest), the secret being the
+ * file [milter] release_secret that only the milter and aupctl can read,
+ * and the digest (store/release_digest.h) covers the envelope sender and
+ * recipients of the re-injection, the headers named by h= and the body,
+ * each canonical so the digest survives re-injection through the MTA,
+ * which adds trace headers but never changes those.
  *
  * The milter's engine calls release_check(): a mark that verifies, for a
  * reference the index says was released and not yet delivered, lets the
@@ -57,14 +58,19 @@ struct release_info {
 int	release_secret_ensure(const char *path, char **err);
 /* release_secret_load - the key; 0, or -1 with *err (free *key) */
 int	release_secret_load(const char *path, char **key, char **err);
-/* release_body_digest - hex sha256 of the canonical body of a stream */
-int	release_body_digest(GMimeStream *st, char hex[65]);
-/* release_body_digest_mem - the same for a message in memory */
-void	release_body_digest_mem(const char *data, size_t len, char hex[65]);
-/* release_mac - hex HMAC of ref and a body digest (new string) */
-char	*release_mac(const char *key, const char *ref, const char *body_hex);
-/* release_mark - the header value "REF; mac=HEX" (new string) */
-char	*release_mark(const char *key, const char *ref, const char *body_hex);
+/* release_mac - hex HMAC of ref and a message digest (new string) */
+char	*release_mac(const char *key, const char *ref, const char *digest);
+/* release_mark - the header value "REF; h=HLIST; mac=HEX" (new string) */
+char	*release_mark(const char *key, const char *ref, const char *hlist,
+	    const char *digest);
+/*
+ * release_marked_copy - "X-AUP-Release: MARK\r\n" and the message, the
+ * mark made for this message re-injected from `sender` to `rcpts`
+ * (new buffer, NUL-terminated; *outlen bytes without the NUL)
+ */
+char	*release_marked_copy(const char *key, const char *ref,
+	    const char *data, size_t len, const char *sender,
+	    const char *const *rcpts, size_t nrcpts, size_t *outlen);
 /*
  * release_check - is `m` a valid release not yet used?  1 and `out`
  * filled; 0 when there is no mark or it is forged, for an unknown or

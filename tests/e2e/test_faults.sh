@@ -57,7 +57,7 @@ sed -i "s|^quarantine_dir = .*|quarantine_dir = $Q/quarantine|" "$S/aup-milter.c
 # disk and remounting it read-only act on the file system, so the
 # milter's copy sees both.
 mount -t tmpfs -o size=2m,mode=0755 tmpfs "$Q" || bail_out "cannot mount a tmpfs"
-mkdir -p "$Q/quarantine"
+mkdir -p "$Q/quarantine" && school_own "$Q/quarantine"
 pf_start "$T" "unix:$S/aup.sock" || { umount "$Q"; bail_out "the private Postfix did not start"; }
 # After pf_start, which sets its own EXIT trap.
 trap 'cleanup_mounts; _pf_trap EXIT' EXIT

@@ -13,6 +13,9 @@
 #     a second release is refused
 #   - the released copy sent again (a replay) and a copy with a forged
 #     mark are held again, and the milter logs why
+#   - a genuine mark moved to another Subject, From, recipient list or
+#     envelope sender is held again; a release to another address is
+#     marked for it and delivered
 #   - delete removes the stored files; list no longer shows it as held
 #   - every action is an audit event naming the Unix user and SUDO_USER
 set -u
@@ -259,7 +262,8 @@ like "$("${AUPCTL[@]}" list --all)" "^$R1 .* inbound +executables +released$" "l
 
 # ------------------------------------------------ 4. replay and forgery
 cp "$S/injected.1.eml" "$T/replay.eml" 2> /dev/null || : > "$T/replay.eml"
-like "$(cat "$T/replay.eml")" "^X-AUP-Release: $R1; mac=" "the replayed copy is the released one, mark included"
+like "$(cat "$T/replay.eml")" "^X-AUP-Release: $R1; h=from:to:cc:subject:date:message-id:content-type; mac=" \
+    "the replayed copy is the released one, mark included (it binds the headers it names)"
 pf_send -a 192.0.2.7 -f "$SUPPLIER" -t "$OFFICE" -t "$TEACHER" -d "$T/replay.eml"
 is "$PF_CODE" 250 "the released copy sent again is accepted with 250"
 QID_RP=$PF_QUEUE_ID
@@ -271,7 +275,7 @@ like "$(cat "$MLOG")" "$QID_RP: release mark for $R1 used again \(already delive
     "the milter logs the replayed mark"
 like "$("${AUPCTL[@]}" list)" "^$R3 .* inbound +executables +held$" "the replay is listed as a new held message"
 
-sed "s/^\(X-AUP-Release: $R1; mac=\)\(.\)/\1X\2/" "$T/replay.eml" |
+sed "s/^\(X-AUP-Release: $R1; h=[a-z:-]*; mac=\)\(.\)/\1X\2/" "$T/replay.eml" |
     python3 -c 'import sys
 t = sys.stdin.read()
 i = t.index("mac=X") + 4
@@ -283,7 +287,7 @@ is "$PF_CODE" 250 "a copy with a forged mark is accepted with 250"
 QID_FG=$PF_QUEUE_ID
 held_send "$QID_FG"; ok $? "but discarded: it is held again"
 like "$(event_for "$QID_FG")" '"action":"quarantine"' "the event log says the forged copy is held"
-like "$(cat "$MLOG")" "$QID_FG: release mark for $R1 does not verify \(forged or altered\); judged normally" \
+like "$(cat "$MLOG")" "$QID_FG: release mark for $R1 does not verify \(forged, or another body, headers or envelope\); judged normally" \
     "the milter logs that the forged mark was ignored"
 pf_wait_queue_empty 30
 is "$(released_copies "Invoice INV-20417 overdue" | grep -c .)" 1 "neither copy was delivered"
@@ -306,7 +310,31 @@ touch "$S/record-only"
 ok $? "a second held message is released"
 rm -f "$S/record-only"
 REL4=$(ls "$S"/injected.*.eml | sort -t. -k2 -n | tail -n 1)
-like "$(cat "$REL4")" "^X-AUP-Release: $R4; mac=" "its marked copy is kept for the test to send"
+like "$(cat "$REL4")" "^X-AUP-Release: $R4; h=[a-z:-]+; mac=" "its marked copy is kept for the test to send"
+
+# ------------------------------------------------ 4a. a mark moved
+# The genuine mark of R4 (released, not yet delivered) on another
+# message: another Subject, another From, one more recipient, another
+# envelope sender.  Each is judged normally (held again); the genuine
+# copy then goes through (4b).
+moved() { # moved NAME SED-EXPR [pf_send options] - send a changed copy
+	local name=$1 expr=$2
+	shift 2
+	sed "$expr" "$REL4" > "$T/moved-$name.eml"
+	pf_send -a 192.0.2.7 "$@" -d "$T/moved-$name.eml"
+	is "$PF_CODE" 250 "R4's mark on $name: accepted with 250"
+	held_send "$PF_QUEUE_ID"; ok $? "R4's mark on $name: held again"
+	like "$(cat "$MLOG")" "$PF_QUEUE_ID: release mark for $R4 does not verify" \
+	    "R4's mark on $name: the milter says the mark does not verify"
+}
+moved "another Subject" 's/^Subject: Invoice INV-20418 overdue/Subject: Invoice INV-20418 paid/' \
+    -f "$SUPPLIER" -t "$OFFICE"
+moved "another From" "s/^From: .*/From: QuickPay Billing <billing@supplier.example>\r/" \
+    -f "$SUPPLIER" -t "$OFFICE"
+moved "one more recipient" '' -f "$SUPPLIER" -t "$OFFICE" -t "$TEACHER"
+moved "another envelope sender" '' -f "billing@supplier.example" -t "$OFFICE"
+is "$(released_copies "Invoice INV-20418 (overdue|paid)" | grep -c .)" 0 \
+    "none of the moved marks delivered anything"
 python3 - "$S/quarantine/index.sqlite" "$T/locked" "$T/unlock" <<'EOP' &
 import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
@@ -339,6 +367,22 @@ like "$(cat "$MLOG")" "$QID_R4: release $R4 used" "and that it spent the release
 pf_send -a 192.0.2.7 -f "$SUPPLIER" -t "$OFFICE" -d "$REL4"
 QID_R4B=$PF_QUEUE_ID
 held_send "$QID_R4B"; ok $? "the same copy sent a third time is held again"
+
+# ------------------------------------------------ 4c. release to another address
+# The mark is made for the envelope used: released to the DSL only, the
+# copy of R3 (the replay held in 4) verifies and is delivered to her.
+"${AUPCTL[@]}" release "$R3" --to "$DSL" > "$T/release3.out" 2>&1
+ok $? "aupctl quarantine release --to another address succeeds"
+for _ in $(seq 1 300); do
+	grep -q "release mark for $R3 verified" "$MLOG" && break
+	sleep 0.1
+done
+like "$(cat "$MLOG")" "release mark for $R3 verified \(released by jane\.dsl\)" \
+    "the mark made for the other address verifies"
+pf_wait_queue_empty 30
+to_dsl=$(released_copies "Invoice INV-20417 overdue" | while read -r f; do
+	[ "$(pf_sink_rcpts "$f")" = "$DSL" ] && echo "$f"; done)
+is "$(printf '%s\n' "$to_dsl" | grep -c .)" 1 "the copy released to the DSL is delivered, once, to her only"
 
 # ------------------------------------------------ 5. delete
 "${AUPCTL[@]}" delete "$R2" > "$T/delete.out" 2>&1

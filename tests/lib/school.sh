@@ -6,11 +6,36 @@
 # templates (the shipped ones are built in).  Prints nothing.
 # The same school as tests/unit/testutil.c, so unit, protocol and
 # end-to-end tests speak about the same people.
+#
+# Run as root (as CI runs the suite), the configuration names
+# [milter] user = $(school_user) (aup-milter refuses to start as root
+# without one) and DIR, its quarantine and spool are given to that user,
+# so the milter can write its event log, release key and socket there.
+
+# school_user - the unprivileged account the test milter runs as when
+# started by root: postfix (whose daemons must reach the socket), or
+# nobody where Postfix is not installed
+school_user() {
+	if id -u postfix >/dev/null 2>&1; then echo postfix; else echo nobody; fi
+}
+
+# school_own DIR... - as root, give folders to school_user (else nothing)
+school_own() {
+	[ "$(id -u)" = 0 ] || return 0
+	chown "$(school_user):$(id -gn "$(school_user)")" "$@"
+}
+
+# school_user_line - "user = ..." when run as root, else nothing
+school_user_line() {
+	[ "$(id -u)" = 0 ] && echo "user = $(school_user)"
+	return 0
+}
 
 # school_write - the configuration and data files
 school_write() {
 	_sw_dir=$1 _sw_sock=$2 _sw_extra=${3-}
 	mkdir -p "$_sw_dir/templates" "$_sw_dir/quarantine" "$_sw_dir/spool"
+	school_own "$_sw_dir" "$_sw_dir/quarantine" "$_sw_dir/spool"
 	cat > "$_sw_dir/parents.csv" <<'EOT'
 Pupil,Email
 Ann,mum.ann@gmail.com
@@ -31,6 +56,7 @@ Second test: {word}. Ref: {ref}
 EOT
 	cat > "$_sw_dir/aup-milter.conf" <<EOT
 [milter]
+$(school_user_line)
 socket = $_sw_sock
 event_log = $_sw_dir/events.jsonl
 quarantine_dir = $_sw_dir/quarantine

@@ -312,6 +312,36 @@ action_reject_tells_the_sender_to_use_bcc(void **state)
 	free(list);
 }
 
+/* More To headers than bulk-bcc reads: refused (not rewritten), and the
+ * reply says in plain words why and what to do instead. */
+static void
+too_many_headers_are_refused_with_a_plain_reply(void **state)
+{
+	struct tu_fixture *f = *state;
+	GString *h = g_string_new(NULL), *reply = g_string_new(NULL);
+	struct verdict v;
+	bool told;
+
+	for (int i = 0; i < 1200; i++)
+		g_string_append_printf(h, "To: t%d@testwood.example\n", i);
+	judge(f->cf, h->str, "t0@testwood.example", &v);
+	assert_int_equal(v.action, ACTION_REJECT);
+	assert_string_equal(v.decided_by, "bulk-bcc");
+	assert_string_equal(v.reply_code, "550");
+	for (size_t i = 0; v.reply_lines[i] != NULL; i++)
+		g_string_append_printf(reply, "%s ", v.reply_lines[i]);
+	assert_true(g_str_has_prefix(reply->str, "Not sent: this message has "
+	    "more than 1000 To and Cc header lines, too many for the "
+	    "school's mail filter to check."));
+	told = strstr(reply->str, "What to do instead: put the recipients in "
+	    "Bcc") != NULL;
+	assert_true(told);
+	assert_int_equal(v.edits.count, 0);
+	verdict_clear(&v);
+	g_string_free(h, TRUE);
+	g_string_free(reply, TRUE);
+}
+
 static void
 staff_pupils_and_office_are_never_counted(void **state)
 {
@@ -434,6 +464,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    personal_addresses_count_like_parents, setup, teardown),
 		cmocka_unit_test(action_reject_tells_the_sender_to_use_bcc),
+		cmocka_unit_test_setup_teardown(
+		    too_many_headers_are_refused_with_a_plain_reply, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    staff_pupils_and_office_are_never_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -1,14 +1,18 @@
 /*
  * test_release - the tamper-proof mark of a released message
  *
- * The secret is made once (0640) and never replaced; the body digest
- * ignores line-end style, trailing line ends and headers but not a
- * changed byte; the MAC binds reference, body and key.  Through the
- * engine: a valid mark for a released reference lets the message past
- * executables ("released REF by USER") exactly once when the MTA queued
- * it; a replay, a forged MAC, another body or an unreleased reference is
- * judged normally and held; `aupctl test` (no queue id) never uses a
- * release up.
+ * The secret is made once (0640) and never replaced; the digest a mark
+ * covers ignores line-end style, folding, trailing line ends and trace
+ * headers but not a changed body byte, Subject, From, Cc, Message-ID,
+ * Content-Type, envelope sender or recipient, and ignores the Date and
+ * Message-ID the MTA adds to a message that had none; the MAC binds
+ * reference, digest and key.  Through the engine: a valid mark for a
+ * released reference lets the message past executables ("released REF
+ * by USER") exactly once when the MTA queued it; a replay, a forged
+ * MAC, another body, a mark moved to another Subject, From, sender or
+ * recipient list, or an unreleased reference is judged normally and
+ * held; `aupctl test` (no queue id) never uses a release up, and a
+ * claim without a queue id is made by reference.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,15 +32,25 @@
 #include "engine/engine.h"
 #include "store/qindex.h"
 #include "store/release.h"
+#include "store/release_digest.h"
 #include "testutil.h"
 #include "util/xalloc.h"
 
 #define REF	"7Q2WX9KD3M"
 
-static const char body_crlf[] = "From: a@x\r\nSubject: s\r\n\r\nline 1\r\n"
-    "line 2\r\n\r\n";
-static const char body_lf[] = "Received: by pickup\nFrom: a@x\n"
-    "Subject: s\nX-AUP-Release: whatever\n\nline 1\nline 2\n";
+#define HLIST	"from:to:cc:subject:date:message-id:content-type"
+
+/* One message three ways: as Postfix gives it to the milter (CRLF), as
+ * sendmail(1) is fed it (LF, the mark in front), and back through the
+ * MTA (Received added, Subject folded another way). */
+static const char msg_crlf[] = "From: A <a@x>\r\nTo: b@y\r\n"
+    "Subject: the  trip\r\n letter\r\nDate: Mon, 23 Nov 2026 09:00 +0000"
+    "\r\nMessage-ID: <1@x>\r\n\r\nline 1\r\nline 2\r\n\r\n";
+static const char msg_lf[] = "Received: by pickup\nFrom: A <a@x>\n"
+    "X-AUP-Release: whatever\nTo: b@y\nSubject: the trip\n\tletter\n"
+    "Date: Mon, 23 Nov 2026 09:00 +0000\nMessage-ID: <1@x>\n\n"
+    "line 1\nline 2\n";
+static const char *const env_rcpts[] = { "b@y", "C@Z" };
 
 /* The secret is made 0640 with 64 hex digits and never replaced. */
 static void
@@ -68,28 +82,133 @@ test_secret_is_made_once(void **state)
 	tu_rmdir(dir);
 }
 
-/* The body digest survives re-injection but not a changed byte. */
+/* digest_of - the digest of a message for an envelope; HLIST chosen */
 static void
-test_body_digest_is_canonical(void **state)
+digest_of(const char *text, const char *sender, const char *const *rcpts,
+    size_t n, char hex[65])
 {
-	char a[65], b[65], c[65];
-	GMimeStream *st;
+	char *hlist = NULL;
 
-	(void)state;
-	release_body_digest_mem(body_crlf, strlen(body_crlf), a);
-	release_body_digest_mem(body_lf, strlen(body_lf), b);
-	assert_string_equal(a, b);
-	release_body_digest_mem("H: v\n\nline 1\nline 3\n", 20, c);
-	assert_string_not_equal(a, c);
-	st = g_mime_stream_mem_new_with_buffer(body_crlf, strlen(body_crlf));
-	assert_int_equal(release_body_digest(st, c), 0);
-	g_object_unref(st);
-	assert_string_equal(a, c);
+	assert_int_equal(release_digest_mem(text, strlen(text), sender, rcpts,
+	    n, &hlist, hex), 0);
+	free(hlist);
 }
 
-/* The MAC depends on the reference, the body and the key. */
+/* with - the message with one string replaced (new string) */
+static char *
+with(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	return xasprintf("%.*s%s%s", (int)(at - text), text, to,
+	    at + strlen(from));
+}
+
+/* The digest survives the trip through the MTA: line ends, folding,
+ * trace headers, a byte at a time, recipients in another order. */
 static void
-test_mac_binds_ref_body_and_key(void **state)
+test_digest_is_canonical(void **state)
+{
+	static const char *const swapped[] = { "c@z", "<b@y>", "b@y" };
+	const char *hlist = HLIST;
+	char a[65], b[65], c[65];
+	struct release_canon *canon = release_canon_new();
+	char *chosen;
+
+	(void)state;
+	digest_of(msg_crlf, "s@x", env_rcpts, 2, a);
+	digest_of(msg_lf, "<S@x>", swapped, 3, b);
+	assert_string_equal(a, b);
+	for (const char *p = msg_lf; *p != '\0'; p++)
+		release_canon_feed(canon, p, 1);
+	release_canon_end(canon);
+	chosen = release_canon_hlist(canon);
+	assert_string_equal(chosen, hlist);
+	assert_int_equal(release_canon_digest(canon, "s@x", env_rcpts, 2,
+	    hlist, c), 0);
+	assert_string_equal(a, c);
+	/* An h= list must bind Cc, Subject and Content-Type. */
+	assert_int_equal(release_canon_digest(canon, "s@x", env_rcpts, 2,
+	    "from:to:cc:content-type", c), -1);
+	assert_int_equal(release_canon_digest(canon, "s@x", env_rcpts, 2,
+	    "cc:subject:content-type:received", c), -1);
+	free(chosen);
+	release_canon_free(canon);
+}
+
+/* digest_differs - the digest of `text` is not `want`'s */
+static void
+digest_differs(const char *want, const char *text, const char *sender,
+    const char *const *rcpts, size_t n)
+{
+	char hex[65], *hlist = xstrdup(HLIST);
+
+	assert_int_equal(release_digest_mem(text, strlen(text), sender, rcpts,
+	    n, &hlist, hex), 0);
+	assert_string_not_equal(want, hex);
+	free(hlist);
+}
+
+/* Another body, Subject, From, Cc, sender or recipient: another digest. */
+static void
+test_digest_binds_envelope_headers_and_body(void **state)
+{
+	static const char *const more[] = { "b@y", "c@z", "d@w" };
+	struct { const char *from, *to; } edits[] = {
+		{ "line 2", "line 3" }, { "the  trip", "the pay" },
+		{ "From: A <a@x>", "From: A <head@x>" },
+		{ "To: b@y", "To: b@y\r\nCc: d@w" },
+		{ "To: b@y", "To: b@y\r\nFrom: head@x" },
+		{ "Message-ID: <1@x>", "Message-ID: <2@x>" },
+		{ "\r\n\r\nline", "\r\nContent-Type: text/html\r\n\r\nline" },
+	};
+	char a[65], *text;
+
+	(void)state;
+	digest_of(msg_crlf, "s@x", env_rcpts, 2, a);
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		text = with(msg_crlf, edits[i].from, edits[i].to);
+		digest_differs(a, text, "s@x", env_rcpts, 2);
+		free(text);
+	}
+	digest_differs(a, msg_crlf, "t@x", env_rcpts, 2);
+	digest_differs(a, msg_crlf, "", env_rcpts, 2);
+	digest_differs(a, msg_crlf, "s@x", more, 3);
+	digest_differs(a, msg_crlf, "s@x", env_rcpts, 1);
+}
+
+/* A message without Date or Message-ID: the ones Postfix adds on the
+ * way back do not matter, a Cc added does. */
+static void
+test_headers_the_mta_adds_do_not_matter(void **state)
+{
+	char *bare = with(msg_crlf, "Date: Mon, 23 Nov 2026 09:00 +0000\r\n"
+	    "Message-ID: <1@x>\r\n", ""), *hlist = NULL, *back, *cc;
+	char a[65], b[65];
+
+	(void)state;
+	assert_int_equal(release_digest_mem(bare, strlen(bare), "s@x",
+	    env_rcpts, 2, &hlist, a), 0);
+	assert_string_equal(hlist, "from:to:cc:subject:content-type");
+	back = with(bare, "\r\n\r\n", "\r\nDate: Tue, 24 Nov 2026 "
+	    "07:30 +0000\r\nMessage-Id: <99@mx>\r\n\r\n");
+	assert_int_equal(release_digest_mem(back, strlen(back), "s@x",
+	    env_rcpts, 2, &hlist, b), 0);
+	assert_string_equal(a, b);
+	cc = with(bare, "\r\n\r\n", "\r\nCc: x@evil\r\n\r\n");
+	assert_int_equal(release_digest_mem(cc, strlen(cc), "s@x",
+	    env_rcpts, 2, &hlist, b), 0);
+	assert_string_not_equal(a, b);
+	free(cc);
+	free(back);
+	free(hlist);
+	free(bare);
+}
+
+/* The MAC depends on the reference, the digest and the key. */
+static void
+test_mac_binds_ref_digest_and_key(void **state)
 {
 	char *m1 = release_mac("k1", REF, "00ff"), *m2;
 
@@ -104,8 +223,12 @@ test_mac_binds_ref_body_and_key(void **state)
 	m2 = release_mac("k1", "7Q2WX9KD3N", "00ff");
 	assert_string_not_equal(m1, m2);
 	free(m2);
-	m2 = release_mark("k1", REF, "00ff");
-	assert_true(strncmp(m2, REF "; mac=", 16) == 0);
+	m2 = release_mac("k1", REF, "00fe");
+	assert_string_not_equal(m1, m2);
+	free(m2);
+	m2 = release_mark("k1", REF, "cc:subject:content-type", "00ff");
+	assert_true(strncmp(m2, REF "; h=cc:subject:content-type; mac=",
+	    40) == 0);
 	free(m2);
 	free(m1);
 }
@@ -152,40 +275,49 @@ fixture_close(struct fixture_school *s)
 	tu_rmdir(s->dir);
 }
 
-/* eicar_message - an inbound message executables holds, with a mark */
+#define SENDER	"s@supplier.example"
+#define RCPT	"office@testwood.example"
+
+/* eicar_message - an inbound message executables holds, with a mark
+ * made for SENDER to RCPT (a zero MAC when key is NULL) */
 static char *
 eicar_message(const char *key, const char *ref)
 {
-	static const char body[] = "--B\nContent-Type: text/plain; name=a.txt\n"
+	static const char text[] = "From: <s@supplier.example>\nSubject: x\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+	    "--B\nContent-Type: text/plain; name=a.txt\n"
 	    "Content-Disposition: attachment; filename=a.txt\n\n"
 	    "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
 	    "$H+H*\n--B--\n";
-	char *head = xstrdup("From: <s@supplier.example>\nSubject: x\n"
-	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n");
-	char *whole = xasprintf("%s%s", head, body), *mark, hex[65], *msg;
+	static const char *const rcpts[] = { RCPT };
+	size_t len;
 
-	release_body_digest_mem(whole, strlen(whole), hex);
-	mark = key != NULL ? release_mark(key, ref, hex) :
-	    xasprintf("%s; mac=%064d", ref, 0);
-	msg = xasprintf("X-AUP-Release: %s\n%s", mark, whole);
-	free(mark);
-	free(whole);
-	free(head);
-	return msg;
+	if (key == NULL)
+		return xasprintf("X-AUP-Release: %s; h=cc:subject:content-type; "
+		    "mac=%064d\n%s", ref, 0, text);
+	return release_marked_copy(key, ref, text, strlen(text), SENDER,
+	    rcpts, 1, &len);
 }
 
-/* evaluate - the verdict of a message with an optional queue id */
+/* evaluate_as - the verdict for an envelope, with an optional queue id */
 static void
-evaluate(struct fixture_school *s, const char *text, const char *qid,
-    struct verdict *v)
+evaluate_as(struct fixture_school *s, const char *text, const char *sender,
+    const char *rcpts, const char *qid, struct verdict *v)
 {
-	struct msg *m = tu_msg(text, "s@supplier.example",
-	    "office@testwood.example", NULL, "127.0.0.1");
+	struct msg *m = tu_msg(text, sender, rcpts, NULL, "127.0.0.1");
 
 	if (qid != NULL)
 		msg_set_queue_id(m, qid);
 	engine_evaluate(s->cf, m, time(NULL), v);
 	msg_free(m);
+}
+
+/* evaluate - the verdict from SENDER to RCPT */
+static void
+evaluate(struct fixture_school *s, const char *text, const char *qid,
+    struct verdict *v)
+{
+	evaluate_as(s, text, SENDER, RCPT, qid, v);
 }
 
 /* run - the executables result of a message, with or without queue id */
@@ -299,16 +431,88 @@ test_forged_or_unreleased_marks_are_ignored(void **state)
 	fixture_close(&s);
 }
 
+/* run_as - the executables result for another envelope */
+static enum result
+run_as(struct fixture_school *s, const char *text, const char *sender,
+    const char *rcpts)
+{
+	struct verdict v;
+	enum result r;
+
+	evaluate_as(s, text, sender, rcpts, "QID1", &v);
+	r = tu_report(&v, "executables")->result;
+	verdict_clear(&v);
+	return r;
+}
+
+/*
+ * A genuine mark moved onto a message with another Subject or From, or
+ * sent with another envelope sender or one more recipient, is judged
+ * normally and held again; the genuine release still goes through.
+ */
+static void
+test_moved_mark_is_judged_normally(void **state)
+{
+	struct fixture_school s;
+	char *text, *moved;
+
+	(void)state;
+	fixture_open(&s, true);
+	text = eicar_message(s.key, REF);
+	moved = with(text, "Subject: x", "Subject: Invoice");
+	assert_int_equal(run_as(&s, moved, SENDER, RCPT), RESULT_QUARANTINE);
+	free(moved);
+	moved = with(text, "From: <s@supplier.example>",
+	    "From: <head@testwood.example>");
+	assert_int_equal(run_as(&s, moved, SENDER, RCPT), RESULT_QUARANTINE);
+	free(moved);
+	assert_int_equal(run_as(&s, text, SENDER, RCPT ",t.one@testwood.example"),
+	    RESULT_QUARANTINE);
+	assert_int_equal(run_as(&s, text, "evil@attacker.example", RCPT),
+	    RESULT_QUARANTINE);
+	assert_int_equal(run_as(&s, text, "<" SENDER ">", "<" RCPT ">"),
+	    RESULT_PASS);
+	free(text);
+	fixture_close(&s);
+}
+
+/* With no queue id from the MTA the release is claimed by reference
+ * ("NOQUEUE"): a second copy is held again all the same. */
+static void
+test_claim_without_queue_id(void **state)
+{
+	struct fixture_school s;
+	struct qindex_entry e;
+	char *text, *err = NULL;
+
+	(void)state;
+	fixture_open(&s, true);
+	text = eicar_message(s.key, REF);
+	assert_int_equal(release_claim(s.cf, REF, NULL, time(NULL), &err), 1);
+	assert_int_equal(qindex_get(s.cf->milter.quarantine_dir, REF, &e,
+	    &err), 1);
+	assert_string_equal(e.delivered_qid, "NOQUEUE");
+	qindex_entry_clear(&e);
+	assert_int_equal(release_claim(s.cf, REF, NULL, time(NULL), &err), 0);
+	assert_int_equal(run(&s, text, NULL, NULL), RESULT_QUARANTINE);
+	free(text);
+	fixture_close(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_secret_is_made_once),
-		cmocka_unit_test(test_body_digest_is_canonical),
-		cmocka_unit_test(test_mac_binds_ref_body_and_key),
+		cmocka_unit_test(test_digest_is_canonical),
+		cmocka_unit_test(test_digest_binds_envelope_headers_and_body),
+		cmocka_unit_test(test_headers_the_mta_adds_do_not_matter),
+		cmocka_unit_test(test_mac_binds_ref_digest_and_key),
 		cmocka_unit_test(test_release_passes_until_claimed),
 		cmocka_unit_test(test_unreadable_index_tempfails),
 		cmocka_unit_test(test_forged_or_unreleased_marks_are_ignored),
+		cmocka_unit_test(test_moved_mark_is_judged_normally),
+		cmocka_unit_test(test_claim_without_queue_id),
 	};
 
 	g_mime_init();

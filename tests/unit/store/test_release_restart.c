@@ -73,19 +73,18 @@ school_close(struct restart_school *s)
 	tu_rmdir(s->dir);
 }
 
-/* marked_copy - the re-injected copy, with its mark */
+/* marked_copy - the re-injected copy, its mark made for the envelope
+ * action_of() gives it */
 static char *
 marked_copy(const char *key)
 {
-	const char *whole = "From: <s@supplier.example>\nSubject: Trip\n"
-	    "\nThe trip letter.\n";
-	char hex[65], *mark, *msg;
+	static const char whole[] = "From: <s@supplier.example>\n"
+	    "Subject: Trip\n\nThe trip letter.\n";
+	static const char *const rcpts[] = { "office@testwood.example" };
+	size_t len;
 
-	release_body_digest_mem(whole, strlen(whole), hex);
-	mark = release_mark(key, REF, hex);
-	msg = xasprintf("X-AUP-Release: %s\n%s", mark, whole);
-	free(mark);
-	return msg;
+	return release_marked_copy(key, REF, whole, strlen(whole),
+	    "s@supplier.example", rcpts, 1, &len);
 }
 
 /* action_of - the final action for the copy, the daemon started at t */
