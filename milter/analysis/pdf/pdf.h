@@ -42,6 +42,8 @@ bool	 pdf_int(const struct pdf *p, size_t i, long *v);
 bool	 pdf_name(const struct pdf *p, size_t i, char *buf, size_t n);
 size_t	 pdf_string(const struct pdf *p, size_t i, unsigned char *buf,
 	    size_t max);
+size_t	 pdf_string_at(const struct pdf *p, size_t i, unsigned char *buf,
+	    size_t max, size_t *end);
 bool	 pdf_ref(const struct pdf *p, size_t i, long *num, long *gen);
 bool	 pdf_obj(const struct pdf *p, long num, long gen, size_t *body);
 bool	 pdf_resolve(const struct pdf *p, size_t *val);

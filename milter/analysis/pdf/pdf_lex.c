@@ -7,7 +7,8 @@
  *	size_t pdf_skip_token(const struct pdf *p, size_t i)
  *	bool pdf_dict_get(const struct pdf *p, size_t dict, const char *key,
  *	    size_t *val)
- *	bool pdf_int(), pdf_name(), pdf_ref(); size_t pdf_string()
+ *	bool pdf_int(), pdf_name(), pdf_ref(); size_t pdf_string(),
+ *	    pdf_string_at() (which also gives where the string ends)
  *	bool pdf_obj(const struct pdf *p, long num, long gen, size_t *body)
  *	bool pdf_resolve(const struct pdf *p, size_t *val)
  *	bool pdf_trailer(const struct pdf *p, size_t *dict)
@@ -273,6 +274,16 @@ pdf_string_escape(const struct pdf *p, size_t i, unsigned char *c)
 size_t
 pdf_string(const struct pdf *p, size_t i, unsigned char *buf, size_t max)
 {
+	size_t end;
+
+	return pdf_string_at(p, i, buf, max, &end);
+}
+
+/* pdf_string_at - pdf_string(), and *end: the position past the string */
+size_t
+pdf_string_at(const struct pdf *p, size_t i, unsigned char *buf, size_t max,
+    size_t *end)
+{
 	size_t n = 0;
 	int depth = 0, h, hi = -1;
 	unsigned char c;
@@ -292,8 +303,10 @@ pdf_string(const struct pdf *p, size_t i, unsigned char *buf, size_t max)
 		}
 		if (hi >= 0 && n < max)
 			buf[n++] = (unsigned char)(hi << 4);
+		*end = i < p->len ? i + 1 : i;
 		return n;
 	}
+	*end = i;
 	if (i >= p->len || p->d[i] != '(')
 		return (size_t)-1;
 	for (i++; i < p->len; ) {
@@ -313,6 +326,7 @@ pdf_string(const struct pdf *p, size_t i, unsigned char *buf, size_t max)
 		if (n < max)
 			buf[n++] = c;
 	}
+	*end = i;
 	return n;
 }
 

@@ -47,24 +47,39 @@ pdf_text_show(const unsigned char *s, size_t n, struct textbuf *t)
 	text_extract_cp1252(s, n, t);
 }
 
+/* pdf_text_wide_gap - is the number at i a kerning below -200 (a gap
+ * between words)?  Only the integer digits after the sign matter. */
+static bool
+pdf_text_wide_gap(const struct pdf *c, size_t i)
+{
+	long v = 0;
+
+	if (c->d[i] != '-')
+		return false;
+	for (i++; i < c->len && c->d[i] >= '0' && c->d[i] <= '9' && v <= 200;
+	    i++)
+		v = v * 10 + (c->d[i] - '0');
+	return v > 200;
+}
+
 /* pdf_text_array - the strings of a TJ array at '[' */
 static size_t
 pdf_text_array(const struct pdf *c, size_t i, struct textbuf *t)
 {
 	unsigned char buf[4096];
 	size_t n;
-	long kern;
 
 	for (i++; i < c->len;) {
 		i = pdf_ws(c, i);
 		if (i >= c->len || c->d[i] == ']')
 			return i + 1;
-		if (c->d[i] == '(' || c->d[i] == '<') {
-			n = pdf_string(c, i, buf, sizeof(buf));
+		if (c->d[i] == '(' || (c->d[i] == '<' && i + 1 < c->len &&
+		    c->d[i + 1] != '<')) {
+			n = pdf_string_at(c, i, buf, sizeof(buf), &i);
 			if (n != (size_t)-1)
 				pdf_text_show(buf, n, t);
-		} else if (c->d[i] == '-' && pdf_int(c, i, &kern) &&
-		    kern < -200)
+			continue;
+		} else if (pdf_text_wide_gap(c, i))
 			textbuf_addc(t, ' ');
 		i = pdf_skip_token(c, i);
 	}
