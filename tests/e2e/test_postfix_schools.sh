@@ -26,6 +26,7 @@ AUP="$top_builddir/tests/aup-milter-test"
 school_write "$S" "unix:$S/aup.sock"
 cat > "$S/aup-milter.conf" <<EOT
 [milter]
+$(school_user_line)
 socket = unix:$S/aup.sock
 group = postfix
 event_log = $S/events.jsonl
