@@ -484,31 +484,40 @@ term_step(struct term_hits *h, int sym, size_t last)
 	h->state = s;
 }
 
-/* term_word_walk - a word of the phrases: through the automaton */
+/* term_word_slow - a word after which the automaton has work: a phrase
+ * ends at the space before it, hits wait to be settled, or the word is
+ * one of the phrases' (word w, its span already recorded) */
 static G_GNUC_NO_INLINE void
-term_word_walk(struct term_hits *h, const char *word, size_t len, size_t w)
+term_word_slow(struct term_hits *h, const char *word, size_t len, size_t w)
 {
+	term_step(h, 0, w - 1);		/* ends the previous word */
+	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
+		term_commit(h, w - TERM_MAX_WORDS);
+	if (!term_vocab_matters(&h->ts->vocab, word, len)) {
+		h->state = 0;	/* no phrase runs through this word */
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		term_step(h, term_vocab_sym(word[i]), w);
 }
 
-/* term_word - one normalised word of the text */
+/* term_word - one normalised word of the text; most words end nothing,
+ * wait for nothing and are no phrase's, and only restart the automaton */
 static void
 term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 {
 	struct term_hits *h = arg;
 	size_t w = ++h->word;
 
-	term_step(h, 0, w - 1);		/* ends the previous word */
-	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
-		term_commit(h, w - TERM_MAX_WORDS);
 	h->span[w % TERM_RING][0] = start;
 	h->span[w % TERM_RING][1] = end;
-	if (!term_vocab_matters(&h->ts->vocab, word, len)) {
-		h->state = 0;	/* no phrase runs through this word */
+	if (h->ts->go[(size_t)h->state * TERM_NSYM] >= 0 &&
+	    h->npending + h->nmasks == 0 &&
+	    !term_vocab_matters(&h->ts->vocab, word, len)) {
+		h->state = 0;
 		return;
 	}
-	term_word_walk(h, word, len, w);
+	term_word_slow(h, word, len, w);
 }
 
 /* term_hits_scan - one text of the message */

@@ -408,8 +408,9 @@ static const uint8_t norm_ascii_word[256] = {
 /* norm_fast_word - a word of ASCII letters only or digits only, ended
  * by a separator, at t[i] with no raw word open: straight to the
  * finisher (as norm_end_word and norm_push would send it); returns
- * where it ends, or 0 when the word needs the general path (a single
- * letter, letters mixed with digits, a joiner or non-ASCII after it) */
+ * where the separators after it end, or 0 when the word needs the
+ * general path (a single letter, letters mixed with digits, a joiner or
+ * non-ASCII after it) */
 static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
@@ -418,16 +419,15 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	unsigned kinds = 0, k;
 	size_t j = i, n;
 
-	while (j < len && (k = norm_ascii_word[t[j]]) != 0) {
+	for (; j < len && (k = norm_ascii_word[t[j]]) != 0; j++) {
 		kinds |= k;
-		j++;
+		if (j - i < TERM_NORM_WORD_MAX)	/* | 0x20: digits stay */
+			w[j - i] = (char)(t[j] | 0x20);
 	}
 	if (kinds == 3 || (kinds == 1 && j - i == 1) || (j < len &&
 	    (t[j] >= 0x80 || !norm_ascii_separator[t[j]])))
 		return 0;
 	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
-	for (size_t c = 0; c < n; c++)	/* | 0x20 keeps digits as they are */
-		w[c] = (char)(t[i + c] | 0x20);
 	if (st->nrun > 0)
 		norm_flush_run(st);
 	/* what norm_emit would pass on unchanged goes straight out */
@@ -436,6 +436,9 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 		st->fn(st->arg, w, n, i, j);
 	else
 		norm_emit(st, w, n, i, j);
+	/* the separators after it end no word: nothing is open */
+	while (j < len && t[j] < 0x80 && norm_ascii_separator[t[j]])
+		j++;
 	return j;
 }
 
