@@ -340,11 +340,13 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 	norm_emit(st, w, len, start, end);
 }
 
+/* The letter a digit stands for in a word with letters ('?': none). */
+static const char norm_digit_letter[] = "oi?ea?t???";
+
 /* norm_end_word - the raw word is complete: symbols become letters */
 static void
 norm_end_word(struct norm_state *st)
 {
-	static const char digit_letter[] = "oi?ea?t???";
 	char w[TERM_NORM_WORD_MAX];
 	size_t n = 0;
 
@@ -360,8 +362,9 @@ norm_end_word(struct norm_state *st)
 		char c = st->raw[i];
 
 		if (st->has_letter) {
-			if (c >= '0' && c <= '9' && digit_letter[c - '0'] != '?')
-				c = digit_letter[c - '0'];
+			if (c >= '0' && c <= '9' && norm_digit_letter[c - '0'] !=
+			    '?')
+				c = norm_digit_letter[c - '0'];
 			else if (c == '@')
 				c = 'a';
 			else if (c == '$')
@@ -405,12 +408,11 @@ static const uint8_t norm_ascii_word[256] = {
 	['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 2,
 };
 
-/* norm_fast_word - a word of ASCII letters only or digits only, ended
- * by a separator, at t[i] with no raw word open: straight to the
+/* norm_fast_word - a word of ASCII letters and digits ended by a
+ * separator, at t[i] with no raw word open: straight to the
  * finisher (as norm_end_word and norm_push would send it); returns
  * where the separators after it end, or 0 when the word needs the
- * general path (a single letter, letters mixed with digits, a joiner or
- * non-ASCII after it) */
+ * general path (a single letter, a joiner or non-ASCII after it) */
 static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
@@ -424,15 +426,20 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 		if (j - i < TERM_NORM_WORD_MAX)	/* | 0x20: digits stay */
 			w[j - i] = (char)(t[j] | 0x20);
 	}
-	if (kinds == 3 || (kinds == 1 && j - i == 1) || (j < len &&
-	    (t[j] >= 0x80 || !norm_ascii_separator[t[j]])))
+	if ((kinds == 1 && j - i == 1) || (j < len && (t[j] >= 0x80 ||
+	    !norm_ascii_separator[t[j]])))
 		return 0;
 	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
+	for (size_t c = 0; kinds == 3 && c < n; c++)	/* "l8r", "w1th" */
+		if (w[c] >= '0' && w[c] <= '9' &&
+		    norm_digit_letter[w[c] - '0'] != '?')
+			w[c] = norm_digit_letter[w[c] - '0'];
 	if (st->nrun > 0)
 		norm_flush_run(st);
 	/* what norm_emit would pass on unchanged goes straight out */
-	if (kinds == 2 || ((n > 5 || (w[0] != 'u' && w[0] != 'y' &&
-	    w[0] != 'r' && w[0] != 'i')) && !norm_has_stretch(w, n)))
+	if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
+	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
+	    !norm_has_stretch(w, n)))
 		st->fn(st->arg, w, n, i, j);
 	else
 		norm_emit(st, w, n, i, j);
