@@ -418,18 +418,21 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
 	char w[TERM_NORM_WORD_MAX];
+	const unsigned char *p = t + i, *e = t + len;
 	unsigned kinds = 0, k;
-	size_t j = i, n;
+	size_t j, n;
 
-	for (; j < len && (k = norm_ascii_word[t[j]]) != 0; j++) {
+	while (p < e && (k = norm_ascii_word[*p]) != 0) {
 		kinds |= k;
-		if (j - i < TERM_NORM_WORD_MAX)	/* | 0x20: digits stay */
-			w[j - i] = (char)(t[j] | 0x20);
+		p++;
 	}
+	j = (size_t)(p - t);
 	if ((kinds == 1 && j - i == 1) || (j < len && (t[j] >= 0x80 ||
 	    !norm_ascii_separator[t[j]])))
 		return 0;
 	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
+	for (size_t c = 0; c < n; c++)	/* | 0x20: digits stay as they are */
+		w[c] = (char)(t[i + c] | 0x20);
 	for (size_t c = 0; kinds == 3 && c < n; c++)	/* "l8r", "w1th" */
 		if (w[c] >= '0' && w[c] <= '9' &&
 		    norm_digit_letter[w[c] - '0'] != '?')
