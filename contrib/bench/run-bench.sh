@@ -37,7 +37,7 @@
 #     (aupctl test) for a 6.5 MB text PDF (make-text-pdf.py) sent out by a
 #     teacher, and for a 10 MB xlsx sent to a teacher from outside and by
 #     the teacher to an outside address, with the bytes of text extracted;
-# 11. schools (PARTS=schools, not in the default set): SCHOOLS school
+# 12. schools (PARTS=schools, not in the default set): SCHOOLS school
 #     files from make-schools.py (300 pupils, 600 parent addresses and its
 #     own templates each) under `[milter] schools`; `aup-milter -t` loads
 #     them all SCHOOLS_RUNS times: the median wall time (target < 10 s for
@@ -46,11 +46,18 @@
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
 #     and one carrying a 5 MB CSV (contrib/bench/make-pupil-files.py);
-# 10. report: a year of one school's event log (REPORT_EVENTS lines,
+# 11. report: a year of one school's event log (REPORT_EVENTS lines,
 #     contrib/bench/make-events.py) summarised by `aupctl report --format
 #     json` REPORT_RUNS times after one uncounted warm-up (the file is
 #     then in the page cache); the medians of wall, user and system time
 #     and events/s; the report's counts must be the generator's;
+# 13. safeguarding (PARTS=safeguarding): the term matcher with every
+#     shipped list loaded (tests/safeguarding/bench_match): MB/s over
+#     generated prose, chat and concerning text and over the text the
+#     analysis extracts from the mixed corpus, and the cost safeguarding
+#     adds to a decision on the mixed corpus (scope = all, so every
+#     message is read): decision time with it on versus action = off,
+#     medians of 5 interleaved rounds, target < 5 %;
 #
 # and prints one Markdown report (also kept in $OUT) with the targets:
 # >= 0.5 x ceiling at concurrency 4 and 16 on the mixed corpus, >= 0.8 on
@@ -65,7 +72,8 @@
 #   ROUNDS [5]  SECS [10]  WARM [2]  CONCS ["1 4 16"]
 #   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
 #   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
-#   PARTS ["milter postfix memory soak pupil report"]   which steps to run
+#   PARTS ["milter postfix memory soak pupil report safeguarding"]
+#               which steps to run
 #   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  TEXT_RUNS [11]
 #   REPORT_EVENTS [2000000]  REPORT_RUNS [3]
 #   SCHOOLS [500]  SCHOOLS_RUNS [3]
@@ -88,7 +96,7 @@ PF_SESSIONS=${PF_SESSIONS:-16}
 MEM_MSGS=${MEM_MSGS:-48}
 SOAK_SECS=${SOAK_SECS:-600}
 SOAK_EVERY=${SOAK_EVERY:-30}
-PARTS=${PARTS:-"milter postfix memory soak pupil report"}
+PARTS=${PARTS:-"milter postfix memory soak pupil report safeguarding"}
 PUPIL_RUNS=${PUPIL_RUNS:-11}
 REPORT_EVENTS=${REPORT_EVENTS:-2000000}
 REPORT_RUNS=${REPORT_RUNS:-3}
@@ -165,7 +173,8 @@ build_milter() {
 	(cd "$W/src" && autoreconf -fi >"$W/build/autoreconf.log" 2>&1) ||
 	    die "autoreconf failed"
 	(cd "$W/build" && "$W/src/configure" -q --disable-werror &&
-	    make -j"$(nproc)" aup-milter aupctl tests/pupil-data/bench_scan) \
+	    make -j"$(nproc)" aup-milter aupctl tests/pupil-data/bench_scan \
+	    tests/safeguarding/bench_match) \
 	    >"$W/build/make.log" 2>&1 ||
 	    die "building aup-milter failed: $(tail -n 5 "$W/build/make.log")"
 	AUP_MILTER=$W/build/aup-milter
@@ -839,6 +848,29 @@ if bad:
 EOF
 }
 
+# part_safeguarding - the matcher's MB/s and its added decision time
+part_safeguarding() {
+	local d=$W/safeguarding bin
+	bin=$(dirname "$AUP_MILTER")
+	[ -x "$bin/tests/safeguarding/bench_match" ] ||
+	    die "part safeguarding needs tests/safeguarding/bench_match next to $AUP_MILTER"
+	write_config "$d/on" "unix:$d/on/aup.sock"
+	write_config "$d/off" "unix:$d/off/aup.sock"
+	# the same school twice: safeguarding reading every message, or off
+	sed -i "/^\[safeguarding\]\$/a lists = $TOP/conf/safeguarding\\
+scope = all" "$d/on/aup-milter.conf"
+	sed -i "/^\[safeguarding\]\$/a lists = $TOP/conf/safeguarding\\
+action = off" "$d/off/aup-milter.conf"
+	say "safeguarding: matcher speed and added decision time"
+	"$bin/tests/safeguarding/bench_match" "$TOP/conf/safeguarding" \
+	    "$d/on/aup-milter.conf" "$W/mixed" "$d/off/aup-milter.conf" \
+	    >"$d/bench.txt" 2>&1 ||
+	    die "bench_match failed: $(tail -n 3 "$d/bench.txt")"
+	note ""
+	note "Safeguarding, every shipped list loaded (tests/safeguarding/bench_match; mixed corpus, scope = all):"
+	sed 's/^/    /' "$d/bench.txt" >>"$W/report.md"
+}
+
 # part_soak - RSS of aup-milter over SOAK_SECS at concurrency 16
 part_soak() {
 	local t samples='' line pid
@@ -910,6 +942,7 @@ for part in $PARTS; do
 	report)		part_report ;;
 	text)		part_text ;;
 	schools)	part_schools ;;
+	safeguarding)	part_safeguarding ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

@@ -19,10 +19,11 @@
  *	the failure links folded in) and dictionary links, so scanning is
  *	one table lookup per character of the normalised stream.
  *
- *	A hash set of the phrases' words (and wildcard stems) lets the
- *	scan skip a word none of them is: no phrase can run through it, so
- *	the automaton restarts at the root after it.  Most words of most
- *	mail are skipped this way without touching the table.
+ *	The phrases' words (and wildcard stems) are kept in a trie
+ *	(term_vocab.h) that lets the scan skip a word none of them is: no
+ *	phrase can run through it, so the automaton restarts at the root
+ *	after it.  Most words of most mail are dismissed this way after a
+ *	character or two, without touching the automaton.
  *
  *	Never-count masks need to see a phrase's surroundings: a hit is
  *	kept pending until TERM_MAX_WORDS more words have been read (no
@@ -40,9 +41,10 @@
 
 #include "policies/safeguarding/term_match.h"
 #include "policies/safeguarding/term_norm.h"
+#include "policies/safeguarding/term_vocab.h"
 #include "util/xalloc.h"
 
-#define TERM_NSYM	38
+#define TERM_NSYM	TERM_VOCAB_NSYM
 #define TERM_RING	32	/* > 2 * TERM_MAX_WORDS */
 #define TERM_VARIANTS	64	/* spellings of one phrase inserted at most */
 #define TERM_HAS_OUT	0x80000000u	/* in go[]: the target has outputs */
@@ -62,12 +64,10 @@ struct term_set {
 	struct term_out *outs;
 	size_t	 nouts;
 	bool	 compiled;
-	/* the words of the phrases (and the stems of wildcard words), as
-	 * hashes: a word of the text that is none of them cannot be part
-	 * of a match, so the scan skips its characters */
-	uint64_t *vocab;		/* open addressing, 0 = empty */
-	size_t	 vocab_size, vocab_used;	/* size a power of two */
-	uint64_t stem_lengths;		/* bit L: a stem of L characters */
+	/* the words of the phrases (and the stems of wildcard words): a
+	 * word of the text that is none of them cannot be part of a match,
+	 * so the scan skips its characters */
+	struct term_vocab vocab;
 };
 
 struct term_pending {
@@ -90,19 +90,6 @@ struct term_hits {
 	size_t	 npending, nmasks;
 };
 
-/* The symbol of a normalised character. */
-static inline int
-term_sym(char c)
-{
-	if (c >= 'a' && c <= 'z')
-		return 1 + (c - 'a');
-	if (c >= '0' && c <= '9')
-		return 27 + (c - '0');
-	if (c == ' ')
-		return 0;
-	return 37;
-}
-
 /* term_set_new - an empty set with the root state */
 struct term_set *
 term_set_new(void)
@@ -114,75 +101,8 @@ term_set_new(void)
 	ts->out = xmalloc(ts->cap * sizeof(*ts->out));
 	ts->out[0] = -1;
 	ts->nstates = 1;
+	term_vocab_init(&ts->vocab);
 	return ts;
-}
-
-#define TERM_FNV_BASIS	0xcbf29ce484222325ull
-#define TERM_FNV_PRIME	0x100000001b3ull
-#define TERM_STEM_TAG	0x9e3779b97f4a7c15ull
-
-/* term_fnv - FNV-1a of w[0..len), never 0 */
-static inline uint64_t
-term_fnv_step(uint64_t h, char c)
-{
-	return (h ^ (unsigned char)c) * TERM_FNV_PRIME;
-}
-
-/* term_vocab_has - is hash h in the vocabulary? */
-static inline bool
-term_vocab_has(const struct term_set *ts, uint64_t h)
-{
-	h |= 1;
-	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
-	    (ts->vocab_size - 1)) {
-		if (ts->vocab[i] == h)
-			return true;
-		if (ts->vocab[i] == 0)
-			return false;
-	}
-}
-
-/* term_vocab_add - add hash h (the table grows at half full) */
-static void
-term_vocab_add(struct term_set *ts, uint64_t h)
-{
-	h |= 1;
-	if (2 * (ts->vocab_used + 1) > ts->vocab_size) {
-		uint64_t *old = ts->vocab;
-		size_t n = ts->vocab_size;
-
-		ts->vocab_size = n ? 2 * n : 256;
-		ts->vocab = xcalloc(ts->vocab_size, sizeof(*ts->vocab));
-		ts->vocab_used = 0;
-		for (size_t i = 0; i < n; i++)
-			if (old[i] != 0)
-				term_vocab_add(ts, old[i]);
-		free(old);
-	}
-	if (term_vocab_has(ts, h))
-		return;
-	for (size_t i = h & (ts->vocab_size - 1);; i = (i + 1) &
-	    (ts->vocab_size - 1))
-		if (ts->vocab[i] == 0) {
-			ts->vocab[i] = h;
-			ts->vocab_used++;
-			return;
-		}
-}
-
-/* term_vocab_word - add a phrase word (a stem when `stem`) */
-static void
-term_vocab_word(struct term_set *ts, const char *w, size_t len, bool stem)
-{
-	uint64_t h = TERM_FNV_BASIS;
-
-	for (size_t i = 0; i < len; i++)
-		h = term_fnv_step(h, w[i]);
-	if (stem && len < 64) {
-		ts->stem_lengths |= 1ull << len;
-		h ^= TERM_STEM_TAG;
-	}
-	term_vocab_add(ts, h);
 }
 
 /* term_state_new - a fresh state */
@@ -208,13 +128,13 @@ term_insert(struct term_set *ts, const char *s, size_t len, uint32_t phrase)
 	int32_t st = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		int32_t *slot = &ts->go[(size_t)st * TERM_NSYM + term_sym(s[i])];
+		int32_t *slot = &ts->go[(size_t)st * TERM_NSYM + term_vocab_sym(s[i])];
 
 		if (*slot == 0) {
 			int32_t n = term_state_new(ts);
 
 			/* the table may have moved */
-			slot = &ts->go[(size_t)st * TERM_NSYM + term_sym(s[i])];
+			slot = &ts->go[(size_t)st * TERM_NSYM + term_vocab_sym(s[i])];
 			*slot = n;
 		}
 		st = *slot;
@@ -278,7 +198,7 @@ term_insert_variants(struct term_set *ts, const struct term_words *tw,
 			buf[o++] = ' ';
 			memcpy(buf + o, w, l);
 			o += l;
-			term_vocab_word(ts, w, l, wild && i + 1 == tw->n);
+			term_vocab_add(&ts->vocab, w, l, wild && i + 1 == tw->n);
 		}
 		if (same)
 			continue;	/* that word had nothing to collapse */
@@ -436,7 +356,7 @@ term_set_free(struct term_set *ts)
 	free(ts->out);
 	free(ts->dict);
 	free(ts->outs);
-	free(ts->vocab);
+	term_vocab_clear(&ts->vocab);
 	free(ts);
 	return NULL;
 }
@@ -493,7 +413,7 @@ term_masked(const struct term_hits *h, const struct term_pending *p)
 }
 
 /* term_commit - settle pending hits that ended before word `upto` */
-static void
+static G_GNUC_NO_INLINE void
 term_commit(struct term_hits *h, size_t upto)
 {
 	size_t keep = 0;
@@ -524,7 +444,7 @@ term_commit(struct term_hits *h, size_t upto)
 }
 
 /* term_report - the outputs of the state just entered */
-static void
+static G_GNUC_NO_INLINE void
 term_report(struct term_hits *h, int32_t s, size_t last)
 {
 	const struct term_set *ts = h->ts;
@@ -564,40 +484,40 @@ term_step(struct term_hits *h, int sym, size_t last)
 	h->state = s;
 }
 
-/* term_word_matters - could the word be part of a phrase?  (one of the
- * phrases' words, or a word a wildcard stem begins) */
-static inline bool
-term_word_matters(const struct term_set *ts, const char *word, size_t len)
+/* term_word_slow - a word after which the automaton has work: a phrase
+ * ends at the space before it, hits wait to be settled, or the word is
+ * one of the phrases' (word w, its span already recorded) */
+static G_GNUC_NO_INLINE void
+term_word_slow(struct term_hits *h, const char *word, size_t len, size_t w)
 {
-	uint64_t h = TERM_FNV_BASIS;
-
-	for (size_t i = 0; i < len; i++) {
-		h = term_fnv_step(h, word[i]);
-		if (i + 1 < 64 && (ts->stem_lengths >> (i + 1) & 1) &&
-		    term_vocab_has(ts, h ^ TERM_STEM_TAG))
-			return true;
+	term_step(h, 0, w - 1);		/* ends the previous word */
+	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
+		term_commit(h, w - TERM_MAX_WORDS);
+	if (!term_vocab_matters(&h->ts->vocab, word, len)) {
+		h->state = 0;	/* no phrase runs through this word */
+		return;
 	}
-	return term_vocab_has(ts, h);
+	for (size_t i = 0; i < len; i++)
+		term_step(h, term_vocab_sym(word[i]), w);
 }
 
-/* term_word - one normalised word of the text */
+/* term_word - one normalised word of the text; most words end nothing,
+ * wait for nothing and are no phrase's, and only restart the automaton */
 static void
 term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 {
 	struct term_hits *h = arg;
 	size_t w = ++h->word;
 
-	term_step(h, 0, w - 1);		/* ends the previous word */
-	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
-		term_commit(h, w - TERM_MAX_WORDS);
 	h->span[w % TERM_RING][0] = start;
 	h->span[w % TERM_RING][1] = end;
-	if (!term_word_matters(h->ts, word, len)) {
-		h->state = 0;	/* no phrase runs through this word */
+	if (h->ts->go[(size_t)h->state * TERM_NSYM] >= 0 &&
+	    h->npending + h->nmasks == 0 &&
+	    !term_vocab_matters(&h->ts->vocab, word, len)) {
+		h->state = 0;
 		return;
 	}
-	for (size_t i = 0; i < len; i++)
-		term_step(h, term_sym(word[i]), w);
+	term_word_slow(h, word, len, w);
 }
 
 /* term_hits_scan - one text of the message */

@@ -254,10 +254,11 @@ norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
 {
 	static const struct {
 		const char *from, *to;
+		size_t	 len;
 	} chat[] = {
-		{ "u", "you" }, { "ya", "you" }, { "yu", "you" },
-		{ "ur", "your" }, { "yr", "your" }, { "youre", "your" },
-		{ "ure", "your" }, { "r", "are" }, { "im", "i am" },
+		{ "u", "you", 1 }, { "ya", "you", 2 }, { "yu", "you", 2 },
+		{ "ur", "your", 2 }, { "yr", "your", 2 }, { "youre", "your", 5 },
+		{ "ure", "your", 3 }, { "r", "are", 1 }, { "im", "i am", 2 },
 	};
 	char buf[TERM_NORM_WORD_MAX + 1];
 
@@ -273,8 +274,7 @@ norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
 	for (size_t i = 0; i < G_N_ELEMENTS(chat); i++) {
 		const char *to = chat[i].to, *sp;
 
-		if (strlen(chat[i].from) != len || memcmp(chat[i].from, w,
-		    len) != 0)
+		if (chat[i].len != len || memcmp(chat[i].from, w, len) != 0)
 			continue;
 		if ((sp = strchr(to, ' ')) != NULL) {
 			st->fn(st->arg, to, (size_t)(sp - to), start, end);
@@ -327,7 +327,8 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 		st->run_chat_only &= strchr("urain", w[0]) != NULL;
 		return;
 	}
-	norm_flush_run(st);
+	if (st->nrun > 0)
+		norm_flush_run(st);
 	if (single) {
 		st->run[0] = w[0];
 		st->run_start[0] = start;
@@ -339,11 +340,13 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 	norm_emit(st, w, len, start, end);
 }
 
+/* The letter a digit stands for in a word with letters ('?': none). */
+static const char norm_digit_letter[] = "oi?ea?t???";
+
 /* norm_end_word - the raw word is complete: symbols become letters */
 static void
 norm_end_word(struct norm_state *st)
 {
-	static const char digit_letter[] = "oi?ea?t???";
 	char w[TERM_NORM_WORD_MAX];
 	size_t n = 0;
 
@@ -359,8 +362,9 @@ norm_end_word(struct norm_state *st)
 		char c = st->raw[i];
 
 		if (st->has_letter) {
-			if (c >= '0' && c <= '9' && digit_letter[c - '0'] != '?')
-				c = digit_letter[c - '0'];
+			if (c >= '0' && c <= '9' && norm_digit_letter[c - '0'] !=
+			    '?')
+				c = norm_digit_letter[c - '0'];
 			else if (c == '@')
 				c = 'a';
 			else if (c == '$')
@@ -399,18 +403,74 @@ norm_last_is_letter(const struct norm_state *st)
 	return (c >= 'a' && c <= 'z') || c == TERM_NORM_OTHER;
 }
 
+/* ASCII letters (1) and digits (2): what a fast word is made of */
+static const uint8_t norm_ascii_word[256] = {
+	['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 2,
+};
+
+/* norm_fast_word - a word of ASCII letters and digits ended by a
+ * separator, at t[i] with no raw word open: straight to the
+ * finisher (as norm_end_word and norm_push would send it); returns
+ * where the separators after it end, or 0 when the word needs the
+ * general path (a single letter, a joiner or non-ASCII after it) */
+static size_t
+norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
+    size_t i)
+{
+	char w[TERM_NORM_WORD_MAX];
+	const unsigned char *p = t + i, *e = t + len;
+	unsigned kinds = 0, k;
+	size_t j, n;
+
+	while (p < e && (k = norm_ascii_word[*p]) != 0) {
+		kinds |= k;
+		p++;
+	}
+	j = (size_t)(p - t);
+	if ((kinds == 1 && j - i == 1) || (j < len && (t[j] >= 0x80 ||
+	    !norm_ascii_separator[t[j]])))
+		return 0;
+	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
+	for (size_t c = 0; c < n; c++)	/* | 0x20: digits stay as they are */
+		w[c] = (char)(t[i + c] | 0x20);
+	for (size_t c = 0; kinds == 3 && c < n; c++)	/* "l8r", "w1th" */
+		if (w[c] >= '0' && w[c] <= '9' &&
+		    norm_digit_letter[w[c] - '0'] != '?')
+			w[c] = norm_digit_letter[w[c] - '0'];
+	if (st->nrun > 0)
+		norm_flush_run(st);
+	/* what norm_emit would pass on unchanged goes straight out */
+	if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
+	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
+	    !norm_has_stretch(w, n)))
+		st->fn(st->arg, w, n, i, j);
+	else
+		norm_emit(st, w, n, i, j);
+	/* the separators after it end no word: nothing is open */
+	while (j < len && t[j] < 0x80 && norm_ascii_separator[t[j]])
+		j++;
+	return j;
+}
+
 /* term_norm_text - the whole pipeline over one text */
 void
 term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 {
 	struct norm_state st = { .text = text, .len = len, .fn = fn,
 	    .arg = arg };
+	const unsigned char *t = (const unsigned char *)text;
 	char out[3] = { 0 };
 	size_t i = 0, n;
 
 	while (i < len) {
-		unsigned char b = (unsigned char)text[i];
+		unsigned char b = t[i];
 		gunichar c;
+
+		if (st.rlen == 0 && norm_ascii_word[b] != 0 &&
+		    (n = norm_fast_word(&st, t, len, i)) > 0) {
+			i = n;
+			continue;
+		}
 
 		/* the common case: an ASCII letter inside a word */
 		if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
@@ -432,7 +492,8 @@ term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 			continue;
 		}
 		if (b < 0x80 && norm_ascii_separator[b]) {
-			norm_end_word(&st);
+			if (st.rlen > 0)
+				norm_end_word(&st);
 			i++;
 			continue;
 		}

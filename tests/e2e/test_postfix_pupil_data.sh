@@ -17,6 +17,15 @@
 #       event log says "text_extracted":false, "text_bytes":0);
 #   (e) the same workbook sent by the teacher to a parent is read (the
 #       text cap, 4 MiB, of text) and refused by pupil-data.
+#   (f) safeguarding, with the shipped term lists: a pupil's self-harm
+#       message to an outside address, bullying between two pupils and
+#       grooming from outside to a pupil raise their alerts (the grep
+#       below would prove nothing otherwise), and the grooming is held;
+# and nothing leaks: no pupil value, and no phrase the safeguarding
+# lists matched in (f), in any reply, the event log, the milter's log,
+# the Postfix log, a header the milter added, a notice, the quarantine's
+# metadata or any other file the milter wrote (the held message itself
+# and the alert store, which keeps the evidence for the DSL, aside).
 # The workbooks and messages are built here, by
 # tests/fixtures/make-e2e-fixtures.py (python3 + python3-cryptography)
 # and contrib/bench/make-pupil-files.py (the 10 MB workbook).
@@ -41,6 +50,8 @@ trap 'rm -rf "$T"' EXIT
 python3 "$GEN" pupils "$F" > "$F/gen.out" 2>&1 ||
     bail_out "cannot build the workbooks: $(cat "$F/gen.out")"
 cp "$F/pupils.csv" "$S/pupils.csv"
+cp -r "$top_srcdir/conf/safeguarding" "$S/safeguarding" ||
+    bail_out "cannot copy the term lists"
 school_write "$S" "unix:$S/aup.sock" "pupils = pupils.csv
 [milter]
 group = postfix
@@ -210,11 +221,114 @@ like "$ev_e" '"text_extracted":true,"text_bytes":4194[0-9]{3},' \
 like "$(policy_of "$ev_e" pupil-data)" '^reject\|.*: 2000 upn' \
     "(e) pupil-data read it and refuses it: 2,000 UPNs"
 
+# ---------------------------------------------------------------- (f)
+n=$(pf_sink_count)
+PUPIL=amy21@pupils.testwood.example
+PUPIL2=ben21@pupils.testwood.example
+STRANGER=jay@footyscouts.example
+# The phrases of the shipped lists that the messages below hold (each
+# alerts on its own); with the pupil values, what must never leak.
+PHRASES=$F/phrases.txt
+cat > "$PHRASES" <<'EOP'
+i hate myself
+want to die
+kill myself
+nobody likes you
+go kill yourself
+how old are you
+our little secret
+send me a picture
+EOP
+cat "$VALUES" "$PHRASES" > "$F/secrets.txt"
+# sg_msg FILE FROM TO SUBJECT BODY - a plain-text message
+sg_msg() {
+	{
+		printf 'From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n' "$2" "$3" "$4"
+		printf 'Message-ID: <%s.%s@testwood.example>\r\n' "$(basename "$1")" "$$"
+		printf 'Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' "$5"
+	} > "$1"
+}
+# alerts_of EVENT - "category:score ..." of an event line's alerts
+alerts_of() {
+	printf '%s\n' "$1" | python3 -c 'import json, sys
+e = json.loads(sys.stdin.read() or "{}")
+print(" ".join(a["category"] for a in e.get("alerts", [])))'
+}
+sg_msg "$T/d1.eml" "$PUPIL" "$OUTSIDE" "weekend" "i hate myself. i \
+want to die, i keep thinking i should kill myself."
+pf_send -a 10.9.1.7 -l "$PUPIL" -f "$PUPIL" -t "$OUTSIDE" -d "$T/d1.eml"
+REPLY_D1=$PF_REPLY
+ev_d1=$(event_for "$PF_QUEUE_ID")
+[ -n "$PF_QUEUE_ID" ] || ev_d1=$(tail -n 1 "$S/events.jsonl")
+like "$(alerts_of "$ev_d1")" 'self-harm' "(f) a pupil's self-harm message to an outside address raises a self-harm alert"
+sg_msg "$T/d2.eml" "$PUPIL" "$PUPIL2" "you" "nobody likes you. go kill \
+yourself."
+pf_send -a 10.9.1.7 -l "$PUPIL" -f "$PUPIL" -t "$PUPIL2" -d "$T/d2.eml"
+is "$PF_CODE" 250 "(f) bullying between two pupils is accepted"
+REPLY_D2=$PF_REPLY
+ev_d2=$(event_for "$PF_QUEUE_ID")
+like "$(alerts_of "$ev_d2")" 'bullying' "(f) it raises a bullying alert"
+like "$ev_d2" '"action":"flag"' "(f) and is flagged, not held"
+sg_msg "$T/d3.eml" "$STRANGER" "$PUPIL" "hi" "how old are you? send me a \
+picture, it is our little secret."
+pf_send -a 192.0.2.50 -f "$STRANGER" -t "$PUPIL" -d "$T/d3.eml"
+REPLY_D3=$PF_REPLY
+ev_d3=$(event_for "$PF_QUEUE_ID")
+like "$(alerts_of "$ev_d3")" 'grooming' "(f) grooming from outside to a pupil raises a grooming alert"
+like "$ev_d3" '"action":"quarantine"' "(f) and is held"
+REF_D3=$(printf '%s\n' "$ev_d3" | sed -n 's/.*"ref":"\([0-9A-Z]\{10\}\)".*/\1/p')
+ok "$([ -s "$S/quarantine/messages/$REF_D3.eml" ] &&
+    grep -q -i 'our little secret' "$S/quarantine/messages/$REF_D3.eml"; echo $?)" \
+    "(f) the held message (and only it) keeps the words"
+pf_wait_delivered $((n + 2)) 30 > /dev/null
+
 # ------------------------------------------------------ nothing leaked
+# leaks now covers the safeguarding phrases too
+leaks() { printf '%s\n' "$1" | grep -o -i -w -F -f "$F/secrets.txt" | sort -u | head -n 5; }
+is "$(leaks "$REPLY_D1
+$REPLY_D2
+$REPLY_D3")" "" "no matched phrase appears in a reply"
+headers=""
+for f in $(pf_sink_files); do
+	headers="$headers$(pf_sink_message "$f" | tr -d '\r' | sed '/^$/q' | grep '^X-AUP-')"
+done
+like "$headers" 'X-AUP-Flag: safeguarding' "the delivered copies carry the milter's headers"
+is "$(leaks "$headers")" "" "no pupil value or matched phrase in a header the milter added"
+notes=""
+for f in $(pf_sink_files); do
+	grep -q '^X-AUP-Notification: ' "$f" && notes="$notes$(pf_sink_message "$f")"
+done
+is "$(leaks "$notes")" "" "no pupil value or matched phrase in a notice"
+written=$(find "$S" -type f ! -path "$S/quarantine/messages/*" \
+    ! -path "$S/safeguarding/*" ! -name 'alerts*' ! -name 'pupils.csv' \
+    ! -name 'aup.sock' -print)
+ok "$([ -n "$(find "$S/quarantine" -type f ! -path "$S/quarantine/messages/*")" ]; echo $?)" \
+    "the quarantine holds metadata beside the held message"
+# sqlite_text DB - every row of every table but alert_matches (the
+# DSL's evidence, shown only by `aupctl alerts show`), one line a row
+sqlite_text() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (t,) in db.execute("select name from sqlite_master where type = ?", ("table",)):
+    if t != "alert_matches":
+        for row in db.execute("select * from \"%s\"" % t):
+            print(t, *row)' "$1"
+}
+found=""
+for f in $written; do
+	case $f in
+	*.sqlite)	text=$(sqlite_text "$f") ;;
+	*)		text=$(cat "$f") ;;
+	esac
+	[ -n "$(leaks "$text")" ] && found="$found ${f#"$S/"}"
+done
+is "$found" "" "no pupil value or matched phrase in any other file the milter wrote (quarantine metadata and index, spool, state)"
+like "$(sqlite_text "$S/quarantine/index.sqlite")" "^alerts .*grooming" \
+    "the store's alert rows (read for the check above) are there"
 aid=$(msgid "$T/a.eml")
 is "$(sink_msgid "$aid")" "" \
     "(a) the refused message was never delivered (no sink file has its Message-ID)"
-is "$(leaks "$(cat "$S/events.jsonl")")" "" "no pupil value appears anywhere in the event log"
-is "$(leaks "$(pf_log)")" "" "no pupil value appears anywhere in the Postfix log"
-is "$(leaks "$(cat "$T/aup.out")")" "" "no pupil value appears in the milter's own log"
+is "$(leaks "$(cat "$S/events.jsonl")")" "" "no pupil value or matched phrase appears anywhere in the event log"
+is "$(leaks "$(pf_log)")" "" "no pupil value or matched phrase appears anywhere in the Postfix log"
+is "$(leaks "$(cat "$T/aup.out")")" "" "no pupil value or matched phrase appears in the milter's own log"
 done_testing

@@ -3,7 +3,7 @@
  * adds to a decision
  *
  * SYNOPSIS
- *	bench_match LISTS_DIR [CONFIG CORPUS_DIR]
+ *	bench_match LISTS_DIR [CONFIG CORPUS_DIR [CONFIG_OFF]]
  *
  * DESCRIPTION
  *	Loads every list of LISTS_DIR (the nine categories) into one term
@@ -16,8 +16,12 @@
  *	and envelope.tsv), every message is judged with engine_evaluate()
  *	(the whole decision: analysis and every policy) and then its
  *	subject and every extracted text are scanned again by the matcher
- *	alone; the sums give the matcher's share of the decision time, the
- *	cost safeguarding adds to a message in its scope.
+ *	alone; the sums give the matcher's share of the decision time and
+ *	its MB/s over the text the analysis extracted.  With CONFIG_OFF
+ *	too (the same configuration with [safeguarding] action = off),
+ *	every message is judged under both, in BENCH_ROUNDS interleaved
+ *	rounds, and the medians give the cost safeguarding adds to the
+ *	decision, as a percentage.
  *	A benchmark, not a test: it asserts nothing.
  *
  * SPDX-License-Identifier: MIT
@@ -38,6 +42,8 @@
 #include "policies/safeguarding/term_match.h"
 #include "util/errbuf.h"
 #include "util/xalloc.h"
+
+#define BENCH_ROUNDS	5	/* interleaved on/off rounds */
 
 static const char *const bench_categories[] = { "bullying", "self-harm",
     "sexual", "grooming", "extremism", "discrimination", "violence",
@@ -106,90 +112,190 @@ bench_envelope(const char *dir, const char *file)
 	return out;
 }
 
-/* bench_one - judge one message; adds decision and matcher seconds */
-static void
-bench_one(const struct conf *cf, const struct term_set *ts, const char *dir,
-    const char *file, double *decision, double *matcher, double *bytes)
+/* bench_msg - one corpus message with its envelope, or NULL */
+static struct msg *
+bench_msg(const char *dir, const char *file)
 {
 	char *path = g_build_filename(dir, file, NULL);
 	gchar *text = NULL, **env = bench_envelope(dir, file), **rcpts;
 	gsize len = 0;
-	struct verdict v;
-	struct msg *m;
+	struct msg *m = NULL;
 
-	if (env == NULL || !g_file_get_contents(path, &text, &len, NULL))
-		goto out;
-	m = msg_new("/tmp", (size_t)64 << 20);
-	msg_set_connection(m, "10.0.0.5", NULL, "pc.example", NULL);
-	msg_set_sender(m, env[1]);
-	rcpts = g_strsplit(env[2], ",", -1);
-	for (size_t i = 0; rcpts[i] != NULL; i++)
-		msg_add_rcpt(m, rcpts[i]);
-	g_strfreev(rcpts);
-	if (eml_feed(m, text, len) == 0) {
-		engine_evaluate(cf, m, time(NULL), &v);
-		*decision += v.elapsed_ms / 1e3;
-		if (v.analysis != NULL) {
-			struct term_hits *h = term_hits_new(ts);
-			char *subject = msg_subject(m);
-			double a = bench_now();
-
-			if (subject != NULL)
-				term_hits_scan(h, subject, strlen(subject));
-			for (size_t i = 0; i < v.analysis->count; i++) {
-				const struct attachment *at =
-				    &v.analysis->items[i];
-
-				if (at->text != NULL && !at->encrypted) {
-					term_hits_scan(h, at->text, at->text_len);
-					*bytes += (double)at->text_len;
-				}
-			}
-			*matcher += bench_now() - a;
-			term_hits_free(h);
-			g_free(subject);
-		}
-		verdict_clear(&v);
+	if (env != NULL && g_file_get_contents(path, &text, &len, NULL)) {
+		m = msg_new("/tmp", (size_t)64 << 20);
+		msg_set_connection(m, "10.0.0.5", NULL, "pc.example", NULL);
+		msg_set_sender(m, env[1]);
+		rcpts = g_strsplit(env[2], ",", -1);
+		for (size_t i = 0; rcpts[i] != NULL; i++)
+			msg_add_rcpt(m, rcpts[i]);
+		g_strfreev(rcpts);
+		if (eml_feed(m, text, len) != 0)
+			m = msg_free(m);
 	}
-	msg_free(m);
-out:
 	g_strfreev(env);
 	g_free(text);
 	g_free(path);
+	return m;
 }
 
-/* bench_corpus - the matcher's share of the decision on a corpus */
-static int
-bench_corpus(const struct term_set *ts, const char *config, const char *dir)
+/* bench_rescan - the matcher alone over what the decision extracted */
+static double
+bench_rescan(const struct term_set *ts, const struct msg *m,
+    const struct analysis *an, double *bytes)
 {
-	double decision = 0, matcher = 0, bytes = 0;
+	struct term_hits *h = term_hits_new(ts);
+	char *subject = msg_subject(m);
+	double a = bench_now();
+
+	if (subject != NULL)
+		term_hits_scan(h, subject, strlen(subject));
+	for (size_t i = 0; i < an->count; i++) {
+		const struct attachment *at = &an->items[i];
+
+		if (at->text != NULL && !at->encrypted) {
+			term_hits_scan(h, at->text, at->text_len);
+			*bytes += (double)at->text_len;
+		}
+	}
+	a = bench_now() - a;
+	term_hits_free(h);
+	g_free(subject);
+	return a;
+}
+
+/* bench_decide - the decision's milliseconds for corpus file `name`
+ * under cf, from a fresh parse (a message keeps its analysis); with ts,
+ * adds the matcher's own seconds and bytes */
+static double
+bench_decide(const struct conf *cf, const struct term_set *ts,
+    const char *dir, const char *name, double *matcher, double *bytes)
+{
+	struct msg *m = bench_msg(dir, name);
+	struct verdict v;
+	double ms;
+
+	if (m == NULL)
+		return 0;
+	engine_evaluate(cf, m, time(NULL), &v);
+	ms = v.elapsed_ms;
+	if (ts != NULL && v.analysis != NULL)
+		*matcher += bench_rescan(ts, m, v.analysis, bytes);
+	verdict_clear(&v);
+	msg_free(m);
+	return ms;
+}
+
+/* bench_load - a configuration, or NULL with its errors printed */
+static struct conf *
+bench_load(const char *config)
+{
 	struct errbuf eb;
 	struct conf *cf;
-	GDir *d;
-	const char *name;
-	unsigned n = 0;
 
 	errbuf_init(&eb);
 	cf = conf_load(config, policy_registry, &eb);
-	if (cf == NULL || (d = g_dir_open(dir, 0, NULL)) == NULL) {
+	if (cf == NULL) {
 		errbuf_print(&eb, stderr);
-		fprintf(stderr, "bench_match: cannot load %s or %s\n", config,
-		    dir);
-		return 1;
+		fprintf(stderr, "bench_match: cannot load %s\n", config);
 	}
-	while ((name = g_dir_read_name(d)) != NULL)
-		if (g_str_has_suffix(name, ".eml")) {
-			bench_one(cf, ts, dir, name, &decision, &matcher, &bytes);
-			n++;
-		}
-	g_dir_close(d);
-	printf("corpus: %u messages, decision %.1f ms in all (%.2f ms each), "
-	    "matcher %.2f ms in all over %.1f MB of text: %.2f%% of the "
-	    "decision time\n", n, decision * 1e3, n ? decision * 1e3 / n : 0,
-	    matcher * 1e3, bytes / (1 << 20),
-	    decision > 0 ? 100 * matcher / decision : 0);
 	errbuf_clear(&eb);
+	return cf;
+}
+
+/* bench_names - the corpus's message files (NULL-terminated) */
+static char **
+bench_names(const char *dir, unsigned *n)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	char **names = xcalloc(1, sizeof(*names));
+	const char *name;
+
+	*n = 0;
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		if (!g_str_has_suffix(name, ".eml"))
+			continue;
+		names = xreallocarray(names, *n + 2, sizeof(*names));
+		names[(*n)++] = xstrdup(name);
+		names[*n] = NULL;
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	return names;
+}
+
+/* bench_cmp - doubles in order */
+static int
+bench_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* bench_onoff - decision time with safeguarding on and off, BENCH_ROUNDS
+ * interleaved rounds (each message judged on then off, or off then on
+ * in alternate rounds); prints the medians and the added cost */
+static void
+bench_onoff(const struct conf *on, const struct conf *off, const char *dir,
+    char *const *ms, unsigned n)
+{
+	double ton[BENCH_ROUNDS], toff[BENCH_ROUNDS], x, y;
+
+	for (int r = 0; r < BENCH_ROUNDS; r++) {
+		ton[r] = toff[r] = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (r % 2 == 0)
+				ton[r] += bench_decide(on, NULL, dir, ms[i],
+				    NULL, NULL);
+			toff[r] += bench_decide(off, NULL, dir, ms[i], NULL,
+			    NULL);
+			if (r % 2 == 1)
+				ton[r] += bench_decide(on, NULL, dir, ms[i],
+				    NULL, NULL);
+		}
+	}
+	qsort(ton, BENCH_ROUNDS, sizeof(*ton), bench_cmp);
+	qsort(toff, BENCH_ROUNDS, sizeof(*toff), bench_cmp);
+	x = ton[BENCH_ROUNDS / 2];
+	y = toff[BENCH_ROUNDS / 2];
+	printf("on/off: %u messages, medians of %d interleaved rounds: "
+	    "safeguarding on %.2f ms, off %.2f ms per message; added cost "
+	    "%.2f%% of the decision time (target < 5%%)\n", n, BENCH_ROUNDS,
+	    x / n, y / n, y > 0 ? 100 * (x - y) / y : 0);
+}
+
+/* bench_corpus - the matcher's share of the decision on a corpus, and
+ * with a second configuration (safeguarding off) the added cost */
+static int
+bench_corpus(const struct term_set *ts, const char *config, const char *dir,
+    const char *config_off)
+{
+	double decision = 0, matcher = 0, bytes = 0;
+	struct conf *cf = bench_load(config), *off = NULL;
+	unsigned n = 0;
+	char **ms;
+
+	if (cf == NULL || (config_off != NULL &&
+	    (off = bench_load(config_off)) == NULL))
+		return 1;
+	ms = bench_names(dir, &n);
+	for (unsigned i = 0; i < n; i++)
+		decision += bench_decide(cf, ts, dir, ms[i], &matcher, &bytes) /
+		    1e3;
+	printf("corpus: %u messages, decision %.1f ms in all (%.2f ms each), "
+	    "matcher %.2f ms in all over %.1f MB of text (%.1f MB/s): %.2f%% "
+	    "of the decision time\n", n, decision * 1e3, n ? decision * 1e3 /
+	    n : 0, matcher * 1e3, bytes / (1 << 20), matcher > 0 ? bytes /
+	    (1 << 20) / matcher : 0, decision > 0 ? 100 * matcher / decision :
+	    0);
+	if (off != NULL)
+		bench_onoff(cf, off, dir, ms, n);
+	for (unsigned i = 0; i < n; i++)
+		free(ms[i]);
+	free(ms);
 	conf_release(cf);
+	if (off != NULL)
+		conf_release(off);
 	return 0;
 }
 
@@ -212,9 +318,9 @@ main(int argc, char **argv)
 	struct errbuf eb;
 	int rc = 0;
 
-	if (argc != 2 && argc != 4) {
+	if (argc < 2 || argc == 3 || argc > 5) {
 		fprintf(stderr, "usage: bench_match LISTS_DIR [CONFIG "
-		    "CORPUS_DIR]\n");
+		    "CORPUS_DIR [CONFIG_OFF]]\n");
 		return 2;
 	}
 	g_mime_init();
@@ -244,8 +350,9 @@ main(int argc, char **argv)
 		    names[i], (double)text->len / (1 << 20), mbs, hits);
 		g_string_free(text, TRUE);
 	}
-	if (argc == 4)
-		rc = bench_corpus(ts, argv[2], argv[3]);
+	if (argc >= 4)
+		rc = bench_corpus(ts, argv[2], argv[3], argc == 5 ? argv[4] :
+		    NULL);
 	term_set_free(ts);
 	errbuf_clear(&eb);
 	return rc;

@@ -1,0 +1,69 @@
+/*
+ * term_vocab - the words the safeguarding phrases are made of: could a
+ * word of the text be part of a phrase? (SPEC 2.6)
+ *
+ * The matcher adds every normalised word of every phrase (and the stem
+ * of each wildcard word, "bitch*" -> "bitch") and asks, for each word
+ * of a message, whether it is one of them or begins with a stem.  A
+ * word that is neither cannot be part of any match, so the matcher
+ * skips it without walking the automaton.  The answer is a walk down a
+ * trie, one table lookup per character, and it stops at the first
+ * character no phrase word continues with: most words of ordinary mail
+ * are dismissed after one or two characters.
+ *
+ * A vocabulary is read-only once built and may be shared by threads.
+ */
+#ifndef AUP_TERM_VOCAB_H
+#define AUP_TERM_VOCAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TERM_VOCAB_NSYM	38	/* space, a-z, 0-9, another letter */
+
+#define TERM_VOCAB_WORD	1	/* vflag: a phrase word ends here */
+#define TERM_VOCAB_STEM	2	/* vflag: a wildcard stem ends here */
+
+struct term_vocab {
+	int32_t	*go;		/* nstates * TERM_VOCAB_NSYM, 0 = no word */
+	uint8_t	*flag;		/* TERM_VOCAB_WORD | TERM_VOCAB_STEM */
+	size_t	 nstates, cap;
+};
+
+/* the symbol of each byte XOR 37 (term_vocab.c) */
+extern const uint8_t term_vocab_symbols[256];
+
+/* term_vocab_sym - the symbol of a normalised character */
+static inline int
+term_vocab_sym(char c)
+{
+	return term_vocab_symbols[(unsigned char)c] ^ 37;
+}
+
+/* term_vocab_init - an empty vocabulary */
+void	term_vocab_init(struct term_vocab *v);
+/* term_vocab_add - word w[0..len), a stem when `stem` */
+void	term_vocab_add(struct term_vocab *v, const char *w, size_t len,
+	    bool stem);
+/* term_vocab_clear - free the tables */
+void	term_vocab_clear(struct term_vocab *v);
+
+/* term_vocab_matters - is word[0..len) a phrase word, or does it begin
+ * with a stem? */
+static inline bool
+term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
+{
+	int32_t s = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		s = v->go[(size_t)s * TERM_VOCAB_NSYM + term_vocab_sym(word[i])];
+		if (s == 0)
+			return false;
+		if (v->flag[s] & TERM_VOCAB_STEM)
+			return true;
+	}
+	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
+}
+
+#endif
