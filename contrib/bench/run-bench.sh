@@ -698,7 +698,8 @@ write_config "$W/aup" "unix:$W/aup/aup.sock"
 	echo
 	echo "Command: contrib/bench/run-bench.sh (ROUNDS=$ROUNDS SECS=$SECS" \
 	    "WARM=$WARM CONCS=\"$CONCS\" PF_MSGS=$PF_MSGS PF_ROUNDS=$PF_ROUNDS" \
-	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS)"
+	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS PARTS=\"$PARTS\"" \
+	    "SCHOOLS=$SCHOOLS SCHOOLS_RUNS=$SCHOOLS_RUNS)"
 	echo
 	echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' "$W/aup/aup-milter.conf" |
 	    grep -v -x -e milter -e school -e directory | tr '\n' ' ')"
