@@ -42,6 +42,8 @@
 #     own templates each) under `[milter] schools`; `aup-milter -t` loads
 #     them all SCHOOLS_RUNS times: the median wall time (target < 10 s for
 #     500) and the peak RSS, less that of one school alone, per school;
+#     then the daemon on them reloads after one school's parents file
+#     changed (SIGUSR1 to its log line; target < 1 s);
 #  8. pupil data: the detectors' MB/s on 10 MB of spreadsheet text, a 5 MB
 #     CSV and prose (tests/pupil-data/bench_scan), and PUPIL_RUNS whole
 #     decisions (aupctl test) for a staff message carrying a 10 MB xlsx
@@ -589,7 +591,7 @@ schools_load() {
 
 # part_schools - SCHOOLS schools loaded: time and memory per school
 part_schools() {
-	local d=$W/schools one=$W/schools/one i s k secs=() kb=() base
+	local d=$W/schools one=$W/schools-one i s k secs=() kb=() base reload
 	say "schools: generating $SCHOOLS schools"
 	python3 "$TOP/contrib/bench/make-schools.py" "$d" "$SCHOOLS" ||
 	    die "make-schools.py failed"
@@ -603,8 +605,10 @@ part_schools() {
 		read -r s k < <(schools_load "$d")
 		secs+=("$s"); kb+=("$k")
 	done
+	reload=$(schools_reload "$d")
 	python3 - "$SCHOOLS" "$base" "${secs[*]}" "${kb[*]}" \
-	    "$(grep 'schools in' "$d/check.out")" >>"$W/report.md" <<'EOF'
+	    "$(grep 'schools in' "$d/check.out")" "$reload" \
+	    >>"$W/report.md" <<'EOF'
 import statistics, sys
 n, base = int(sys.argv[1]), int(sys.argv[2])
 secs = [float(x) for x in sys.argv[3].split()]
@@ -621,7 +625,36 @@ print("| %.2f s (target < 10 s: %s) | %s | %.1f MB | %.1f MB | %.0f kB |" % (
     peak / 1024, base / 1024, (peak - base) / max(n - 1, 1)))
 print()
 print("    " + sys.argv[5])
+print()
+print("One school's parents file changed, SIGUSR1 to the running daemon: "
+      "reloaded in %s s (target < 1 s)" % sys.argv[6])
 EOF
+}
+
+# schools_reload DIR - seconds from SIGUSR1 to the daemon's "reloaded N
+# schools: 1 rebuilt" line after one school's parents file changed
+schools_reload() {
+	# the log is not beside the main file: it would count as an input
+	local t0 t1 i pid log=$W/schools-milter.log
+	"$AUP_MILTER" -f -c "$1/aup-milter.conf" >"$log" 2>&1 &
+	pid=$!
+	PIDS="$PIDS $pid"
+	for i in $(seq 1 600); do	# started: the signal thread runs
+		grep -q 'started: socket' "$log" && break
+		sleep 0.1
+	done
+	echo 'Extra Pupil,extra.parent@gmail.com' >>"$1/schools/s0001/parents.csv"
+	t0=$(date +%s.%N)
+	kill -USR1 "$pid"
+	for i in $(seq 1 3000); do
+		grep -q 'reloaded [0-9]* schools' "$log" && break
+		sleep 0.01
+	done
+	t1=$(date +%s.%N)
+	grep -q 'schools: 1 rebuilt' "$log" ||
+	    { say "no one-school reload: $(tail -n 2 "$log")"; INVALID=1; }
+	stop_pid "$pid"
+	echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }'
 }
 
 part_pupil() {
@@ -922,7 +955,8 @@ fi
 	    "ROUNDS=$ROUNDS SECS=$SECS" \
 	    "WARM=$WARM CONCS=\"$CONCS\" PF_MSGS=$PF_MSGS PF_ROUNDS=$PF_ROUNDS" \
 	    "MEM_MSGS=$MEM_MSGS SOAK_SECS=$SOAK_SECS" \
-	    "REPORT_EVENTS=$REPORT_EVENTS REPORT_RUNS=$REPORT_RUNS)"
+	    "REPORT_EVENTS=$REPORT_EVENTS REPORT_RUNS=$REPORT_RUNS" \
+	    "SCHOOLS=$SCHOOLS SCHOOLS_RUNS=$SCHOOLS_RUNS)"
 	echo
 	if [ -n "$CORPUS" ]; then
 		echo "Policies enabled: $(sed -n 's/^\[\(.*\)\]$/\1/p' \

@@ -2,7 +2,7 @@
  * conf - load the INI file and its data into an immutable snapshot
  *
  * SYNOPSIS
- *	conf_load(), conf_acquire(), conf_release(), conf_current(),
+ *	conf_load(), conf_reload(), conf_acquire(), conf_release(), conf_current(),
  *	conf_replace(), conf_slot(), conf_policy_mode()
  *
  * DESCRIPTION
@@ -300,6 +300,14 @@ struct conf *
 conf_load(const char *path, const struct policy *const *registry,
     struct errbuf *eb)
 {
+	return conf_reload(path, registry, NULL, eb);
+}
+
+/* conf_reload - the same, reusing prev's unchanged schools */
+struct conf *
+conf_reload(const char *path, const struct policy *const *registry,
+    const struct conf *prev, struct errbuf *eb)
+{
 	size_t before = eb->nerrors;
 	struct conf *cf = conf_new(path, registry, eb);
 
@@ -309,7 +317,7 @@ conf_load(const char *path, const struct policy *const *registry,
 		conf_finish(cf, eb);
 		/* Each school reads the main file again: only a sound one. */
 		if (cf->milter.schools != NULL && eb->nerrors == before)
-			conf_schools_load(cf, eb);
+			conf_schools_load(cf, prev, eb);
 	}
 	if (eb->nerrors > before) {
 		cf->refs = 1;

@@ -137,6 +137,8 @@ struct conf {
 	struct conf **schools;
 	size_t	 nschools;
 	struct _GHashTable *by_domain;	/* domain -> struct conf * */
+	size_t	 nreused;		/* schools shared with the last snapshot */
+	char	*fingerprint;		/* its inputs (conf_fingerprint.c) */
 	/* reference count; touched only through conf_acquire/conf_release */
 	unsigned refs;
 };
@@ -149,6 +151,13 @@ struct conf {
  */
 struct conf *conf_load(const char *path,
 	    const struct policy *const *registry, struct errbuf *eb);
+/*
+ * conf_reload - the same, sharing with `prev` (may be NULL) the schools
+ * whose files, data files and shared inputs have not changed
+ */
+struct conf *conf_reload(const char *path,
+	    const struct policy *const *registry, const struct conf *prev,
+	    struct errbuf *eb);
 /* conf_acquire - one more reference; returns cf */
 struct conf *conf_acquire(struct conf *cf);
 /* conf_release - drop a reference, free on the last; returns NULL */

@@ -350,6 +350,7 @@ conf_destroy(struct conf *cf)
 	free(cf->dir);
 	free(cf->main_path);
 	free(cf->id);
+	free(cf->fingerprint);
 	free(cf);
 }
 

@@ -47,7 +47,11 @@ void	conf_finish(struct conf *cf, struct errbuf *eb);
 bool	conf_school_refuses(struct conf_parse *cp, const char *section,
 	    const char *name);
 /* conf_schools.c */
-void	conf_schools_load(struct conf *cf, struct errbuf *eb);
+void	conf_schools_load(struct conf *cf, const struct conf *prev,
+	    struct errbuf *eb);
+/* conf_fingerprint.c */
+char	*conf_fingerprint_shared(const struct conf *cf);
+char	*conf_fingerprint_school(const struct conf *sc);
 void	conf_schools_free(struct conf *cf);
 
 #endif

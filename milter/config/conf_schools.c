@@ -18,7 +18,10 @@
  *	The snapshots are sorted by NAME and reference-counted like the
  *	main one, which holds a reference to each and a table from each
  *	school domain to its school.  A domain claimed by two schools is
- *	an error naming both files.
+ *	an error naming both files.  A reload shares with the previous
+ *	main snapshot every school whose inputs (conf_fingerprint.c) have
+ *	not changed: immutable, so messages in flight under either see the
+ *	same school.
  *
  * DIAGNOSTICS
  *	"SCHOOL-FILE:LINE: ..." for a problem of a school file.
@@ -98,6 +101,7 @@ conf_school_load(const struct conf *main, const char *path,
 		conf_finish(sc, eb);
 	if (eb->nerrors > before)
 		return conf_release(sc);
+	sc->fingerprint = conf_fingerprint_school(sc);
 	return sc;
 }
 
@@ -123,13 +127,41 @@ conf_school_claim(struct conf *cf, struct conf *sc, struct errbuf *eb)
 	}
 }
 
+/*
+ * conf_school_reuse - prev's snapshot of the school at `path` when
+ * nothing it was built from has changed, with a new reference
+ */
+static struct conf *
+conf_school_reuse(const struct conf *prev, bool shared_same,
+    const char *path)
+{
+	char *fp;
+	bool same;
+
+	if (prev == NULL || !shared_same)
+		return NULL;
+	for (size_t i = 0; i < prev->nschools; i++) {
+		struct conf *old = prev->schools[i];
+
+		if (strcmp(old->path, path) != 0)
+			continue;
+		fp = conf_fingerprint_school(old);
+		same = strcmp(fp, old->fingerprint) == 0;
+		free(fp);
+		return same ? conf_acquire(old) : NULL;
+	}
+	return NULL;
+}
+
 /* conf_schools_load - every DIR/ *.conf, in name order */
 void
-conf_schools_load(struct conf *cf, struct errbuf *eb)
+conf_schools_load(struct conf *cf, const struct conf *prev,
+    struct errbuf *eb)
 {
 	char *pattern = xasprintf("%s/*.conf", cf->milter.schools);
 	glob_t g;
 	int rc = glob(pattern, 0, NULL, &g);
+	bool shared_same;
 
 	free(pattern);
 	if (cf->school.domains.count > 0)
@@ -138,6 +170,9 @@ conf_schools_load(struct conf *cf, struct errbuf *eb)
 		    "school file names its own domains, the main file none");
 	cf->by_domain = g_hash_table_new_full(
 	    g_str_hash, g_str_equal, g_free, NULL);
+	cf->fingerprint = conf_fingerprint_shared(cf);
+	shared_same = prev != NULL && prev->fingerprint != NULL &&
+	    strcmp(prev->fingerprint, cf->fingerprint) == 0;
 	if (rc != 0) {
 		errbuf_add(eb, cf->path, conf_set_line(cf, "milter",
 		    "schools"), "[milter] schools: no school file (*.conf) in "
@@ -148,9 +183,12 @@ conf_schools_load(struct conf *cf, struct errbuf *eb)
 	}
 	cf->schools = xcalloc(g.gl_pathc, sizeof(*cf->schools));
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		struct conf *sc = conf_school_load(cf, g.gl_pathv[i], eb);
+		struct conf *sc = conf_school_reuse(prev, shared_same,
+		    g.gl_pathv[i]);
 
-		if (sc == NULL)
+		if (sc != NULL)
+			cf->nreused++;
+		else if ((sc = conf_school_load(cf, g.gl_pathv[i], eb)) == NULL)
 			continue;
 		cf->schools[cf->nschools++] = sc;
 		conf_school_claim(cf, sc, eb);

@@ -88,8 +88,11 @@ static void
 daemon_set_started(struct conf *cf, time_t when)
 {
 	cf->started_at = when;
+	/* A school shared with the running snapshot has it already: no
+	 * write where messages in flight may be reading. */
 	for (size_t i = 0; i < cf->nschools; i++)
-		cf->schools[i]->started_at = when;
+		if (cf->schools[i]->started_at != when)
+			cf->schools[i]->started_at = when;
 }
 
 /* reload_event_named - an event-log line about startup or a reload */
@@ -120,10 +123,13 @@ static void
 reload_config(void)
 {
 	struct errbuf eb;
-	struct conf *cf;
+	struct conf *cf, *prev = conf_current();
 
 	errbuf_init(&eb);
-	cf = conf_load(reload_state.conf_path, reload_state.registry, &eb);
+	/* unchanged schools are shared with the running snapshot */
+	cf = conf_reload(reload_state.conf_path, reload_state.registry, prev,
+	    &eb);
+	conf_release(prev);
 	for (size_t i = 0; i < eb.nerrors; i++)
 		log_warnx("reload: %s", eb.errors[i]);
 	for (size_t i = 0; i < eb.nwarnings; i++)
@@ -144,6 +150,10 @@ reload_config(void)
 		log_info("reloaded %s: mode %s, %u parent addresses",
 		    reload_state.conf_path, mode_name(cf->milter.mode),
 		    daemon_parent_count(cf));
+		if (cf->nschools > 0)
+			log_info("reloaded %zu schools: %zu rebuilt, %zu "
+			    "unchanged", cf->nschools,
+			    cf->nschools - cf->nreused, cf->nreused);
 		reload_event(true, reload_state.conf_path);
 	}
 	errbuf_clear(&eb);

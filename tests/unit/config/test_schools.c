@@ -11,7 +11,8 @@
  * and domains in the main file, are errors at the main file's line; a
  * message's school is its sender's for outbound mail and its first
  * school recipient's inbound, and a recipient of a second school is
- * refused.
+ * refused; a reload rebuilds only the school whose files changed and
+ * shares the other with the previous snapshot.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -258,6 +259,55 @@ school_domains_in_the_main_file_are_an_error_there(void **state)
 	load_done(&l);
 }
 
+/* reload_from - load the folder again, sharing with prev; prev kept */
+static struct conf *
+reload_from(struct load *l, const struct conf *prev)
+{
+	char *path = xasprintf("%s/aup-milter.conf", l->dir);
+	struct conf *cf;
+
+	errbuf_clear(&l->eb);
+	errbuf_init(&l->eb);
+	cf = conf_reload(path, test_registry(), prev, &l->eb);
+	free(path);
+	assert_non_null(cf);
+	return cf;
+}
+
+static void
+a_reload_rebuilds_only_the_school_whose_files_changed(void **state)
+{
+	struct load l;
+	struct conf *next, *last;
+
+	(void)state;
+	load(&l, NULL, NULL, NULL);
+	assert_non_null(l.cf);
+	/* Beech's parents file gains a parent */
+	free(tu_write(l.dir, "schools/b-parents.csv",
+	    "Pupil,Email\nPip,dad.b@gmail.com\nKit,new.b@gmail.com\n"));
+	next = reload_from(&l, l.cf);
+	assert_int_equal(next->nreused, 1);
+	assert_ptr_equal(next->schools[0], l.cf->schools[0]);
+	assert_ptr_not_equal(next->schools[1], l.cf->schools[1]);
+	assert_true(directory_is_parent(next->schools[1]->directory,
+	    "new.b@gmail.com"));
+	assert_false(directory_is_parent(l.cf->schools[1]->directory,
+	    "new.b@gmail.com"));
+	/* the old snapshot goes; the shared school stays with the new */
+	conf_release(l.cf);
+	l.cf = next;
+	assert_ptr_equal(conf_school_of(l.cf, "x@a.example"),
+	    l.cf->schools[0]);
+	/* a new file beside the main file (shared data) rebuilds every school */
+	free(tu_write(l.dir, "aup-milter.conf.extra", ""));
+	last = reload_from(&l, l.cf);
+	assert_int_equal(last->nreused, 0);
+	conf_release(l.cf);
+	l.cf = last;
+	load_done(&l);
+}
+
 int
 main(void)
 {
@@ -280,6 +330,8 @@ main(void)
 		    a_folder_without_school_files_is_an_error_at_the_main_files_line),
 		cmocka_unit_test(
 		    school_domains_in_the_main_file_are_an_error_there),
+		cmocka_unit_test(
+		    a_reload_rebuilds_only_the_school_whose_files_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
