@@ -64,6 +64,7 @@
 #include "engine/ref.h"
 #include "util/date.h"
 #include "util/xalloc.h"
+#include "util/json_member.h"
 
 #define AQ_USAGE \
 	"usage: aupctl [-c FILE] quarantine list [--policy NAME] " \
@@ -138,22 +139,11 @@ aq_meta(const struct aq *q, const char *ref)
 	return o;
 }
 
-/* aq_json_str - a string member, or NULL */
-static const char *
-aq_json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* aq_json_or - a string member, or `def` */
 static const char *
 aq_json_or(json_object *o, const char *key, const char *def)
 {
-	const char *v = aq_json_str(o, key);
+	const char *v = json_member_string(o, key);
 
 	return v != NULL ? v : def;
 }
@@ -165,15 +155,15 @@ aq_entry_from_meta(json_object *o, const char *ref, time_t mtime,
 {
 	GString *rcpts = g_string_new(NULL), *held = g_string_new(NULL);
 	json_object *arr, *p;
-	const char *decided = aq_json_str(o, "decided_by");
+	const char *decided = json_member_string(o, "decided_by");
 
 	memset(e, 0, sizeof(*e));
 	e->ref = xstrdup(ref);
 	e->time = mtime;
 	e->direction = xstrdup(aq_json_or(o, "direction", "inbound"));
 	e->sender = xstrdup(aq_json_or(o, "sender", ""));
-	e->subject = aq_json_str(o, "subject") ?
-	    xstrdup(aq_json_str(o, "subject")) : NULL;
+	e->subject = json_member_string(o, "subject") ?
+	    xstrdup(json_member_string(o, "subject")) : NULL;
 	e->policy = xstrdup(decided ? decided : "");
 	if (json_object_object_get_ex(o, "recipients", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++)

@@ -42,6 +42,7 @@
 #include "store/qindex.h"
 #include "store/quarantine.h"
 #include "util/xalloc.h"
+#include "util/json_member.h"
 
 #define AQ_MAX_HEADER_LINES	300	/* header lines shown by show */
 
@@ -76,17 +77,6 @@ aq_has_files(const struct qindex_entry *e)
 {
 	return strcmp(e->status, "held") == 0 ||
 	    strcmp(e->status, "released") == 0;
-}
-
-/* aq_json_get - a member as a string for printing ("" if absent) */
-static const char *
-aq_json_get(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
-		return "";
-	return json_object_get_string(v);
 }
 
 /* aq_show_line - "    Label:  value" with the value made safe */
@@ -143,11 +133,11 @@ aq_show_envelope(const struct qindex_entry *e, json_object *meta)
 	aq_show_line("From:", e->sender[0] ? e->sender : "<>");
 	aq_show_line("To:", e->recipients);
 	aq_show_line("Subject:", e->subject ? e->subject : "(no subject)");
-	aq_show_line("Header From:", aq_json_get(meta, "header_from"));
-	aq_show_line("Client:", aq_json_get(meta, "client_addr"));
-	aq_show_line("HELO:", aq_json_get(meta, "helo"));
-	aq_show_line("Login:", aq_json_get(meta, "auth")[0] ?
-	    aq_json_get(meta, "auth") : "(none)");
+	aq_show_line("Header From:", json_member_text(meta, "header_from"));
+	aq_show_line("Client:", json_member_text(meta, "client_addr"));
+	aq_show_line("HELO:", json_member_text(meta, "helo"));
+	aq_show_line("Login:", json_member_text(meta, "auth")[0] ?
+	    json_member_text(meta, "auth") : "(none)");
 	aq_show_line("Size:", size);
 	free(size);
 }
@@ -165,10 +155,10 @@ aq_show_policies(const struct qindex_entry *e, json_object *meta)
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *p = json_object_array_get_idx(arr, i);
 
-		line = xasprintf("%s%s%s", aq_json_get(p, "result"),
-		    aq_json_get(p, "reason")[0] ? ": " : "",
-		    aq_json_get(p, "reason"));
-		aq_show_line(aq_json_get(p, "name"), line);
+		line = xasprintf("%s%s%s", json_member_text(p, "result"),
+		    json_member_text(p, "reason")[0] ? ": " : "",
+		    json_member_text(p, "reason"));
+		aq_show_line(json_member_text(p, "name"), line);
 		free(line);
 	}
 }
@@ -177,18 +167,18 @@ aq_show_policies(const struct qindex_entry *e, json_object *meta)
 static void
 aq_show_attachment(json_object *a)
 {
-	const char *path = aq_json_get(a, "path"), *slash = strrchr(path, '/');
-	const char *unins = aq_json_get(a, "uninspectable");
+	const char *path = json_member_text(a, "path"), *slash = strrchr(path, '/');
+	const char *unins = json_member_text(a, "uninspectable");
 	char *line, *where = slash != NULL ? xstrndup(path, (size_t)(slash -
 	    path)) : xstrdup("");
 
 	line = xasprintf("- %s%s%s (%s, %s bytes%s%s%s) sha256 %.16s",
-	    aq_json_get(a, "name")[0] ? aq_json_get(a, "name") :
+	    json_member_text(a, "name")[0] ? json_member_text(a, "name") :
 	    "(message text)", where[0] ? " inside " : "", where,
-	    aq_json_get(a, "type"), aq_json_get(a, "size"),
+	    json_member_text(a, "type"), json_member_text(a, "size"),
 	    json_object_get_boolean(json_object_object_get(a, "encrypted")) ?
 	    ", encrypted" : "", unins[0] ? ", uninspectable: " : "", unins,
-	    aq_json_get(a, "sha256"));
+	    json_member_text(a, "sha256"));
 	aq_show_line("", line);
 	free(line);
 	free(where);

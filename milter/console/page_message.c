@@ -38,20 +38,10 @@
 #include "store/quarantine.h"
 #include "util/html.h"
 #include "util/xalloc.h"
+#include "util/json_member.h"
 
 #define MESSAGE_MAX_HEADER_LINES	300
 #define MESSAGE_MAX_TEXT		(256 * 1024)	/* bytes shown */
-
-/* message_json - a string member or "" */
-static const char *
-message_json(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
-		return "";
-	return json_object_get_string(v);
-}
 
 /* message_dl - one envelope line */
 static void
@@ -102,12 +92,12 @@ message_envelope(GString *b, const struct qindex_entry *e, json_object *meta)
 	message_dl(b, "Direction", e->direction);
 	message_dl(b, "From", e->sender[0] ? e->sender : "<>");
 	message_dl(b, "To", e->recipients);
-	message_dl(b, "Header From", message_json(meta, "header_from"));
+	message_dl(b, "Header From", json_member_text(meta, "header_from"));
 	message_dl(b, "Subject", e->subject ? e->subject : "(no subject)");
-	message_dl(b, "Client", message_json(meta, "client_addr"));
-	message_dl(b, "HELO", message_json(meta, "helo"));
-	message_dl(b, "Login", message_json(meta, "auth")[0] ?
-	    message_json(meta, "auth") : "(none)");
+	message_dl(b, "Client", json_member_text(meta, "client_addr"));
+	message_dl(b, "HELO", json_member_text(meta, "helo"));
+	message_dl(b, "Login", json_member_text(meta, "auth")[0] ?
+	    json_member_text(meta, "auth") : "(none)");
 	message_dl(b, "Size", size);
 	html_raw(b, "</dl>");
 	free(size);
@@ -126,9 +116,9 @@ message_policies(GString *b, json_object *meta)
 			json_object *p = json_object_array_get_idx(arr, i);
 
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td "
-			    "class=\"wrap\">%s</td></tr>", message_json(p,
-			    "name"), message_json(p, "result"),
-			    message_json(p, "reason"));
+			    "class=\"wrap\">%s</td></tr>", json_member_text(p,
+			    "name"), json_member_text(p, "result"),
+			    json_member_text(p, "reason"));
 		}
 	html_raw(b, "</tbody></table>");
 }
@@ -161,10 +151,10 @@ message_why(const struct attachment *a, json_object *meta)
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *p = json_object_array_get_idx(arr, i);
 
-			if (strcmp(message_json(p, "result"), "pass") != 0 &&
-			    strstr(message_json(p, "reason"), a->name_safe))
+			if (strcmp(json_member_text(p, "result"), "pass") != 0 &&
+			    strstr(json_member_text(p, "reason"), a->name_safe))
 				g_string_append_printf(w, "named by %s; ",
-				    message_json(p, "name"));
+				    json_member_text(p, "name"));
 		}
 	if (w->len >= 2)
 		g_string_truncate(w, w->len - 2);

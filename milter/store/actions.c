@@ -50,6 +50,7 @@
 #include "store/release.h"
 #include "store/sendmail.h"
 #include "util/xalloc.h"
+#include "util/json_member.h"
 
 /* actions_valid_ref - REF_LEN characters of the reference alphabet */
 bool
@@ -199,17 +200,6 @@ actions_release_refused(const struct qindex_entry *e)
 	    e->status);
 }
 
-/* actions_json_str - a string member, or "" */
-static const char *
-actions_json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
-		return "";
-	return json_object_get_string(v);
-}
-
 /* actions_rcpts - sender and recipients (original, or `to`); false if
  * any is unusable */
 static bool
@@ -223,7 +213,7 @@ actions_rcpts(const char *dir, const char *ref, const char *const *to,
 	*sender = NULL;
 	if (meta == NULL)
 		return false;
-	*sender = xstrdup(actions_json_str(meta, "sender"));
+	*sender = xstrdup(json_member_text(meta, "sender"));
 	for (size_t i = 0; i < nto; i++)
 		g_ptr_array_add(rcpts, xstrdup(to[i]));
 	if (nto == 0 && json_object_object_get_ex(meta, "recipients", &arr))

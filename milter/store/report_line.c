@@ -41,6 +41,7 @@
 
 #include "store/report_int.h"
 #include "util/xalloc.h"
+#include "util/json_member.h"
 
 /* report_action_index - index of an action word ending at a quote (or
  * at the string's end), or -1 */
@@ -58,17 +59,6 @@ report_action_index(const char *s, size_t max)
 			return i;
 	}
 	return -1;
-}
-
-/* report_str - a string member or NULL */
-static const char *
-report_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return NULL;
-	return json_object_get_string(v);
 }
 
 /* report_key - the value after the first `"key":` at or after `from`,
@@ -301,8 +291,8 @@ static void
 report_policy(struct report_scan *s, json_object *p,
     struct report_period *per)
 {
-	const char *name = report_str(p, "name"), *why, *res;
-	int a = (res = report_str(p, "result")) != NULL ?
+	const char *name = json_member_string(p, "name"), *why, *res;
+	int a = (res = json_member_string(p, "result")) != NULL ?
 	    report_action_index(res, strlen(res) + 1) : -1;
 	json_object *m;
 	char *key;
@@ -315,7 +305,7 @@ report_policy(struct report_scan *s, json_object *p,
 		return;
 	}
 	report_counts_of(per->policies, name)->n[a]++;
-	why = report_str(p, "reason");
+	why = json_member_string(p, "reason");
 	key = xasprintf("%s: %s", name, why != NULL ? why : "");
 	report_count(s->reasons, key);
 	free(key);
@@ -340,7 +330,7 @@ report_policies(struct report_scan *s, const char *p, const char *end,
 		obj = json_tokener_parse_ex(s->tok, o, (int)(e - o));
 		if (obj != NULL && json_object_is_type(obj, json_type_object)) {
 			report_policy(s, obj, per);
-			tag = report_str(obj, "tag");
+			tag = json_member_string(obj, "tag");
 			urgent |= tag != NULL && strcmp(tag, "urgent") == 0;
 		}
 		json_object_put(obj);
@@ -359,7 +349,7 @@ report_alerts(struct report_scan *s, const char *p, const char *end)
 	arr = report_parse_array(s, p);
 	for (size_t i = 0; arr != NULL && i < json_object_array_length(arr);
 	    i++) {
-		const char *cat = report_str(json_object_array_get_idx(arr, i),
+		const char *cat = json_member_string(json_object_array_get_idx(arr, i),
 		    "category");
 
 		if (cat != NULL)
