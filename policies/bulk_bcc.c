@@ -258,5 +258,6 @@ const struct policy policy_bulk_bcc = {
 	.liftable = true,
 	.needs_analysis = false,
 	.template_vars = bulk_bcc_vars,
+	.reads_text = policy_reads_no_text,
 	.evaluate = bulk_bcc_evaluate,
 };

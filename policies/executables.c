@@ -665,5 +665,6 @@ const struct policy policy_executables = {
 	.template_vars = executables_vars,
 	.configure = executables_configure,
 	.unconfigure = executables_unconfigure,
+	.reads_text = policy_reads_no_text,
 	.evaluate = executables_evaluate,
 };

@@ -143,5 +143,6 @@ const struct policy policy_parent_contact = {
 	.liftable = true,
 	.needs_analysis = false,
 	.template_vars = parent_contact_vars,
+	.reads_text = policy_reads_no_text,
 	.evaluate = parent_contact_evaluate,
 };

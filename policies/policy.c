@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	policy_outcome_set(), policy_outcome_var(), policy_outcome_clear(),
- *	policy_find()
+ *	policy_reads_no_text(), policy_find()
  *
  * DESCRIPTION
  *	Outcomes own their strings; the engine takes them over or frees
@@ -71,6 +71,14 @@ policy_outcome_clear(struct policy_outcome *out)
 	free(out->deliver_iso);
 	free(out->deliver_text);
 	memset(out, 0, sizeof(*out));
+}
+
+/* policy_reads_no_text - a policy that never reads extracted text */
+bool
+policy_reads_no_text(const struct policy_ctx *ctx)
+{
+	(void)ctx;
+	return false;
 }
 
 /* policy_find - look a policy up by name */

@@ -83,7 +83,10 @@ struct policy {
 	/* does it read the text the analysis extracts (struct attachment
 	 * text) when judging this message, by its direction, roles and
 	 * settings?  Asked before any policy runs: the analysis extracts
-	 * text only when a policy says yes.  NULL: it never reads text. */
+	 * text only when a policy says yes.  Required: a policy that never
+	 * reads text names policy_reads_no_text, and conf_load() refuses a
+	 * registry with a policy that says neither (an omission would
+	 * otherwise leave a new policy blind to attachment text). */
 	bool	(*reads_text)(const struct policy_ctx *ctx);
 	/* judge one message; 0, or -1 on internal error (-> on_error) */
 	int	(*evaluate)(const struct policy_ctx *ctx,
@@ -113,6 +116,10 @@ void	policy_outcome_var(struct policy_outcome *out, const char *name,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* policy_outcome_clear - free reason, vars and edits */
 void	policy_outcome_clear(struct policy_outcome *out);
+
+/* policy_reads_no_text - the reads_text of a policy that never reads
+ * extracted text (always false) */
+bool	policy_reads_no_text(const struct policy_ctx *ctx);
 
 /* policy_find - a policy of a registry by name, or NULL */
 const struct policy *policy_find(const struct policy *const *registry,

@@ -530,5 +530,6 @@ const struct policy policy_sender_auth = {
 	.template_vars = sender_auth_template_vars,
 	.configure = sender_auth_configure,
 	.unconfigure = sender_auth_unconfigure,
+	.reads_text = policy_reads_no_text,
 	.evaluate = sender_auth_evaluate,
 };

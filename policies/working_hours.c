@@ -268,6 +268,7 @@ const struct policy policy_working_hours = {
 	.template_vars = working_hours_vars,
 	.configure = working_hours_configure,
 	.unconfigure = working_hours_unconfigure,
+	.reads_text = policy_reads_no_text,
 	.evaluate = working_hours_evaluate,
 	.time_zone = working_hours_time_zone,
 };

@@ -245,6 +245,14 @@ conf_new(const char *path, const struct policy *const *registry,
 		if (registry[i]->params != NULL)
 			conf_params_defaults(registry[i]->params,
 			    cf->slots[i].settings, cf->dir, eb);
+		/* Whether a policy reads extracted text is declared, never
+		 * assumed: a policy that forgot would judge attachments
+		 * without their text. */
+		if (registry[i]->reads_text == NULL)
+			errbuf_add(eb, path, 0, "policy %s does not declare "
+			    "whether it reads text (reads_text; "
+			    "policy_reads_no_text if it never does)",
+			    registry[i]->name);
 	}
 	return cf;
 }

@@ -176,9 +176,12 @@ engine_reads_text(const struct conf *cf, const struct policy_ctx *base)
 		const struct policy_common *pc = s->settings;
 		struct policy_ctx ctx = *base;
 
-		if (pc->action == RESULT_OFF || !s->configured ||
-		    s->policy->reads_text == NULL)
+		if (pc->action == RESULT_OFF || !s->configured)
 			continue;
+		/* conf_load() refuses a policy without reads_text; were
+		 * one to get here, it would get the text. */
+		if (s->policy->reads_text == NULL)
+			return true;
 		ctx.settings = s->settings;
 		if (s->policy->reads_text(&ctx))
 			return true;

@@ -117,6 +117,7 @@ const struct policy policy_test_verdict = {
 	.liftable = true,
 	.needs_analysis = false,
 	.template_vars = test_verdict_vars,
+	.reads_text = policy_reads_no_text,
 	.evaluate = test_verdict_evaluate,
 };
 
@@ -129,6 +130,7 @@ const struct policy policy_test_second = {
 	.default_action = RESULT_REJECT,
 	.liftable = false,
 	.template_vars = test_verdict_vars,
+	.reads_text = policy_reads_no_text,
 	.evaluate = test_verdict_evaluate,
 };
 

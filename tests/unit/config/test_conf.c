@@ -6,7 +6,8 @@
  * are errors naming file:line; every problem is reported at once; data
  * paths are relative to the file's folder; an expired exemption is a
  * warning only; CSV and template mistakes name their own file:line;
- * inline comments are stripped; a policy's own mode overrides [milter].
+ * inline comments are stripped; a policy's own mode overrides [milter];
+ * a policy that does not declare whether it reads text is refused.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -24,6 +25,7 @@
 
 #include "config/conf.h"
 #include "config/directory.h"
+#include "policies/registry.h"
 #include "test_policy.h"
 #include "testutil.h"
 #include "util/xalloc.h"
@@ -678,6 +680,35 @@ world_readable_parents_file_is_a_warning(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * A policy that does not say whether it reads text would have its
+ * attachments judged without their text: the registry is refused at
+ * load time, naming the policy; every shipped policy declares it.
+ */
+static void
+policy_without_reads_text_is_refused_at_load(void **state)
+{
+	struct policy forgetful = policy_test_verdict;
+	const struct policy *registry[] = { &forgetful, &policy_test_second,
+	    NULL };
+	struct load l = { 0 };
+
+	(void)state;
+	forgetful.reads_text = NULL;
+	l.dir = tu_tempdir();
+	l.path = tu_write(l.dir, "aup.conf", BASE_INI);
+	errbuf_init(&l.eb);
+	l.cf = conf_load(l.path, registry, &l.eb);
+	assert_null(l.cf);
+	assert_non_null(find_in(l.eb.errors, l.eb.nerrors,
+	    "policy test-verdict does not declare whether it reads text",
+	    NULL));
+	assert_null(find_in(l.eb.errors, l.eb.nerrors, "test-second", NULL));
+	load_done(&l);
+	for (size_t i = 0; policy_registry[i] != NULL; i++)
+		assert_non_null(policy_registry[i]->reads_text);
+}
+
 int
 main(void)
 {
@@ -720,6 +751,7 @@ main(void)
 		cmocka_unit_test(
 		    column_names_for_the_parents_file_come_from_directory),
 		cmocka_unit_test(world_readable_parents_file_is_a_warning),
+		cmocka_unit_test(policy_without_reads_text_is_refused_at_load),
 	};
 
 	g_mime_init();
