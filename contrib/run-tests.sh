@@ -7,7 +7,10 @@
 # with autotools, runs `make check` (unit tests, miltertest protocol tests,
 # end-to-end tests through a private Postfix on loopback, the shared sample
 # school's cases when ../shared is present) and ends with one line:
-# "N passed, N failed".  Exit status 0 only when nothing failed.
+# "N passed, N failed".  Exit status 0 only when nothing failed.  After
+# the suite, `make check-leaks` greps everything its end-to-end tests'
+# milters and Postfixes wrote (kept under build/tests/artefacts) for the
+# safeguarding phrases and pupil values the tests send; it counts as one.
 #
 # Then, as CI does (SPEC 8), it runs the hostile-input gates, each counted
 # in the same line: the protocol tests again with the daemon under
@@ -50,6 +53,7 @@ summarize() {
 
 # run_suite DIR - make check in a build folder; prints failures
 run_suite() {
+	rm -rf "$1/tests/artefacts"	# the leak sweep reads this run's only
 	(cd "$1" && make -j"$(nproc)" check >check.out 2>&1)
 	grep -hE '^(FAIL|ERROR|XPASS):' "$1/check.out" | head -50
 	[ -f "$1/test-suite.log" ] || { echo "run-tests: no test-suite.log in $1"; tail -30 "$1/check.out"; return 1; }
@@ -61,8 +65,28 @@ if ! build "$TOP/build" --enable-werror; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+# sweep_leaks DIR - after the suite: no matched safeguarding phrase or
+# pupil value in anything its tests' milters and Postfixes wrote
+# (tests/sweep/sweep_leaks.py over DIR/tests/artefacts); one pass or fail
+sweep_leaks() {
+	local rc
+	(cd "$1" && make check-leaks >check-leaks.out 2>&1)
+	rc=$?
+	tail -n 1 "$1/check-leaks.out" | sed 's/^/run-tests: /'
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	elif grep -q '^sweep_leaks: no artefacts' "$1/check-leaks.out" &&
+	    [ "$(id -u)" -ne 0 ]; then
+		echo "run-tests: leak sweep skipped (no end-to-end test ran: not root)"
+	else
+		grep -E '^[^ ]+:[0-9]+: ' "$1/check-leaks.out" | head -20
+		failed=$((failed + 1))
+	fi
+}
+
 run_suite "$TOP/build"
 read -r passed failed < <(summarize "$TOP/build/test-suite.log" 2>/dev/null || echo "0 1")
+sweep_leaks "$TOP/build"
 
 # The protocol tests with the daemon under valgrind memcheck.
 if [ "${VALGRIND:-1}" = 1 ]; then

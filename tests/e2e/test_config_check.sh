@@ -4,10 +4,11 @@
 # that loads.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-check.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'artefacts_keep "$T"; rm -rf "$T"' EXIT
 AUP="$top_builddir/tests/aup-milter-test"
 
 school_write "$T" "unix:$T/aup.sock"

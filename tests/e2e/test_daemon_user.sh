@@ -6,13 +6,14 @@
 # user.  Only as root (otherwise skipped).
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "not root: the check is about starting as root"
 AUP=$top_builddir/aup-milter
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-user.XXXXXX")
 PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
 
 school_write "$T" "unix:$T/aup.sock"

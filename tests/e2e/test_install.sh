@@ -6,6 +6,7 @@
 # SPDX-License-Identifier: MIT
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 
 # mk - make in the build folder, not as part of the make that runs us
 mk() {
@@ -14,7 +15,7 @@ mk() {
 }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-install.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'artefacts_keep "$T"; rm -rf "$T"' EXIT
 confdir=$(mk print-aupconfdir 2>/dev/null)
 [ -n "$confdir" ] || bail_out "cannot ask the build for aupconfdir"
 E=$T$confdir

@@ -5,11 +5,12 @@
 # the daemon's process id, and the file it pointed at keeps its content.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-pid.XXXXXX")
 PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
 
 school_write "$T" "unix:$T/aup.sock" "[milter]

@@ -11,6 +11,7 @@
 # keeps each message it receives in a file.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 MT=${MILTERTEST:-$(command -v miltertest || true)}
@@ -27,7 +28,7 @@ SOCK="unix:$T/aup.sock"
 cleanup() {
 	[ -n "${PID-}" ] && kill "$PID" 2>/dev/null
 	[ -n "${SINK-}" ] && kill "$SINK" 2>/dev/null
-	wait 2>/dev/null; rm -rf "$T"
+	wait 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"
 }
 trap cleanup EXIT
 

@@ -5,6 +5,7 @@
 # stop it (libmilter's own signal thread treats SIGHUP as stop).
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 MT=${MILTERTEST:-$(command -v miltertest || true)}
@@ -12,7 +13,7 @@ MT=${MILTERTEST:-$(command -v miltertest || true)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-sig.XXXXXX")
 SOCK="unix:$T/aup.sock"
 PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
 
 # start - run the daemon in the foreground, wait for its socket

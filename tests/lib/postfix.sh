@@ -35,6 +35,8 @@ PF_TIMEOUT=${PF_TIMEOUT:-30}		# default wait limit, seconds
 PF_SWAKS_TIMEOUT=${PF_SWAKS_TIMEOUT:-40}	# swaks per-reply timeout, seconds
 PF_STOP_GRACE=${PF_STOP_GRACE:-10}	# seconds between SIGTERM and SIGKILL
 PF_KEEP=${PF_KEEP:-}			# non-empty: never delete $PF_ROOT
+# artefacts_keep (tests/lib/artefacts.sh): what pf_stop keeps for the sweep
+. "$(dirname "${BASH_SOURCE[0]}")/artefacts.sh"
 PF_ROOT=''
 PF_WHY=''
 # Postfix's commands live in /usr/sbin, which a non-login PATH may lack.
@@ -531,6 +533,7 @@ pf_stop()
 		wait "$pid" 2>/dev/null
 	done
 	[ "${_tap_failed:-0}" -gt 0 ] && failed=1
+	artefacts_keep "$PF_ROOT"	# for the suite's leak sweep
 	if [ -n "$PF_KEEP" ] || [ "$failed" = 1 ]; then
 		_pf_diag "pf_stop: kept $PF_ROOT (maillog: $PF_LOG)"
 	else

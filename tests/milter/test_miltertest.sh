@@ -7,6 +7,7 @@
 # the daemon is then stopped at the end and must exit 0.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
 
 MT=${MILTERTEST:-$(command -v miltertest || true)}
@@ -20,7 +21,7 @@ WRAP=${AUP_MILTER_WRAPPER:-}
 $WRAP "$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
     > "$T/milter.log" 2>&1 &
 PID=$!
-cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
 # A wrapper such as valgrind starts the daemon 20-50 times slower.
 for _ in $(seq 1 $([ -n "$WRAP" ] && echo 600 || echo 100)); do
