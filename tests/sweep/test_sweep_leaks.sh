@@ -22,22 +22,18 @@ mkdir -p "$T/empty"
 is "$?" 77 "an empty artefacts folder is not a pass"
 
 A=$T/art
-mkdir -p "$A/test_one.101/school" "$A/test_two.202/postfix"
-printf 'aup-milter: ready\nAMR3KX4Q2P: flag safeguarding: alert: self-harm 45\n' \
-    > "$A/test_one.101/aup.out"
-printf '{"ref":"AMR3KX4Q2P","subject":"[withheld: safeguarding]"}\n' \
-    > "$A/test_one.101/school/events.jsonl"
-printf 'Dec  4 10:00:00 mx postfix/smtpd[1]: connect from unknown\n' \
-    > "$A/test_two.202/postfix/maillog"
+# put FILE TEXT - write TEXT (printf escapes) as artefact FILE of $A
+put() { mkdir -p "$(dirname "$A/$1")" && printf "$2" > "$A/$1"; }
+put test_one.101/aup.out 'aup-milter: ready\nAMR3KX4Q2P: flag safeguarding: alert: self-harm 45\n'
+put test_one.101/school/events.jsonl '{"ref":"AMR3KX4Q2P","subject":"[withheld: safeguarding]"}\n'
+put test_two.202/postfix/maillog 'Dec  4 10:00:00 mx postfix/smtpd[1]: connect from unknown\n'
 "${SWEEP[@]}" "$A" > "$T/out" 2>&1
 is "$?" 0 "clean artefacts pass"
 like "$(cat "$T/out")" '3 files kept by 2 test runs \(test_one, test_two\)' \
     "it says what it swept"
 
-printf 'line one\nline two\nnote: I  Want to KILL  myself\n' \
-    > "$A/test_two.202/postfix/maillog"
-printf '{"ref":"AMR3KX4Q2P"}\n{"rcpt":"X801203421101 born 01/09/2016"}\n' \
-    > "$A/test_one.101/school/events.jsonl"
+put test_two.202/postfix/maillog 'line one\nline two\nnote: I  Want to KILL  myself\n'
+put test_one.101/school/events.jsonl '{"ref":"AMR3KX4Q2P"}\n{"rcpt":"X801203421101 born 01/09/2016"}\n'
 "${SWEEP[@]}" "$A" > "$T/out" 2>&1
 is "$?" 1 "a planted phrase and pupil values fail the sweep"
 like "$(cat "$T/out")" '^test_two\.202/postfix/maillog:3: safeguarding phrase sha256:[0-9a-f]{12}$' \
