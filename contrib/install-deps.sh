@@ -35,14 +35,14 @@ set -eu
 
 RUNTIME_PACKAGES="
 libmilter1.0.1 libspf2-2 libpcre2-8-0 libmagic1 libgmime-3.0-0
-libarchive13 libinih1 libsqlite3-0 libcsv3 libjson-c5 zlib1g libnettle8
+libarchive13 libinih1 libsqlite3-0 libcsv3 libjson-c5 zlib1g libdeflate0 libnettle8
 libcurl4 libsodium23 libmicrohttpd12
 "
 BUILD_PACKAGES="
 build-essential autoconf automake pkg-config
 libmilter-dev libspf2-dev libpcre2-dev libmagic-dev libgmime-3.0-dev
 libarchive-dev libinih-dev libsqlite3-dev libcsv-dev
-libjson-c-dev zlib1g-dev nettle-dev libcurl4-openssl-dev
+libjson-c-dev zlib1g-dev libdeflate-dev nettle-dev libcurl4-openssl-dev
 libmicrohttpd-dev libsodium-dev
 debhelper dpkg-dev fakeroot
 "

@@ -83,7 +83,7 @@ build_libaup() {
 case $name in
 analysis)
 	srcs="$top/milter/analysis/*.c $top/milter/analysis/*/*.c $top/milter/util/xalloc.c"
-	pkgs="gmime-3.0 libarchive libmagic zlib nettle"
+	pkgs="gmime-3.0 libarchive libmagic zlib libdeflate nettle"
 	# shellcheck disable=SC2086
 	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer $san \
 	    -I"$top/milter" -I"$top" \
