@@ -348,18 +348,23 @@ pdf_ref(const struct pdf *p, size_t i, long *num, long *gen)
 	return pdf_token_is(p, j, "R");
 }
 
-/* pdf_memrmem - last occurrence of a string */
+/* pdf_memrmem - last occurrence of a string, searched from the end (the
+ * trailer is there: no pass over the whole file) */
 const unsigned char *
 pdf_memrmem(const unsigned char *h, size_t hn, const char *needle)
 {
-	const unsigned char *last = NULL, *q;
-	size_t n = strlen(needle), off = 0;
+	size_t n = strlen(needle), end;
+	const unsigned char *q;
 
-	while (off < hn && (q = memmem(h + off, hn - off, needle, n)) != NULL) {
-		last = q;
-		off = (size_t)(q - h) + 1;
+	if (n == 0 || n > hn)
+		return NULL;
+	end = hn - n + 1;	/* a match starts before h + end */
+	while (end > 0 && (q = memrchr(h, needle[0], end)) != NULL) {
+		if (memcmp(q, needle, n) == 0)
+			return q;
+		end = (size_t)(q - h);
 	}
-	return last;
+	return NULL;
 }
 
 /* pdf_obj - body of the last "num gen obj" definition */

@@ -6,7 +6,9 @@
  *	    struct textbuf *t, uint64_t *budget)
  *
  * DESCRIPTION
- *	Every "N G obj << ... >> stream" is considered; images, fonts,
+ *	Every "N G obj << ... >> stream" is considered (the search for the
+ *	next one resumes after the "endstream" of a stream whose length
+ *	leads to one, not inside its data); images, fonts,
  *	XMP metadata, object and xref streams are skipped.  The data is
  *	decrypted when the file opens with an empty user password (c not
  *	NULL), inflated with zlib when its only filter is FlateDecode (at
@@ -258,19 +260,26 @@ pdf_stream_data(const struct pdf *p, size_t dict, size_t *start,
 	return true;
 }
 
-/* pdf_text_stream - decrypt, inflate and scan one stream */
-static void
+/* pdf_text_stream - decrypt, inflate and scan the stream of the object
+ * whose dictionary is at dict, if it may hold page text; where its
+ * "endstream" ends (0: no stream, or no endstream where its length
+ * says), so that the search for the next object skips its data */
+static size_t
 pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
     long gen, size_t dict, struct textbuf *t, uint64_t *budget)
 {
 	unsigned char *plain = NULL, *text;
 	const unsigned char *data;
-	size_t start, n, tn, max;
+	size_t start, n, tn, max, end;
 	bool flate;
 
-	if (!pdf_stream_wanted(p, dict, &flate) ||
-	    !pdf_stream_data(p, dict, &start, &n))
-		return;
+	if (!pdf_stream_data(p, dict, &start, &n))
+		return 0;
+	end = pdf_ws(p, start + n);
+	end = end + 9 <= p->len && memcmp(p->d + end, "endstream", 9) == 0 ?
+	    end + 9 : 0;
+	if (!pdf_stream_wanted(p, dict, &flate))
+		return end;
 	data = p->d + start;
 	if (c != NULL) {
 		plain = xmalloc(n + 16);
@@ -285,6 +294,7 @@ pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
 	} else if (!flate)
 		pdf_text_content(data, n, t);
 	free(plain);
+	return end;
 }
 
 /* pdf_text - text of every content stream, in file order */
@@ -312,7 +322,8 @@ pdf_text(const struct pdf *p, const struct pdf_crypt *c, struct textbuf *t,
 		if (!pdf_int(p, i, &num) || !pdf_int(p, b, &gen))
 			continue;
 		i = pdf_ws(p, off);
-		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<')
-			pdf_text_stream(p, c, num, gen, i, t, budget);
+		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<' &&
+		    (i = pdf_text_stream(p, c, num, gen, i, t, budget)) > off)
+			off = i;
 	}
 }
