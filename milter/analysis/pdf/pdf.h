@@ -50,6 +50,8 @@ bool	 pdf_resolve(const struct pdf *p, size_t *val);
 bool	 pdf_trailer(const struct pdf *p, size_t *dict);
 const unsigned char *pdf_memrmem(const unsigned char *h, size_t hn,
 	    const char *needle);
+bool	 pdf_next_obj(const struct pdf *p, size_t *off, long *num,
+	    long *gen, size_t *dict);
 
 /* pdf_crypt.c */
 bool	 pdf_crypt_user_empty(struct pdf_crypt *c);

@@ -277,8 +277,7 @@ pdf_embedded(struct actx *ctx, size_t rec, const struct pdf *p,
     const struct pdf_crypt *c)
 {
 	struct pdf_efs e = { NULL, 0, 0, false };
-	const unsigned char *q;
-	size_t off = 0, i, b;
+	size_t off = 0, dict;
 	long num, gen;
 	unsigned count = 0;
 
@@ -288,24 +287,8 @@ pdf_embedded(struct actx *ctx, size_t rec, const struct pdf *p,
 	pdf_embed_specs(p, &e);
 	if (e.overflow)
 		pdf_embed_fail(ctx, rec, "entries", NULL);
-	while (off < p->len && !ctx->failed && !actx_late(ctx) &&
-	    (q = memmem(p->d + off, p->len - off, " obj", 4)) != NULL) {
-		off = (size_t)(q - p->d) + 4;
-		i = (size_t)(q - p->d);
-		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
-			i--;
-		b = i;
-		if (b == 0 || p->d[b - 1] != ' ')
-			continue;
-		i = b - 1;
-		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
-			i--;
-		if (!pdf_int(p, i, &num) || !pdf_int(p, b, &gen))
-			continue;
-		i = pdf_ws(p, off);
-		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<')
-			pdf_embed_object(ctx, rec, p, c, &e, num, gen, i,
-			    &count);
-	}
+	while (!ctx->failed && !actx_late(ctx) &&
+	    pdf_next_obj(p, &off, &num, &gen, &dict))
+		pdf_embed_object(ctx, rec, p, c, &e, num, gen, dict, &count);
 	free(e.v);
 }

@@ -367,6 +367,45 @@ pdf_memrmem(const unsigned char *h, size_t hn, const char *needle)
 	return NULL;
 }
 
+/*
+ * pdf_next_obj - the next "N G obj <<" at or after *off: its numbers and
+ * the position of its dictionary; *off moves past the "obj" either way.
+ * Found by the rare 'j' (memchr) and the bytes around it, not by memmem.
+ */
+bool
+pdf_next_obj(const struct pdf *p, size_t *off, long *num, long *gen,
+    size_t *dict)
+{
+	const unsigned char *q;
+	size_t i, b;
+
+	while (*off < p->len &&
+	    (q = memchr(p->d + *off, 'j', p->len - *off)) != NULL) {
+		i = (size_t)(q - p->d);
+		*off = i + 1;
+		if (i < 4 || memcmp(q - 3, " obj", 4) != 0)
+			continue;
+		/* back over "N G" */
+		for (i -= 3; i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9';)
+			i--;
+		b = i;
+		if (b == 0 || p->d[b - 1] != ' ')
+			continue;
+		for (i = b - 1; i > 0 && p->d[i - 1] >= '0' &&
+		    p->d[i - 1] <= '9';)
+			i--;
+		if (!pdf_int(p, i, num) || !pdf_int(p, b, gen))
+			continue;
+		i = pdf_ws(p, *off);
+		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<') {
+			*dict = i;
+			return true;
+		}
+	}
+	*off = p->len;
+	return false;
+}
+
 /* pdf_obj - body of the last "num gen obj" definition */
 bool
 pdf_obj(const struct pdf *p, long num, long gen, size_t *body)

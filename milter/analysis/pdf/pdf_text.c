@@ -302,28 +302,12 @@ void
 pdf_text(const struct pdf *p, const struct pdf_crypt *c, struct textbuf *t,
     uint64_t *budget)
 {
-	const unsigned char *q;
-	size_t off = 0, i, b;
+	size_t off = 0, dict, end;
 	long num, gen;
 
-	while (off < p->len && !textbuf_full(t) && *budget > 0 &&
-	    (q = memmem(p->d + off, p->len - off, " obj", 4)) != NULL) {
-		off = (size_t)(q - p->d) + 4;
-		/* back over "N G" */
-		i = (size_t)(q - p->d);
-		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
-			i--;
-		b = i;
-		if (b == 0 || p->d[b - 1] != ' ')
-			continue;
-		i = b - 1;
-		while (i > 0 && p->d[i - 1] >= '0' && p->d[i - 1] <= '9')
-			i--;
-		if (!pdf_int(p, i, &num) || !pdf_int(p, b, &gen))
-			continue;
-		i = pdf_ws(p, off);
-		if (i + 1 < p->len && p->d[i] == '<' && p->d[i + 1] == '<' &&
-		    (i = pdf_text_stream(p, c, num, gen, i, t, budget)) > off)
-			off = i;
-	}
+	while (!textbuf_full(t) && *budget > 0 &&
+	    pdf_next_obj(p, &off, &num, &gen, &dict))
+		if ((end = pdf_text_stream(p, c, num, gen, dict, t, budget)) >
+		    off)
+			off = end;
 }
