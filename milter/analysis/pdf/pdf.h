@@ -48,6 +48,8 @@ bool	 pdf_ref(const struct pdf *p, size_t i, long *num, long *gen);
 bool	 pdf_obj(const struct pdf *p, long num, long gen, size_t *body);
 bool	 pdf_resolve(const struct pdf *p, size_t *val);
 bool	 pdf_trailer(const struct pdf *p, size_t *dict);
+const unsigned char *pdf_memfind(const unsigned char *h, size_t hn,
+	    const char *needle);
 const unsigned char *pdf_memrmem(const unsigned char *h, size_t hn,
 	    const char *needle);
 bool	 pdf_next_obj(const struct pdf *p, size_t *off, long *num,

@@ -104,7 +104,7 @@ pdf_embed_specs(const struct pdf *p, struct pdf_efs *e)
 	unsigned seen = 0;
 
 	while (off < p->len &&
-	    (q = memmem(p->d + off, p->len - off, "/EF", 3)) != NULL) {
+	    (q = pdf_memfind(p->d + off, p->len - off, "/EF")) != NULL) {
 		i = (size_t)(q - p->d);
 		off = i + 3;
 		if (off < p->len && !(p->d[off] == ' ' || p->d[off] == '<' ||
@@ -260,7 +260,7 @@ pdf_embed_launch(const struct pdf *p)
 	size_t off = 0, i;
 
 	while (off < p->len &&
-	    (q = memmem(p->d + off, p->len - off, "/Launch", 7)) != NULL) {
+	    (q = pdf_memfind(p->d + off, p->len - off, "/Launch")) != NULL) {
 		i = (size_t)(q - p->d) + 7;
 		if (i >= p->len || !((p->d[i] >= 'A' && p->d[i] <= 'Z') ||
 		    (p->d[i] >= 'a' && p->d[i] <= 'z') ||

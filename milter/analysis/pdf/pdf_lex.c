@@ -348,6 +348,24 @@ pdf_ref(const struct pdf *p, size_t i, long *num, long *gen)
 	return pdf_token_is(p, j, "R");
 }
 
+/* pdf_memfind - first occurrence of a string: memchr for its first byte
+ * (glibc's memmem reads every byte of a long haystack for a short
+ * needle at several times memchr's cost) */
+const unsigned char *
+pdf_memfind(const unsigned char *h, size_t hn, const char *needle)
+{
+	size_t n = strlen(needle), off = 0;
+	const unsigned char *q;
+
+	while (n > 0 && off + n <= hn &&
+	    (q = memchr(h + off, needle[0], hn - off - n + 1)) != NULL) {
+		if (memcmp(q, needle, n) == 0)
+			return q;
+		off = (size_t)(q - h) + 1;
+	}
+	return NULL;
+}
+
 /* pdf_memrmem - last occurrence of a string, searched from the end (the
  * trailer is there: no pass over the whole file) */
 const unsigned char *
