@@ -40,16 +40,24 @@
 static void
 pdf_text_show(const unsigned char *s, size_t n, struct textbuf *t)
 {
+	unsigned char high = 0;
 	size_t i;
 
 	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
 		text_extract_utf16(s + 2, n - 2, true, t);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (s[i] < 0x20 && s[i] != '\t')
 			return;		/* a CID font: no readable text */
-	text_extract_cp1252(s, n, t);
+		high |= s[i];
+	}
+	if (high >= 0x80 || n == 0)
+		text_extract_cp1252(s, n, t);
+	else if (textbuf_full(t))
+		t->truncated = true;	/* as text_extract_cp1252 says */
+	else				/* ASCII: Windows-1252 as it is */
+		textbuf_put(t, (const char *)s, n);
 }
 
 /* pdf_text_wide_gap - is the number at i a kerning below -200 (a gap
