@@ -31,6 +31,7 @@
 
 #include <glib.h>
 
+#include "config/school_pick.h"
 #include "config/template.h"
 #include "daemon/daemon_notices.h"
 #include "daemon/reply_short.h"
@@ -101,7 +102,8 @@ reply_short(const struct conf *cf, const struct msg *m, struct verdict *v,
 		return false;
 	body = reply_body(m, v);
 	subject = xasprintf("Your message was not sent (ref %s)", v->ref);
-	n = (struct notice){ "reply", v->ref, m->sender, subject, body };
+	n = (struct notice){ "reply", v->ref, m->sender, subject, body,
+	    conf_school_name(cf) };
 	rc = notices_enqueue(cf->milter.quarantine_dir, &n, time(NULL), &err);
 	free(subject);
 	free(body);

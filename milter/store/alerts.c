@@ -42,7 +42,7 @@ static const char alerts_schema[] =
     " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
     " ('open', 'in progress', 'closed')),"
     " assignee TEXT, updated_at INTEGER, updated_by TEXT,"
-    " UNIQUE (ref, category));"
+    " school TEXT NOT NULL DEFAULT '', UNIQUE (ref, category));"
     "CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time);"
     "CREATE TABLE IF NOT EXISTS alert_matches ("
     " alert INTEGER NOT NULL REFERENCES alerts (id), seq INTEGER NOT NULL,"
@@ -55,7 +55,7 @@ static const char alerts_schema[] =
 
 #define ALERTS_COLUMNS "id, ref, time, policy, category, score, severity, " \
 	"held, direction, sender, sender_role, recipients, status, assignee, " \
-	"updated_at, updated_by"
+	"updated_at, updated_by, school"
 
 const char *const alerts_statuses[] = { "open", "in progress", "closed",
     NULL };
@@ -88,7 +88,9 @@ alerts_open(const char *dir, char **err)
 
 	if (db == NULL)
 		return NULL;
-	if (sqlite3_exec(db, alerts_schema, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(db, alerts_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    qindex_add_column(db, "alerts", "school", QINDEX_SCHOOL_DECL) <
+	    0) {
 		alerts_fail(db, "schema", err);
 		sqlite3_close(db);
 		return NULL;
@@ -124,8 +126,8 @@ alerts_insert_row(sqlite3 *db, const struct alert_entry *e, char **err)
 
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO alerts (ref, time, "
 	    "policy, category, score, severity, held, direction, sender, "
-	    "sender_role, recipients, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "sender_role, recipients, status, school) VALUES (?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return alerts_fail(db, "prepare", err);
 	alerts_bind_text(st, 1, e->ref);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)e->time);
@@ -139,6 +141,7 @@ alerts_insert_row(sqlite3 *db, const struct alert_entry *e, char **err)
 	alerts_bind_text(st, 10, e->sender_role);
 	alerts_bind_text(st, 11, e->recipients);
 	alerts_bind_text(st, 12, e->status != NULL ? e->status : "open");
+	alerts_bind_text(st, 13, e->school != NULL ? e->school : "");
 	if (sqlite3_step(st) != SQLITE_DONE)
 		alerts_fail(db, "insert", err);
 	else
@@ -228,6 +231,7 @@ alerts_row(sqlite3_stmt *st, struct alert_entry *e)
 	e->assignee = qindex_col_text(st, 13);
 	e->updated_at = (time_t)sqlite3_column_int64(st, 14);
 	e->updated_by = qindex_col_text(st, 15);
+	e->school = qindex_col_text(st, 16);
 }
 
 /* alerts_read_matches - the phrases of one alert; 0 or -1 */
@@ -322,12 +326,13 @@ out:
 static char *
 alerts_where(const struct alert_filter *f)
 {
-	return xasprintf(" WHERE 1%s%s%s%s%s",
+	return xasprintf(" WHERE 1%s%s%s%s%s%s",
 	    f->status ? " AND status = ?1" : "",
 	    f->category ? " AND category = ?2" : "",
 	    f->ref ? " AND ref = ?3" : "",
 	    f->since ? " AND time >= ?4" : "",
-	    f->not_closed ? " AND status <> 'closed'" : "");
+	    f->not_closed ? " AND status <> 'closed'" : "",
+	    f->school ? " AND school = ?5" : "");
 }
 
 /* alerts_bind_filter - the filter's values */
@@ -338,6 +343,7 @@ alerts_bind_filter(sqlite3_stmt *st, const struct alert_filter *f)
 	alerts_bind_text(st, 2, f->category);
 	alerts_bind_text(st, 3, f->ref);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)f->since);
+	alerts_bind_text(st, 5, f->school);
 }
 
 /* alerts_list - the alerts of a filter, newest first */
@@ -488,6 +494,7 @@ alerts_entry_clear(struct alert_entry *e)
 	free(e->status);
 	free(e->assignee);
 	free(e->updated_by);
+	free(e->school);
 	for (size_t i = 0; i < e->nmatches; i++) {
 		free(e->matches[i].phrase);
 		free(e->matches[i].context);

@@ -58,6 +58,8 @@ struct alert_entry {
 	char	*assignee;		/* or NULL */
 	time_t	 updated_at;		/* 0 = never changed */
 	char	*updated_by;
+	char	*school;		/* the school that judged the message,
+					 * "" for a single-school service */
 	/* read by alerts_get() only (alerts_list() leaves them empty) */
 	struct alert_match *matches;
 	size_t	 nmatches;
@@ -72,6 +74,7 @@ struct alert_filter {
 	const char *ref;		/* the message's reference */
 	time_t	 since;			/* at or after */
 	bool	 not_closed;		/* open or in progress */
+	const char *school;		/* exact; NULL = every school */
 };
 
 /* A change the DSL makes; NULL fields are left as they are. */

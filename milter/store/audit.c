@@ -30,11 +30,12 @@ static const char audit_schema[] =
     "CREATE TABLE IF NOT EXISTS audit ("
     " id INTEGER PRIMARY KEY, time INTEGER NOT NULL, user TEXT NOT NULL,"
     " role TEXT, via TEXT NOT NULL, address TEXT, action TEXT NOT NULL,"
-    " ref TEXT, result TEXT NOT NULL, reason TEXT, detail TEXT);"
+    " ref TEXT, result TEXT NOT NULL, reason TEXT, detail TEXT,"
+    " school TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS audit_ref ON audit (ref);";
 
 #define AUDIT_COLUMNS "id, time, user, role, via, address, action, ref, " \
-	"result, reason, detail"
+	"result, reason, detail, school"
 
 /* audit_fail - *err from the connection; returns -1 */
 static int
@@ -52,8 +53,9 @@ audit_open(const char *dir, char **err)
 {
 	sqlite3 *db = qindex_db(dir, err);
 
-	if (db != NULL && sqlite3_exec(db, audit_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (db != NULL && (sqlite3_exec(db, audit_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK || qindex_add_column(db, "audit", "school",
+	    QINDEX_SCHOOL_DECL) < 0)) {
 		audit_fail(db, "schema", err);
 		sqlite3_close(db);
 		return NULL;
@@ -82,8 +84,8 @@ audit_add(const char *dir, const struct audit_row *r, char **err)
 	if (db == NULL)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO audit (time, user, role, via, "
-	    "address, action, ref, result, reason, detail) VALUES (?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+	    "address, action, ref, result, reason, detail, school) VALUES (?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
 		audit_fail(db, "prepare", err);
 		goto out;
 	}
@@ -97,6 +99,7 @@ audit_add(const char *dir, const struct audit_row *r, char **err)
 	audit_bind(st, 8, r->result);
 	audit_bind(st, 9, r->reason);
 	audit_bind(st, 10, r->detail);
+	audit_bind(st, 11, r->school != NULL ? r->school : "");
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : audit_fail(db, "insert",
 	    err);
 out:
@@ -109,13 +112,14 @@ out:
 static char *
 audit_sql(const struct audit_filter *f, bool count)
 {
-	return xasprintf("SELECT %s FROM audit WHERE 1%s%s%s%s%s%s%s",
+	return xasprintf("SELECT %s FROM audit WHERE 1%s%s%s%s%s%s%s%s",
 	    count ? "count(*)" : AUDIT_COLUMNS,
 	    f->user ? " AND user = ?1" : "",
 	    f->action ? " AND action = ?2" : "",
 	    f->ref ? " AND ref = ?3" : "",
 	    f->since ? " AND time >= ?4" : "",
 	    f->until ? " AND time < ?5" : "",
+	    f->school ? " AND school = ?8" : "",
 	    count ? "" : " ORDER BY id DESC",
 	    !count && f->limit > 0 ? " LIMIT ?6 OFFSET ?7" : "");
 }
@@ -137,6 +141,7 @@ audit_prepare(sqlite3 *db, const struct audit_filter *f, bool count,
 	audit_bind(st, 1, f->user);
 	audit_bind(st, 2, f->action);
 	audit_bind(st, 3, f->ref);
+	audit_bind(st, 8, f->school);
 	sqlite3_bind_int64(st, 4, f->since);
 	sqlite3_bind_int64(st, 5, f->until);
 	if (!count && f->limit > 0) {
@@ -161,6 +166,7 @@ audit_row_read(sqlite3_stmt *st, struct audit_row *r)
 	r->result = qindex_col_text(st, 8);
 	r->reason = qindex_col_text(st, 9);
 	r->detail = qindex_col_text(st, 10);
+	r->school = qindex_col_text(st, 11);
 }
 
 /* audit_list - rows of a filter, newest first */
@@ -229,6 +235,7 @@ audit_rows_free(struct audit_row *rows, long n)
 		free(rows[i].result);
 		free(rows[i].reason);
 		free(rows[i].detail);
+		free(rows[i].school);
 	}
 	free(rows);
 	return NULL;

@@ -26,6 +26,8 @@ struct audit_row {
 	char	*result;	/* "ok", "refused", "failed" */
 	char	*reason;	/* the reason the person gave, or NULL */
 	char	*detail;	/* e.g. where a release went, or NULL */
+	char	*school;	/* the school of the message or of the
+				 * person, "" for a single-school service */
 };
 
 /* What the Audit page filters on; NULL / 0 = any. */
@@ -34,6 +36,7 @@ struct audit_filter {
 	const char *action;	/* exact */
 	const char *ref;	/* exact */
 	time_t	 since, until;
+	const char *school;	/* exact; NULL = every school */
 	long	 limit, offset;	/* 0 = all; newest first */
 };
 

@@ -46,13 +46,14 @@ static const char deferred_schema[] =
     " claimed_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,"
     " last_error TEXT, sent_at INTEGER, sent_by TEXT,"
     " delivered_at INTEGER, delivered_qid TEXT,"
-    " cancelled_at INTEGER, cancelled_by TEXT, notified_at INTEGER);"
+    " cancelled_at INTEGER, cancelled_by TEXT, notified_at INTEGER,"
+    " school TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS deferred_due ON deferred (status, due);";
 
 #define DEFERRED_COLUMNS "ref, time, due, due_text, sender, recipients, " \
 	"subject, login, reason, size, status, claimed_at, attempts, " \
 	"last_error, sent_at, sent_by, delivered_at, delivered_qid, " \
-	"cancelled_at, cancelled_by, notified_at"
+	"cancelled_at, cancelled_by, notified_at, school"
 
 /* deferred_fail - set *err from the connection; returns -1 */
 static int
@@ -70,8 +71,9 @@ deferred_open(const char *dir, char **err)
 {
 	sqlite3 *db = qindex_db(dir, err);
 
-	if (db != NULL && sqlite3_exec(db, deferred_schema, NULL, NULL,
-	    NULL) != SQLITE_OK) {
+	if (db != NULL && (sqlite3_exec(db, deferred_schema, NULL, NULL,
+	    NULL) != SQLITE_OK || qindex_add_column(db, "deferred", "school",
+	    QINDEX_SCHOOL_DECL) < 0)) {
 		deferred_fail(db, "schema", err);
 		sqlite3_close(db);
 		return NULL;
@@ -160,12 +162,13 @@ deferred_insert(sqlite3 *db, const struct deferred_entry *e, char **err)
 
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO deferred (ref, "
 	    "time, due, due_text, sender, recipients, subject, login, reason, "
-	    "size, notified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	    &st, NULL) != SQLITE_OK)
+	    "size, notified_at, school) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return deferred_fail(db, "prepare", err);
-	deferred_bind_args(st, "sttssssssit", e->ref, e->time, e->due,
+	deferred_bind_args(st, "sttssssssits", e->ref, e->time, e->due,
 	    e->due_text, e->sender, e->recipients, e->subject, e->login,
-	    e->reason, (int64_t)e->size, e->notified_at);
+	    e->reason, (int64_t)e->size, e->notified_at,
+	    e->school != NULL ? e->school : "");
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	else
@@ -235,6 +238,7 @@ deferred_row(sqlite3_stmt *st, struct deferred_entry *e)
 	e->cancelled_at = (time_t)sqlite3_column_int64(st, 18);
 	e->cancelled_by = qindex_col_text(st, 19);
 	e->notified_at = (time_t)sqlite3_column_int64(st, 20);
+	e->school = qindex_col_text(st, 21);
 }
 
 /* deferred_query - rows of a SELECT: count, or -1 */
@@ -297,8 +301,9 @@ deferred_list(const char *dir, const struct deferred_filter *f,
 	return deferred_query(dir, out, err, "SELECT " DEFERRED_COLUMNS
 	    " FROM deferred WHERE (?1 IS NULL OR status = ?1) AND"
 	    " (?2 IS NULL OR instr(lower(sender), lower(?2)) > 0) AND"
-	    " (?3 IS NULL OR due <= ?3) ORDER BY due, ref", "sst",
-	    f->status, f->sender, f->due_before);
+	    " (?3 IS NULL OR due <= ?3) AND (?4 IS NULL OR school = ?4)"
+	    " ORDER BY due, ref", "ssts", f->status, f->sender, f->due_before,
+	    f->school);
 }
 
 /* deferred_due - what the sender thread should send now */
@@ -379,6 +384,7 @@ deferred_entry_clear(struct deferred_entry *e)
 	free(e->sent_by);
 	free(e->delivered_qid);
 	free(e->cancelled_by);
+	free(e->school);
 	memset(e, 0, sizeof(*e));
 }
 

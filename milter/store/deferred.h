@@ -69,6 +69,7 @@ struct deferred_entry {
 	time_t	 cancelled_at;
 	char	*cancelled_by;
 	time_t	 notified_at;	/* the sender's notice was queued */
+	char	*school;	/* the school that judged it, "" for one */
 };
 
 /* What deferred_list() returns; NULL / 0 = any. */
@@ -76,6 +77,7 @@ struct deferred_filter {
 	const char *status;	/* exact */
 	const char *sender;	/* contains, case-insensitively */
 	time_t	 due_before;	/* due at or before */
+	const char *school;	/* exact; NULL = every school */
 };
 
 /* deferred_add - insert a row (an existing ref is left as is): 0 or -1 */

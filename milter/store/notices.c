@@ -45,7 +45,7 @@
 #define NOTICES_MAX_FIELD	(1024 * 1024)	/* bytes of a subject or body */
 
 #define NOTICES_COLUMNS "id, kind, ref, rcpt, subject, body, state, " \
-	"created, next_try, sent_at, tries, last_error"
+	"created, next_try, sent_at, tries, last_error, school"
 
 /* notices_fail - set *err from the connection; returns -1 */
 static int
@@ -120,8 +120,8 @@ notices_enqueue_db(struct sqlite3 *db, const struct notice *n, time_t now,
 		return -1;
 	}
 	if (sqlite3_prepare_v2(db, "INSERT INTO notices (kind, ref, rcpt, "
-	    "subject, body, created, expires, next_try) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?6)", -1, &st, NULL) != SQLITE_OK)
+	    "subject, body, created, expires, next_try, school) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8)", -1, &st, NULL) != SQLITE_OK)
 		return notices_fail(db, "prepare", err);
 	notices_bind_text(st, 1, n->kind);
 	notices_bind_text(st, 2, n->ref);
@@ -130,6 +130,7 @@ notices_enqueue_db(struct sqlite3 *db, const struct notice *n, time_t now,
 	notices_bind_text(st, 5, n->body);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)now + NOTICES_LIFETIME);
+	notices_bind_text(st, 8, n->school != NULL ? n->school : "");
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
 	    notices_fail(db, "queue a notice", err);
 	sqlite3_finalize(st);
@@ -168,6 +169,7 @@ notices_row(sqlite3_stmt *st, struct notice_row *r)
 	r->sent_at = (time_t)sqlite3_column_int64(st, 9);
 	r->tries = (long)sqlite3_column_int64(st, 10);
 	r->last_error = qindex_col_text(st, 11);
+	r->school = qindex_col_text(st, 12);
 }
 
 /*
@@ -343,6 +345,7 @@ notice_row_clear(struct notice_row *r)
 	free(r->body);
 	free(r->state);
 	free(r->last_error);
+	free(r->school);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -32,6 +32,7 @@ struct notice {
 	const char *to;		/* one recipient address */
 	const char *subject;	/* UTF-8 */
 	const char *body;	/* UTF-8 plain text */
+	const char *school;	/* the school it is about, NULL/"" for none */
 };
 
 /* One queued notice as the store has it (strings owned; notice_row_clear). */
@@ -48,6 +49,7 @@ struct notice_row {
 	time_t	 sent_at;		/* 0 = not sent */
 	long	 tries;
 	char	*last_error;		/* or NULL */
+	char	*school;		/* "" for a single-school service */
 };
 
 /* notices_enqueue - queue one notice in the store at store_dir (the quarantine folder): 0, or -1 with *err set (caller frees) */

@@ -54,7 +54,9 @@ static const char qindex_schema[] =
     " ('held', 'released', 'deleted', 'expired')),"
     " released_at INTEGER, released_by TEXT, released_to TEXT,"
     " delivered_at INTEGER, delivered_qid TEXT,"
-    " deleted_at INTEGER, deleted_by TEXT, notified_at INTEGER);"
+    " deleted_at INTEGER, deleted_by TEXT, notified_at INTEGER,"
+    " reviewed_at INTEGER, reviewed_by TEXT,"
+    " school TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS quarantine_time ON quarantine (time);"
     "CREATE TABLE IF NOT EXISTS notices ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref TEXT,"
@@ -64,13 +66,13 @@ static const char qindex_schema[] =
     " ('queued', 'sending', 'sent', 'failed')),"
     " tries INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL,"
     " claimed_at INTEGER, claimed_by TEXT, sent_at INTEGER,"
-    " last_error TEXT);"
+    " last_error TEXT, school TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_try);";
 
 #define QINDEX_COLUMNS "ref, time, direction, sender, recipients, subject, " \
 	"policy, policies, reason, size, status, released_at, released_by, " \
 	"released_to, delivered_at, delivered_qid, deleted_at, deleted_by, " \
-	"notified_at, reviewed_at, reviewed_by"
+	"notified_at, reviewed_at, reviewed_by, school"
 
 /* qindex_path - where the index lives */
 char *
@@ -89,34 +91,51 @@ qindex_fail(sqlite3 *db, const char *what, char **err)
 	return -1;
 }
 
-/* qindex_has_review - has the table the review columns? */
+/* qindex_has_column - has the table this column? */
 static bool
-qindex_has_review(sqlite3 *db)
+qindex_has_column(sqlite3 *db, const char *table, const char *column)
 {
 	sqlite3_stmt *st = NULL;
 	bool has;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info("
-	    "'quarantine') WHERE name = 'reviewed_at'", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) "
+	    "WHERE name = ?2", -1, &st, NULL) != SQLITE_OK)
 		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
 	has = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return has;
+}
+
+/* qindex_add_column - add a column an older table lacks; 0 or -1 */
+int
+qindex_add_column(sqlite3 *db, const char *table, const char *column,
+    const char *decl)
+{
+	char *sql;
+	int rc;
+
+	if (qindex_has_column(db, table, column))
+		return 0;
+	sql = xasprintf("ALTER TABLE %s ADD COLUMN %s %s", table, column,
+	    decl);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	free(sql);
+	/* Another connection may have added it at the same moment. */
+	return rc == SQLITE_OK || qindex_has_column(db, table, column) ? 0 :
+	    -1;
 }
 
 /* qindex_migrate - columns added since the first schema; 0 or -1 */
 static int
 qindex_migrate(sqlite3 *db)
 {
-	if (qindex_has_review(db))
-		return 0;
-	if (sqlite3_exec(db, "ALTER TABLE quarantine ADD COLUMN reviewed_at "
-	    "INTEGER; ALTER TABLE quarantine ADD COLUMN reviewed_by TEXT;",
-	    NULL, NULL, NULL) == SQLITE_OK)
-		return 0;
-	/* Another connection may have added them at the same moment. */
-	return qindex_has_review(db) ? 0 : -1;
+	return qindex_add_column(db, "quarantine", "reviewed_at", "INTEGER") <
+	    0 || qindex_add_column(db, "quarantine", "reviewed_by", "TEXT") <
+	    0 || qindex_add_column(db, "quarantine", "school",
+	    QINDEX_SCHOOL_DECL) < 0 || qindex_add_column(db, "notices",
+	    "school", QINDEX_SCHOOL_DECL) < 0 ? -1 : 0;
 }
 
 /* qindex_db - a connection, the schema made if missing; NULL on error */
@@ -220,16 +239,17 @@ qindex_insert(sqlite3 *db, const struct qindex_entry *e, char **err)
 	const char *status = e->status != NULL ? e->status : "held";
 	const void *args[] = { e->ref, &e->time, e->direction, e->sender,
 	    e->recipients, e->subject, e->policy, e->policies, e->reason,
-	    &e->size, status, &e->notified_at };
+	    &e->size, status, &e->notified_at,
+	    e->school != NULL ? e->school : "" };
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO quarantine (ref, "
 	    "time, direction, sender, recipients, subject, policy, policies, "
-	    "reason, size, status, notified_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "reason, size, status, notified_at, school) VALUES (?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return qindex_fail(db, "prepare", err);
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 13; i++) {
 		if (i == 1 || i == 11)
 			qindex_bind_time(st, i + 1, *(const time_t *)args[i]);
 		else if (i == 9)
@@ -318,6 +338,7 @@ qindex_row(sqlite3_stmt *st, struct qindex_entry *e)
 	e->notified_at = (time_t)sqlite3_column_int64(st, 18);
 	e->reviewed_at = (time_t)sqlite3_column_int64(st, 19);
 	e->reviewed_by = qindex_col_text(st, 20);
+	e->school = qindex_col_text(st, 21);
 }
 
 /* qindex_scope_sql - " AND (held by ?10 OR ... ?13)" for a scope */
@@ -345,7 +366,7 @@ qindex_filter_sql(const struct qindex_filter *f, bool count)
 
 	qindex_scope_sql(f, scope, sizeof(scope));
 	return xasprintf("SELECT %s FROM quarantine WHERE 1"
-	    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
+	    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
 	    count ? "count(*)" : QINDEX_COLUMNS,
 	    f->policy ? " AND instr(',' || policies || ',', ',' || ?1 || ',')"
 	    " > 0" : "",
@@ -365,6 +386,7 @@ qindex_filter_sql(const struct qindex_filter *f, bool count)
 	    f->reviewed < 0 ? " AND reviewed_at IS NULL" : "", scope,
 	    f->exclude ? " AND instr(',' || policies || ',', ',' || ?16 || "
 	    "',') = 0" : "",
+	    f->school ? " AND school = ?17" : "",
 	    count ? "" : f->newest_first ? " ORDER BY time DESC, ref DESC" :
 	    " ORDER BY time, ref",
 	    !count && f->limit > 0 ? " LIMIT ?14 OFFSET ?15" : "");
@@ -387,6 +409,7 @@ qindex_filter_bind(sqlite3_stmt *st, const struct qindex_filter *f,
 	for (int i = 0; i < QINDEX_MAX_SCOPE && f->scope[i] != NULL; i++)
 		qindex_bind_text(st, 10 + i, f->scope[i]);
 	qindex_bind_text(st, 16, f->exclude);
+	qindex_bind_text(st, 17, f->school);
 	if (!count && f->limit > 0) {
 		sqlite3_bind_int64(st, 14, f->limit);
 		sqlite3_bind_int64(st, 15, f->offset);
@@ -600,6 +623,7 @@ qindex_entry_clear(struct qindex_entry *e)
 	free(e->delivered_qid);
 	free(e->deleted_by);
 	free(e->reviewed_by);
+	free(e->school);
 	memset(e, 0, sizeof(*e));
 }
 

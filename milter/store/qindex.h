@@ -45,6 +45,8 @@ struct qindex_entry {
 	time_t	 notified_at;		/* the DSL was told (each or digest) */
 	time_t	 reviewed_at;		/* marked reviewed (still held) */
 	char	*reviewed_by;
+	char	*school;		/* the school that judged it, "" for a
+					 * single-school service */
 };
 
 #define QINDEX_MAX_SCOPE	4	/* policies in qindex_filter.scope */
@@ -70,6 +72,7 @@ struct qindex_filter {
 	const char *exclude;		/* not held by this policy */
 	bool	 newest_first;
 	long	 limit, offset;		/* 0 = all */
+	const char *school;		/* exact; NULL = every school */
 };
 
 /* qindex_path - "DIR/index.sqlite" (new string) */
@@ -79,6 +82,15 @@ char	*qindex_path(const char *dir);
  * tables, if missing; close with sqlite3_close), or NULL with *err.
  */
 struct sqlite3 *qindex_db(const char *dir, char **err);
+/*
+ * qindex_add_column - add `column` (declared `decl`) to `table` of an
+ * index made by an older version, for every module with a table in the
+ * index (fixed names from the code, never data): 0 or -1.
+ */
+int	qindex_add_column(struct sqlite3 *db, const char *table,
+	    const char *column, const char *decl);
+/* The school column of every table: "" = a single-school service. */
+#define QINDEX_SCHOOL_DECL	"TEXT NOT NULL DEFAULT ''"
 /* qindex_col_text - a text column of the current row as a new string, or
  * NULL (for every module reading the index's tables) */
 struct sqlite3_stmt;

@@ -36,7 +36,7 @@
 
 static const struct notice held = { "held", "7Q2WX9KD3M",
     "dsl@testwood.example", "Message held for your review (ref 7Q2WX9KD3M)",
-    "A message has been held.\n" };
+    "A message has been held.\n", NULL };
 
 /* count_state - rows of a state */
 static long
