@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	conf_school_of(), school_pick_sender(), school_pick_rcpt(),
- *	school_pick_done(), conf_school_name()
+ *	school_pick_done(), conf_school_name(), conf_school_named(),
+ *	conf_school_list()
  *
  * DESCRIPTION
  *	The daemon calls these at MAIL FROM and at each RCPT TO, and
@@ -86,4 +87,28 @@ const char *
 conf_school_name(const struct conf *school)
 {
 	return school->id;
+}
+
+/* conf_school_named - a school's snapshot by its name */
+const struct conf *
+conf_school_named(const struct conf *cf, const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		return cf;
+	for (size_t i = 0; i < cf->nschools; i++)
+		if (strcmp(cf->schools[i]->id, name) == 0)
+			return cf->schools[i];
+	return NULL;
+}
+
+/* conf_school_list - the names of the schools, ", "-joined */
+char *
+conf_school_list(const struct conf *cf)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; i < cf->nschools; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "",
+		    cf->schools[i]->id);
+	return g_string_free(s, FALSE);
 }

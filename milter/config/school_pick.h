@@ -7,6 +7,8 @@
  * recipient in a school's domains does, and a recipient of another
  * school is refused for now (452 4.5.3) so the client sends it again
  * separately.  Without school files the main snapshot is the school.
+ * What the store kept of a message names its school; the front ends
+ * find that school's snapshot again by the name (conf_school_named).
  */
 #ifndef AUP_SCHOOL_PICK_H
 #define AUP_SCHOOL_PICK_H
@@ -40,5 +42,15 @@ const struct conf *school_pick_done(const struct school_pick *pk,
 	    const struct conf *cf);
 /* conf_school_name - what events record: NAME of NAME.conf, or NULL */
 const char *conf_school_name(const struct conf *school);
+/*
+ * conf_school_named - the snapshot of the school NAME (a store row's
+ * school): the main snapshot for NULL or "" (one school, or a row from
+ * before schools), NULL when no school has that name
+ */
+const struct conf *conf_school_named(const struct conf *cf,
+	    const char *name);
+/* conf_school_list - the schools' names, ", "-joined (new string; "" for
+ * a single-school service) */
+char	*conf_school_list(const struct conf *cf);
 
 #endif

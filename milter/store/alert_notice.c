@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "config/school.h"
+#include "config/school_pick.h"
 #include "config/template.h"
 #include "store/alert_notice.h"
 #include "store/alerts.h"
@@ -106,6 +107,7 @@ alert_notice_store(const struct conf *cf, const struct msg *m,
 		if (a->monitored)
 			continue;
 		alert_notice_entry(m, v, a, now, &e);
+		e.school = (char *)conf_school_name(cf);
 		rc = alerts_add(cf->milter.quarantine_dir, &e, &ids[n++], err);
 		free(e.recipients);
 		free(e.matches);
@@ -233,6 +235,7 @@ alert_notice_compose(const struct conf *cf, const struct msg *m,
 		    0 ? "" : lines[i]);
 	template_lines_free(lines);
 	out->kind = "alert";
+	out->school = conf_school_name(cf);
 	out->ref = xstrdup(v->ref);
 	out->to = xstrdup(to);
 	out->subject = xasprintf("Safeguarding alert (ref %s)", v->ref);

@@ -42,6 +42,7 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "config/school_pick.h"
 #include "config/template.h"
 #include "engine/spool.h"
 #include "store/deferred.h"
@@ -207,6 +208,7 @@ deferred_store(const struct conf *cf, const struct msg *m,
 		e.login = (char *)login;
 		e.reason = (char *)deferred_reason(v);
 		e.size = (int64_t)msg_size(m);
+		e.school = (char *)conf_school_name(cf);
 		told = deferred_notice(cf, &e, &notice);
 		e.notified_at = told ? e.time : 0;
 		/* Without the row nothing would send it: not stored. */
@@ -362,6 +364,7 @@ deferred_notice(const struct conf *cf, const struct deferred_entry *e,
 		    0 ? "" : lines[i]);
 	template_lines_free(lines);
 	out->kind = "deferred";
+	out->school = conf_school_name(cf);
 	out->ref = xstrdup(e->ref);
 	out->to = xstrdup(e->sender);
 	/* fixed words, our own time text and the reference only */

@@ -35,6 +35,7 @@
 
 #include <glib.h>
 
+#include "config/school_pick.h"
 #include "util/log.h"
 #include "store/actions.h"
 #include "store/notify.h"
@@ -187,6 +188,7 @@ notify_compose(const struct conf *cf, enum notify_kind kind,
 		return -1;
 	}
 	out->kind = "held";
+	out->school = conf_school_name(cf);
 	out->ref = xstrdup(e->ref);
 	out->to = xstrdup(to);
 	out->subject = xasprintf("%s (ref %s)", subj[kind], ref);
@@ -261,6 +263,7 @@ notify_compose_digest(const struct conf *cf, const struct qindex_entry *e,
 	}
 	template_lines_free(lines);
 	out->kind = "digest";
+	out->school = conf_school_name(cf);
 	out->ref = NULL;
 	out->to = xstrdup(cf->school.dsl);
 	out->subject = xasprintf("Held messages for your review: %ld", n);

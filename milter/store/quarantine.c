@@ -37,6 +37,7 @@
 
 #include <json-c/json.h>
 
+#include "config/school_pick.h"
 #include "store/eventlog.h"
 #include "util/log.h"
 #include "store/notify.h"
@@ -206,6 +207,8 @@ quarantine_index(const struct conf *cf, const struct msg *m,
 	int rc;
 
 	quarantine_entry(m, v, &e);
+	e.school = xstrdup(conf_school_name(cf) != NULL ?
+	    conf_school_name(cf) : "");
 	notify_held(cf, &e, &l);
 	if (l.dsl_told)
 		e.notified_at = e.time;
