@@ -129,7 +129,7 @@ actions_record(const struct conf *cf, const struct actor *a,
 		.via = (char *)a->via, .address = (char *)a->address,
 		.action = (char *)action, .ref = (char *)ref,
 		.result = (char *)result, .reason = (char *)reason,
-		.detail = (char *)detail
+		.detail = (char *)detail, .school = (char *)a->school
 	};
 	char *err = NULL;
 	int rc = 0;
@@ -149,11 +149,33 @@ actions_record(const struct conf *cf, const struct actor *a,
 	return rc;
 }
 
-/* actions_lookup - the index row of a valid reference; 1, or 0/-1 with
- * *msg */
+/* actions_in_scope - one school's person sees only its rows */
+bool
+actions_in_scope(const char *scope, const char *school)
+{
+	return scope == NULL || (school != NULL && strcmp(scope, school) == 0);
+}
+
+/* actions_refuse_unseen - the audit record of an out-of-scope attempt */
+void
+actions_refuse_unseen(const struct conf *cf, const struct actor *a,
+    const char *action, const char *ref, const char *reason, char **msg)
+{
+	struct actor who = *a;
+
+	who.school = a->scope;
+	(void)actions_record(cf, &who, action, ref, "refused", reason,
+	    "no such message in this school", NULL);
+	free(*msg);
+	*msg = xasprintf("no held message %s", ref != NULL ? ref : "");
+}
+
+/* actions_lookup - the index row of a valid reference in the person's
+ * scope; 1, or 0/-1 with *msg (0 out of scope: audited) */
 static int
-actions_lookup(const struct conf *cf, const char *ref, struct qindex_entry *e,
-    char **msg)
+actions_lookup(const struct conf *cf, const struct actor *a,
+    const char *action, const char *ref, const char *reason,
+    struct qindex_entry *e, char **msg)
 {
 	char *err = NULL;
 	int rc;
@@ -170,7 +192,23 @@ actions_lookup(const struct conf *cf, const char *ref, struct qindex_entry *e,
 	else if (rc == 0)
 		*msg = xasprintf("no held message %s", ref);
 	free(err);
+	if (a->scope != NULL && (rc == 0 || (rc == 1 &&
+	    !actions_in_scope(a->scope, e->school)))) {
+		qindex_entry_clear(e);
+		actions_refuse_unseen(cf, a, action, ref, reason, msg);
+		rc = 0;
+	}
 	return rc;
+}
+
+/* actions_of - the actor whose records carry the message's school */
+static struct actor
+actions_of(const struct actor *a, const struct qindex_entry *e)
+{
+	struct actor who = *a;
+
+	who.school = e->school;
+	return who;
 }
 
 /* actions_when - local "YYYY-MM-DD HH:MM" */
@@ -340,12 +378,14 @@ actions_release(const struct conf *cf, const struct actor *a,
 {
 	GPtrArray *rcpts = g_ptr_array_new_with_free_func(free);
 	struct qindex_entry e;
+	struct actor who;
 	const char *result = "refused";
 	char *detail;
 	int rc = 1;
 
 	*msg = NULL;
-	if ((rc = actions_lookup(cf, ref, &e, msg)) != 1) {
+	if ((rc = actions_lookup(cf, a, "release", ref, reason, &e, msg)) !=
+	    1) {
 		qindex_entry_clear(&e);
 		g_ptr_array_free(rcpts, TRUE);
 		return rc == 0 ? 1 : -1;
@@ -357,7 +397,8 @@ actions_release(const struct conf *cf, const struct actor *a,
 	g_ptr_array_add(rcpts, NULL);
 	detail = rc == 0 ? g_strjoinv(", ", (char **)rcpts->pdata) : NULL;
 	g_ptr_array_remove_index(rcpts, rcpts->len - 1);
-	if (actions_record(cf, a, "release", e.ref, result, reason, detail,
+	who = actions_of(a, &e);
+	if (actions_record(cf, &who, "release", e.ref, result, reason, detail,
 	    actions_release_extra(rc == 1 ? NULL : rcpts, nto > 0)) < 0)
 		rc = -1;
 	g_free(detail);
@@ -391,14 +432,18 @@ actions_delete(const struct conf *cf, const struct actor *a,
 {
 	const char *dir = cf->milter.quarantine_dir, *result = "refused";
 	struct qindex_entry e;
+	struct actor who;
 	char *err = NULL;
 	int rc = 1;
 
 	*msg = NULL;
-	if ((rc = actions_lookup(cf, ref, &e, msg)) != 1) {
+	if ((rc = actions_lookup(cf, a, "delete", ref, reason, &e, msg)) !=
+	    1) {
 		qindex_entry_clear(&e);
 		return rc == 0 ? 1 : -1;
 	}
+	who = actions_of(a, &e);
+	a = &who;
 	rc = 1;
 	if (strcmp(e.status, "held") != 0 && strcmp(e.status, "released") != 0)
 		*msg = xasprintf("%s is already %s", e.ref, e.status);
@@ -434,14 +479,18 @@ actions_review(const struct conf *cf, const struct actor *a,
 {
 	const char *result = "refused";
 	struct qindex_entry e;
+	struct actor who;
 	char *err = NULL;
 	int rc = 1, marked;
 
 	*msg = NULL;
-	if ((rc = actions_lookup(cf, ref, &e, msg)) != 1) {
+	if ((rc = actions_lookup(cf, a, "review", ref, reason, &e, msg)) !=
+	    1) {
 		qindex_entry_clear(&e);
 		return rc == 0 ? 1 : -1;
 	}
+	who = actions_of(a, &e);
+	a = &who;
 	rc = 1;
 	if (strcmp(e.status, "held") != 0)
 		*msg = xasprintf("%s is %s, not held", e.ref, e.status);

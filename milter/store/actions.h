@@ -8,6 +8,12 @@
  * log when the front end has one open).  Each returns 0 done, 1 refused
  * (the message is not in a state that allows it; nothing changed) or -1
  * failed, and sets *msg to one sentence for the person (free it).
+ *
+ * A person scoped to one school (actor.scope) finds another school's
+ * message exactly as a reference that does not exist ("no held message
+ * REF": nothing confirms it exists), and the attempt is audited under
+ * the person's school.  Every record of a message's action carries
+ * the message's school.
  */
 #ifndef AUP_ACTIONS_H
 #define AUP_ACTIONS_H
@@ -30,6 +36,11 @@ struct actor {
 	const char *unix_user;	/* aupctl: the Unix user, else NULL */
 	const char *sudo_user;	/* aupctl: $SUDO_USER, or NULL */
 	struct eventlog *events; /* also logged here when not NULL */
+	const char *scope;	/* the one school whose messages this person
+				 * may see and act on; NULL = every school */
+	const char *school;	/* the school an audit record belongs to
+				 * (actions_record): the message's, else the
+				 * person's ("*" the service's); NULL = "" */
 };
 
 /*
@@ -56,6 +67,18 @@ int	actions_review(const struct conf *cf, const struct actor *a,
 int	actions_record(const struct conf *cf, const struct actor *a,
 	    const char *action, const char *ref, const char *result,
 	    const char *reason, const char *detail, json_object *extra);
+/*
+ * actions_in_scope - may a person of `scope` (NULL = every school) see a
+ * row of `school`?
+ */
+bool	actions_in_scope(const char *scope, const char *school);
+/*
+ * actions_refuse_unseen - audit an attempt on a reference the person's
+ * school has not (result "refused"); *msg says "no held message REF"
+ */
+void	actions_refuse_unseen(const struct conf *cf, const struct actor *a,
+	    const char *action, const char *ref, const char *reason,
+	    char **msg);
 /* actions_remove_files - unlink REF.json then REF.eml: 0 or -1 */
 int	actions_remove_files(const char *dir, const char *ref);
 /* actions_valid_ref - is this a reference code (and a safe file name)? */
