@@ -258,7 +258,7 @@ static int
 report_reviews(struct report *r, const char *dir, char **err)
 {
 	struct qindex_filter f = { .since = r->opt.since,
-	    .until = r->opt.until };
+	    .until = r->opt.until, .school = r->opt.school };
 	struct qindex_entry *rows;
 	GHashTable *who = g_hash_table_new_full(g_str_hash, g_str_equal, free,
 	    free);
@@ -297,7 +297,8 @@ report_reviews(struct report *r, const char *dir, char **err)
 static int
 report_alert_states(struct report *r, const char *dir, char **err)
 {
-	struct alert_filter f = { .since = r->opt.since };
+	struct alert_filter f = { .since = r->opt.since,
+	    .school = r->opt.school };
 	struct alert_entry *rows;
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, free,
 	    free);
@@ -318,6 +319,16 @@ report_alert_states(struct report *r, const char *dir, char **err)
 	return n < 0 ? -1 : 0;
 }
 
+/* report_counts_cmp - by name (the schools of the service's report) */
+static gint
+report_counts_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct report_counts *x = *(const struct report_counts *const *)a;
+	const struct report_counts *y = *(const struct report_counts *const *)b;
+
+	return strcmp(x->policy, y->policy);
+}
+
 /* report_build - every sum of the report */
 struct report *
 report_build(const struct conf *cf, const struct report_options *opt,
@@ -329,10 +340,12 @@ report_build(const struct conf *cf, const struct report_options *opt,
 	r->opt = *opt;
 	r->periods = g_ptr_array_new_with_free_func(report_period_free);
 	r->monitor = g_ptr_array_new_with_free_func(report_counts_free);
+	r->schools = g_ptr_array_new_with_free_func(report_counts_free);
 	if (report_read_log(r, cf->milter.event_log, err) < 0 ||
 	    report_reviews(r, cf->milter.quarantine_dir, err) < 0 ||
 	    report_alert_states(r, cf->milter.quarantine_dir, err) < 0)
 		return report_free(r);
+	g_ptr_array_sort(r->schools, report_counts_cmp);
 	return r;
 }
 
@@ -344,6 +357,7 @@ report_free(struct report *r)
 		return NULL;
 	g_ptr_array_free(r->periods, TRUE);
 	g_ptr_array_free(r->monitor, TRUE);
+	g_ptr_array_free(r->schools, TRUE);
 	if (r->reasons != NULL)
 		g_ptr_array_free(r->reasons, TRUE);
 	if (r->alerts != NULL)

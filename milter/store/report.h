@@ -26,12 +26,15 @@ struct report_options {
 	time_t	 until;		/* events before (0 = now) */
 	bool	 monthly;	/* periods are months, not ISO weeks */
 	bool	 names;		/* name the people who released (dsl) */
+	const char *school;	/* one school's events and rows; NULL = all */
+	bool	 by_school;	/* the service's report: counts per school */
 };
 
 /* Counts of one policy in one period (or in all). */
 struct report_counts {
-	char	*policy;
+	char	*policy;		/* or the school, in report.schools */
 	long	 n[REPORT_ACTIONS];
+	long	 messages;		/* in report.schools: messages judged */
 };
 
 struct report_period {
@@ -59,6 +62,8 @@ struct report {
 	double	 median_review_hours;	/* hold to first review action */
 	GPtrArray *reviewers;		/* struct report_pair (names only) */
 	long	 bad_lines;		/* lines that were not JSON */
+	GPtrArray *schools;		/* struct report_counts per school, by
+					 * name (by_school; "" = no school) */
 };
 
 /* report_action_names - "reject", "quarantine", "defer", "rewrite",

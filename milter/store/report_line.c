@@ -358,6 +358,22 @@ report_alerts(struct report_scan *s, const char *p, const char *end)
 	json_object_put(arr);
 }
 
+/* report_school - the event's "school" ("" without one) into buf */
+static void
+report_school(const char *line, const char *from, const char *end,
+    char *buf, size_t size)
+{
+	const char *v = report_find(line, from, end, "school"), *q;
+	size_t n = 0;
+
+	if (v != NULL && *v == '"' && (q = report_string_end(v + 1)) != NULL)
+		n = (size_t)(q - v - 2) < size - 1 ? (size_t)(q - v - 2) :
+		    size - 1;
+	if (n > 0)
+		memcpy(buf, v + 1, n);
+	buf[n] = '\0';
+}
+
 /* report_line - see the top of the file */
 bool
 report_line(struct report_scan *s, const char *line, size_t len)
@@ -365,6 +381,8 @@ report_line(struct report_scan *s, const char *line, size_t len)
 	const char *end = line + len, *v, *ev = report_key(line, line, end,
 	    "event");
 	struct report_period *per;
+	struct report_counts *sc = NULL;
+	char school[256];
 	time_t t;
 	int a;
 
@@ -377,11 +395,24 @@ report_line(struct report_scan *s, const char *line, size_t len)
 	if (t == (time_t)-1 || (s->r->opt.since && t < s->r->opt.since) ||
 	    (s->r->opt.until && t >= s->r->opt.until))
 		return true;
+	if (s->r->opt.school != NULL || s->r->opt.by_school) {
+		report_school(line, ev, end, school, sizeof(school));
+		if (s->r->opt.school != NULL &&
+		    strcmp(school, s->r->opt.school) != 0)
+			return true;
+		if (s->r->opt.by_school) {
+			sc = report_counts_of(s->r->schools, school);
+			sc->messages++;
+		}
+	}
 	s->r->messages++;
 	per = report_period(s, t);
 	if ((v = report_find(line, ev, end, "action")) != NULL && *v == '"' &&
-	    (a = report_action_index(v + 1, (size_t)(end - v - 1))) >= 0)
+	    (a = report_action_index(v + 1, (size_t)(end - v - 1))) >= 0) {
 		s->r->actions[a]++;
+		if (sc != NULL)
+			sc->n[a]++;
+	}
 	if ((v = report_find(line, v != NULL ? v : ev, end, "policies")) !=
 	    NULL && *v == '[' && !report_plain(v, end, &ev))
 		report_policies(s, v, end, per);

@@ -124,6 +124,20 @@ report_text(const struct report *r)
 
 		g_string_append_printf(s, "  %6ld  %s\n", p->n, p->key);
 	}
+	for (guint i = 0; i < r->schools->len; i++) {
+		const struct report_counts *c = g_ptr_array_index(r->schools,
+		    i);
+
+		if (i == 0)
+			g_string_append(s, "\nPer school:\n");
+		g_string_append_printf(s, "  %-24s %ld messages", c->policy[0] ?
+		    c->policy : "(no school)", c->messages);
+		for (int a = 0; a < REPORT_ACTIONS; a++)
+			if (c->n[a])
+				g_string_append_printf(s, " %s %ld",
+				    report_action_names[a], c->n[a]);
+		g_string_append_c(s, '\n');
+	}
 	g_string_append(s, "\nSafeguarding alerts by category:\n");
 	for (guint i = 0; i < r->alerts->len; i++) {
 		const struct report_pair *p = g_ptr_array_index(r->alerts, i);
@@ -221,6 +235,16 @@ report_csv(const struct report *r)
 
 		report_csv_row(s, "reason", "", p->key, "", p->n);
 	}
+	for (guint i = 0; i < r->schools->len; i++) {
+		const struct report_counts *c = g_ptr_array_index(r->schools,
+		    i);
+
+		report_csv_row(s, "school", "", c->policy, "messages",
+		    c->messages);
+		for (int a = 0; a < REPORT_ACTIONS; a++)
+			report_csv_row(s, "school", "", c->policy,
+			    report_action_names[a], c->n[a]);
+	}
 	for (guint i = 0; i < r->alerts->len; i++) {
 		const struct report_pair *p = g_ptr_array_index(r->alerts, i);
 
@@ -307,6 +331,25 @@ report_json(const struct report *r)
 		    g_ptr_array_index(r->monitor, i)));
 	json_object_object_add(o, "would_have", arr);
 	json_object_object_add(o, "reasons", report_json_pairs(r->reasons));
+	if (r->opt.by_school) {
+		arr = json_object_new_array();
+		for (guint i = 0; i < r->schools->len; i++) {
+			const struct report_counts *c =
+			    g_ptr_array_index(r->schools, i);
+			json_object *so = json_object_new_object();
+
+			json_object_object_add(so, "school",
+			    json_object_new_string(c->policy));
+			json_object_object_add(so, "messages",
+			    json_object_new_int64(c->messages));
+			for (int a = 0; a < REPORT_ACTIONS; a++)
+				json_object_object_add(so,
+				    report_action_names[a],
+				    json_object_new_int64(c->n[a]));
+			json_object_array_add(arr, so);
+		}
+		json_object_object_add(o, "schools", arr);
+	}
 	json_object_object_add(o, "alerts", report_json_pairs(r->alerts));
 	json_object_object_add(o, "alert_status", report_json_pairs(
 	    r->alert_states));
@@ -434,11 +477,11 @@ report_svg_policies(GPtrArray *tot, GString *b)
 	html_raw(b, "</svg>");
 }
 
-/* report_html_counts - a table of counts per policy */
+/* report_html_counts - a table of counts per policy (or school) */
 static void
-report_html_counts(GString *b, const GPtrArray *a)
+report_html_counts(GString *b, const GPtrArray *a, const char *head)
 {
-	html_raw(b, "<table><thead><tr><th>Policy</th>");
+	html_printf(b, "<table><thead><tr><th>%s</th>", head);
 	for (int x = 0; x < REPORT_ACTIONS; x++)
 		html_printf(b, "<th class=\"num\">%s</th>",
 		    report_action_names[x]);
@@ -473,6 +516,24 @@ report_html_pairs(GString *b, const GPtrArray *a, const char *head)
 	html_raw(b, "</tbody></table>");
 }
 
+/* report_html_pairs_schools - messages judged per school */
+static void
+report_html_pairs_schools(GString *b, const GPtrArray *a)
+{
+	html_raw(b, "<table class=\"schools\"><thead><tr><th>School</th>"
+	    "<th class=\"num\">Messages</th></tr></thead><tbody>");
+	for (guint i = 0; i < a->len; i++) {
+		const struct report_counts *c = g_ptr_array_index(a, i);
+
+		html_printf(b, "<tr><td>%s</td><td class=\"num\">%ld</td>"
+		    "</tr>", c->policy[0] ? c->policy : "(no school)",
+		    c->messages);
+	}
+	if (a->len == 0)
+		html_raw(b, "<tr><td colspan=\"2\">none</td></tr>");
+	html_raw(b, "</tbody></table>");
+}
+
 /* report_html_body - the sections */
 void
 report_html_body(const struct report *r, GString *b)
@@ -488,9 +549,14 @@ report_html_body(const struct report *r, GString *b)
 	report_svg_periods(r, b);
 	html_raw(b, "<h2>Decisions per policy</h2>");
 	report_svg_policies(tot, b);
-	report_html_counts(b, tot);
+	report_html_counts(b, tot, "Policy");
 	html_raw(b, "<h2>Monitor mode: what the policies would have done</h2>");
-	report_html_counts(b, r->monitor);
+	report_html_counts(b, r->monitor, "Policy");
+	if (r->opt.by_school) {
+		html_raw(b, "<h2>Per school</h2>");
+		report_html_pairs_schools(b, r->schools);
+		report_html_counts(b, r->schools, "School");
+	}
 	html_raw(b, "<h2>Most frequent reasons</h2>");
 	report_html_pairs(b, r->reasons, "Policy: reason");
 	html_raw(b, "<h2>Safeguarding alerts by category</h2>");
