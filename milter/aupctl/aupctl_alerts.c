@@ -96,6 +96,7 @@ aa_json(const struct alert_entry *e, bool full)
 	STR("sender", e->sender);
 	STR("sender_role", e->sender_role);
 	STR("recipients", e->recipients);
+	STR("school", e->school);
 	STR("status", e->status);
 	STR("assignee", e->assignee);
 	STR("updated_by", e->updated_by);
@@ -186,7 +187,7 @@ aa_list_filter(int argc, char **argv, struct alert_filter *f, bool *json)
 static int
 aa_list(struct aq *q, int argc, char **argv)
 {
-	struct alert_filter f = { 0 };
+	struct alert_filter f = { .school = q->actor.scope };
 	struct alert_entry *rows;
 	bool json = false;
 	char *err = NULL;
@@ -262,6 +263,10 @@ aa_show(struct aq *q, int argc, char **argv)
 		return 2;
 	}
 	rc = alerts_get(q->dir, id, &e, &err);
+	if (rc == 1 && !aq_in_scope(q, "alerts-show", e.ref, e.school)) {
+		alerts_entry_clear(&e);
+		return fprintf(stderr, "aupctl alerts: no such alert\n"), 1;
+	}
 	if (rc <= 0) {
 		fprintf(stderr, "aupctl alerts: %s\n", rc < 0 ? err :
 		    "no such alert");
@@ -313,6 +318,20 @@ aa_set_options(int argc, char **argv, struct alert_update *u)
 	return u->status || u->assignee || u->note ? 0 : -1;
 }
 
+/* aa_in_scope - is alert `id` of the school asked for? (audited if not) */
+static bool
+aa_in_scope(struct aq *q, int64_t id)
+{
+	struct alert_entry e;
+	bool in;
+
+	if (alerts_get(q->dir, id, &e, NULL) != 1)
+		return aq_in_scope(q, "alerts-set", NULL, NULL);
+	in = aq_in_scope(q, "alerts-set", e.ref, e.school);
+	alerts_entry_clear(&e);
+	return in;
+}
+
 /* aa_set - change an alert (close is set --status closed) */
 static int
 aa_set(struct aq *q, int argc, char **argv)
@@ -328,6 +347,10 @@ aa_set(struct aq *q, int argc, char **argv)
 	    (close && strcmp(u.status, "closed") != 0)) {
 		fputs(AA_USAGE, stderr);
 		return 2;
+	}
+	if (q->actor.scope != NULL && !aa_in_scope(q, id)) {
+		fprintf(stderr, "aupctl alerts: no such alert\n");
+		return 1;
 	}
 	rc = alerts_update(q->dir, id, &u, q->sudo_user ? q->sudo_user :
 	    q->user, time(NULL), &err);
@@ -362,19 +385,14 @@ aupctl_alerts(const char *conf_path, int argc, char **argv,
 		{ "list", aa_list }, { "show", aa_show }, { "set", aa_set },
 		{ "close", aa_set },
 	};
-	struct aq q = { 0 };
 	int rc = 2;
 
 	for (size_t i = 0; argc >= 2 && i < sizeof(cmds) / sizeof(cmds[0]);
 	    i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
-		if (aq_setup(&q, conf_path, registry) < 0)
-			rc = 1;
-		else
-			rc = cmds[i].run(&q, argc - 1, argv + 1);
-		aq_teardown(&q);
-		return rc;
+		return aq_run(conf_path, argc - 1, argv + 1, registry,
+		    cmds[i].run);
 	}
 	fputs(AA_USAGE, stderr);
 	return rc;

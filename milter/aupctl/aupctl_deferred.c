@@ -32,6 +32,7 @@
 
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_quarantine.h"
+#include "config/school_pick.h"
 #include "store/actions.h"
 #include "store/deferred.h"
 #include "util/xalloc.h"
@@ -78,6 +79,8 @@ ad_json(const struct deferred_entry *e)
 	    json_object_new_string(e->cancelled_by) : NULL);
 	json_object_object_add(o, "last_error", e->last_error ?
 	    json_object_new_string(e->last_error) : NULL);
+	json_object_object_add(o, "school", json_object_new_string(
+	    e->school ? e->school : ""));
 	return o;
 }
 
@@ -94,6 +97,8 @@ ad_print(const struct deferred_entry *e)
 	printf("%s  %-9s due %s  (deferred %s)\n  from %s to %s\n  %s\n",
 	    e->ref, e->status, due, when, sender[0] ? sender : "<>", rcpts,
 	    subject);
+	if (e->school != NULL && e->school[0] != '\0')
+		printf("  school %s\n", e->school);
 	free(sender);
 	free(subject);
 	free(rcpts);
@@ -109,7 +114,7 @@ ad_list(struct aq *q, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct deferred_filter f = { 0 };
+	struct deferred_filter f = { .school = q->actor.scope };
 	struct deferred_entry *rows;
 	bool json = false;
 	char *err = NULL;
@@ -164,18 +169,49 @@ ad_ref(int argc, char **argv)
 	return argv[1];
 }
 
+/*
+ * ad_school - the snapshot of the school of deferred message `ref`, when
+ * this command may act on it; NULL (audited) when the school asked for
+ * is another, or when no school of that name is configured now
+ */
+static const struct conf *
+ad_school(struct aq *q, const char *action, const char *ref)
+{
+	struct deferred_entry e;
+	const struct conf *sc = q->cf;
+
+	if (deferred_get(q->dir, ref, &e, NULL) != 1)
+		return q->actor.scope == NULL ? q->cf : (aq_in_scope(q, action,
+		    ref, NULL), NULL);
+	if (!aq_in_scope(q, action, ref, e.school))
+		sc = NULL;
+	else if ((sc = conf_school_named(q->cf, e.school)) == NULL)
+		fprintf(stderr, "aupctl %s: %s belongs to school %s, which "
+		    "is not configured now\n", action, ref, e.school);
+	q->actor.school = e.school != NULL && sc != NULL ? sc->id : NULL;
+	deferred_entry_clear(&e);
+	return sc;
+}
+
 /* ad_send - send one now */
 static int
 ad_send(struct aq *q, int argc, char **argv)
 {
 	const char *ref = ad_ref(argc, argv);
 	const char *by = q->sudo_user != NULL ? q->sudo_user : q->user;
+	const struct conf *sc;
 	char *err = NULL;
 	int rc;
 
 	if (ref == NULL)
 		return 2;
-	rc = deferred_send(q->cf, ref, by, time(NULL), &err);
+	if ((sc = ad_school(q, "deferred-send", ref)) == NULL) {
+		fprintf(stderr, "aupctl deferred send: no deferred message "
+		    "%s\n", ref);
+		return 1;
+	}
+	/* The message's own school's settings. */
+	rc = deferred_send(sc, ref, by, time(NULL), &err);
 	if (rc > 0)
 		printf("%s sent now\n", ref);
 	else
@@ -198,6 +234,11 @@ ad_cancel(struct aq *q, int argc, char **argv)
 
 	if (ref == NULL)
 		return 2;
+	if (ad_school(q, "deferred-cancel", ref) == NULL) {
+		fprintf(stderr, "aupctl deferred cancel: no deferred message "
+		    "%s\n", ref);
+		return 1;
+	}
 	rc = deferred_cancel(q->dir, ref, by, time(NULL), &err);
 	if (rc > 0)
 		printf("%s cancelled: it will not be sent\n", ref);
@@ -225,18 +266,14 @@ aupctl_deferred(const char *conf_path, int argc, char **argv,
 		{ "list", ad_list }, { "send", ad_send },
 		{ "send-now", ad_send }, { "cancel", ad_cancel },
 	};
-	struct aq q = { 0 };
 	int rc = 2;
 
 	for (size_t i = 0; argc >= 2 && i < sizeof(cmds) / sizeof(cmds[0]);
 	    i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
-		if (aq_setup(&q, conf_path, registry) < 0)
-			rc = 1;
-		else
-			rc = cmds[i].run(&q, argc - 1, argv + 1);
-		aq_teardown(&q);
+		rc = aq_run(conf_path, argc - 1, argv + 1, registry,
+		    cmds[i].run);
 		break;
 	}
 	if (rc == 2)

@@ -56,6 +56,8 @@
 #include <glib.h>
 
 #include "aupctl/aupctl_quarantine.h"
+#include "aupctl/aupctl_school.h"
+#include "config/school_pick.h"
 #include "store/actions.h"
 #include "store/notices.h"
 #include "store/notify.h"
@@ -184,6 +186,7 @@ aq_entry_from_meta(json_object *o, const char *ref, time_t mtime,
 	e->recipients = g_string_free(rcpts, FALSE);
 	e->policies = g_string_free(held, FALSE);
 	e->size = json_object_get_int64(json_object_object_get(o, "size"));
+	e->school = xstrdup(json_member_text(o, "school"));
 }
 
 /* aq_sync_one - index one stored entry the index lacks */
@@ -267,6 +270,7 @@ aq_entry_json(const struct qindex_entry *e)
 	AQ_STR("released_by", e->released_by);
 	AQ_STR("released_to", e->released_to);
 	AQ_STR("deleted_by", e->deleted_by);
+	AQ_STR("school", e->school);
 	json_object_object_add(o, "delivered", json_object_new_boolean(
 	    e->delivered_at != 0));
 #undef AQ_STR
@@ -285,6 +289,8 @@ aq_print_entry(const struct qindex_entry *e)
 	aq_when(e->time, when);
 	printf("%s  %s  %-8s  %-11s  %s\n", e->ref, when, e->direction,
 	    e->policy, e->status);
+	if (e->school != NULL && e->school[0] != '\0')
+		printf("    School:  %s\n", e->school);
 	printf("    From:    %s\n    To:      %s\n    Subject: %s\n"
 	    "    Why:     %s\n", from, to, subj, why);
 	free(from);
@@ -345,6 +351,7 @@ aq_list(struct aq *q, int argc, char **argv)
 
 	if (aq_list_parse(argc, argv, &f, &json) < 0)
 		return 2;
+	f.school = q->actor.scope;
 	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl quarantine list: %s\n", err ? err :
 		    "cannot read the index");
@@ -411,6 +418,7 @@ aq_expire(struct aq *q, int argc, char **argv)
 		return aq_audit(q, "expire", NULL, "ok", NULL) < 0;
 	}
 	f.before = time(NULL) - (time_t)q->cf->milter.quarantine_days * 86400;
+	f.school = q->actor.scope;
 	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl quarantine expire: %s\n", err ? err :
 		    "cannot read the index");
@@ -429,33 +437,33 @@ aq_expire(struct aq *q, int argc, char **argv)
 	return rc;
 }
 
-/* aq_digest - one notice to the DSL of what was held since the last */
+/* aq_digest_school - one school's digest (sc: its snapshot); 0 or 1 */
 static int
-aq_digest(struct aq *q, int argc, char **argv)
+aq_digest_school(struct aq *q, const struct conf *sc)
 {
-	struct qindex_filter f = { .status = "held", .unnotified = true };
+	struct qindex_filter f = { .status = "held", .unnotified = true,
+	    .school = conf_school_name(sc) };
+	const char *label = f.school != NULL ? f.school : "digest";
 	struct qindex_entry *rows;
 	struct notice note = { 0 };
 	char *err = NULL;
 	long n;
 	int rc = 0;
 
-	(void)argv;
-	if (argc != 1)
-		return 2;
-	if (q->cf->school.dsl == NULL) {
-		fprintf(stderr, "aupctl quarantine digest: [school] dsl is not "
-		    "set\n");
+	if (sc->school.dsl == NULL) {
+		fprintf(stderr, "aupctl quarantine digest: %s%s[school] dsl "
+		    "is not set\n", f.school ? f.school : "", f.school ?
+		    ": " : "");
 		return 1;
 	}
-	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
-		fprintf(stderr, "aupctl quarantine digest: %s\n", err ? err :
-		    "cannot read the index");
+	if ((n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+		fprintf(stderr, "aupctl quarantine digest: %s\n", err);
 		free(err);
 		return 1;
 	}
+	/* The school's own DSL, templates and wording. */
 	if (n > 0) {
-		if (notify_compose_digest(q->cf, rows, n, &note) < 0 ||
+		if (notify_compose_digest(sc, rows, n, &note) < 0 ||
 		    notices_enqueue(q->dir, &note, time(NULL), &err) < 0) {
 			fprintf(stderr, "aupctl quarantine digest: %s\n",
 			    err ? err : "no notify-digest template");
@@ -466,10 +474,31 @@ aq_digest(struct aq *q, int argc, char **argv)
 			    NULL);
 		notify_notice_clear(&note);
 	}
-	printf("digest: %ld message%s%s\n", n, n == 1 ? "" : "s",
+	printf("%s: %ld message%s%s\n", label, n, n == 1 ? "" : "s",
 	    rc ? " (not queued)" : n > 0 ? " (queued for the DSL)" : "");
 	qindex_entries_free(rows, n);
 	free(err);
+	return rc;
+}
+
+/* aq_digest - one notice to each school's DSL of what was held since
+ * the last */
+static int
+aq_digest(struct aq *q, int argc, char **argv)
+{
+	const struct conf *cf = q->cf;
+	int rc = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (aq_sync(q) < 0)
+		return 1;
+	if (cf->nschools == 0)
+		rc = aq_digest_school(q, cf);
+	for (size_t i = 0; i < cf->nschools; i++)
+		if (actions_in_scope(q->actor.scope, cf->schools[i]->id))
+			rc |= aq_digest_school(q, cf->schools[i]);
 	if (aq_audit(q, "digest", NULL, rc ? "failed" : "ok",
 	    NULL) < 0)
 		return 1;
@@ -508,7 +537,46 @@ aq_setup(struct aq *q, const char *conf_path,
 		return -1;
 	}
 	q->actor.events = q->audit;
+	if (aupctl_check_school(q->cf, "quarantine", q->school) < 0)
+		return -1;
+	q->actor.scope = q->school;
+	q->actor.school = q->school;
 	return 0;
+}
+
+/* aq_in_scope - a row of the school asked for (or of any) */
+bool
+aq_in_scope(struct aq *q, const char *action, const char *ref,
+    const char *school)
+{
+	char *msg = NULL;
+
+	if (actions_in_scope(q->actor.scope, school))
+		return true;
+	actions_refuse_unseen(q->cf, &q->actor, action, ref, NULL, &msg);
+	free(msg);
+	return false;
+}
+
+/* aq_run - one subcommand with its setup */
+int
+aq_run(const char *conf_path, int argc, char **argv,
+    const struct policy *const *registry,
+    int (*run)(struct aq *, int, char **))
+{
+	struct aq q = { 0 };
+	int rc;
+
+	if (aupctl_take_school(&argc, argv, &q.school) < 0) {
+		fprintf(stderr, "aupctl: --school wants one school's name\n");
+		return 2;
+	}
+	if (aq_setup(&q, conf_path, registry) < 0)
+		rc = 1;
+	else
+		rc = run(&q, argc, argv);
+	aq_teardown(&q);
+	return rc;
 }
 
 /* aq_teardown - free what aq_setup made */
@@ -534,7 +602,6 @@ aupctl_quarantine(const char *conf_path, int argc, char **argv,
 		{ "review", aq_review },
 		{ "expire", aq_expire }, { "digest", aq_digest },
 	};
-	struct aq q = { 0 };
 	int rc = 2;
 
 	for (size_t i = 0; argc >= 2 && i < sizeof(cmds) / sizeof(cmds[0]);
@@ -548,11 +615,8 @@ aupctl_quarantine(const char *conf_path, int argc, char **argv,
 		    strcmp(argv[1], "delete") == 0))
 			for (char *p = argv[2]; *p != '\0'; p++)
 				*p = g_ascii_toupper(*p);
-		if (aq_setup(&q, conf_path, registry) < 0)
-			rc = 1;
-		else
-			rc = cmds[i].run(&q, argc - 1, argv + 1);
-		aq_teardown(&q);
+		rc = aq_run(conf_path, argc - 1, argv + 1, registry,
+		    cmds[i].run);
 		break;
 	}
 	if (rc == 2)

@@ -26,6 +26,8 @@ struct aq {
 	char	*user;			/* getpwuid(getuid()) */
 	const char *sudo_user;		/* $SUDO_USER, or NULL */
 	struct actor actor;		/* who acts, for store/actions.c */
+	const char *school;		/* --school NAME, or NULL: every
+					 * school (actor.scope once checked) */
 };
 
 /*
@@ -36,13 +38,20 @@ int	aupctl_quarantine(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
 
 /*
- * aq_setup - load the configuration, open the audit trail (the event
- * log), name the acting user; -1 (message on stderr) on failure.  Also
- * used by `aupctl deferred`.  aq_teardown() frees it.
+ * aq_run - take --school out of argv, aq_setup(), run `run` on argv
+ * (argv[0] is the subcommand), aq_teardown(): the dispatch of
+ * `aupctl quarantine`, `deferred` and `alerts`.  Exit status; 2 bad usage.
  */
-int	aq_setup(struct aq *q, const char *conf_path,
-	    const struct policy *const *registry);
-void	aq_teardown(struct aq *q);
+int	aq_run(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry,
+	    int (*run)(struct aq *, int, char **));
+/*
+ * aq_in_scope - may this command see a row of `school`?  When not, the
+ * attempt is audited (`action` on `ref`, refused) and false returned:
+ * the caller says the reference does not exist.
+ */
+bool	aq_in_scope(struct aq *q, const char *action, const char *ref,
+	    const char *school);
 
 /* aq_show, aq_release, aq_delete, aq_review - the subcommands (argv[0]
  * is theirs) */
@@ -59,8 +68,9 @@ int	aq_review(struct aq *q, int argc, char **argv);
  */
 int	aq_audit(struct aq *q, const char *event, const char *ref,
 	    const char *result, json_object *extra);
-/* aq_setup - configuration, audit trail and acting user (also for
- * `aupctl alerts`); 0, or -1 with a message on stderr */
+/* aq_setup - configuration (checking q->school), audit trail and acting
+ * user (also for `aupctl deferred` and `alerts`); 0, or -1 with a message
+ * on stderr */
 int	aq_setup(struct aq *q, const char *conf_path,
 	    const struct policy *const *registry);
 /* aq_teardown - free what aq_setup made */

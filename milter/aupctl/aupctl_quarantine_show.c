@@ -48,7 +48,7 @@
 
 /* aq_lookup - the index row of a valid REF; 1 found, else prints why */
 static int
-aq_lookup(const struct aq *q, const char *cmd, const char *ref,
+aq_lookup(struct aq *q, const char *cmd, const char *ref,
     struct qindex_entry *e)
 {
 	char *err = NULL;
@@ -62,6 +62,10 @@ aq_lookup(const struct aq *q, const char *cmd, const char *ref,
 		return 0;
 	}
 	rc = qindex_get(q->dir, ref, e, &err);
+	if (rc == 1 && !aq_in_scope(q, cmd, ref, e->school)) {
+		qindex_entry_clear(e);
+		rc = 0;
+	}
 	if (rc < 0)
 		fprintf(stderr, "aupctl quarantine %s: %s\n", cmd, err);
 	else if (rc == 0)
@@ -121,6 +125,8 @@ aq_show_state(const struct qindex_entry *e)
 		free(line);
 	}
 	aq_show_line("Status:", e->status);
+	if (e->school != NULL && e->school[0] != '\0')
+		aq_show_line("School:", e->school);
 }
 
 /* aq_show_envelope - who sent it to whom, from where */

@@ -24,14 +24,16 @@
 #include <time.h>
 
 #include "aupctl/aupctl.h"
+#include "aupctl/aupctl_school.h"
 #include "config/conf.h"
+#include "config/school_pick.h"
 #include "store/report.h"
 #include "util/date.h"
 #include "util/xalloc.h"
 
 #define AR_USAGE "usage: aupctl [-c FILE] report [--since YYYY-MM-DD] " \
 	"[--until YYYY-MM-DD] [--month]\n" \
-	"           [--format text|html|csv|json]\n"
+	"           [--format text|html|csv|json] [--school NAME]\n"
 
 /* ar_parse - options; -1 on bad usage */
 static int
@@ -77,10 +79,12 @@ aupctl_report(const char *conf_path, int argc, char **argv,
 	const char *format = "text";
 	struct report *r;
 	struct errbuf eb;
+	const struct conf *sc;
 	struct conf *cf;
 	char *err = NULL, *out;
 
-	if (ar_parse(argc, argv, &o, &format) < 0)
+	if (aupctl_take_school(&argc, argv, &o.school) < 0 ||
+	    ar_parse(argc, argv, &o, &format) < 0)
 		return fputs(AR_USAGE, stderr), 2;
 	errbuf_init(&eb);
 	cf = conf_load(conf_path, registry, &eb);
@@ -88,13 +92,20 @@ aupctl_report(const char *conf_path, int argc, char **argv,
 	errbuf_clear(&eb);
 	if (cf == NULL)
 		return 1;
+	if (aupctl_check_school(cf, "report", o.school) < 0) {
+		conf_release(cf);
+		return 1;
+	}
+	/* One school's report, or the service's with counts per school. */
+	o.by_school = o.school == NULL && cf->nschools > 0;
+	sc = conf_school_named(cf, o.school);
 	if ((r = report_build(cf, &o, &err)) == NULL) {
 		fprintf(stderr, "aupctl report: %s\n", err);
 		free(err);
 		conf_release(cf);
 		return 1;
 	}
-	out = strcmp(format, "html") == 0 ? report_html(r, cf->school.name) :
+	out = strcmp(format, "html") == 0 ? report_html(r, sc->school.name) :
 	    strcmp(format, "csv") == 0 ? report_csv(r) :
 	    strcmp(format, "json") == 0 ? report_json(r) : report_text(r);
 	fputs(out, stdout);
