@@ -59,6 +59,9 @@ struct request {
 	bool	 have_session;
 	bool	 set_cookie;		/* sv is new: send its cookie */
 	time_t	 now;
+	char	*scope;			/* the signed-in account's school:
+					 * its rows only; NULL = every school
+					 * ("*", or a single-school service) */
 };
 
 /* What a page answers. */
@@ -77,10 +80,22 @@ const char *form_get(const struct form *f, const char *key);
 const char *request_arg(const struct request *r, const char *key);
 /* request_actor - the audit trail's view of who acts */
 void	request_actor(const struct request *r, struct actor *a);
-/* console_user - the signed-in user's row (a copy of role and name);
- * false if the account is gone from the users file */
+/* console_user - the signed-in user's row (a copy of role, name and
+ * school, each when not NULL); false if the account is gone from the
+ * users file */
 bool	console_user_current(struct console *c, const char *user,
-	    enum access_role *role, char **name);
+	    enum access_role *role, char **name, char **school);
+/*
+ * request_in_scope - may the signed-in account see a row of `school`?
+ * When not, the attempt (`action` on `ref`) goes to the audit trail and
+ * the page answers as for a reference that does not exist (404).
+ */
+bool	request_in_scope(const struct request *r, const char *action,
+	    const char *ref, const char *school);
+/* request_school - the snapshot of a row's school (the main one for ""
+ * or a school no longer configured) */
+const struct conf *request_school(const struct request *r,
+	    const char *school);
 
 /* reply_page_begin - the page head, navigation and heading */
 void	reply_page_begin(const struct request *r, struct reply *out,

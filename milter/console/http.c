@@ -38,6 +38,7 @@
 #include <microhttpd.h>
 
 #include "config/cidr.h"
+#include "config/school_pick.h"
 #include "console/console.h"
 #include "console/http.h"
 #include "util/log.h"
@@ -84,6 +85,48 @@ request_actor(const struct request *r, struct actor *a)
 	a->role = access_role_name(r->sv.role);
 	a->via = "console";
 	a->address = r->address;
+	a->scope = r->scope;
+	/* What the person does outside a message is their school's record;
+	 * the service's staff are "*". */
+	a->school = r->scope != NULL ? r->scope : r->c->cf->nschools > 0 ?
+	    "*" : NULL;
+}
+
+/* request_in_scope - a row of the account's school (or of any) */
+bool
+request_in_scope(const struct request *r, const char *action,
+    const char *ref, const char *school)
+{
+	struct actor a;
+	char *msg = NULL;
+
+	if (actions_in_scope(r->scope, school))
+		return true;
+	request_actor(r, &a);
+	actions_refuse_unseen(r->c->cf, &a, action, ref, NULL, &msg);
+	free(msg);
+	return false;
+}
+
+/* request_school - a row's school's snapshot, for its settings */
+const struct conf *
+request_school(const struct request *r, const char *school)
+{
+	const struct conf *sc = conf_school_named(r->c->cf, school);
+
+	return sc != NULL ? sc : r->c->cf;
+}
+
+/* http_scope - the scope of an account's school column */
+static char *
+http_scope(const struct console *c, char *school)
+{
+	if (c->cf->nschools == 0 || school == NULL ||
+	    strcmp(school, "*") == 0) {
+		free(school);
+		return NULL;
+	}
+	return school;
 }
 
 /* http_users_fresh - reload the users file if it changed; lock held */
@@ -111,7 +154,7 @@ http_users_fresh(struct console *c)
 /* console_user_current - the account's role now */
 bool
 console_user_current(struct console *c, const char *user, enum access_role *role,
-    char **name)
+    char **name, char **school)
 {
 	const struct console_user *row;
 	bool found;
@@ -124,6 +167,8 @@ console_user_current(struct console *c, const char *user, enum access_role *role
 		*role = row->role;
 		if (name != NULL)
 			*name = xstrdup(row->name);
+		if (school != NULL)
+			*school = xstrdup(row->school);
 	}
 	pthread_mutex_unlock(&c->users_lock);
 	return found;
@@ -207,9 +252,11 @@ static bool
 http_sso(struct request *r, const char *user)
 {
 	enum access_role role;
+	char *school = NULL;
 
-	if (!console_user_current(r->c, user, &role, NULL))
+	if (!console_user_current(r->c, user, &role, NULL, &school))
 		return false;
+	r->scope = http_scope(r->c, school);
 	if (r->have_session && r->sv.user != NULL &&
 	    strcasecmp(r->sv.user, user) == 0)
 		return true;
@@ -230,6 +277,7 @@ http_session(struct request *r, bool proxied)
 	    MHD_COOKIE_KIND, CONSOLE_COOKIE);
 	const char *sso = NULL;
 	enum access_role role;
+	char *school = NULL;
 
 	r->have_session = sessions_find(c->sessions, cookie, r->now, &r->sv);
 	if (proxied && c->cf->console.user_header != NULL)
@@ -239,7 +287,7 @@ http_session(struct request *r, bool proxied)
 		return http_sso(r, sso);
 	if (r->sv.user == NULL)
 		return true;
-	if (!console_user_current(c, r->sv.user, &role, NULL)) {
+	if (!console_user_current(c, r->sv.user, &role, NULL, &school)) {
 		/* The account is gone: so is every session of it. */
 		sessions_end_user(c->sessions, r->sv.user);
 		free(r->sv.user);
@@ -249,6 +297,7 @@ http_session(struct request *r, bool proxied)
 		return true;
 	}
 	r->sv.role = role;
+	r->scope = http_scope(c, school);
 	return true;
 }
 
@@ -398,6 +447,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	g_ptr_array_free(h->r.form.values, TRUE);
 	session_view_clear(&h->r.sv);
 	free(h->r.address);
+	free(h->r.scope);
 	free(h);
 	*con_cls = NULL;
 }

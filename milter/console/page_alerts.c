@@ -57,7 +57,8 @@ void
 page_alerts(struct request *r, struct reply *out)
 {
 	const char *status = request_arg(r, "status");
-	struct alert_filter f = { .category = request_arg(r, "category") };
+	struct alert_filter f = { .category = request_arg(r, "category"),
+	    .school = r->scope };
 	struct alert_entry *rows = NULL;
 	char *err = NULL;
 	long n;
@@ -189,7 +190,8 @@ alert_load(struct request *r, struct reply *out, const char *id_text,
 	if (!alerts_allowed(r, out))
 		return false;
 	if (*end != '\0' || id <= 0 || alerts_get(r->c->cf->milter.
-	    quarantine_dir, id, a, NULL) != 1) {
+	    quarantine_dir, id, a, NULL) != 1 || !request_in_scope(r,
+	    r->post ? "alerts-set" : "alerts-show", a->ref, a->school)) {
 		reply_error(r, out, 404, "There is no such alert.");
 		return false;
 	}
@@ -206,6 +208,7 @@ page_alert(struct request *r, struct reply *out, const char *id)
 	if (alert_load(r, out, id, &a)) {
 		alert_show(r, out, &a, NULL);
 		request_actor(r, &who);
+		who.school = a.school;
 		(void)actions_record(r->c->cf, &who, "alerts-show", a.ref, "ok",
 		    NULL, a.category, NULL);
 	}
@@ -234,6 +237,7 @@ page_alert_act(struct request *r, struct reply *out, const char *id)
 	rc = alerts_update(r->c->cf->milter.quarantine_dir, a.id, &u,
 	    r->sv.user, r->now, &err);
 	request_actor(r, &who);
+	who.school = a.school;
 	detail = xasprintf("%s: status %s", a.category, u.status ? u.status :
 	    a.status);
 	(void)actions_record(r->c->cf, &who, "alerts-set", a.ref, rc == 1 ?

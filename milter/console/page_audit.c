@@ -65,7 +65,7 @@ page_audit(struct request *r, struct reply *out)
 	long page = request_arg(r, "page") ? atol(request_arg(r, "page")) : 1;
 	struct audit_filter f = { .user = request_arg(r, "user"),
 	    .action = request_arg(r, "action"), .ref = request_arg(r, "ref"),
-	    .since = held_day(request_arg(r, "since")) };
+	    .since = held_day(request_arg(r, "since")), .school = r->scope };
 	struct audit_row *rows = NULL;
 	char *err = NULL;
 

@@ -47,8 +47,9 @@ deferred_allowed(const struct request *r, struct reply *out)
 static bool
 deferred_visible(const struct request *r, const struct deferred_entry *e)
 {
+	/* the office and its delegates of the message's own school */
 	return access_may_see_deferred(r->sv.role, r->sv.user,
-	    &r->c->cf->view, e->sender);
+	    &request_school(r, e->school)->view, e->sender);
 }
 
 /* deferred_form - send now / cancel with a reason, for a waiting one */
@@ -133,7 +134,7 @@ deferred_show(struct request *r, struct reply *out, const char *outcome)
 	const char *status = request_arg(r, "status");
 	const char *ptext = request_arg(r, "page");
 	struct deferred_filter f = { .status = status && *status ? status :
-	    NULL };
+	    NULL, .school = r->scope };
 	struct deferred_entry *rows = NULL;
 	long page = ptext ? atol(ptext) : 1, n;
 	char *err = NULL;
@@ -183,20 +184,24 @@ deferred_do(struct request *r, const char *action, const char *ref,
 /* deferred_check - may this user act on `ref` with this form? */
 static bool
 deferred_check(struct request *r, struct reply *out, const char *ref,
-    const char *action, const char *reason)
+    const char *action, const char *reason, char **school)
 {
 	struct deferred_entry e = { 0 };
 	bool ok;
 
+	*school = NULL;
 	if (!deferred_allowed(r, out))
 		return false;
 	if (!actions_valid_ref(ref) || deferred_get(r->c->cf->milter.
-	    quarantine_dir, ref, &e, NULL) != 1) {
+	    quarantine_dir, ref, &e, NULL) != 1 || !request_in_scope(r,
+	    "deferred-act", ref, e.school)) {
 		deferred_entry_clear(&e);
 		reply_error(r, out, 404, "There is no such deferred message.");
 		return false;
 	}
 	ok = deferred_visible(r, &e);
+	*school = e.school;
+	e.school = NULL;
 	deferred_entry_clear(&e);
 	if (!ok) {
 		reply_error(r, out, 403, "This deferred message is not yours "
@@ -220,13 +225,16 @@ page_deferred_act(struct request *r, struct reply *out, const char *ref)
 	const char *action = form_get(&r->form, "action");
 	const char *reason = form_get(&r->form, "reason");
 	struct actor who;
-	char *err = NULL, *msg;
+	char *err = NULL, *msg, *school;
 	int rc;
 
-	if (!deferred_check(r, out, ref, action, reason))
+	if (!deferred_check(r, out, ref, action, reason, &school)) {
+		free(school);
 		return;
+	}
 	rc = deferred_do(r, action, ref, &err);
 	request_actor(r, &who);
+	who.school = school;
 	(void)actions_record(r->c->cf, &who, strcmp(action, "send") == 0 ?
 	    "deferred-send" : "deferred-cancel", ref, rc > 0 ? "ok" : rc == 0 ?
 	    "refused" : "failed", reason, NULL, NULL);
@@ -237,6 +245,7 @@ page_deferred_act(struct request *r, struct reply *out, const char *ref)
 		msg = xasprintf("%s was not changed: %s", ref, err ? err :
 		    "it is not waiting");
 	free(err);
+	free(school);
 	out->status = rc > 0 ? 200 : 409;
 	deferred_show(r, out, msg);
 	free(msg);

@@ -61,6 +61,9 @@ held_filter(const struct request *r, struct qindex_filter *f)
 	f->since = held_day(request_arg(r, "since"));
 	f->until = until != 0 ? until + 86400 : 0;
 	f->newest_first = true;
+	/* One school's account sees its school; the service's staff may
+	 * pick one. */
+	f->school = r->scope != NULL ? r->scope : request_arg(r, "school");
 	if (status == NULL || strcmp(status, "held") == 0)
 		f->status = "held";
 	else if (strcmp(status, "unreviewed") == 0 ||
@@ -70,6 +73,14 @@ held_filter(const struct request *r, struct qindex_filter *f)
 	} else if (strcmp(status, "all") != 0)
 		f->status = status;
 	return true;
+}
+
+/* held_service - the service's staff on a service of many schools: a
+ * school column and a school filter */
+static bool
+held_service(const struct request *r)
+{
+	return r->scope == NULL && r->c->cf->nschools > 0;
 }
 
 /* held_select - a <select> of choices with the current one selected */
@@ -110,6 +121,15 @@ held_filters_form(const struct request *r, GString *b)
 	held_select(b, "status", "Status", held_statuses,
 	    request_arg(r, "status") ? request_arg(r, "status") : "held",
 	    NULL);
+	if (held_service(r)) {
+		const char **ids = xcalloc(cf->nschools + 1, sizeof(*ids));
+
+		for (size_t i = 0; i < cf->nschools; i++)
+			ids[i] = cf->schools[i]->id;
+		held_select(b, "school", "School", ids, request_arg(r,
+		    "school"), "every school");
+		free(ids);
+	}
 	html_printf(b, "<label>Held from<input name=\"since\" type=\"date\" "
 	    "value=\"%s\"></label><label>to<input name=\"until\" type=\"date\" "
 	    "value=\"%s\"></label><button>Show</button></form>",
@@ -120,15 +140,18 @@ held_filters_form(const struct request *r, GString *b)
 
 /* held_row - one message of the list */
 static void
-held_row(GString *b, const struct qindex_entry *e)
+held_row(GString *b, const struct qindex_entry *e, bool school)
 {
 	char when[32];
 
 	reply_when(e->time, when);
 	html_printf(b, "<tr><td><input type=\"checkbox\" name=\"ref\" "
 	    "value=\"%s\" aria-label=\"select %s\"></td>", e->ref, e->ref);
-	html_printf(b, "<td><a href=\"/held/%s\">%s</a></td><td>%s</td>"
-	    "<td>%s</td>", e->ref, e->ref, when, e->direction);
+	html_printf(b, "<td><a href=\"/held/%s\">%s</a></td>", e->ref,
+	    e->ref);
+	if (school)
+		html_printf(b, "<td class=\"school\">%s</td>", e->school);
+	html_printf(b, "<td>%s</td><td>%s</td>", when, e->direction);
 	html_printf(b, "<td class=\"wrap\">%s</td><td class=\"wrap\">%s</td>"
 	    "<td class=\"wrap\">%s</td>", e->sender[0] ? e->sender : "<>",
 	    e->recipients, e->subject ? e->subject : "(no subject)");
@@ -143,7 +166,7 @@ held_pager_link(const struct request *r, GString *b, long page,
     const char *label)
 {
 	static const char *const keys[] = { "q", "policy", "direction",
-	    "status", "since", "until", NULL };
+	    "status", "since", "until", "school", NULL };
 
 	html_raw(b, "<a href=\"/held?");
 	for (size_t i = 0; keys[i] != NULL; i++) {
@@ -162,15 +185,16 @@ held_table(const struct request *r, struct reply *out,
     const struct qindex_entry *rows, long n)
 {
 	GString *b = out->body;
+	bool school = held_service(r);
 
 	html_raw(b, "<form method=\"post\" action=\"/held\">");
 	reply_csrf_field(r, out);
-	html_raw(b, "<table class=\"list\"><thead><tr><th></th>"
-	    "<th>Reference</th><th>Held</th><th>Direction</th><th>From</th>"
+	html_printf(b, "<table class=\"list\"><thead><tr><th></th>"
+	    "<th>Reference</th>%s<th>Held</th><th>Direction</th><th>From</th>"
 	    "<th>To</th><th>Subject</th><th>Held by</th><th>Status</th>"
-	    "</tr></thead><tbody>");
+	    "</tr></thead><tbody>", school ? "<th>School</th>" : "");
 	for (long i = 0; i < n; i++)
-		held_row(b, &rows[i]);
+		held_row(b, &rows[i], school);
 	html_raw(b, "</tbody></table>");
 	page_action_fields(out, true);
 	html_raw(b, "</form>");
@@ -264,7 +288,8 @@ held_act(struct request *r, const char *ref, char **msg)
 
 	*msg = NULL;
 	if (qindex_get(r->c->cf->milter.quarantine_dir, ref, &e, NULL) != 1 ||
-	    !access_may_see_held(r->sv.role, e.policies)) {
+	    !request_in_scope(r, action != NULL ? action : "act", ref,
+	    e.school) || !access_may_see_held(r->sv.role, e.policies)) {
 		*msg = xasprintf("%s: no such message for your role", ref);
 		qindex_entry_clear(&e);
 		return 1;

@@ -101,7 +101,7 @@ login_post(struct request *r, struct reply *out)
 		login_form(r, out, "Enter your user name and password.");
 		return;
 	}
-	(void)console_user_current(r->c, user, &role, NULL); /* reload */
+	(void)console_user_current(r->c, user, &role, NULL, NULL); /* reload */
 	if (sessions_locked(r->c->sessions, user, r->address, r->now,
 	    &until)) {
 		login_record(r, "sign-in", user, "refused", "locked");

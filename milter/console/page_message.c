@@ -333,6 +333,13 @@ message_lookup(struct request *r, struct reply *out, const char *ref,
 {
 	int rc = qindex_get(r->c->cf->milter.quarantine_dir, ref, e, NULL);
 
+	/* Another school's message is a reference that does not exist. */
+	if (rc == 1 && !request_in_scope(r, r->post && form_get(&r->form,
+	    "action") != NULL ? form_get(&r->form, "action") : "show", ref,
+	    e->school)) {
+		qindex_entry_clear(e);
+		rc = 0;
+	}
 	if (!access_may_list_held(r->sv.role) || (rc == 1 &&
 	    !access_may_see_held(r->sv.role, e->policies))) {
 		reply_error(r, out, 403, "Your role does not include this "
@@ -357,6 +364,7 @@ page_message(struct request *r, struct reply *out, const char *ref)
 	if (message_lookup(r, out, ref, &e)) {
 		message_show(r, out, &e, NULL, false);
 		request_actor(r, &a);
+		a.school = e.school;
 		(void)actions_record(r->c->cf, &a, "show", ref, "ok", NULL,
 		    NULL, NULL);
 	}
@@ -401,6 +409,7 @@ page_message_eml(struct request *r, struct reply *out, const char *ref)
 		return;
 	}
 	request_actor(r, &a);
+	a.school = e.school;
 	path = quarantine_message_path(r->c->cf->milter.quarantine_dir, ref);
 	if (!access_may_download(r->sv.role))
 		reply_error(r, out, 403, "Your role may not download messages.");

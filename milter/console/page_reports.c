@@ -56,6 +56,10 @@ page_reports(struct request *r, struct reply *out)
 	}
 	opt.monthly = period != NULL && strcmp(period, "month") == 0;
 	opt.names = access_may_see_names(r->sv.role);
+	/* A school's account: its school; the service's staff: the
+	 * service with its schools side by side. */
+	opt.school = r->scope;
+	opt.by_school = r->scope == NULL && r->c->cf->nschools > 0;
 	opt.since = held_day(request_arg(r, "since"));
 	opt.until = until != 0 ? until + 86400 : 0;
 	if (opt.since == 0)

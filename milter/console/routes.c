@@ -79,7 +79,7 @@ reply_page_begin(const struct request *r, struct reply *out,
     const char *title)
 {
 	GString *b = out->body;
-	const char *school = r->c->cf->school.name;
+	const char *school = request_school(r, r->scope)->school.name;
 
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
