@@ -3,13 +3,16 @@
  *
  * SYNOPSIS
  *	aupctl -c FILE console passwd USER [--role ROLE] [--name NAME]
+ *	    [--school NAME]
  *
  * DESCRIPTION
  *	Reads the new password from the terminal (twice, without echo) or,
  *	when standard input is not a terminal, one line from it (for
  *	scripts), hashes it with Argon2id (libsodium) and writes the hash
  *	into [console] users for USER.  A USER not yet in the file is
- *	added when --role (and optionally --name) is given.  The password
+ *	added when --role (and optionally --name, and --school for an
+ *	account of one school; without it the account sees every school)
+ *	is given.  The password
  *	itself is never written or logged.  The change is in the audit
  *	trail.
  *
@@ -29,6 +32,7 @@
 #include <sodium.h>
 
 #include "aupctl/aupctl.h"
+#include "aupctl/aupctl_school.h"
 #include "config/conf.h"
 #include "console/console_users.h"
 #include "store/actions.h"
@@ -36,7 +40,7 @@
 
 #define AC_MIN_PASSWORD	10	/* characters */
 #define AC_USAGE "usage: aupctl [-c FILE] console passwd USER [--role ROLE] " \
-	"[--name NAME]\n"
+	"[--name NAME]\n           [--school NAME]\n"
 
 /* ac_read_line - one line from stdin, echo off on a terminal */
 static char *
@@ -91,7 +95,7 @@ ac_password(void)
 /* ac_passwd - set the hash of one user */
 static int
 ac_passwd(const struct conf *cf, const char *user, const char *role,
-    const char *name)
+    const char *name, const char *school)
 {
 	char *pw = ac_password(), *hash = NULL, *err = NULL;
 	struct passwd *me = getpwuid(getuid());
@@ -111,7 +115,7 @@ ac_passwd(const struct conf *cf, const char *user, const char *role,
 		fprintf(stderr, "aupctl console passwd: cannot hash (out of "
 		    "memory?)\n");
 	else if (console_users_set_password(cf->console.users, user, role,
-	    name, hash, &err) < 0)
+	    name, school, hash, &err) < 0)
 		fprintf(stderr, "aupctl console passwd: %s\n", err);
 	else {
 		printf("Password set for %s in %s.\n", user, cf->console.users);
@@ -137,11 +141,13 @@ aupctl_console(const char *conf_path, int argc, char **argv,
 		{ "name", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *role = NULL, *name = NULL;
+	const char *role = NULL, *name = NULL, *school = NULL;
 	struct errbuf eb;
 	struct conf *cf;
 	int c, rc;
 
+	if (aupctl_take_school(&argc, argv, &school) < 0)
+		return fputs(AC_USAGE, stderr), 2;
 	/* optind 0: a fresh scan that permutes (aupctl_main's was "+") */
 	optind = 0;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -160,13 +166,17 @@ aupctl_console(const char *conf_path, int argc, char **argv,
 	errbuf_clear(&eb);
 	if (cf == NULL)
 		return 1;
+	if (aupctl_check_school(cf, "console passwd", school) < 0) {
+		conf_release(cf);
+		return 1;
+	}
 	if (cf->console.users == NULL) {
 		fprintf(stderr, "aupctl console passwd: set [console] users "
 		    "in %s first\n", conf_path);
 		conf_release(cf);
 		return 1;
 	}
-	rc = ac_passwd(cf, argv[optind + 1], role, name);
+	rc = ac_passwd(cf, argv[optind + 1], role, name, school);
 	conf_release(cf);
 	return rc;
 }

@@ -240,11 +240,11 @@ cu_write(const char *path, const GString *text, char **err)
 /* cu_new_table - the text of a new file holding one row */
 static GString *
 cu_new_table(const char *user, const char *role, const char *name,
-    const char *hash)
+    const char *school, const char *hash)
 {
 	GString *out = g_string_new("user,name,role,school,password\n");
-	char *cells[] = { (char *)user, (char *)name, (char *)role, "*",
-	    (char *)hash };
+	char *cells[] = { (char *)user, (char *)name, (char *)role,
+	    (char *)(school != NULL ? school : "*"), (char *)hash };
 
 	cu_csv_row(out, cells, 5);
 	return out;
@@ -253,7 +253,8 @@ cu_new_table(const char *user, const char *role, const char *name,
 /* cu_rewrite - the existing file with the user's hash set or a row added */
 static GString *
 cu_rewrite(const struct csv_table *t, const int col[5], const char *user,
-    const char *role, const char *name, const char *hash, char **err)
+    const char *role, const char *name, const char *school,
+    const char *hash, char **err)
 {
 	GString *out = g_string_new(NULL);
 	char **cells = xcalloc(t->ncols, sizeof(*cells));
@@ -285,7 +286,8 @@ cu_rewrite(const struct csv_table *t, const int col[5], const char *user,
 		if (col[1] >= 0)
 			cells[col[1]] = (char *)(name != NULL ? name : "");
 		if (col[3] >= 0)
-			cells[col[3]] = "*";
+			cells[col[3]] = (char *)(school != NULL ? school :
+			    "*");
 		cu_csv_row(out, cells, t->ncols);
 	}
 	free(cells);
@@ -295,7 +297,8 @@ cu_rewrite(const struct csv_table *t, const int col[5], const char *user,
 /* console_users_set_password - set or add a row */
 int
 console_users_set_password(const char *path, const char *user,
-    const char *role, const char *name, const char *hash, char **err)
+    const char *role, const char *name, const char *school,
+    const char *hash, char **err)
 {
 	struct errbuf eb;
 	struct csv_table *t;
@@ -309,14 +312,16 @@ console_users_set_password(const char *path, const char *user,
 			    "dpo, it, office or viewer) to make it", path);
 			return -1;
 		}
-		text = cu_new_table(user, role, name ? name : "", hash);
+		text = cu_new_table(user, role, name ? name : "", school,
+		    hash);
 	} else {
 		errbuf_init(&eb);
 		t = csv_table_load(path, &eb);
 		if (t == NULL || eb.nerrors > 0)
 			*err = cu_errbuf(&eb, path);
 		else if (cu_columns(t, path, col, err) == 0)
-			text = cu_rewrite(t, col, user, role, name, hash, err);
+			text = cu_rewrite(t, col, user, role, name, school,
+			    hash, err);
 		errbuf_clear(&eb);
 		csv_table_free(t);
 	}

@@ -52,10 +52,12 @@ bool	console_users_verify(const struct console_user *row,
 char	*console_password_hash(const char *password);
 /*
  * console_users_set_password - write `hash` into the row of `user`,
- * adding the row (with `role` and `name`, which a new row needs) when
- * it is missing; the file is replaced atomically, mode 0640.
+ * adding the row (with `role`, `name` and `school`, NULL = "*": every
+ * school) when it is missing; the file is replaced atomically, mode
+ * 0640.
  */
 int	console_users_set_password(const char *path, const char *user,
-	    const char *role, const char *name, const char *hash, char **err);
+	    const char *role, const char *name, const char *school,
+	    const char *hash, char **err);
 
 #endif

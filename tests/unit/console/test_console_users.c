@@ -88,11 +88,11 @@ test_setting_a_password_keeps_the_other_rows(void **state)
 	(void)state;
 	hash = console_password_hash("a long password");
 	assert_int_equal(console_users_set_password(path, "JANE", NULL, NULL,
-	    hash, &err), 0);
+	    NULL, hash, &err), 0);
 	assert_int_equal(console_users_set_password(path, "new.it", "it",
-	    "New IT", hash, &err), 0);
+	    "New IT", "beech", hash, &err), 0);
 	assert_int_equal(console_users_set_password(path, "who", NULL, NULL,
-	    hash, &err), -1);
+	    NULL, hash, &err), -1);
 	assert_non_null(strstr(err, "give --role"));
 	free(err);
 	u = console_users_load(path, &err);
@@ -103,6 +103,7 @@ test_setting_a_password_keeps_the_other_rows(void **state)
 	    "a long password"));
 	assert_string_equal(console_users_find(u, "gov")->password, "");
 	assert_int_equal(console_users_find(u, "new.it")->role, ACCESS_IT);
+	assert_string_equal(console_users_find(u, "new.it")->school, "beech");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
 	console_users_free(u);
