@@ -10,6 +10,7 @@
  *	aupctl [-c FILE] console passwd USER [--role ROLE] [--name NAME]
  *	aupctl [-c FILE] alerts list|show|set|close
  *	aupctl [-c FILE] deferred list|send|cancel
+ *	aupctl [-c FILE] audit [options]
  *	aupctl --help | --version
  *
  * DESCRIPTION
@@ -20,7 +21,10 @@
  *	monitoring report (aupctl_report.c) and `console passwd` sets a
  *	console account's password (aupctl_console.c); `deferred` lists,
  *	sends now or cancels the messages working-hours keeps until the
- *	school opens (aupctl_deferred.c).
+ *	school opens (aupctl_deferred.c); `audit` reads the audit trail
+ *	(aupctl_audit.c).  With school files, quarantine, deferred, alerts,
+ *	report and audit take --school NAME to keep to one school's rows
+ *	(aupctl_school.c).
  *
  * DIAGNOSTICS
  *	Exit 0 when the command ran, 2 for a bad command line, an
@@ -54,6 +58,9 @@
 	"[--name NAME]\n" \
 	"       aupctl [-c FILE] alerts list|show ID|set ID|close ID\n" \
 	"       aupctl [-c FILE] deferred list|send REF|cancel REF\n" \
+	"       aupctl [-c FILE] audit [--since DAY] [--user USER] [--json]\n" \
+	"       (quarantine, deferred, alerts, report and audit take " \
+	"--school NAME)\n" \
 	"       aupctl --help | --version\n"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
@@ -79,7 +86,8 @@ aupctl_help(void)
 	    "  notices      the notices waiting to be sent: list, retry, "
 	    "send\n"
 	    "  report       what the filter did over a period\n"
-	    "  console      the web console's accounts (passwd)\n\n"
+	    "  console      the web console's accounts (passwd)\n"
+	    "  audit        who did what to which message\n\n"
 	    "See aupctl(8).\n", AUPCTL_DEFAULT_CONF);
 	return 0;
 }
@@ -137,6 +145,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "deferred") == 0)
 		rc = aupctl_deferred(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "audit") == 0)
+		rc = aupctl_audit(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

@@ -27,6 +27,9 @@ int	aupctl_deferred(const char *conf_path, int argc, char **argv,
 /* aupctl_alerts - `aupctl -c FILE alerts ...`; argv[0] is "alerts" */
 int	aupctl_alerts(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
+/* aupctl_audit - `aupctl -c FILE audit ...`; argv[0] is "audit" */
+int	aupctl_audit(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 /* aupctl_notices - `aupctl -c FILE notices ...`; argv[0] is "notices" */
 int	aupctl_notices(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
