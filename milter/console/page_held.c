@@ -189,10 +189,13 @@ held_table(const struct request *r, struct reply *out,
 
 	html_raw(b, "<form method=\"post\" action=\"/held\">");
 	reply_csrf_field(r, out);
-	html_printf(b, "<table class=\"list\"><thead><tr><th></th>"
-	    "<th>Reference</th>%s<th>Held</th><th>Direction</th><th>From</th>"
+	html_raw(b, "<table class=\"list\"><thead><tr><th></th>"
+	    "<th>Reference</th>");
+	if (school)
+		html_raw(b, "<th>School</th>");
+	html_raw(b, "<th>Held</th><th>Direction</th><th>From</th>"
 	    "<th>To</th><th>Subject</th><th>Held by</th><th>Status</th>"
-	    "</tr></thead><tbody>", school ? "<th>School</th>" : "");
+	    "</tr></thead><tbody>");
 	for (long i = 0; i < n; i++)
 		held_row(b, &rows[i], school);
 	html_raw(b, "</tbody></table>");

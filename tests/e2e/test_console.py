@@ -38,101 +38,28 @@ private Postfix (tests/lib/postfix.sh) and passes it in the environment
 Screenshots of each page go to tests/e2e/console-screenshots/ in the
 build folder.
 """
-import http.client
-import json
 import os
 import re
-import shutil
-import smtplib
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.parse
 
-TOP_SRC = os.environ.get("top_srcdir", ".")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console_lib import (By, Tap, bail, browser, free_port,  # noqa: E402
+                         maillog_has, milter_user, ok, send, shot, wait_for,
+                         write)
+import console_lib  # noqa: E402
+
 TOP_BUILD = os.environ.get("top_builddir", ".")
-PF_PORT = os.environ.get("PF_PORT")
 PF_CONF = os.environ.get("PF_CONF", "")
 PF_LOG = os.environ.get("PF_LOG", "")
 PF_SINK_DIR = os.environ.get("PF_SINK_DIR", "")
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-SHOTS = os.path.join(TOP_BUILD, "tests", "e2e", "console-screenshots")
-count = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global count, failed
-    count += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (count, name))
-    if not cond:
-        failed += 1
-        if diag:
-            for line in str(diag).splitlines()[-20:]:
-                print("# " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip_all(why):
-    print("1..0 # SKIP " + why)
-    sys.exit(0)
-
-
-def bail(why):
-    print("Bail out! " + why)
-    sys.exit(1)
-
-
-if not PF_PORT or not os.environ.get("CONSOLE_DIR"):
-    skip_all("no private Postfix: run tests/e2e/test_postfix_console.sh")
-for need, what in ((CHROMIUM, "chromium"),
-                   (CHROMEDRIVER, "chromium-driver")):
-    if not need:
-        skip_all(what + " not installed (sh contrib/install-deps.sh)")
-try:
-    import selenium  # noqa: F401
-except ImportError:
-    # Debian's python3-selenium, when another python3 comes first in PATH
-    sys.path.append("/usr/lib/python3/dist-packages")
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-except ImportError:
-    skip_all("python3-selenium not installed")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 T = os.environ["CONSOLE_DIR"]
-
-
-def milter_user():
-    """Run as root, the milter needs [milter] user (it refuses to start
-    without one): the account tests/lib/school.sh uses, given T."""
-    if os.geteuid() != 0:
-        return ""
-    import pwd
-    try:
-        pw = pwd.getpwnam("postfix")
-    except KeyError:
-        pw = pwd.getpwnam("nobody")
-    os.chown(T, pw.pw_uid, pw.pw_gid)
-    os.chmod(T, 0o755)
-    return "user = %s\n" % pw.pw_name
-
-
-USER_LINE = milter_user()
+USER_LINE = milter_user(T)
 PORT = free_port()
 BASE = "http://127.0.0.1:%d" % PORT
 CONF = os.path.join(T, "aup-milter.conf")
@@ -141,21 +68,9 @@ procs = []
 
 
 def cleanup():
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    if failed:
+    console_lib.stop(procs)
+    if Tap.failed:
         print("# kept " + T + " (maillog: " + PF_LOG + ")")
-
-
-def write(path, text, mode=0o644):
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
 
 
 # The console's sendmail(1): records argv and the message of each
@@ -218,34 +133,6 @@ def eicar_message(path, sender, rcpt, subject, name, body,
         base64.b64encode(eicar.encode()).decode(), "--BB--", ""]))
 
 
-def send(path, sender, rcpt, client="192.0.2.7"):
-    """SMTP to the private Postfix as `client` (XCLIENT); returns the
-    reply to the end of data and the queue id."""
-    data = open(path, "rb").read()
-    with smtplib.SMTP("127.0.0.1", int(PF_PORT), timeout=60) as c:
-        c.ehlo("mail.supplier.example")
-        code, msg = c.docmd("XCLIENT", "ADDR=%s NAME=[UNAVAILABLE]" % client)
-        if code != 220:
-            return code, msg.decode(), None
-        c.ehlo("mail.supplier.example")
-        c.mail(sender)
-        c.rcpt(rcpt)
-        code, msg = c.data(data)
-    msg = msg.decode()
-    m = re.search(r"queued as ([0-9A-Za-z]+)", msg)
-    return code, msg, m.group(1) if m else None
-
-
-def maillog_has(pattern, timeout=30):
-    """Wait (bounded) until Postfix's log has a line matching pattern."""
-    end = time.time() + timeout
-    while time.time() < end:
-        if re.search(pattern, open(PF_LOG, errors="replace").read(), re.M):
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def queue_empty(timeout=60):
     """Wait (bounded) until this Postfix's queue is empty."""
     end = time.time() + timeout
@@ -287,70 +174,9 @@ def refs():
     return rows
 
 
-class Http:
-    """One client with its own cookie, for what a browser hides."""
-
-    def __init__(self, headers=None):
-        self.cookie = None
-        self.headers = headers or {}
-
-    def req(self, method, path, form=None):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        h = dict(self.headers)
-        body = None
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body, h)
-        r = c.getresponse()
-        text = r.read().decode("utf-8", "replace")
-        sc = r.getheader("Set-Cookie")
-        if sc:
-            self.cookie = sc.split(";")[0]
-            self.set_cookie = sc
-        c.close()
-        return r.status, dict(r.getheaders()), text
-
-    def csrf(self, path):
-        status, _, text = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', text)
-        return m.group(1) if m else None
-
-    def login(self, user, password):
-        token = self.csrf("/login")
-        return self.req("POST", "/login", {"csrf": token, "user": user,
-                                           "password": password})
-
-
-def wait_for(d, text, timeout=30):
-    """Wait (bounded) until the page shows `text`; True if it did."""
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            if text in d.page_source:
-                return True
-        except Exception:
-            pass
-        time.sleep(0.1)
-    return False
-
-
-def shot(driver, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for a in ("--headless", "--no-sandbox", "--disable-gpu",
-              "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--no-first-run", "--window-size=1280,1600",
-              "--user-data-dir=" + os.path.join(T, "chromium")):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+def Http(headers=None):
+    """A client of this test's console (console_lib.Http)."""
+    return console_lib.Http(PORT, headers)
 
 
 def main():
@@ -415,14 +241,14 @@ def main():
         bail("aup-console did not start: " + open(T + "/console.log").read())
 
     http_checks(pay_ref)
-    driver = browser()
+    driver = browser(T)
     try:
         dsl_in_browser(driver, pay_ref, xss_ref)
         viewer_in_browser(driver, pay_ref)
         office_in_browser(driver)
     finally:
         driver.quit()
-    print("1..%d" % count)
+    print("1..%d" % Tap.count)
 
 
 def http_checks(pay_ref):
@@ -773,4 +599,4 @@ try:
     main()
 finally:
     cleanup()
-sys.exit(1 if failed else 0)
+sys.exit(1 if Tap.failed else 0)

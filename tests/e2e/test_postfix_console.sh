@@ -13,6 +13,8 @@
 # this instance (behind a recorder), so a release goes through pickup,
 # the milter again (non_smtpd_milters, which accepts the release mark
 # once) and on to the sink.  Postfix is stopped by pf_start's trap.
+# CONSOLE_TEST names another test of tests/e2e to run the same way
+# (test_postfix_console_schools.sh).
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/postfix.sh"
@@ -28,7 +30,7 @@ trap 'rm -rf "$T"' EXIT		# until pf_start installs its own trap
 pf_start "$T" "unix:$CONSOLE_DIR/aup.sock" ||
     bail_out "the private Postfix did not start"
 export CONSOLE_DIR PF_PORT PF_CONF PF_LOG PF_SINK_DIR
-python3 "$top_srcdir/tests/e2e/test_console.py"
+python3 "$top_srcdir/tests/e2e/${CONSOLE_TEST:-test_console.py}"
 rc=$?
 [ "$rc" = 0 ] || _tap_failed=1	# pf_stop keeps the folder
 exit "$rc"
