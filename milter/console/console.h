@@ -92,6 +92,9 @@ bool	console_user_current(struct console *c, const char *user,
  */
 bool	request_in_scope(const struct request *r, const char *action,
 	    const char *ref, const char *school);
+/* request_service - the service's staff on a service of many schools
+ * (lists show each row's school) */
+bool	request_service(const struct request *r);
 /* request_school - the snapshot of a row's school (the main one for ""
  * or a school no longer configured) */
 const struct conf *request_school(const struct request *r,

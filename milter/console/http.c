@@ -108,6 +108,13 @@ request_in_scope(const struct request *r, const char *action,
 	return false;
 }
 
+/* request_service - every school, and more than one */
+bool
+request_service(const struct request *r)
+{
+	return r->scope == NULL && r->c->cf->nschools > 0;
+}
+
 /* request_school - a row's school's snapshot, for its settings */
 const struct conf *
 request_school(const struct request *r, const char *school)

@@ -40,14 +40,17 @@ audit_filters_form(const struct request *r, GString *b)
 
 /* audit_row_html - one row */
 static void
-audit_row_html(GString *b, const struct audit_row *a)
+audit_row_html(GString *b, const struct audit_row *a, bool school)
 {
 	char when[32];
 
 	reply_when(a->time, when);
-	html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-	    "<td>%s</td>", when, a->user, a->role ? a->role : "", a->via,
-	    a->address ? a->address : "");
+	html_printf(b, "<tr><td>%s</td>", when);
+	if (school)
+		html_printf(b, "<td class=\"school\">%s</td>", a->school);
+	html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+	    a->user, a->role ? a->role : "", a->via, a->address ?
+	    a->address : "");
 	html_printf(b, "<td>%s</td><td>", a->action);
 	if (a->ref != NULL && actions_valid_ref(a->ref))
 		html_printf(b, "<a href=\"/held/%s\">%s</a>", a->ref, a->ref);
@@ -87,13 +90,17 @@ page_audit(struct request *r, struct reply *out)
 		free(err);
 	} else {
 		html_printf(out->body, "<p>%ld record%s; page %ld.</p><table "
-		    "class=\"list\"><thead><tr><th>When</th><th>User</th>"
-		    "<th>Role</th><th>Via</th><th>Address</th><th>Action</th>"
-		    "<th>Message</th><th>Result</th><th>Reason</th>"
-		    "<th>Detail</th></tr></thead><tbody>", total, total == 1 ?
-		    "" : "s", page);
+		    "class=\"list\"><thead><tr><th>When</th>", total, total ==
+		    1 ? "" : "s", page);
+		if (request_service(r))
+			html_raw(out->body, "<th>School</th>");
+		html_raw(out->body, "<th>User</th><th>Role</th><th>Via</th>"
+		    "<th>Address</th><th>Action</th><th>Message</th>"
+		    "<th>Result</th><th>Reason</th><th>Detail</th></tr>"
+		    "</thead><tbody>");
 		for (long i = 0; i < n; i++)
-			audit_row_html(out->body, &rows[i]);
+			audit_row_html(out->body, &rows[i],
+			    request_service(r));
 		html_raw(out->body, "</tbody></table><p class=\"pager\">");
 		if (page > 1)
 			html_printf(out->body, "<a href=\"/audit?page=%ld\">"

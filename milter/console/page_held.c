@@ -75,14 +75,6 @@ held_filter(const struct request *r, struct qindex_filter *f)
 	return true;
 }
 
-/* held_service - the service's staff on a service of many schools: a
- * school column and a school filter */
-static bool
-held_service(const struct request *r)
-{
-	return r->scope == NULL && r->c->cf->nschools > 0;
-}
-
 /* held_select - a <select> of choices with the current one selected */
 static void
 held_select(GString *b, const char *name, const char *label,
@@ -121,7 +113,7 @@ held_filters_form(const struct request *r, GString *b)
 	held_select(b, "status", "Status", held_statuses,
 	    request_arg(r, "status") ? request_arg(r, "status") : "held",
 	    NULL);
-	if (held_service(r)) {
+	if (request_service(r)) {
 		const char **ids = xcalloc(cf->nschools + 1, sizeof(*ids));
 
 		for (size_t i = 0; i < cf->nschools; i++)
@@ -185,7 +177,7 @@ held_table(const struct request *r, struct reply *out,
     const struct qindex_entry *rows, long n)
 {
 	GString *b = out->body;
-	bool school = held_service(r);
+	bool school = request_service(r);
 
 	html_raw(b, "<form method=\"post\" action=\"/held\">");
 	reply_csrf_field(r, out);

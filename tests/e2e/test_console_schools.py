@@ -13,7 +13,8 @@ tests/e2e/test_postfix_console_schools.sh (the private Postfix).
     Ashfield
   - Beech's DSL sees Beech's message and nothing of Ashfield's attempt
   - the service's staff (school = *) list both with a School column,
-    filter by school, and get the report with a line per school
+    filter by school, see the audit trail with each record's school, and
+    get the report with a line per school
 """
 import os
 import re
@@ -206,6 +207,12 @@ def service_in_browser(d, a_ref, b_ref):
     page = d.page_source
     ok(b_ref in page and a_ref not in page,
        "the school filter keeps to Beech's")
+    d.get(BASE + "/audit")
+    wait_for(d, "Audit trail")
+    page = d.page_source
+    ok("<th>School</th>" in page and re.search(
+        r'<td class="school">ashfield</td><td>a\.dsl</td>', page),
+       "the service's audit trail names each record's school")
     d.get(BASE + "/reports")
     wait_for(d, "Per school")
     page = d.page_source
