@@ -216,7 +216,8 @@ report_read_log(struct report *r, const char *path, char **err)
 	    .reasons = g_hash_table_new_full(g_str_hash, g_str_equal, free,
 		free),
 	    .alerts = g_hash_table_new_full(g_str_hash, g_str_equal, free,
-		free) };
+		free),
+	    .schools = g_hash_table_new(g_str_hash, g_str_equal) };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if ((fd < 0 && errno != ENOENT) ||
@@ -229,6 +230,7 @@ report_read_log(struct report *r, const char *path, char **err)
 	json_tokener_free(s.tok);
 	g_hash_table_destroy(s.reasons);
 	g_hash_table_destroy(s.alerts);
+	g_hash_table_destroy(s.schools);
 	return *err != NULL ? -1 : 0;
 }
 

@@ -27,6 +27,7 @@ struct report_scan {
 	json_tokener *tok;
 	GHashTable *reasons;		/* "policy: reason" -> long */
 	GHashTable *alerts;		/* category -> long */
+	GHashTable *schools;		/* name -> its counts in r->schools */
 	char	 day[10];		/* "YYYY-MM-DD" of day_start */
 	time_t	 day_start;		/* that day's 00:00 UTC */
 	long	 bucket;		/* quarter-hour of period, or -1 */

@@ -400,10 +400,13 @@ report_line(struct report_scan *s, const char *line, size_t len)
 		if (s->r->opt.school != NULL &&
 		    strcmp(school, s->r->opt.school) != 0)
 			return true;
-		if (s->r->opt.by_school) {
+		if (s->r->opt.by_school &&
+		    (sc = g_hash_table_lookup(s->schools, school)) == NULL) {
 			sc = report_counts_of(s->r->schools, school);
-			sc->messages++;
+			g_hash_table_insert(s->schools, sc->policy, sc);
 		}
+		if (sc != NULL)
+			sc->messages++;
 	}
 	s->r->messages++;
 	per = report_period(s, t);

@@ -4,7 +4,9 @@
  * Held messages, deferred messages, alerts, notices and audit rows keep
  * the school that judged the message ("" for a single-school service),
  * and each list filtered by a school returns only that school's rows
- * (no filter: every school).  An index.sqlite written by the code
+ * (no filter: every school); the report of one school counts its
+ * events and rows only, and the service's report counts each school's
+ * messages and decisions.  An index.sqlite written by the code
  * before schools (commit 2ca689e: its tables exactly as it made them)
  * opens, gains the column, and its rows come back with school "".
  *
@@ -26,7 +28,9 @@
 #include "store/deferred.h"
 #include "store/notices.h"
 #include "store/qindex.h"
+#include "store/report.h"
 #include "testutil.h"
+#include "util/xalloc.h"
 
 #define T0	((time_t)1767225600)	/* 2026-01-01 */
 
@@ -279,6 +283,76 @@ test_notices_by_school(void **state)
 	tu_rmdir(dir);
 }
 
+/* school_event - one message event of a school ("" for none) */
+static void
+school_event(FILE *fp, const char *action, const char *school)
+{
+	fprintf(fp, "{\"event\":\"message\",\"ref\":\"X\",\"action\":"
+	    "\"%s\",\"policies\":[{\"name\":\"executables\",\"result\":"
+	    "\"%s\",\"reason\":\"a program\"}],\"mode\":\"enforce\"%s%s%s,"
+	    "\"direction\":\"inbound\",\"time\":\"2026-12-07T12:00:00.000Z\"}"
+	    "\n", action, strcmp(action, "accept") == 0 ? "pass" : action,
+	    school[0] ? ",\"school\":\"" : "", school, school[0] ? "\"" : "");
+}
+
+/* A school's report has its events and rows; the service's, each school. */
+static void
+test_report_by_school(void **state)
+{
+	struct tu_fixture *f = tu_fixture_new(NULL, NULL);
+	struct report_options one = { .school = "school-b" };
+	struct report_options all = { .by_school = true };
+	const char *dir = f->cf->milter.quarantine_dir;
+	char *log = xasprintf("%s/events.jsonl", f->dir);
+	FILE *fp = fopen(log, "w");
+	struct report *r;
+	const struct report_counts *c;
+	char *err = NULL;
+
+	(void)state;
+	assert_non_null(fp);
+	for (int i = 0; i < 3; i++)
+		school_event(fp, "quarantine", "school-a");
+	school_event(fp, "reject", "school-a");
+	school_event(fp, "quarantine", "school-b");
+	school_event(fp, "accept", "school-b");
+	school_event(fp, "accept", "");
+	fclose(fp);
+	free(f->cf->milter.event_log);
+	f->cf->milter.event_log = log;
+	held(dir, "AAAAAAAAA1", "school-a");
+	held(dir, "BBBBBBBBB1", "school-b");
+	alert_of(dir, "AAAAAAAAA1", "school-a");
+
+	assert_non_null(r = report_build(f->cf, &one, &err));
+	assert_int_equal(r->messages, 2);
+	assert_int_equal(r->actions[1], 1);		/* quarantine */
+	assert_int_equal(r->actions[0], 0);		/* reject */
+	assert_int_equal(r->held, 1);
+	assert_int_equal(r->alert_states->len, 0);
+	assert_int_equal(r->schools->len, 0);
+	report_free(r);
+
+	assert_non_null(r = report_build(f->cf, &all, &err));
+	assert_int_equal(r->messages, 7);
+	assert_int_equal(r->held, 2);
+	assert_int_equal(r->schools->len, 3);	/* "", school-a, school-b */
+	c = g_ptr_array_index(r->schools, 0);
+	assert_string_equal(c->policy, "");
+	assert_int_equal(c->messages, 1);
+	c = g_ptr_array_index(r->schools, 1);
+	assert_string_equal(c->policy, "school-a");
+	assert_int_equal(c->messages, 4);
+	assert_int_equal(c->n[1], 3);
+	assert_int_equal(c->n[0], 1);
+	c = g_ptr_array_index(r->schools, 2);
+	assert_string_equal(c->policy, "school-b");
+	assert_int_equal(c->messages, 2);
+	assert_int_equal(c->n[1], 1);
+	report_free(r);
+	tu_fixture_free(f);
+}
+
 /* old_store - an index.sqlite as the code before schools left it */
 static char *
 old_store(void)
@@ -341,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_held_by_school),
 		cmocka_unit_test(test_deferred_alerts_audit_by_school),
 		cmocka_unit_test(test_notices_by_school),
+		cmocka_unit_test(test_report_by_school),
 		cmocka_unit_test(test_upgrade_of_an_older_index),
 	};
 
