@@ -208,9 +208,7 @@ aa_list(struct aq *q, int argc, char **argv)
 
 		for (long i = 0; i < n; i++)
 			json_object_array_add(arr, aa_json(&rows[i], false));
-		printf("%s\n", json_object_to_json_string_ext(arr,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+		aq_print_json(arr);
 	} else
 		for (long i = 0; i < n; i++)
 			aa_print_row(&rows[i]);
@@ -275,13 +273,9 @@ aa_show(struct aq *q, int argc, char **argv)
 		    "not found", NULL);
 		return 1;
 	}
-	if (json) {
-		json_object *o = aa_json(&e, true);
-
-		printf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-	} else
+	if (json)
+		aq_print_json(aa_json(&e, true));
+	else
 		aa_print_full(&e);
 	rc = aa_audit(q, "alerts-show", id, e.ref, "ok", NULL) < 0 ? 1 : 0;
 	alerts_entry_clear(&e);

@@ -143,9 +143,7 @@ ad_list(struct aq *q, int argc, char **argv)
 
 		for (long i = 0; i < n; i++)
 			json_object_array_add(arr, ad_json(&rows[i]));
-		printf("%s\n", json_object_to_json_string_ext(arr,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+		aq_print_json(arr);
 	} else {
 		for (long i = 0; i < n; i++)
 			ad_print(&rows[i]);

@@ -119,6 +119,15 @@ aq_when(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* aq_print_json - a --json answer */
+void
+aq_print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 /* aq_audit - one audit record (event log and the store's table) */
 int
 aq_audit(struct aq *q, const char *action, const char *ref,
@@ -364,9 +373,7 @@ aq_list(struct aq *q, int argc, char **argv)
 
 		for (long i = 0; i < n; i++)
 			json_object_array_add(arr, aq_entry_json(&rows[i]));
-		printf("%s\n", json_object_to_json_string_ext(arr,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+		aq_print_json(arr);
 	} else {
 		for (long i = 0; i < n; i++)
 			aq_print_entry(&rows[i]);

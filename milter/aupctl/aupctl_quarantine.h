@@ -79,6 +79,8 @@ void	aq_teardown(struct aq *q);
 char	*aq_clean(const char *s);
 /* aq_meta - the stored REF.json, or NULL (message on stderr) */
 json_object *aq_meta(const struct aq *q, const char *ref);
+/* aq_print_json - print a value pretty on stdout, and free it */
+void	aq_print_json(json_object *o);
 /* aq_when - local "YYYY-MM-DD HH:MM" of a time into buf[32] */
 void	aq_when(time_t t, char buf[32]);
 

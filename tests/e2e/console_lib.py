@@ -6,7 +6,10 @@ HTTP client with its own cookie, and headless Chromium.
 
 The wrappers (test_postfix_console*.sh) start the private Postfix and
 pass it in the environment: CONSOLE_DIR, PF_PORT, PF_CONF, PF_LOG and
-PF_SINK_DIR.
+PF_SINK_DIR.  Imported, this module names the test's folder T (made the
+milter user's when run as root: USER_LINE is the configuration's
+"user = ..." line then), its configuration CONF, and the free port the
+test's console is to listen on, PORT (BASE is its URL).
 """
 import http.client
 import os
@@ -83,7 +86,7 @@ def free_port():
     return port
 
 
-def milter_user(folder):
+def _milter_user(folder):
     """Run as root, the milter needs [milter] user (it refuses to start
     without one): the account tests/lib/school.sh uses, given the test's
     folder.  The "user = ..." line, or "" when not root."""
@@ -97,6 +100,13 @@ def milter_user(folder):
     os.chown(folder, pw.pw_uid, pw.pw_gid)
     os.chmod(folder, 0o755)
     return "user = %s\n" % pw.pw_name
+
+
+T = os.environ["CONSOLE_DIR"]
+USER_LINE = _milter_user(T)
+CONF = os.path.join(T, "aup-milter.conf")
+PORT = free_port()
+BASE = "http://127.0.0.1:%d" % PORT
 
 
 def write(path, text, mode=0o644):

@@ -48,21 +48,13 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (By, Tap, bail, browser, free_port,  # noqa: E402
-                         maillog_has, milter_user, ok, send, shot, wait_for,
-                         write)
+from console_lib import (BASE, CONF, PF_LOG, PORT, T,  # noqa: E402
+                         TOP_BUILD, USER_LINE, By, Tap, bail, browser,
+                         maillog_has, ok, send, shot, wait_for, write)
 import console_lib  # noqa: E402
 
-TOP_BUILD = os.environ.get("top_builddir", ".")
 PF_CONF = os.environ.get("PF_CONF", "")
-PF_LOG = os.environ.get("PF_LOG", "")
 PF_SINK_DIR = os.environ.get("PF_SINK_DIR", "")
-
-T = os.environ["CONSOLE_DIR"]
-USER_LINE = milter_user(T)
-PORT = free_port()
-BASE = "http://127.0.0.1:%d" % PORT
-CONF = os.path.join(T, "aup-milter.conf")
 SOCK = "unix:%s/aup.sock" % T
 procs = []
 

@@ -24,18 +24,12 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (By, Tap, bail, browser, free_port,  # noqa: E402
-                         listening, maillog_has, milter_user, ok, send, shot,
-                         start, stop, wait_for, write)
+from console_lib import (BASE, CONF, PF_LOG, PORT, T,  # noqa: E402
+                         TOP_BUILD, USER_LINE, By, Tap, bail, browser,
+                         listening, maillog_has, ok, send, shot, start, stop,
+                         wait_for, write)
 import console_lib  # noqa: E402
 
-TOP_BUILD = os.environ.get("top_builddir", ".")
-PF_LOG = os.environ.get("PF_LOG", "")
-T = os.environ["CONSOLE_DIR"]
-USER_LINE = milter_user(T)
-PORT = free_port()
-BASE = "http://127.0.0.1:%d" % PORT
-CONF = os.path.join(T, "aup-milter.conf")
 procs = []
 PASSWORDS = {"a.dsl": "ashfield dsl 2026", "b.dsl": "beech dsl 2026",
              "svc": "the service 2026"}

@@ -22,7 +22,7 @@ set -u
 pf_check_prereqs || skip_all "$PF_WHY"
 T=$(pf_mktemp) || bail_out "no temporary directory"
 S=$T/school
-mkdir -p "$S/schools" && chmod 755 "$S"
+mkdir -p "$S" && chmod 755 "$S"
 AUP="$top_builddir/tests/aup-milter-test"
 CTL="$top_builddir/tests/aupctl-test"
 school_write "$S" "unix:$S/aup.sock"
@@ -31,38 +31,13 @@ school_write "$S" "unix:$S/aup.sock"
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >> "%s/released"\ncat >/dev/null\n' \
     "$S" > "$S/sendmail" && chmod 755 "$S/sendmail"
 school_own "$S"
-cat > "$S/aup-milter.conf" <<EOT
-[milter]
-$(school_user_line)
-socket = unix:$S/aup.sock
-group = postfix
-event_log = $S/events.jsonl
-quarantine_dir = $S/quarantine
-spool_dir = $S/spool
-templates = templates
-trusted_networks = 127.0.0.0/8, 10.9.0.0/16
-sendmail_path = $S/sendmail
+school_service "$S" "unix:$S/aup.sock" "sendmail_path = $S/sendmail
 release_secret = $S/release.key
 notify = digest
-schools = schools
 [sender-auth]
-action = off
-EOT
-school_file() { # school_file ID NAME DOMAIN
-	printf 'Pupil,Email\n' > "$S/schools/$1-parents.csv"
-	chmod 640 "$S/schools/$1-parents.csv"
-	cat > "$S/schools/$1.conf" <<EOT
-[school]
-name = $2
-domains = $3
-office = office@$3
-dsl = dsl@$3
-[directory]
-parents = $1-parents.csv
-EOT
-}
-school_file ashfield "Ashfield Primary" ashfield.example
-school_file beech "Beech Academy" beech.example
+action = off"
+school_file "$S" ashfield "Ashfield Primary" ashfield.example
+school_file "$S" beech "Beech Academy" beech.example
 ctl() { "$CTL" -c "$S/aup-milter.conf" "$@"; }
 
 pf_start "$T" "unix:$S/aup.sock" || bail_out "the private Postfix did not start"

@@ -19,44 +19,19 @@ set -u
 pf_check_prereqs || skip_all "$PF_WHY"
 T=$(pf_mktemp) || bail_out "no temporary directory"
 S=$T/school
-mkdir -p "$S/schools" && chmod 755 "$S"
+mkdir -p "$S" && chmod 755 "$S"
 AUP="$top_builddir/tests/aup-milter-test"
 # The test school's folder (templates, spool, quarantine), then a main
 # file that names no school of its own and the two school files.
 school_write "$S" "unix:$S/aup.sock"
-cat > "$S/aup-milter.conf" <<EOT
-[milter]
-$(school_user_line)
-socket = unix:$S/aup.sock
-group = postfix
-event_log = $S/events.jsonl
-quarantine_dir = $S/quarantine
-spool_dir = $S/spool
-templates = templates
-trusted_networks = 127.0.0.0/8, 10.9.0.0/16
-schools = schools
-[sender-auth]
-local_records = local-records.txt
-EOT
+school_service "$S" "unix:$S/aup.sock" "[sender-auth]
+local_records = local-records.txt"
 # the visitor's SPF, answered before DNS
 echo 'example.org TXT "v=spf1 ip4:198.51.100.7 -all"' > "$S/local-records.txt"
-school_file() { # school_file ID NAME DOMAIN PARENT [EXTRA]
-	printf 'Pupil,Email\nPip,%s\n' "$4" > "$S/schools/$1-parents.csv"
-	cat > "$S/schools/$1.conf" <<EOT
-[school]
-name = $2
-domains = $3
-office = office@$3
-dsl = dsl@$3
-[directory]
-parents = $1-parents.csv
-${5-}
-EOT
-}
 # Ashfield lets X-Test-Verdict through; Beech refuses it (the default).
-school_file ashfield Ashfield ashfield.example mum.a@gmail.com "[test-verdict]
+school_file "$S" ashfield Ashfield ashfield.example mum.a@gmail.com "[test-verdict]
 action = off"
-school_file beech Beech beech.example dad.b@gmail.com
+school_file "$S" beech Beech beech.example dad.b@gmail.com
 
 out=$("$AUP" -t -c "$S/aup-milter.conf" 2>&1); rc=$?
 is "$rc" 0 "two school files pass the check"

@@ -77,3 +77,47 @@ exemptions = exemptions.csv
 $_sw_extra
 EOT
 }
+
+# school_service DIR SOCKET [EXTRA] - after school_write: DIR/aup-milter.conf
+# for a service of many schools (`[milter] schools = schools`, a main file
+# with no school of its own) with EXTRA appended (more [milter] keys
+# first, then other sections); DIR/schools made
+school_service() {
+	mkdir -p "$1/schools"
+	cat > "$1/aup-milter.conf" <<EOT
+[milter]
+$(school_user_line)
+socket = $2
+group = postfix
+event_log = $1/events.jsonl
+quarantine_dir = $1/quarantine
+spool_dir = $1/spool
+templates = templates
+trusted_networks = 127.0.0.0/8, 10.9.0.0/16
+schools = schools
+${3-}
+EOT
+}
+
+# school_file DIR ID NAME DOMAIN [PARENT [EXTRA_INI]] - DIR/schools/ID.conf:
+# school NAME with DOMAIN, office@ and dsl@ DOMAIN, and a parents file
+# (mode 0640, the milter user's) naming PARENT as Pip's parent (no rows
+# without PARENT)
+school_file() {
+	{
+		printf 'Pupil,Email\n'
+		[ -n "${5-}" ] && printf 'Pip,%s\n' "$5"
+	} > "$1/schools/$2-parents.csv"
+	chmod 640 "$1/schools/$2-parents.csv"
+	school_own "$1/schools/$2-parents.csv"	# read again at a reload
+	cat > "$1/schools/$2.conf" <<EOT
+[school]
+name = $3
+domains = $4
+office = office@$4
+dsl = dsl@$4
+[directory]
+parents = $2-parents.csv
+${6-}
+EOT
+}
