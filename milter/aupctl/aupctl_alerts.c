@@ -261,7 +261,7 @@ aa_show(struct aq *q, int argc, char **argv)
 		return 2;
 	}
 	rc = alerts_get(q->dir, id, &e, &err);
-	if (rc == 1 && !aq_in_scope(q, "alerts-show", e.ref, e.school)) {
+	if (rc == 1 && !aq_in_scope(q, "alerts-show", NULL, e.school)) {
 		alerts_entry_clear(&e);
 		return fprintf(stderr, "aupctl alerts: no such alert\n"), 1;
 	}
@@ -321,7 +321,7 @@ aa_in_scope(struct aq *q, int64_t id)
 
 	if (alerts_get(q->dir, id, &e, NULL) != 1)
 		return aq_in_scope(q, "alerts-set", NULL, NULL);
-	in = aq_in_scope(q, "alerts-set", e.ref, e.school);
+	in = aq_in_scope(q, "alerts-set", NULL, e.school);
 	alerts_entry_clear(&e);
 	return in;
 }

@@ -171,7 +171,8 @@ console_user_current(struct console *c, const char *user, enum access_role *role
 	row = console_users_find(c->users, user);
 	found = row != NULL;
 	if (found) {
-		*role = row->role;
+		if (role != NULL)
+			*role = row->role;
 		if (name != NULL)
 			*name = xstrdup(row->name);
 		if (school != NULL)

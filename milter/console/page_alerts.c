@@ -191,7 +191,7 @@ alert_load(struct request *r, struct reply *out, const char *id_text,
 		return false;
 	if (*end != '\0' || id <= 0 || alerts_get(r->c->cf->milter.
 	    quarantine_dir, id, a, NULL) != 1 || !request_in_scope(r,
-	    r->post ? "alerts-set" : "alerts-show", a->ref, a->school)) {
+	    r->post ? "alerts-set" : "alerts-show", NULL, a->school)) {
 		reply_error(r, out, 404, "There is no such alert.");
 		return false;
 	}

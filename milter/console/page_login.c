@@ -55,12 +55,18 @@ login_record(struct request *r, const char *action, const char *user,
     const char *result, const char *detail)
 {
 	struct actor a;
+	char *school = NULL;
 
 	request_actor(r, &a);
 	a.user = user;
 	a.role = NULL;
+	/* under the account's school, so its DSL sees its sign-ins */
+	if (r->c->cf->nschools > 0 && console_user_current(r->c, user, NULL,
+	    NULL, &school))
+		a.school = school;
 	(void)actions_record(r->c->cf, &a, action, NULL, result, NULL,
 	    detail, NULL);
+	free(school);
 }
 
 /* login_check - the password of an account; the row's role on success */

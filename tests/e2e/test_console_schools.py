@@ -170,6 +170,7 @@ def http_checks(a_ref, b_ref):
     ok(text.count(b_ref) >= 2 and "refused" in text and
        "no such message in this school" in text,
        "Ashfield's audit trail has the attempts, refused", text[-1500:])
+    ok("sign-in" in text, "and its DSL's sign-in")
     status, _, text = a.req("GET", "/held/" + a_ref)
     ok(status == 200 and "Ashfield trip" in text,
        "Ashfield's DSL opens Ashfield's message")
