@@ -141,8 +141,8 @@ void	 rtf_objects(struct actx *ctx, size_t rec,
 void	 uudecode_children(struct actx *ctx, size_t rec,
 	    const unsigned char *data, size_t len);
 
-/* magic_thread.c */
-const char *magic_thread_type(const unsigned char *data, size_t len);
+/* magic_pool.c */
+char	*magic_pool_type(const unsigned char *data, size_t len);
 
 /* filetype.c */
 const char *filetype_kind(const char *mime, const unsigned char *data,

@@ -344,14 +344,14 @@ inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 	struct attachment *a = actx_rec(ctx, rec);
 	const unsigned char *data = b->data;
 	size_t len = b->len;
-	const char *mime;
+	char *mime;
 
 	inspect_digest(a, b);
-	mime = inspect_body_is_text(a, data, len) ? a->declared_type :
-	    magic_thread_type(data, len);
+	mime = inspect_body_is_text(a, data, len) ?
+	    xstrdup(a->declared_type) : magic_pool_type(data, len);
 	free(a->detected_type);
-	a->detected_type = xstrdup(mime != NULL ? mime :
-	    "application/octet-stream");
+	a->detected_type = mime != NULL ? mime :
+	    xstrdup("application/octet-stream");
 	a->kind = filetype_kind(a->detected_type, data, len, a->name);
 	if (filetype_is_eicar(data, len)) {
 		a->is_eicar = true;

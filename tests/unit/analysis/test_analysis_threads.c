@@ -1,6 +1,6 @@
 /*
  * test_analysis_threads - analysis_run on many threads at once gives the
- * same records as on one (per-thread libmagic cookies, no shared state)
+ * same records as on one (libmagic cookies lent from one pool, one thread at a time)
  *
  * SPDX-License-Identifier: MIT
  */
