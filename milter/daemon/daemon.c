@@ -67,6 +67,7 @@
 #include <libmilter/mfapi.h>
 
 #include "daemon/daemon.h"
+#include "daemon/daemon_malloc.h"
 #include "daemon/daemon_notices.h"
 #include "daemon/daemon_reload.h"
 #include "daemon/deferred_thread.h"
@@ -391,6 +392,7 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	int rc;
 
 	daemon_parse(argc, argv, &o);
+	(void)daemon_malloc_tune();	/* before any thread: daemon_malloc.c */
 	/* daemon() changes to /: keep the configuration's path absolute so
 	 * its relative paths and later reloads still resolve. */
 	o.conf_path = daemon_absolute(o.conf_path);
