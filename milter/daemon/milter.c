@@ -54,7 +54,20 @@ struct conn {
 	bool	 leadspc;	/* header values keep their leading space */
 	bool	 local;		/* from sendmail(1) on the server: the MTA */
 				/* gave the sender without angle brackets */
+	unsigned long noreply;	/* MILTER_NOREPLY stages the MTA agreed */
+				/* not to wait for */
 };
+
+/*
+ * Stages whose reply the MTA need not wait for (SMFIP_NR_*, milter
+ * protocol 6): connect, HELO, each header, end of headers and each body
+ * chunk.  Nothing is decided there, so a reply only costs a round trip
+ * (a dozen or more per message); a failure seen there (no model, spool
+ * full) is answered at end of message, which then tempfails.  MAIL and
+ * RCPT keep their replies: they can tempfail at once.
+ */
+#define MILTER_NOREPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR | \
+			 SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 static struct eventlog *milter_eventlog;	/* set before smfi_main */
 static atomic_uint milter_sessions;
@@ -71,6 +84,22 @@ unsigned
 milter_active_sessions(void)
 {
 	return atomic_load(&milter_sessions);
+}
+
+/* conn_go - go on: no reply where the MTA does not wait for one */
+static sfsistat
+conn_go(const struct conn *c, unsigned long stage)
+{
+	return c != NULL && (c->noreply & stage) != 0 ? SMFIS_NOREPLY :
+	    SMFIS_CONTINUE;
+}
+
+/* conn_fail - a stage without a model: tempfail now, or at end of message */
+static sfsistat
+conn_fail(const struct conn *c, unsigned long stage)
+{
+	return c != NULL && (c->noreply & stage) != 0 ? SMFIS_NOREPLY :
+	    SMFIS_TEMPFAIL;
 }
 
 /* conn_message_done - forget the message and its snapshot */
@@ -99,7 +128,8 @@ conn_new(SMFICTX *ctx)
 	return c;
 }
 
-/* cb_negotiate - ask for header edits, leading spaces and our macros */
+/* cb_negotiate - ask for header edits, leading spaces, our macros and
+ * no replies where none is needed (MILTER_NOREPLY) */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -114,8 +144,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
+	c->noreply = f1 & MILTER_NOREPLY;
 	*pf0 = want | (f0 & SMFIF_SETSYMLIST);
-	*pf1 |= f1 & SMFIP_HDR_LEADSPC;
+	*pf1 |= (f1 & SMFIP_HDR_LEADSPC) | c->noreply;
 	*pf2 = *pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST) {
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
@@ -165,7 +196,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	    sockaddr_text(hostaddr);
 	c->client_name = xstrdup(hostname != NULL ? hostname : "unknown");
 	c->daemon_name = daemon != NULL ? xstrdup(daemon) : NULL;
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_CONN);
 }
 
 /* cb_helo - remember the HELO name */
@@ -178,7 +209,7 @@ cb_helo(SMFICTX *ctx, char *name)
 		return SMFIS_TEMPFAIL;
 	free(c->helo);
 	c->helo = xstrdup(name != NULL ? name : "");
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_HELO);
 }
 
 /*
@@ -253,7 +284,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	char *spaced = NULL;
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return conn_fail(c, SMFIP_NR_HDR);
 	/* Without HDR_LEADSPC the MTA ate the space after the colon. */
 	if (!c->leadspc)
 		value = spaced = xasprintf(" %s", value);
@@ -264,7 +295,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 		c->failed = true;
 	}
 	free(spaced);
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_HDR);
 }
 
 /* cb_eoh - end of headers */
@@ -274,10 +305,10 @@ cb_eoh(SMFICTX *ctx)
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return conn_fail(c, SMFIP_NR_EOH);
 	if (!c->failed && msg_end_headers(c->msg) < 0)
 		c->failed = true;
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_EOH);
 }
 
 /* cb_body - a chunk of the body */
@@ -287,14 +318,14 @@ cb_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return conn_fail(c, SMFIP_NR_BODY);
 	if (!c->failed && msg_append_body(c->msg, buf, len) < 0) {
 		log_warn("%s: cannot spool the message in %s",
 		    c->msg->queue_id ? c->msg->queue_id : "NOQUEUE",
 		    c->conf->milter.spool_dir);
 		c->failed = true;
 	}
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_BODY);
 }
 
 /* cb_eom - judge the message and carry the verdict out */
