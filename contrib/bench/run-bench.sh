@@ -29,6 +29,15 @@
 #     (MEM_MSGS in all); its peak RSS is VmHWM of /proc/PID/status;
 #  7. soak: aup-milter at concurrency 16 on the mixed corpus for
 #     SOAK_SECS seconds, VmRSS sampled every SOAK_EVERY seconds;
+# 14. profile (PARTS=profile, in the default set): where aup-milter's time
+#     goes at concurrency 16 on the mixed corpus with every policy doing
+#     its work (contrib/bench/all-policies.conf: safeguarding's shipped
+#     lists read for all mail, working-hours with opening hours): perf
+#     record -g of the daemon for PROF_SECS seconds after a warm-up, and
+#     perf stat over the same load; the report gives msgs/s, the kernel's
+#     share of the samples, the top 10 symbols, and per message: CPU ms,
+#     page faults, context switches (needs perf: apt-get install
+#     linux-perf; skipped with a note without it);
 #  9. analysis (PARTS=analysis, not in the default set): whole
 #     decisions (aupctl test) for the hostile containers of
 #     tests/fixtures/make-analysis-fixtures.py that the unit tests judge
@@ -76,8 +85,8 @@
 # Environment (defaults in brackets):
 #   ROUNDS [5]  SECS [10]  WARM [2]  CONCS ["1 4 16"]
 #   PF_MSGS [2000]  PF_ROUNDS [3]  PF_SESSIONS [16]
-#   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]
-#   PARTS ["milter postfix memory soak pupil report safeguarding"]
+#   MEM_MSGS [48]  SOAK_SECS [600]  SOAK_EVERY [30]  PROF_SECS [10]
+#   PARTS ["milter profile postfix memory soak pupil report safeguarding"]
 #               which steps to run
 #   PUPIL_RUNS [11]  ANALYSIS_RUNS [11]  TEXT_RUNS [11]
 #   REPORT_EVENTS [2000000]  REPORT_RUNS [3]
@@ -101,7 +110,8 @@ PF_SESSIONS=${PF_SESSIONS:-16}
 MEM_MSGS=${MEM_MSGS:-48}
 SOAK_SECS=${SOAK_SECS:-600}
 SOAK_EVERY=${SOAK_EVERY:-30}
-PARTS=${PARTS:-"milter postfix memory soak pupil report safeguarding"}
+PROF_SECS=${PROF_SECS:-10}
+PARTS=${PARTS:-"milter profile postfix memory soak pupil report safeguarding"}
 PUPIL_RUNS=${PUPIL_RUNS:-11}
 REPORT_EVENTS=${REPORT_EVENTS:-2000000}
 REPORT_RUNS=${REPORT_RUNS:-3}
@@ -957,6 +967,75 @@ part_soak() {
 	note "    $line"
 }
 
+# perf_run - the daemon of folder $1 under perf ($2: record or stat, $3:
+# output file, then perf's options), counting only while PROF_SECS of
+# concurrency-16 load run after a warm-up; the load's RESULT line in
+# $d/$2.result
+perf_run() {
+	local d=$1 mode=$2 out=$3 pid
+	shift 3
+	rm -f "$d/perf.ctl" "$d/aup.sock"
+	mkfifo "$d/perf.ctl" || die "cannot make $d/perf.ctl"
+	perf "$mode" -D -1 --control "fifo:$d/perf.ctl" -o "$out" "$@" -- \
+	    "$AUP_MILTER" -f -c "$d/aup-milter.conf" >"$d/milter.log" 2>&1 &
+	pid=$!
+	PIDS="$PIDS $pid"
+	exec 8>"$d/perf.ctl"
+	wait_socket "$d/aup.sock" || die "aup-milter did not start under perf"
+	"$W/tools/milterload" -s "unix:$d/aup.sock" -d "$W/mixed" -c 16 \
+	    -t "$WARM" -w 0 -l warm >/dev/null
+	echo enable >&8
+	"$W/tools/milterload" -s "unix:$d/aup.sock" -d "$W/mixed" -c 16 \
+	    -t "$PROF_SECS" -w 0 -l profile | grep '^RESULT' >"$d/$mode.result"
+	echo disable >&8
+	exec 8>&-
+	stop_pid "$(pgrep -P "$pid")"
+	wait "$pid" 2>/dev/null
+}
+
+# part_profile - kernel share, top symbols and per-message counters at 16
+part_profile() {
+	local d="$W/prof" line n
+	if ! command -v perf >/dev/null || ! perf stat -e task-clock true \
+	    >/dev/null 2>&1; then
+		note ""
+		note "Profile: perf is not available (apt-get install linux-perf): skipped"
+		return
+	fi
+	write_config "$d" "unix:$d/aup.sock"
+	cat "$TOP/contrib/bench/all-policies.conf" >>"$d/aup-milter.conf"
+	cp -r "$TOP/conf/safeguarding" "$d/safeguarding"
+	[ "$(id -u)" = 0 ] && chown -R nobody "$d"
+	perf_run "$d" record "$d/perf.data" -g
+	line=$(cat "$d/record.result")
+	case $line in
+	*" tempfail=0 "*" error=0 "*) ;;
+	*) INVALID=1 ;;
+	esac
+	note ""
+	note "Profile: concurrency 16, mixed corpus, every policy at work" \
+	    "(contrib/bench/all-policies.conf), perf record -g for $PROF_SECS s:"
+	note "    $line"
+	note "Kernel share of the samples: $(perf report -i "$d/perf.data" \
+	    --no-children --sort dso --stdio -g none 2>/dev/null |
+	    awk '/\[kernel/ { s += $1 } END { printf "%.1f %%", s }')"
+	note ""
+	note "Top 10 symbols (self, perf report --no-children):"
+	note ""
+	perf report -i "$d/perf.data" --no-children --sort dso,sym --stdio \
+	    -g none 2>/dev/null | grep -v -e '^#' -e '^$' | head -n 10 |
+	    sed 's/^/    /' >>"$W/report.md"
+	perf_run "$d" stat "$d/stat.txt" -x, \
+	    -e task-clock,page-faults,context-switches
+	line=$(cat "$d/stat.result")
+	n=$(echo "$line" | sed -n 's/.* msgs=\([0-9]*\) .*/\1/p')
+	note ""
+	note "Per message (perf stat over $PROF_SECS s, ${n:-0} messages):" \
+	    "$(awk -F, -v n="${n:-0}" '/^[0-9]/ && n > 0 {
+		printf "%s%s %.2f; ", $3, $3 == "task-clock" ? " ms" : "",
+		    $1 / n }' "$d/stat.txt")"
+}
+
 say "work folder $W"
 # the yardstick and the corpus serve every part but the report's
 CORPUS=''
@@ -1003,6 +1082,7 @@ for part in $PARTS; do
 	text)		part_text ;;
 	schools)	part_schools ;;
 	safeguarding)	part_safeguarding ;;
+	profile)	part_profile ;;
 	*)		die "unknown part $part" ;;
 	esac
 done
