@@ -25,8 +25,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "engine/eml.h"
+#include "store/db_schema.h"
+#include "store/store.h"
 #include "test_policy.h"
 #include "testutil.h"
 #include "util/xalloc.h"
@@ -40,6 +43,48 @@ tu_tempdir(void)
 
 	assert_non_null(mkdtemp(dir));
 	return dir;
+}
+
+/* tu_store_pg - the store tests run on PostgreSQL? */
+int
+tu_store_pg(void)
+{
+	const char *dsn = getenv("AUP_TEST_PG_DSN");
+
+	return dsn != NULL && *dsn != '\0';
+}
+
+/* tu_pg_empty - drop every table of the test database */
+static void
+tu_pg_empty(const char *dsn)
+{
+	PGconn *c = PQconnectdb(dsn);
+	PGresult *r;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, "SET client_min_messages = warning;"
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* tu_store - the backend under test, empty and migrated */
+struct store *
+tu_store(const char *dir)
+{
+	const char *dsn = getenv("AUP_TEST_PG_DSN");
+	struct store *st;
+	char *err = NULL;
+	int from, to;
+
+	if (!tu_store_pg())
+		return store_new(STORE_SQLITE, dir, NULL);
+	tu_pg_empty(dsn);
+	st = store_new(STORE_POSTGRESQL, dir, dsn);
+	if (db_migrate(st, &from, &to, &err) < 0)
+		fail_msg("migrate: %s", err);
+	return st;
 }
 
 /* tu_rmdir - remove a tree (test folders are shallow) */
