@@ -22,6 +22,18 @@ enum store_backend {
 };
 
 struct store;
+struct conf;
+
+/*
+ * store_of - the handle of a configuration snapshot, made on first use
+ * from [store] and [milter] quarantine_dir and freed with the snapshot
+ */
+struct store *store_of(const struct conf *cf);
+/*
+ * store_check - can the store be opened, with a current schema?  For
+ * `aup-milter -t` and start-up: 0, or -1 with *err.
+ */
+int	store_check(const struct conf *cf, char **err);
 
 /* store_new - a handle; dsn is needed for postgresql only */
 struct store *store_new(enum store_backend backend, const char *dir,
