@@ -34,6 +34,9 @@
 #include "store/db_schema.h"
 #include "util/xalloc.h"
 
+/* The school of a row ("" for a single-school service). */
+#define SCHOOL "school TEXT NOT NULL DEFAULT ''"
+
 /* The tables of version 1: ID is the type of a generated key. */
 #define DB_V1_TABLES(ID) \
     "CREATE TABLE IF NOT EXISTS quarantine (" \
@@ -45,7 +48,7 @@
     " released_at BIGINT, released_by TEXT, released_to TEXT," \
     " delivered_at BIGINT, delivered_qid TEXT," \
     " deleted_at BIGINT, deleted_by TEXT, notified_at BIGINT," \
-    " reviewed_at BIGINT, reviewed_by TEXT);" \
+    " reviewed_at BIGINT, reviewed_by TEXT, " SCHOOL ");" \
     "CREATE INDEX IF NOT EXISTS quarantine_time ON quarantine (time);" \
     "CREATE TABLE IF NOT EXISTS notices (" \
     " id " ID ", kind TEXT NOT NULL, ref TEXT," \
@@ -55,7 +58,7 @@
     " ('queued', 'sending', 'sent', 'failed'))," \
     " tries INTEGER NOT NULL DEFAULT 0, next_try BIGINT NOT NULL," \
     " claimed_at BIGINT, claimed_by TEXT, sent_at BIGINT," \
-    " last_error TEXT);" \
+    " last_error TEXT, " SCHOOL ");" \
     "CREATE INDEX IF NOT EXISTS notices_due ON notices (state, next_try);" \
     "CREATE TABLE IF NOT EXISTS deferred (" \
     " ref TEXT PRIMARY KEY, time BIGINT NOT NULL, due BIGINT NOT NULL," \
@@ -66,7 +69,8 @@
     " claimed_at BIGINT, attempts INTEGER NOT NULL DEFAULT 0," \
     " last_error TEXT, sent_at BIGINT, sent_by TEXT," \
     " delivered_at BIGINT, delivered_qid TEXT," \
-    " cancelled_at BIGINT, cancelled_by TEXT, notified_at BIGINT);" \
+    " cancelled_at BIGINT, cancelled_by TEXT, notified_at BIGINT," \
+    " " SCHOOL ");" \
     "CREATE INDEX IF NOT EXISTS deferred_due ON deferred (status, due);" \
     "CREATE TABLE IF NOT EXISTS alerts (" \
     " id " ID ", ref TEXT NOT NULL," \
@@ -76,7 +80,7 @@
     " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN" \
     " ('open', 'in progress', 'closed'))," \
     " assignee TEXT, updated_at BIGINT, updated_by TEXT," \
-    " UNIQUE (ref, category));" \
+    " " SCHOOL ", UNIQUE (ref, category));" \
     "CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time);" \
     "CREATE TABLE IF NOT EXISTS alert_matches (" \
     " alert BIGINT NOT NULL REFERENCES alerts (id), seq INTEGER NOT NULL," \
@@ -89,7 +93,8 @@
     "CREATE TABLE IF NOT EXISTS audit (" \
     " id " ID ", time BIGINT NOT NULL, \"user\" TEXT NOT NULL," \
     " role TEXT, via TEXT NOT NULL, address TEXT, action TEXT NOT NULL," \
-    " ref TEXT, result TEXT NOT NULL, reason TEXT, detail TEXT);" \
+    " ref TEXT, result TEXT NOT NULL, reason TEXT, detail TEXT," \
+    " " SCHOOL ");" \
     "CREATE INDEX IF NOT EXISTS audit_ref ON audit (ref);"
 
 static const char db_v1_sqlite[] =
@@ -123,20 +128,47 @@ db_has_column(struct db *db, const char *t, const char *c, char **err)
 	return n > 0;
 }
 
+/* Columns an index made before versions existed may lack. */
+static const struct {
+	const char *table, *column, *decl;
+} db_v1_added[] = {
+	{ "quarantine", "reviewed_at", "BIGINT" },
+	{ "quarantine", "reviewed_by", "TEXT" },
+	{ "quarantine", "school", SCHOOL },
+	{ "notices", "school", SCHOOL },
+	{ "deferred", "school", SCHOOL },
+	{ "alerts", "school", SCHOOL },
+	{ "audit", "school", SCHOOL },
+};
+
 /* db_v1 - version 1: today's tables (adopting an older SQLite index) */
 static int
 db_v1(struct db *db, char **err)
 {
-	int has;
+	char *sql;
+	int has, rc;
 
 	if (db->backend == STORE_POSTGRESQL)
 		return db_pg_script(db, db_v1_pg, err);
-	if (db_sqlite_script(db, db_v1_sqlite, err) < 0 ||
-	    (has = db_has_column(db, "quarantine", "reviewed_at", err)) < 0)
+	if (db_sqlite_script(db, db_v1_sqlite, err) < 0)
 		return -1;
-	return has ? 0 : db_sqlite_script(db, "ALTER TABLE quarantine ADD "
-	    "COLUMN reviewed_at BIGINT; ALTER TABLE quarantine ADD COLUMN "
-	    "reviewed_by TEXT;", err);
+	for (size_t i = 0; i < sizeof(db_v1_added) / sizeof(db_v1_added[0]);
+	    i++) {
+		if ((has = db_has_column(db, db_v1_added[i].table,
+		    db_v1_added[i].column, err)) < 0)
+			return -1;
+		if (has)
+			continue;
+		/* fixed names from the table above, no data */
+		sql = xasprintf("ALTER TABLE %s ADD COLUMN %s %s",
+		    db_v1_added[i].table, db_v1_added[i].column,
+		    db_v1_added[i].decl);
+		rc = db_sqlite_script(db, sql, err);
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The steps: db_steps[i] takes version i to i + 1. */
