@@ -5,7 +5,7 @@
  *	db_open(), db_close(), db_backend(), db_exec(), db_exec_blob(),
  *	db_query(), db_next(), db_null(), db_text(), db_dup(), db_int(),
  *	db_blob(), db_rows_free(), db_one(), db_begin(), db_commit(),
- *	db_rollback(), db_arg_int(), db_arg_time()
+ *	db_rollback(), db_store_exec(), db_arg_int(), db_arg_time()
  *
  * DESCRIPTION
  *	SQLite: one connection per db_open(), as the store always did
@@ -300,4 +300,19 @@ const char *
 db_arg_time(char *buf, time_t t)
 {
 	return t != 0 ? db_arg_int(buf, (int64_t)t) : NULL;
+}
+
+/* db_store_exec - one statement on its own connection */
+long
+db_store_exec(struct store *st, const char *sql, int n,
+    const char *const *args, char **err)
+{
+	struct db *db = db_open(st, err);
+	long rc;
+
+	if (db == NULL)
+		return -1;
+	rc = db_exec(db, sql, n, args, err);
+	db_close(db);
+	return rc;
 }

@@ -81,6 +81,13 @@ void	db_rows_free(struct db_rows *r);
 int	db_one(struct db *db, const char *sql, int n,
 	    const char *const *args, int64_t *v, char **err);
 
+/*
+ * db_store_exec - db_exec on a connection of its own (opened, used,
+ * given back): rows changed, or -1
+ */
+long	db_store_exec(struct store *st, const char *sql, int n,
+	    const char *const *args, char **err);
+
 /* db_begin - start a transaction that will write (SQLite: IMMEDIATE) */
 int	db_begin(struct db *db, char **err);
 /* db_commit - commit: 0, or -1 (the transaction is then rolled back) */

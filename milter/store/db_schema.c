@@ -87,7 +87,7 @@
     " phrase TEXT NOT NULL, context TEXT, weight INTEGER NOT NULL);" \
     "CREATE INDEX IF NOT EXISTS alert_matches_alert ON alert_matches (alert);" \
     "CREATE TABLE IF NOT EXISTS alert_notes (" \
-    " alert BIGINT NOT NULL REFERENCES alerts (id), time BIGINT NOT NULL," \
+    " id " ID ", alert BIGINT NOT NULL REFERENCES alerts (id), time BIGINT NOT NULL," \
     " \"by\" TEXT, text TEXT NOT NULL);" \
     "CREATE INDEX IF NOT EXISTS alert_notes_alert ON alert_notes (alert);" \
     "CREATE TABLE IF NOT EXISTS audit (" \

@@ -13,7 +13,8 @@
  *	synchronous = FULL (a reported release survives a power cut), and
  *	writers waiting up to DB_SQLITE_BUSY_MS for each other.  Arguments
  *	$1..$n are bound by name (sqlite3_bind_parameter_index), so a
- *	statement may use some of them, several times, in any order.
+ *	statement may use some of them, several times, in any order; an
+ *	argument written as a number is bound as one.
  *	strpos(haystack, needle) is defined as in PostgreSQL (1-based
  *	position, 0 when absent) so both backends share the statements.
  *
@@ -119,12 +120,35 @@ db_sqlite_disconnect(struct db *db)
 	db->conn = NULL;
 }
 
+/*
+ * db_sqlite_integer - is s a number as db_arg_int() writes it?  Bound as
+ * an integer, so "$1 = 0" compares as PostgreSQL does (SQLite compares a
+ * text argument with a number literal as text); a text column still
+ * reads it back as the same text.
+ */
+static bool
+db_sqlite_integer(const char *s, int64_t *v)
+{
+	const char *p = s + (*s == '-');
+	size_t n = strlen(p);
+
+	if (n == 0 || n > 18 || (p[0] == '0' && n > 1) || (*s == '-' &&
+	    p[0] == '0'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	*v = strtoll(s, NULL, 10);
+	return true;
+}
+
 /* db_sqlite_prepare - a statement with its arguments bound */
 static sqlite3_stmt *
 db_sqlite_prepare(struct db *db, const struct db_stmt *s, char **err)
 {
 	sqlite3_stmt *st = NULL;
 	char name[16];
+	int64_t v;
 	int at;
 
 	if (sqlite3_prepare_v2(db->conn, s->sql, -1, &st, NULL) !=
@@ -139,6 +163,8 @@ db_sqlite_prepare(struct db *db, const struct db_stmt *s, char **err)
 		if (i == s->blob)
 			sqlite3_bind_blob64(st, at, s->data, s->len,
 			    SQLITE_STATIC);
+		else if (s->args[i] != NULL && db_sqlite_integer(s->args[i], &v))
+			sqlite3_bind_int64(st, at, v);
 		else if (s->args[i] != NULL)
 			sqlite3_bind_text(st, at, s->args[i], -1,
 			    SQLITE_TRANSIENT);

@@ -22,6 +22,11 @@ struct store;
  * database is emptied and migrated first), else SQLite in dir.
  */
 struct store *tu_store(const char *dir);
+/*
+ * tu_st - the store of a test folder: made by tu_store(dir) on the first
+ * call for that folder, the same handle after, freed by tu_rmdir(dir)
+ */
+struct store *tu_st(const char *dir);
 /* tu_store_pg - is tu_store() PostgreSQL? */
 int	tu_store_pg(void);
 /* tu_write - write text to DIR/NAME; returns the path (new string) */
