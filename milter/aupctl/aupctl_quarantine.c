@@ -228,7 +228,7 @@ static int
 aq_sync(struct aq *q)
 {
 	struct qindex_filter all = { 0 };
-	struct qindex_entry *rows;
+	struct qindex_entry *rows = NULL;
 	char *msgdir = xasprintf("%s/messages", q->dir), *err = NULL;
 	long n = store_shared(q->st) ? 0 : qindex_list(q->st, &all, &rows,
 	    &err);
