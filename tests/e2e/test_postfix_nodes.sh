@@ -6,6 +6,7 @@
 #   - the released copy replayed through node A is held again: the
 #     release mark is spent once across nodes
 #   - notices queued by holds are sent once while both nodes' senders run
+#   - both nodes' events are rows of the shared store's events table
 #   - PostgreSQL stopped: a message that would be held gets 451 (nothing
 #     stored, nothing delivered); once it is back, the same message sent
 #     again is judged and held, and listed from node B
@@ -175,6 +176,12 @@ for r in $refs; do
 	[ "$n" = 1 ] || { bad=1; diag "$r: $n notices to the DSL"; }
 done
 is "$bad" 0 "each of the 7 holds gave the DSL exactly one notice, with two senders running"
+bad=0
+for r in $refs; do
+	n=$(pg_psql "SELECT count(*) FROM events WHERE ref = '$r' AND event->>'action' = 'quarantine'")
+	[ "$n" = 1 ] || { bad=1; diag "$r: $n events in the store"; }
+done
+is "$bad" 0 "both nodes' events are rows of the shared store, one per held message"
 
 # ------------------------------------------------ 4. PostgreSQL stopped
 pg_stop_server
