@@ -969,7 +969,8 @@ part_postgres() {
 	. "$TOP/tests/lib/postgres.sh"
 	pg_check_prereqs || die "PARTS=postgres: $PG_WHY"
 	mkdir -p "$W/pgc" && chmod 755 "$W/pgc"
-	pg_start "$W/pgc" >/dev/null || die "the private PostgreSQL did not start"
+	# durable commits, as in production (the tests' cluster skips fsync)
+	PG_FSYNC=on pg_start "$W/pgc" >/dev/null || die "the private PostgreSQL did not start"
 	write_config "$W/sq" "unix:$W/sq/aup.sock"
 	write_config "$W/pq" "unix:$W/pq/aup.sock"
 	printf '[store]\nbackend = postgresql\ndsn = %s\n' "$PG_DSN" \

@@ -146,6 +146,19 @@ alerts_row(struct db_rows *r, struct alert_entry *e)
 	e->school = db_dup(r, 16);
 }
 
+/* alerts_fill, alerts_clear - db_store_list's callbacks */
+static void
+alerts_fill(struct db_rows *r, void *e)
+{
+	alerts_row(r, e);
+}
+
+static void
+alerts_clear(void *e)
+{
+	alerts_entry_clear(e);
+}
+
 /* alerts_read_matches - the phrases of one alert; 0 or -1 */
 static int
 alerts_read_matches(struct db *db, struct alert_entry *e, char **err)
@@ -258,31 +271,14 @@ alerts_list(struct store *st, const struct alert_filter *f,
 {
 	const char *a[ALERTS_FILTER_ARGS];
 	char buf[DB_ARG_LEN];
-	struct db *db = db_open(st, err);
-	struct db_rows *r = NULL;
 	char *where = alerts_where(f);
 	char *sql = xasprintf("SELECT " ALERTS_COLUMNS " FROM alerts%s "
 	    "ORDER BY time DESC, id DESC", where);
-	long n = 0;
-	int rc = -1;
+	long n;
 
-	*out = NULL;
 	alerts_filter_args(f, a, buf);
-	if (db != NULL && (r = db_query(db, sql, ALERTS_FILTER_ARGS, a,
-	    err)) != NULL) {
-		while ((rc = db_next(r, err)) == 1) {
-			*out = xreallocarray(*out, (size_t)n + 1,
-			    sizeof(**out));
-			memset(&(*out)[n], 0, sizeof(**out));
-			alerts_row(r, &(*out)[n++]);
-		}
-	}
-	if (rc < 0) {
-		*out = alerts_entries_free(*out, n);
-		n = -1;
-	}
-	db_rows_free(r);
-	db_close(db);
+	n = db_store_list(st, sql, ALERTS_FILTER_ARGS, a, sizeof(**out),
+	    alerts_fill, alerts_clear, (void **)out, err);
 	free(sql);
 	free(where);
 	return n;

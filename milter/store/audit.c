@@ -107,6 +107,31 @@ audit_row_read(struct db_rows *q, struct audit_row *r)
 	r->school = db_dup(q, 11);
 }
 
+/* audit_row_fill - db_store_list's callback */
+static void
+audit_row_fill(struct db_rows *q, void *r)
+{
+	audit_row_read(q, r);
+}
+
+/* audit_row_clear - one row's strings */
+static void
+audit_row_clear(void *p)
+{
+	struct audit_row *r = p;
+
+	free(r->user);
+	free(r->role);
+	free(r->via);
+	free(r->address);
+	free(r->action);
+	free(r->ref);
+	free(r->result);
+	free(r->reason);
+	free(r->detail);
+	free(r->school);
+}
+
 /* audit_list - rows of a filter, newest first */
 long
 audit_list(struct store *st, const struct audit_filter *f,
@@ -114,29 +139,12 @@ audit_list(struct store *st, const struct audit_filter *f,
 {
 	const char *a[AUDIT_ARGS];
 	char buf[4][DB_ARG_LEN];
-	struct db *db = db_open(st, err);
-	struct db_rows *q = NULL;
 	char *sql = audit_sql(f, false);
-	long n = 0;
-	int rc = -1;
+	long n;
 
-	*out = NULL;
 	audit_args(f, a, buf);
-	if (db != NULL && (q = db_query(db, sql, AUDIT_ARGS, a, err)) !=
-	    NULL) {
-		while ((rc = db_next(q, err)) == 1) {
-			*out = xreallocarray(*out, (size_t)n + 1,
-			    sizeof(**out));
-			memset(&(*out)[n], 0, sizeof(**out));
-			audit_row_read(q, &(*out)[n++]);
-		}
-	}
-	if (rc < 0) {
-		*out = audit_rows_free(*out, n);
-		n = -1;
-	}
-	db_rows_free(q);
-	db_close(db);
+	n = db_store_list(st, sql, AUDIT_ARGS, a, sizeof(**out),
+	    audit_row_fill, audit_row_clear, (void **)out, err);
 	free(sql);
 	return n;
 }
@@ -164,18 +172,8 @@ audit_count(struct store *st, const struct audit_filter *f, char **err)
 struct audit_row *
 audit_rows_free(struct audit_row *rows, long n)
 {
-	for (long i = 0; i < n; i++) {
-		free(rows[i].user);
-		free(rows[i].role);
-		free(rows[i].via);
-		free(rows[i].address);
-		free(rows[i].action);
-		free(rows[i].ref);
-		free(rows[i].result);
-		free(rows[i].reason);
-		free(rows[i].detail);
-		free(rows[i].school);
-	}
+	for (long i = 0; i < n; i++)
+		audit_row_clear(&rows[i]);
 	free(rows);
 	return NULL;
 }

@@ -5,7 +5,8 @@
  *	db_open(), db_close(), db_backend(), db_exec(), db_exec_blob(),
  *	db_query(), db_next(), db_null(), db_text(), db_dup(), db_int(),
  *	db_blob(), db_rows_free(), db_one(), db_begin(), db_commit(),
- *	db_rollback(), db_store_exec(), db_arg_int(), db_arg_time()
+ *	db_rollback(), db_store_exec(), db_store_list(), db_arg_int(),
+ *	db_arg_time()
  *
  * DESCRIPTION
  *	SQLite: one connection per db_open(), as the store always did
@@ -315,4 +316,37 @@ db_store_exec(struct store *st, const char *sql, int n,
 	rc = db_exec(db, sql, n, args, err);
 	db_close(db);
 	return rc;
+}
+
+/* db_store_list - every row of a query as an array */
+long
+db_store_list(struct store *st, const char *sql, int n,
+    const char *const *args, size_t size,
+    void (*fill)(struct db_rows *, void *), void (*clear)(void *),
+    void **out, char **err)
+{
+	struct db *db = db_open(st, err);
+	struct db_rows *r = NULL;
+	char *a = NULL;
+	long count = 0;
+	int rc = -1;
+
+	if (db != NULL && (r = db_query(db, sql, n, args, err)) != NULL) {
+		while ((rc = db_next(r, err)) == 1) {
+			a = xreallocarray(a, (size_t)count + 1, size);
+			memset(a + (size_t)count * size, 0, size);
+			fill(r, a + (size_t)count++ * size);
+		}
+	}
+	if (rc < 0) {
+		for (long i = 0; i < count; i++)
+			clear(a + (size_t)i * size);
+		free(a);
+		a = NULL;
+		count = -1;
+	}
+	db_rows_free(r);
+	db_close(db);
+	*out = a;
+	return count;
 }

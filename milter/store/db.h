@@ -88,6 +88,17 @@ int	db_one(struct db *db, const char *sql, int n,
 long	db_store_exec(struct store *st, const char *sql, int n,
 	    const char *const *args, char **err);
 
+/*
+ * db_store_list - the rows of a query on a connection of its own, as an
+ * array of `size`-byte elements, each zeroed and filled by fill(); on an
+ * error the elements read are cleared with clear() and freed.  Count (0
+ * with *out NULL for none), or -1.
+ */
+long	db_store_list(struct store *st, const char *sql, int n,
+	    const char *const *args, size_t size,
+	    void (*fill)(struct db_rows *, void *), void (*clear)(void *),
+	    void **out, char **err);
+
 /* db_begin - start a transaction that will write (SQLite: IMMEDIATE) */
 int	db_begin(struct db *db, char **err);
 /* db_commit - commit: 0, or -1 (the transaction is then rolled back) */

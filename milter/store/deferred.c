@@ -119,31 +119,26 @@ deferred_row(struct db_rows *r, struct deferred_entry *e)
 	e->school = db_dup(r, 21);
 }
 
+/* deferred_fill, deferred_clear - db_store_list's callbacks */
+static void
+deferred_fill(struct db_rows *r, void *e)
+{
+	deferred_row(r, e);
+}
+
+static void
+deferred_clear(void *e)
+{
+	deferred_entry_clear(e);
+}
+
 /* deferred_query - rows of a SELECT: count, or -1 */
 static long
 deferred_query(struct store *st, struct deferred_entry **out, char **err,
     const char *sql, int nargs, const char *const *args)
 {
-	struct db *db = db_open(st, err);
-	struct db_rows *r = NULL;
-	long n = 0;
-	int rc = -1;
-
-	*out = NULL;
-	if (db != NULL && (r = db_query(db, sql, nargs, args, err)) != NULL) {
-		while ((rc = db_next(r, err)) == 1) {
-			*out = xreallocarray(*out, (size_t)n + 1,
-			    sizeof(**out));
-			deferred_row(r, &(*out)[n++]);
-		}
-	}
-	if (rc < 0) {
-		*out = deferred_entries_free(*out, n);
-		n = -1;
-	}
-	db_rows_free(r);
-	db_close(db);
-	return n;
+	return db_store_list(st, sql, nargs, args, sizeof(**out), deferred_fill,
+	    deferred_clear, (void **)out, err);
 }
 
 /* deferred_get - one row */

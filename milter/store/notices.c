@@ -142,6 +142,19 @@ notices_row(struct db_rows *r, struct notice_row *n)
 	n->school = db_dup(r, 12);
 }
 
+/* notices_fill, notices_clear - db_store_list's callbacks */
+static void
+notices_fill(struct db_rows *r, void *n)
+{
+	notices_row(r, n);
+}
+
+static void
+notices_clear(void *n)
+{
+	notice_row_clear(n);
+}
+
 /*
  * notices_one - run a statement that returns at most one row of
  * NOTICES_COLUMNS: 1 with *row filled, 0 none, -1 error
@@ -252,29 +265,10 @@ long
 notices_list(struct store *st, bool all, struct notice_row **out,
     char **err)
 {
-	struct db *db = db_open(st, err);
-	struct db_rows *r = NULL;
-	long n = 0;
-	int rc = -1;
-
-	*out = NULL;
-	if (db != NULL && (r = db_query(db, all ? "SELECT " NOTICES_COLUMNS
-	    " FROM notices ORDER BY id" : "SELECT " NOTICES_COLUMNS " FROM "
-	    "notices WHERE state <> 'sent' ORDER BY id", 0, NULL, err)) !=
-	    NULL) {
-		while ((rc = db_next(r, err)) == 1) {
-			*out = xreallocarray(*out, (size_t)n + 1,
-			    sizeof(**out));
-			notices_row(r, &(*out)[n++]);
-		}
-	}
-	if (rc < 0) {
-		*out = notice_rows_free(*out, n);
-		n = -1;
-	}
-	db_rows_free(r);
-	db_close(db);
-	return n;
+	return db_store_list(st, all ? "SELECT " NOTICES_COLUMNS " FROM "
+	    "notices ORDER BY id" : "SELECT " NOTICES_COLUMNS " FROM notices "
+	    "WHERE state <> 'sent' ORDER BY id", 0, NULL, sizeof(**out),
+	    notices_fill, notices_clear, (void **)out, err);
 }
 
 /* notices_retry - due now, and a failed one gets another lifetime */

@@ -127,6 +127,19 @@ qindex_row(struct db_rows *r, struct qindex_entry *e)
 	e->school = db_dup(r, 21);
 }
 
+/* qindex_fill, qindex_clear - db_store_list's callbacks */
+static void
+qindex_fill(struct db_rows *r, void *e)
+{
+	qindex_row(r, e);
+}
+
+static void
+qindex_clear(void *e)
+{
+	qindex_entry_clear(e);
+}
+
 /* qindex_scope_sql - " AND (held by $10 OR ... $13)" for a scope */
 static void
 qindex_scope_sql(const struct qindex_filter *f, char *buf, size_t size)
@@ -211,29 +224,12 @@ qindex_list(struct store *st, const struct qindex_filter *f,
 {
 	const char *a[QINDEX_FILTER_ARGS];
 	char buf[5][DB_ARG_LEN];
-	struct db *db = db_open(st, err);
-	struct db_rows *r = NULL;
 	char *sql = qindex_filter_sql(f, false);
-	long n = 0;
-	int rc = -1;
+	long n;
 
-	*out = NULL;
 	qindex_filter_args(f, a, buf);
-	if (db != NULL && (r = db_query(db, sql, QINDEX_FILTER_ARGS, a,
-	    err)) != NULL) {
-		while ((rc = db_next(r, err)) == 1) {
-			*out = xreallocarray(*out, (size_t)n + 1,
-			    sizeof(**out));
-			memset(&(*out)[n], 0, sizeof(**out));
-			qindex_row(r, &(*out)[n++]);
-		}
-	}
-	if (rc < 0) {
-		*out = qindex_entries_free(*out, n);
-		n = -1;
-	}
-	db_rows_free(r);
-	db_close(db);
+	n = db_store_list(st, sql, QINDEX_FILTER_ARGS, a, sizeof(**out),
+	    qindex_fill, qindex_clear, (void **)out, err);
 	free(sql);
 	return n;
 }

@@ -11,7 +11,8 @@
 # cluster in DIR/pg as an unprivileged account (the suite runs as root in
 # CI; initdb refuses root): postgres when it exists, else nobody.  It
 # listens only on a Unix socket in DIR/pg (no TCP), with trust
-# authentication for the role "aup", fsync off (a test cluster).  The
+# authentication for the role "aup", fsync off unless PG_FSYNC=on (a
+# test cluster; the benchmark turns it on).  The
 # folder is made for the account and removed by pg_cleanup.  POSIX sh.
 
 PG_WHY=''
@@ -54,7 +55,7 @@ _pg_as()
 pg_start_server()
 {
 	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
-	    -w -t 60 -o "-k $PG_DIR -c listen_addresses= -c fsync=off" \
+	    -w -t 60 -o "-k $PG_DIR -c listen_addresses= -c fsync=${PG_FSYNC:-off}" \
 	    start >/dev/null
 }
 
