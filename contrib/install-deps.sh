@@ -35,19 +35,19 @@ set -eu
 
 RUNTIME_PACKAGES="
 libmilter1.0.1 libspf2-2 libpcre2-8-0 libmagic1 libgmime-3.0-0
-libarchive13 libinih1 libsqlite3-0 libcsv3 libjson-c5 zlib1g libdeflate0 libnettle8
+libarchive13 libinih1 libsqlite3-0 libpq5 libcsv3 libjson-c5 zlib1g libdeflate0 libnettle8
 libcurl4 libsodium23 libmicrohttpd12
 "
 BUILD_PACKAGES="
 build-essential autoconf automake pkg-config
 libmilter-dev libspf2-dev libpcre2-dev libmagic-dev libgmime-3.0-dev
-libarchive-dev libinih-dev libsqlite3-dev libcsv-dev
+libarchive-dev libinih-dev libsqlite3-dev libpq-dev libcsv-dev
 libjson-c-dev zlib1g-dev libdeflate-dev nettle-dev libcurl4-openssl-dev
 libmicrohttpd-dev libsodium-dev
 debhelper dpkg-dev fakeroot
 "
 TEST_PACKAGES="
-libcmocka-dev miltertest postfix swaks libnet-ssleay-perl file python3
+libcmocka-dev miltertest postgresql postfix swaks libnet-ssleay-perl file python3
 sasl2-bin liblockfile1 libwrap0 m4
 zip unzip p7zip-full qpdf openssl gnupg python3-cryptography
 python3-msoffcrypto-tool genisoimage

@@ -62,6 +62,11 @@
 #     json` REPORT_RUNS times after one uncounted warm-up (the file is
 #     then in the page cache); the medians of wall, user and system time
 #     and events/s; the report's counts must be the generator's;
+# 15. postgres (PARTS=postgres, not in the default set): aup-milter at
+#     concurrency 16 on the mixed corpus with [store] backend = postgresql
+#     (a private cluster from tests/lib/postgres.sh, Unix socket) against
+#     backend = sqlite, ROUNDS interleaved rounds each: the holds and the
+#     event rows on PostgreSQL may cost under 10 % of the throughput;
 # 13. safeguarding (PARTS=safeguarding): the term matcher with every
 #     shipped list loaded (tests/safeguarding/bench_match): MB/s over
 #     generated prose, chat and concerning text and over the text the
@@ -1036,6 +1041,70 @@ part_profile() {
 		    $1 / n }' "$d/stat.txt")"
 }
 
+# part_postgres - the same load on the sqlite and the postgresql store
+part_postgres() {
+	local r sq pg
+	# shellcheck source=../../tests/lib/postgres.sh
+	. "$TOP/tests/lib/postgres.sh"
+	pg_check_prereqs || die "PARTS=postgres: $PG_WHY"
+	mkdir -p "$W/pgc" && chmod 755 "$W/pgc"
+	# durable commits, as in production (the tests' cluster skips fsync)
+	PG_FSYNC=on pg_start "$W/pgc" >/dev/null || die "the private PostgreSQL did not start"
+	write_config "$W/sq" "unix:$W/sq/aup.sock"
+	write_config "$W/pq" "unix:$W/pq/aup.sock"
+	printf '[store]\nbackend = postgresql\ndsn = %s\n' "$PG_DSN" \
+	    >>"$W/pq/aup-milter.conf"
+	"$(dirname "$AUP_MILTER")/aupctl" -c "$W/pq/aup-milter.conf" store \
+	    migrate >"$W/pq/migrate.out" 2>&1 ||
+	    die "store migrate failed: $(cat "$W/pq/migrate.out")"
+	start_aup "$W/sq"; sq=$AUP_PID
+	start_aup "$W/pq"; pg=$AUP_PID
+	: >"$W/pg-results.txt"
+	for r in $(seq 1 "$ROUNDS"); do
+		say "store backends, concurrency 16, mixed, round $r/$ROUNDS"
+		"$W/tools/milterload" -s "unix:$W/sq/aup.sock" -d "$W/mixed" \
+		    -c 16 -t "$SECS" -w "$WARM" -l sqlite | grep '^RESULT' \
+		    >>"$W/pg-results.txt"
+		"$W/tools/milterload" -s "unix:$W/pq/aup.sock" -d "$W/mixed" \
+		    -c 16 -t "$SECS" -w "$WARM" -l postgresql | grep '^RESULT' \
+		    >>"$W/pg-results.txt"
+	done
+	kill -0 "$pg" 2>/dev/null || { say "aup-milter (postgresql) died"; INVALID=1; }
+	stop_pid "$sq"; stop_pid "$pg"
+	note ""
+	note "Store backends: concurrency 16, mixed corpus, $ROUNDS interleaved" \
+	    "rounds of $SECS s; $(pg_psql 'SELECT count(*) FROM quarantine') held" \
+	    "messages and $(pg_psql 'SELECT count(*) FROM events') event rows in" \
+	    "PostgreSQL"
+	pg_cleanup
+	python3 - "$W/pg-results.txt" >>"$W/report.md" <<'EOF' || INVALID=1
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    kv = dict(f.split("=", 1) for f in line.split()[1:])
+    runs.setdefault(kv["label"], []).append(kv)
+    if int(kv["tempfail"]) or int(kv["error"]):
+        print("INVALID: " + line.strip())
+        sys.exit(1)
+def med(label, f):
+    return statistics.median(float(r[f]) for r in runs[label])
+print()
+print("| store | msgs/s | p50 ms | p99 ms | verdicts (last run) |")
+print("| --- | ---: | ---: | ---: | --- |")
+for label in ("sqlite", "postgresql"):
+    last = runs[label][-1]
+    print("| %s | %.0f | %.2f | %.2f | %s |" % (label, med(label, "mps"),
+        med(label, "p50_ms"), med(label, "p99_ms"), " ".join(
+        "%s=%s" % (k, last[k]) for k in ("accept", "reject", "discard")
+        if last[k] != "0")))
+cost = 1 - med("postgresql", "mps") / med("sqlite", "mps")
+print()
+print("PostgreSQL costs %.1f %% of the sqlite store's throughput (median of "
+      "the rounds), target < 10 %%: %s" % (100 * cost, "met" if cost < 0.10
+      else "MISSED"))
+EOF
+}
+
 say "work folder $W"
 # the yardstick and the corpus serve every part but the report's
 CORPUS=''
@@ -1083,6 +1152,7 @@ for part in $PARTS; do
 	schools)	part_schools ;;
 	safeguarding)	part_safeguarding ;;
 	profile)	part_profile ;;
+	postgres)	part_postgres ;;
 	*)		die "unknown part $part" ;;
 	esac
 done

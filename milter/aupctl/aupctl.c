@@ -11,6 +11,7 @@
  *	aupctl [-c FILE] alerts list|show|set|close
  *	aupctl [-c FILE] deferred list|send|cancel
  *	aupctl [-c FILE] audit [options]
+ *	aupctl [-c FILE] store migrate
  *	aupctl --help | --version
  *
  * DESCRIPTION
@@ -61,6 +62,7 @@
 	"       aupctl [-c FILE] audit [--since DAY] [--user USER] [--json]\n" \
 	"       (quarantine, deferred, alerts, report and audit take " \
 	"--school NAME)\n" \
+	"       aupctl [-c FILE] store migrate\n" \
 	"       aupctl --help | --version\n"
 
 /* aupctl_usage - the synopsis on stderr; returns 2 */
@@ -88,6 +90,7 @@ aupctl_help(void)
 	    "  report       what the filter did over a period\n"
 	    "  console      the web console's accounts (passwd)\n"
 	    "  audit        who did what to which message\n\n"
+	    "  store        make or upgrade the store's tables (migrate)\n\n"
 	    "See aupctl(8).\n", AUPCTL_DEFAULT_CONF);
 	return 0;
 }
@@ -148,6 +151,9 @@ aupctl_main(int argc, char **argv, const struct policy *const *registry)
 		    registry);
 	else if (strcmp(argv[optind], "audit") == 0)
 		rc = aupctl_audit(conf_path, argc - optind, argv + optind,
+		    registry);
+	else if (strcmp(argv[optind], "store") == 0)
+		rc = aupctl_store(conf_path, argc - optind, argv + optind,
 		    registry);
 	else {
 		fprintf(stderr, "aupctl: unknown command \"%s\"\n",

@@ -30,6 +30,9 @@ int	aupctl_alerts(const char *conf_path, int argc, char **argv,
 /* aupctl_audit - `aupctl -c FILE audit ...`; argv[0] is "audit" */
 int	aupctl_audit(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);
+/* aupctl_store - `aupctl -c FILE store migrate`; argv[0] is "store" */
+int	aupctl_store(const char *conf_path, int argc, char **argv,
+	    const struct policy *const *registry);
 /* aupctl_notices - `aupctl -c FILE notices ...`; argv[0] is "notices" */
 int	aupctl_notices(const char *conf_path, int argc, char **argv,
 	    const struct policy *const *registry);

@@ -197,7 +197,7 @@ aa_list(struct aq *q, int argc, char **argv)
 		fputs(AA_USAGE, stderr);
 		return 2;
 	}
-	if ((n = alerts_list(q->dir, &f, &rows, &err)) < 0) {
+	if ((n = alerts_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl alerts: %s\n", err);
 		free(err);
 		(void)aa_audit(q, "alerts-list", 0, NULL, "failed", NULL);
@@ -260,7 +260,7 @@ aa_show(struct aq *q, int argc, char **argv)
 		fputs(AA_USAGE, stderr);
 		return 2;
 	}
-	rc = alerts_get(q->dir, id, &e, &err);
+	rc = alerts_get(q->st, id, &e, &err);
 	if (rc == 1 && !aq_in_scope(q, "alerts-show", NULL, e.school)) {
 		alerts_entry_clear(&e);
 		return fprintf(stderr, "aupctl alerts: no such alert\n"), 1;
@@ -319,7 +319,7 @@ aa_in_scope(struct aq *q, int64_t id)
 	struct alert_entry e;
 	bool in;
 
-	if (alerts_get(q->dir, id, &e, NULL) != 1)
+	if (alerts_get(q->st, id, &e, NULL) != 1)
 		return aq_in_scope(q, "alerts-set", NULL, NULL);
 	in = aq_in_scope(q, "alerts-set", NULL, e.school);
 	alerts_entry_clear(&e);
@@ -346,7 +346,7 @@ aa_set(struct aq *q, int argc, char **argv)
 		fprintf(stderr, "aupctl alerts: no such alert\n");
 		return 1;
 	}
-	rc = alerts_update(q->dir, id, &u, q->sudo_user ? q->sudo_user :
+	rc = alerts_update(q->st, id, &u, q->sudo_user ? q->sudo_user :
 	    q->user, time(NULL), &err);
 	if (rc <= 0)
 		fprintf(stderr, "aupctl alerts: %s\n", rc < 0 ? err :

@@ -132,7 +132,7 @@ au_list(struct aq *q, int argc, char **argv)
 	if (au_parse(argc, argv, &f, &json) < 0)
 		return 2;
 	f.school = q->actor.scope;
-	if ((n = audit_list(q->dir, &f, &rows, &err)) < 0) {
+	if ((n = audit_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl audit: %s\n", err);
 		free(err);
 		(void)aq_audit(q, "audit-list", NULL, "failed", NULL);

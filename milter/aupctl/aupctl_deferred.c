@@ -132,7 +132,7 @@ ad_list(struct aq *q, int argc, char **argv)
 		else
 			return 2;
 	}
-	if ((n = deferred_list(q->dir, &f, &rows, &err)) < 0) {
+	if ((n = deferred_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl deferred list: %s\n", err);
 		free(err);
 		(void)aq_audit(q, "deferred-list", NULL, "failed", NULL);
@@ -178,7 +178,7 @@ ad_school(struct aq *q, const char *action, const char *ref)
 	struct deferred_entry e;
 	const struct conf *sc = q->cf;
 
-	if (deferred_get(q->dir, ref, &e, NULL) != 1)
+	if (deferred_get(q->st, ref, &e, NULL) != 1)
 		return q->actor.scope == NULL ? q->cf : (aq_in_scope(q, action,
 		    ref, NULL), NULL);
 	if (!aq_in_scope(q, action, ref, e.school))
@@ -237,7 +237,7 @@ ad_cancel(struct aq *q, int argc, char **argv)
 		    "%s\n", ref);
 		return 1;
 	}
-	rc = deferred_cancel(q->dir, ref, by, time(NULL), &err);
+	rc = deferred_cancel(q->st, ref, by, time(NULL), &err);
 	if (rc > 0)
 		printf("%s cancelled: it will not be sent\n", ref);
 	else if (rc == 0)

@@ -32,6 +32,7 @@
 #include "aupctl/aupctl.h"
 #include "store/notices.h"
 #include "store/notices_send.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 
 #define AN_USAGE \
@@ -78,7 +79,7 @@ an_list(const struct conf *cf, int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && !all))
 		return 2;
-	if ((n = notices_list(cf->milter.quarantine_dir, all, &rows,
+	if ((n = notices_list(store_of(cf), all, &rows,
 	    &err)) < 0) {
 		fprintf(stderr, "aupctl notices list: %s\n", err);
 		free(err);
@@ -110,7 +111,7 @@ an_retry(const struct conf *cf, int argc, char **argv)
 		if (errno != 0 || *end != '\0' || id <= 0)
 			return 2;
 	}
-	n = notices_retry(cf->milter.quarantine_dir, id, time(NULL), &err);
+	n = notices_retry(store_of(cf), id, time(NULL), &err);
 	if (n < 0) {
 		fprintf(stderr, "aupctl notices retry: %s\n", err);
 		free(err);

@@ -58,6 +58,8 @@
 #include "aupctl/aupctl_quarantine.h"
 #include "aupctl/aupctl_school.h"
 #include "config/school_pick.h"
+#include "store/content.h"
+#include "store/store.h"
 #include "store/actions.h"
 #include "store/notices.h"
 #include "store/notify.h"
@@ -137,16 +139,18 @@ aq_audit(struct aq *q, const char *action, const char *ref,
 	    NULL, extra);
 }
 
-/* aq_meta - read REF.json */
+/* aq_meta - the stored metadata (REF.json) */
 json_object *
 aq_meta(const struct aq *q, const char *ref)
 {
-	char *path = quarantine_meta_path(q->dir, ref);
-	json_object *o = json_object_from_file(path);
+	char *err = NULL, *text = content_meta(q->st, CONTENT_HELD, ref, &err);
+	json_object *o = text != NULL ? json_tokener_parse(text) : NULL;
 
 	if (o == NULL)
-		fprintf(stderr, "aupctl quarantine: cannot read %s\n", path);
-	free(path);
+		fprintf(stderr, "aupctl quarantine: %s\n", err != NULL ? err :
+		    "the stored metadata is not JSON");
+	free(text);
+	free(err);
 	return o;
 }
 
@@ -202,14 +206,14 @@ aq_entry_from_meta(json_object *o, const char *ref, time_t mtime,
 static void
 aq_sync_one(struct aq *q, const char *ref)
 {
-	char *path = quarantine_meta_path(q->dir, ref), *err = NULL;
+	char *path = xasprintf("%s/messages/%s.json", q->dir, ref), *err = NULL;
 	json_object *o = json_object_from_file(path);
 	struct qindex_entry e;
 	struct stat st;
 
 	if (o != NULL && stat(path, &st) == 0) {
 		aq_entry_from_meta(o, ref, st.st_mtime, &e);
-		if (qindex_add(q->dir, &e, &err) < 0)
+		if (qindex_add(q->st, &e, &err) < 0)
 			fprintf(stderr, "aupctl quarantine: %s\n", err);
 		qindex_entry_clear(&e);
 	}
@@ -218,14 +222,16 @@ aq_sync_one(struct aq *q, const char *ref)
 	free(err);
 }
 
-/* aq_sync - index every REF.json the index lacks; 0 or -1 */
+/* aq_sync - index every REF.json the index lacks (the files of the
+ * sqlite backend; PostgreSQL keeps both in one database); 0 or -1 */
 static int
 aq_sync(struct aq *q)
 {
 	struct qindex_filter all = { 0 };
-	struct qindex_entry *rows;
+	struct qindex_entry *rows = NULL;
 	char *msgdir = xasprintf("%s/messages", q->dir), *err = NULL;
-	long n = qindex_list(q->dir, &all, &rows, &err);
+	long n = store_shared(q->st) ? 0 : qindex_list(q->st, &all, &rows,
+	    &err);
 	GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
 	DIR *d = opendir(msgdir);
 	struct dirent *de;
@@ -234,7 +240,8 @@ aq_sync(struct aq *q)
 		fprintf(stderr, "aupctl quarantine: %s\n", err);
 	for (long i = 0; i < n; i++)
 		g_hash_table_add(known, rows[i].ref);
-	while (n >= 0 && d != NULL && (de = readdir(d)) != NULL) {
+	while (n >= 0 && !store_shared(q->st) && d != NULL &&
+	    (de = readdir(d)) != NULL) {
 		char ref[REF_LEN + 1];
 		size_t len = strlen(de->d_name);
 
@@ -361,7 +368,7 @@ aq_list(struct aq *q, int argc, char **argv)
 	if (aq_list_parse(argc, argv, &f, &json) < 0)
 		return 2;
 	f.school = q->actor.scope;
-	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+	if (aq_sync(q) < 0 || (n = qindex_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl quarantine list: %s\n", err ? err :
 		    "cannot read the index");
 		free(err);
@@ -391,8 +398,8 @@ aq_expire_one(struct aq *q, const struct qindex_entry *e)
 {
 	json_object *x = json_object_new_object();
 	char *err = NULL;
-	int rc = actions_remove_files(q->dir, e->ref) < 0 ? -1 :
-	    qindex_expire(q->dir, e->ref, &err);
+	int rc = content_delete(q->st, CONTENT_HELD, e->ref, &err) < 0 ? -1 :
+	    qindex_expire(q->st, e->ref, &err);
 
 	if (rc < 0 && err != NULL)
 		fprintf(stderr, "aupctl quarantine expire: %s\n", err);
@@ -426,7 +433,7 @@ aq_expire(struct aq *q, int argc, char **argv)
 	}
 	f.before = time(NULL) - (time_t)q->cf->milter.quarantine_days * 86400;
 	f.school = q->actor.scope;
-	if (aq_sync(q) < 0 || (n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+	if (aq_sync(q) < 0 || (n = qindex_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl quarantine expire: %s\n", err ? err :
 		    "cannot read the index");
 		free(err);
@@ -463,7 +470,7 @@ aq_digest_school(struct aq *q, const struct conf *sc)
 		    ": " : "");
 		return 1;
 	}
-	if ((n = qindex_list(q->dir, &f, &rows, &err)) < 0) {
+	if ((n = qindex_list(q->st, &f, &rows, &err)) < 0) {
 		fprintf(stderr, "aupctl quarantine digest: %s\n", err);
 		free(err);
 		return 1;
@@ -471,13 +478,13 @@ aq_digest_school(struct aq *q, const struct conf *sc)
 	/* The school's own DSL, templates and wording. */
 	if (n > 0) {
 		if (notify_compose_digest(sc, rows, n, &note) < 0 ||
-		    notices_enqueue(q->dir, &note, time(NULL), &err) < 0) {
+		    notices_enqueue(q->st, &note, time(NULL), &err) < 0) {
 			fprintf(stderr, "aupctl quarantine digest: %s\n",
 			    err ? err : "no notify-digest template");
 			rc = 1;
 		}
 		for (long i = 0; rc == 0 && i < n; i++)
-			(void)qindex_notified(q->dir, rows[i].ref, time(NULL),
+			(void)qindex_notified(q->st, rows[i].ref, time(NULL),
 			    NULL);
 		notify_notice_clear(&note);
 	}
@@ -529,6 +536,7 @@ aq_setup(struct aq *q, const char *conf_path,
 	}
 	errbuf_clear(&eb);
 	q->dir = q->cf->milter.quarantine_dir;
+	q->st = store_of(q->cf);
 	q->user = pw != NULL ? xstrdup(pw->pw_name) :
 	    xasprintf("uid %ld", (long)getuid());
 	q->sudo_user = getenv("SUDO_USER");

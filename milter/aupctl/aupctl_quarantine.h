@@ -22,6 +22,7 @@
 struct aq {
 	struct conf *cf;
 	const char *dir;		/* quarantine_dir */
+	struct store *st;		/* the store (store_of(cf)) */
 	struct eventlog *audit;		/* the event log */
 	char	*user;			/* getpwuid(getuid()) */
 	const char *sudo_user;		/* $SUDO_USER, or NULL */

@@ -39,6 +39,8 @@
 #include <glib.h>
 
 #include "aupctl/aupctl_quarantine.h"
+#include "store/content.h"
+#include "store/store.h"
 #include "store/qindex.h"
 #include "store/quarantine.h"
 #include "util/xalloc.h"
@@ -61,7 +63,7 @@ aq_lookup(struct aq *q, const char *cmd, const char *ref,
 		    cmd, ref);
 		return 0;
 	}
-	rc = qindex_get(q->dir, ref, e, &err);
+	rc = qindex_get(q->st, ref, e, &err);
 	if (rc == 1 && !aq_in_scope(q, cmd, ref, e->school)) {
 		qindex_entry_clear(e);
 		rc = 0;
@@ -210,9 +212,10 @@ aq_show_attachments(json_object *meta)
 static void
 aq_show_headers(const struct aq *q, const char *ref)
 {
-	char *path = quarantine_message_path(q->dir, ref), *line = NULL;
-	FILE *fp = fopen(path, "r");
-	size_t cap = 0, shown = 0;
+	size_t len = 0, cap = 0, shown = 0;
+	char *data = content_eml(q->st, CONTENT_HELD, ref, &len, NULL);
+	FILE *fp = data != NULL ? fmemopen(data, len, "r") : NULL;
+	char *line = NULL;
 	ssize_t n;
 
 	printf("\nHeaders:\n");
@@ -234,32 +237,30 @@ aq_show_headers(const struct aq *q, const char *ref)
 	else
 		fclose(fp);
 	free(line);
-	free(path);
+	free(data);
 }
 
 /* aq_raw - copy the stored .eml to standard output */
 static int
 aq_raw(struct aq *q, const struct qindex_entry *e)
 {
-	char *path = quarantine_message_path(q->dir, e->ref);
-	gchar *data = NULL;
-	gsize len = 0;
+	char *data = NULL;
+	size_t len = 0;
 	int rc = 1;
 
 	if (isatty(STDOUT_FILENO))
 		fprintf(stderr, "aupctl quarantine show --raw: refusing to "
 		    "write a message to a terminal; redirect it, e.g. > %s.eml"
 		    "\n", e->ref);
-	else if (!aq_has_files(e) || !g_file_get_contents(path, &data, &len,
-	    NULL))
+	else if (!aq_has_files(e) || (data = content_eml(q->st, CONTENT_HELD,
+	    e->ref, &len, NULL)) == NULL)
 		fprintf(stderr, "aupctl quarantine show: %s is %s: the stored "
 		    "message is gone\n", e->ref, e->status);
 	else if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
 		fprintf(stderr, "aupctl quarantine show: write error\n");
 	else
 		rc = 0;
-	g_free(data);
-	free(path);
+	free(data);
 	if (aq_audit(q, "export", e->ref, rc ? "failed" : "ok",
 	    NULL) < 0)
 		return 1;

@@ -77,6 +77,9 @@ conf_section_of(struct conf_parse *cp, const char *section,
 	} else if (strcasecmp(section, "console") == 0) {
 		*params = conf_console_params;
 		*settings = &cf->console;
+	} else if (strcasecmp(section, "store") == 0) {
+		*params = conf_store_params;
+		*settings = &cf->store;
 	} else {
 		for (size_t i = 0; i < cf->nslots; i++) {
 			if (strcasecmp(cf->slots[i].policy->name, section) == 0) {
@@ -230,6 +233,7 @@ conf_new(const char *path, const struct policy *const *registry,
 	conf_params_defaults(conf_directory_params, &cf->dirs, cf->dir, eb);
 	conf_params_defaults(conf_notify_params, &cf->notify, cf->dir, eb);
 	conf_params_defaults(conf_console_params, &cf->console, cf->dir, eb);
+	conf_params_defaults(conf_store_params, &cf->store, cf->dir, eb);
 	while (registry[n] != NULL)
 		n++;
 	cf->slots = xcalloc(n + 1, sizeof(*cf->slots));

@@ -79,6 +79,16 @@ struct notify_settings {
 #define NOTIFY_DIGEST	1
 #define NOTIFY_OFF	2
 
+/* [store]: where what is kept after the decision lives (SPEC 11) */
+struct store_settings {
+	int	 backend;		/* STORE_BACKEND_* */
+	char	*dsn;			/* libpq connection string */
+};
+
+/* [store] backend values (the order of store/store.h's enum) */
+#define STORE_BACKEND_SQLITE	 0
+#define STORE_BACKEND_POSTGRESQL 1
+
 /* [console]: aup-console, the DSL's web console (SPEC 9) */
 struct console_settings {
 	char	*listen;		/* HOST:PORT of the HTTP listener */
@@ -121,6 +131,14 @@ struct conf {
 	struct notify_settings notify;
 	struct school view;		/* what policies see (school.h) */
 	struct console_settings console;
+	struct store_settings store;
+	/*
+	 * The store handle (store/store.h), made from [store] and
+	 * quarantine_dir on first use by store_of() and dropped with the
+	 * snapshot through store_drop (config/ does not see store/).
+	 */
+	struct store *store_handle;
+	void	(*store_drop)(struct store *);
 	struct cidr_list *trusted;	/* parsed trusted_networks */
 	struct connectors *connectors;	/* parsed trusted_clients */
 	struct directory *directory;	/* parents, pupils, exemptions */

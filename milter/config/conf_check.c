@@ -210,6 +210,17 @@ conf_check_notify(struct conf *cf, struct errbuf *eb)
 	free(norm);
 }
 
+/* conf_check_store - [store] dsn is needed by backend postgresql */
+static void
+conf_check_store(struct conf *cf, struct errbuf *eb)
+{
+	if (cf->store.backend == STORE_BACKEND_POSTGRESQL &&
+	    (cf->store.dsn == NULL || *cf->store.dsn == '\0'))
+		errbuf_add(eb, cf->path, conf_set_line(cf, "store", "backend"),
+		    "[store] backend = postgresql needs [store] dsn (a libpq "
+		    "connection string)");
+}
+
 /*
  * conf_check_core - required keys.  Each value was checked as it was
  * read; a key that is set but was refused has its error already.
@@ -224,6 +235,7 @@ conf_check_core(struct conf *cf, struct errbuf *eb)
 	    conf_set_line(cf, "school", "office") == 0)
 		errbuf_add(eb, cf->path, 0, "[school] office is required");
 	conf_check_notify(cf, eb);
+	conf_check_store(cf, eb);
 }
 
 /*
@@ -341,6 +353,9 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_directory_params, &cf->dirs);
 	conf_params_free(conf_notify_params, &cf->notify);
 	conf_params_free(conf_console_params, &cf->console);
+	conf_params_free(conf_store_params, &cf->store);
+	if (cf->store_drop != NULL)
+		cf->store_drop(cf->store_handle);
 	cidr_list_free(cf->trusted);
 	connectors_free(cf->connectors);
 	directory_free(cf->directory);

@@ -45,6 +45,8 @@ conf_print_defaults(const struct policy *const *registry, FILE *fp)
 	conf_print_table(conf_notify_params, fp);
 	fprintf(fp, "\n[console]\n");
 	conf_print_table(conf_console_params, fp);
+	fprintf(fp, "\n[store]\n");
+	conf_print_table(conf_store_params, fp);
 	for (size_t i = 0; registry[i] != NULL; i++) {
 		const struct policy *pol = registry[i];
 

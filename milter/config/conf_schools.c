@@ -54,7 +54,8 @@ conf_school_refuses(struct conf_parse *cp, const char *section,
     const char *name)
 {
 	bool shared = strcasecmp(section, "notify") == 0 ||
-	    strcasecmp(section, "console") == 0;
+	    strcasecmp(section, "console") == 0 ||
+	    strcasecmp(section, "store") == 0;
 
 	if (strcasecmp(section, "milter") == 0) {
 		shared = true;

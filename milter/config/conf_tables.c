@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	conf_milter_params[], conf_school_params[], conf_directory_params[],
  *	conf_notify_params[], conf_policy_common_params[],
- *	conf_console_params[]
+ *	conf_console_params[], conf_store_params[]
  *
  * DESCRIPTION
  *	Every key of the core sections is declared here once, with its
@@ -117,6 +117,20 @@ const struct conf_param conf_notify_params[] = {
 	    "(doubling each time; given up after 5 days)" },
 	{ "retry_max", CONF_INT, "3600", N(retry_max), 1, 86400, NULL,
 	    "longest wait in seconds between two tries of a notice" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+#define ST(field) offsetof(struct store_settings, field)
+static const char *const backend_words[] = { "sqlite", "postgresql", NULL };
+
+const struct conf_param conf_store_params[] = {
+	{ "backend", CONF_CHOICE, "sqlite", ST(backend), 0, 0, backend_words,
+	    "sqlite: files and an index under quarantine_dir (one node); "
+	    "postgresql: everything in the database dsn names, shared by "
+	    "several nodes" },
+	{ "dsn", CONF_STRING, NULL, ST(dsn), 0, 0, NULL,
+	    "backend postgresql: the libpq connection string, e.g. "
+	    "\"host=db.example dbname=aup user=aup\"" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

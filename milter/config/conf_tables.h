@@ -12,5 +12,6 @@ extern const struct conf_param conf_directory_params[];
 extern const struct conf_param conf_notify_params[];
 extern const struct conf_param conf_policy_common_params[];
 extern const struct conf_param conf_console_params[];
+extern const struct conf_param conf_store_params[];
 
 #endif

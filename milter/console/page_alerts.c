@@ -20,6 +20,7 @@
 
 #include "console/console.h"
 #include "store/alerts.h"
+#include "store/store.h"
 #include "util/html.h"
 #include "util/xalloc.h"
 
@@ -81,7 +82,7 @@ page_alerts(struct request *r, struct reply *out)
 	    "Category<input name=\"category\" value=\"%s\"></label><button>Show"
 	    "</button></form>", status != NULL && strcmp(status, "all") == 0 ?
 	    " selected" : "", f.category ? f.category : "");
-	if ((n = alerts_list(r->c->cf->milter.quarantine_dir, &f, &rows,
+	if ((n = alerts_list(store_of(r->c->cf), &f, &rows,
 	    &err)) < 0) {
 		html_printf(out->body, "<p class=\"error\">The store cannot be "
 		    "read: %s</p>", err);
@@ -189,8 +190,8 @@ alert_load(struct request *r, struct reply *out, const char *id_text,
 	memset(a, 0, sizeof(*a));
 	if (!alerts_allowed(r, out))
 		return false;
-	if (*end != '\0' || id <= 0 || alerts_get(r->c->cf->milter.
-	    quarantine_dir, id, a, NULL) != 1 || !request_in_scope(r,
+	if (*end != '\0' || id <= 0 || alerts_get(
+	    store_of(r->c->cf), id, a, NULL) != 1 || !request_in_scope(r,
 	    r->post ? "alerts-set" : "alerts-show", NULL, a->school)) {
 		reply_error(r, out, 404, "There is no such alert.");
 		return false;
@@ -234,7 +235,7 @@ page_alert_act(struct request *r, struct reply *out, const char *id)
 	if (u.note != NULL && (u.note[strspn(u.note, " \t\r\n")] == '\0' ||
 	    strlen(u.note) > ALERTS_MAX_NOTE))
 		u.note = NULL;
-	rc = alerts_update(r->c->cf->milter.quarantine_dir, a.id, &u,
+	rc = alerts_update(store_of(r->c->cf), a.id, &u,
 	    r->sv.user, r->now, &err);
 	request_actor(r, &who);
 	who.school = a.school;
@@ -244,7 +245,7 @@ page_alert_act(struct request *r, struct reply *out, const char *id)
 	    "ok" : "failed", u.note, detail, NULL);
 	free(detail);
 	alerts_entry_clear(&a);
-	if (rc != 1 || alerts_get(r->c->cf->milter.quarantine_dir, atoll(id),
+	if (rc != 1 || alerts_get(store_of(r->c->cf), atoll(id),
 	    &a, NULL) != 1) {
 		reply_error(r, out, 409, err ? err : "The alert was not changed.");
 		free(err);

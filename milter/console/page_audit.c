@@ -16,6 +16,7 @@
 
 #include "console/console.h"
 #include "console/page.h"
+#include "store/store.h"
 #include "store/audit.h"
 #include "util/html.h"
 
@@ -63,7 +64,7 @@ audit_row_html(GString *b, const struct audit_row *a, bool school)
 void
 page_audit(struct request *r, struct reply *out)
 {
-	const char *dir = r->c->cf->milter.quarantine_dir;
+	struct store *dir = store_of(r->c->cf);
 	long size = r->c->cf->console.page_size, total, n = -1;
 	long page = request_arg(r, "page") ? atol(request_arg(r, "page")) : 1;
 	struct audit_filter f = { .user = request_arg(r, "user"),

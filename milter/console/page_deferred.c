@@ -27,6 +27,7 @@
 
 #include "console/console.h"
 #include "store/deferred.h"
+#include "store/store.h"
 #include "util/html.h"
 #include "util/xalloc.h"
 
@@ -148,7 +149,7 @@ deferred_show(struct request *r, struct reply *out, const char *outcome)
 	html_printf(out->body, "<form method=\"get\" action=\"/deferred\" "
 	    "class=\"filters\"><label>Status<input name=\"status\" value=\"%s\">"
 	    "</label><button>Show</button></form>", f.status ? f.status : "");
-	if ((n = deferred_list(r->c->cf->milter.quarantine_dir, &f, &rows,
+	if ((n = deferred_list(store_of(r->c->cf), &f, &rows,
 	    &err)) < 0) {
 		html_printf(out->body, "<p class=\"error\">The store cannot be "
 		    "read: %s</p>", err);
@@ -177,7 +178,7 @@ deferred_do(struct request *r, const char *action, const char *ref,
 
 	if (strcmp(action, "send") == 0)
 		return deferred_send(cf, ref, r->sv.user, r->now, err);
-	return deferred_cancel(cf->milter.quarantine_dir, ref, r->sv.user,
+	return deferred_cancel(store_of(cf), ref, r->sv.user,
 	    r->now, err);
 }
 
@@ -192,8 +193,7 @@ deferred_check(struct request *r, struct reply *out, const char *ref,
 	*school = NULL;
 	if (!deferred_allowed(r, out))
 		return false;
-	if (!actions_valid_ref(ref) || deferred_get(r->c->cf->milter.
-	    quarantine_dir, ref, &e, NULL) != 1 || !request_in_scope(r,
+	if (!actions_valid_ref(ref) || deferred_get(store_of(r->c->cf), ref, &e, NULL) != 1 || !request_in_scope(r,
 	    "deferred-act", ref, e.school)) {
 		deferred_entry_clear(&e);
 		reply_error(r, out, 404, "There is no such deferred message.");

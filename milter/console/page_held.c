@@ -25,6 +25,7 @@
 #include "console/page.h"
 #include "policies/policy.h"
 #include "store/qindex.h"
+#include "store/store.h"
 #include "util/html.h"
 #include "util/date.h"
 #include "util/xalloc.h"
@@ -201,7 +202,7 @@ page_held(struct request *r, struct reply *out)
 {
 	struct qindex_filter f;
 	struct qindex_entry *rows = NULL;
-	const char *dir = r->c->cf->milter.quarantine_dir;
+	struct store *dir = store_of(r->c->cf);
 	long page = request_arg(r, "page") ? atol(request_arg(r, "page")) : 1;
 	long total, n = -1, size = r->c->cf->console.page_size;
 	char *err = NULL;
@@ -282,7 +283,7 @@ held_act(struct request *r, const char *ref, char **msg)
 	int rc = 1;
 
 	*msg = NULL;
-	if (qindex_get(r->c->cf->milter.quarantine_dir, ref, &e, NULL) != 1 ||
+	if (qindex_get(store_of(r->c->cf), ref, &e, NULL) != 1 ||
 	    !request_in_scope(r, action != NULL ? action : "act", ref,
 	    e.school) || !access_may_see_held(r->sv.role, e.policies)) {
 		*msg = xasprintf("%s: no such message for your role", ref);

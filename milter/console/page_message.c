@@ -34,8 +34,10 @@
 #include "analysis/analysis.h"
 #include "console/console.h"
 #include "console/page.h"
+#include "store/content.h"
 #include "store/qindex.h"
 #include "store/quarantine.h"
+#include "store/store.h"
 #include "util/html.h"
 #include "util/xalloc.h"
 #include "util/json_member.h"
@@ -282,19 +284,17 @@ static void
 message_show(struct request *r, struct reply *out,
     const struct qindex_entry *e, const char *outcome, bool ok)
 {
-	const char *dir = r->c->cf->milter.quarantine_dir;
-	char *path = quarantine_meta_path(dir, e->ref);
-	json_object *meta = json_object_from_file(path);
-	gchar *data = NULL;
-	gsize len = 0;
+	struct store *st = store_of(r->c->cf);
+	char *text = content_meta(st, CONTENT_HELD, e->ref, NULL);
+	json_object *meta = text != NULL ? json_tokener_parse(text) : NULL;
+	size_t len = 0;
+	char *data = content_eml(st, CONTENT_HELD, e->ref, &len, NULL);
 	struct analysis *an = NULL;
 	GString *b = out->body;
 
-	free(path);
-	path = quarantine_message_path(dir, e->ref);
-	if (g_file_get_contents(path, &data, &len, NULL))
+	free(text);
+	if (data != NULL)
 		an = message_analysis(r->c->cf, data, len);
-	free(path);
 	reply_page_begin(r, out, e->subject ? e->subject : "(no subject)");
 	if (outcome != NULL)
 		html_printf(b, "<p class=\"%s\" role=\"status\">%s</p>", ok ?
@@ -323,7 +323,7 @@ message_show(struct request *r, struct reply *out,
 	reply_page_end(out);
 	analysis_free(an);
 	json_object_put(meta);
-	g_free(data);
+	free(data);
 }
 
 /* message_lookup - the entry, if the role may see it; else a reply */
@@ -331,7 +331,7 @@ static bool
 message_lookup(struct request *r, struct reply *out, const char *ref,
     struct qindex_entry *e)
 {
-	int rc = qindex_get(r->c->cf->milter.quarantine_dir, ref, e, NULL);
+	int rc = qindex_get(store_of(r->c->cf), ref, e, NULL);
 
 	/* Another school's message is a reference that does not exist. */
 	if (rc == 1 && !request_in_scope(r, r->post && form_get(&r->form,
@@ -385,7 +385,7 @@ page_message_act(struct request *r, struct reply *out, const char *ref)
 	}
 	qindex_entry_clear(&e);
 	rc = held_act(r, ref, &msg);
-	if (qindex_get(r->c->cf->milter.quarantine_dir, ref, &e, NULL) == 1) {
+	if (qindex_get(store_of(r->c->cf), ref, &e, NULL) == 1) {
 		if (rc != 0)
 			out->status = rc > 0 ? 409 : 500;
 		message_show(r, out, &e, msg, rc == 0);
@@ -400,9 +400,8 @@ page_message_eml(struct request *r, struct reply *out, const char *ref)
 {
 	struct qindex_entry e;
 	struct actor a;
-	char *path;
-	gchar *data = NULL;
-	gsize len = 0;
+	char *data = NULL;
+	size_t len = 0;
 
 	if (!message_lookup(r, out, ref, &e)) {
 		qindex_entry_clear(&e);
@@ -410,10 +409,10 @@ page_message_eml(struct request *r, struct reply *out, const char *ref)
 	}
 	request_actor(r, &a);
 	a.school = e.school;
-	path = quarantine_message_path(r->c->cf->milter.quarantine_dir, ref);
 	if (!access_may_download(r->sv.role))
 		reply_error(r, out, 403, "Your role may not download messages.");
-	else if (!g_file_get_contents(path, &data, &len, NULL))
+	else if ((data = content_eml(store_of(r->c->cf), CONTENT_HELD, ref,
+	    &len, NULL)) == NULL)
 		reply_error(r, out, 404, "The stored message is gone.");
 	else {
 		out->type = "application/octet-stream";
@@ -424,7 +423,6 @@ page_message_eml(struct request *r, struct reply *out, const char *ref)
 	}
 	(void)actions_record(r->c->cf, &a, "export", ref, data != NULL ? "ok" :
 	    "refused", NULL, NULL, NULL);
-	g_free(data);
-	free(path);
+	free(data);
 	qindex_entry_clear(&e);
 }

@@ -75,6 +75,7 @@
 #include "daemon/milter.h"
 #include "store/notices_send.h"
 #include "store/release.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 
 #define DAEMON_DRAIN_SECONDS	10
@@ -168,6 +169,26 @@ daemon_absolute(const char *path)
 	return daemon_conf_path != NULL ? daemon_conf_path : path;
 }
 
+/*
+ * daemon_check_store - backend postgresql: the server answers and the
+ * schema is the one this program needs (an error at [store] dsn).
+ * SQLite is made on first use, so -t (often run as root) writes nothing.
+ */
+static int
+daemon_check_store(const struct conf *cf, const char *path,
+    struct errbuf *eb)
+{
+	char *err = NULL;
+
+	if (cf->store.backend != STORE_BACKEND_POSTGRESQL ||
+	    store_check(cf, &err) == 0)
+		return 0;
+	errbuf_add(eb, path, conf_set_line(cf, "store", "dsn"), "[store] "
+	    "dsn: %s", err);
+	free(err);
+	return -1;
+}
+
 /* daemon_check - -t: every problem with file:line; exit status */
 static int
 daemon_check(const struct daemon_opts *o,
@@ -183,6 +204,8 @@ daemon_check(const struct daemon_opts *o,
 		errbuf_warn(&eb, o->conf_path, 0, "[milter] user is not set: "
 		    "started as root, aup-milter refuses to start (set user "
 		    "= aup-milter, or start it as that user)");
+	if (cf != NULL && daemon_check_store(cf, o->conf_path, &eb) < 0)
+		cf = conf_release(cf);
 	errbuf_print(&eb, stderr);
 	if (cf != NULL && cf->nschools > 0)
 		printf("%s: %zu schools in %s\n", o->conf_path, cf->nschools,
@@ -360,6 +383,10 @@ daemon_load(const struct daemon_opts *o,
 		log_warnx("%s", eb.errors[i]);
 	for (size_t i = 0; i < eb.nwarnings; i++)
 		log_warnx("warning: %s", eb.warnings[i]);
+	if (cf != NULL && daemon_check_store(cf, o->conf_path, &eb) < 0) {
+		log_warnx("%s", eb.errors[eb.nerrors - 1]);
+		cf = conf_release(cf);
+	}
 	errbuf_clear(&eb);
 	if (cf == NULL)
 		fatalx("%s: configuration has errors; not starting",

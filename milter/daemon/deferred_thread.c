@@ -33,6 +33,7 @@
 
 #include "config/conf.h"
 #include "daemon/deferred_thread.h"
+#include "store/store.h"
 #include "store/deferred.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -49,7 +50,7 @@ static pthread_t deferred_tid;
 static void
 deferred_thread_send(const struct conf *cf, time_t now)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	struct deferred_entry *rows;
 	char *err = NULL;
 	long n = deferred_due(dir, now, DEFERRED_THREAD_RETRY, &rows, &err);

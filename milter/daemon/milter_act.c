@@ -48,8 +48,10 @@
 #include "daemon/milter_act.h"
 #include "daemon/reply_short.h"
 #include "store/deferred.h"
+#include "store/events.h"
 #include "store/quarantine.h"
 #include "store/release.h"
+#include "store/store.h"
 #include "util/clock.h"
 #include "config/template.h"
 #include "util/xalloc.h"
@@ -159,6 +161,7 @@ milter_log(const struct conf *cf, const struct msg *m,
     const struct verdict *v, struct eventlog *el)
 {
 	json_object *event;
+	char *err = NULL;
 
 	log_info("%s: ref=%s action=%s%s%s policy=%s direction=%s from=<%s> "
 	    "nrcpt=%zu size=%llu ms=%.1f%s%s",
@@ -177,6 +180,10 @@ milter_log(const struct conf *cf, const struct msg *m,
 	if (eventlog_write(el, event) < 0)
 		log_warn("%s: cannot write the event log %s",
 		    m->queue_id ? m->queue_id : "NOQUEUE", eventlog_path(el));
+	if (events_add(store_of(cf), event, v->ref, time(NULL), &err) < 0)
+		log_warnx("%s: the event is not in the shared store: %s",
+		    m->queue_id ? m->queue_id : "NOQUEUE", err);
+	free(err);
 	json_object_put(event);
 }
 

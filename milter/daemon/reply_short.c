@@ -36,6 +36,7 @@
 #include "daemon/daemon_notices.h"
 #include "daemon/reply_short.h"
 #include "store/notices.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -104,7 +105,7 @@ reply_short(const struct conf *cf, const struct msg *m, struct verdict *v,
 	subject = xasprintf("Your message was not sent (ref %s)", v->ref);
 	n = (struct notice){ "reply", v->ref, m->sender, subject, body,
 	    conf_school_name(cf) };
-	rc = notices_enqueue(cf->milter.quarantine_dir, &n, time(NULL), &err);
+	rc = notices_enqueue(store_of(cf), &n, time(NULL), &err);
 	free(subject);
 	free(body);
 	if (rc < 0) {

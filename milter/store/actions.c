@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	actions_release(), actions_delete(), actions_review(),
- *	actions_record(), actions_remove_files(), actions_valid_ref()
+ *	actions_record(), actions_valid_ref()
  *
  * DESCRIPTION
  *	release re-injects the stored message with sendmail(1) (argument
@@ -44,11 +44,13 @@
 
 #include "engine/ref.h"
 #include "store/actions.h"
+#include "store/content.h"
 #include "store/audit.h"
 #include "store/qindex.h"
 #include "store/quarantine.h"
 #include "store/release.h"
 #include "store/sendmail.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 #include "util/json_member.h"
 
@@ -134,7 +136,7 @@ actions_record(const struct conf *cf, const struct actor *a,
 	char *err = NULL;
 	int rc = 0;
 
-	if (audit_add(cf->milter.quarantine_dir, &r, &err) < 0) {
+	if (audit_add(store_of(cf), &r, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		rc = -1;
 	}
@@ -186,7 +188,7 @@ actions_lookup(const struct conf *cf, const struct actor *a,
 		    "digits, as in the notice)", ref != NULL ? ref : "");
 		return 0;
 	}
-	rc = qindex_get(cf->milter.quarantine_dir, ref, e, &err);
+	rc = qindex_get(store_of(cf), ref, e, &err);
 	if (rc < 0)
 		*msg = xstrdup(err);
 	else if (rc == 0)
@@ -241,13 +243,14 @@ actions_release_refused(const struct qindex_entry *e)
 /* actions_rcpts - sender and recipients (original, or `to`); false if
  * any is unusable */
 static bool
-actions_rcpts(const char *dir, const char *ref, const char *const *to,
+actions_rcpts(struct store *st, const char *ref, const char *const *to,
     size_t nto, GPtrArray *rcpts, char **sender)
 {
-	char *path = quarantine_meta_path(dir, ref);
-	json_object *meta = json_object_from_file(path), *arr;
+	char *text = content_meta(st, CONTENT_HELD, ref, NULL);
+	json_object *meta = text != NULL ? json_tokener_parse(text) : NULL;
+	json_object *arr;
 
-	free(path);
+	free(text);
 	*sender = NULL;
 	if (meta == NULL)
 		return false;
@@ -273,18 +276,13 @@ static int
 actions_send(const struct conf *cf, const char *ref, const char *key,
     const char *sender, GPtrArray *rcpts, char **msg)
 {
-	char *path = quarantine_message_path(cf->milter.quarantine_dir, ref);
-	char *copy, *err = NULL;
-	size_t clen;
-	gchar *data = NULL;
-	gsize len = 0;
+	char *copy, *err = NULL, *data;
+	size_t clen, len = 0;
 	int rc;
 
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		*msg = xasprintf("cannot read %s", path);
-		free(path);
+	if ((data = content_eml(store_of(cf), CONTENT_HELD, ref, &len,
+	    msg)) == NULL)
 		return -1;
-	}
 	/* The mark is made for the envelope used: a release to another
 	 * address is good for that address only. */
 	copy = release_marked_copy(key, ref, data, len, sender,
@@ -296,8 +294,7 @@ actions_send(const struct conf *cf, const char *ref, const char *key,
 	else
 		free(err);
 	free(copy);
-	g_free(data);
-	free(path);
+	free(data);
 	return rc;
 }
 
@@ -321,7 +318,7 @@ actions_release_do(const struct conf *cf, const struct actor *a,
     const struct qindex_entry *e, const char *const *to, size_t nto,
     GPtrArray *rcpts, char **msg)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	char *sender = NULL, *key = NULL, *err = NULL, *joined = NULL;
 	int rc = -1, marked;
 
@@ -407,30 +404,13 @@ actions_release(const struct conf *cf, const struct actor *a,
 	return rc;
 }
 
-/* actions_remove_files - unlink REF.json and REF.eml */
-int
-actions_remove_files(const char *dir, const char *ref)
-{
-	char *eml = quarantine_message_path(dir, ref);
-	char *meta = quarantine_meta_path(dir, ref);
-	int rc = 0;
-
-	/* The .json first: without it the entry is not listed as stored. */
-	if (unlink(meta) < 0 && errno != ENOENT)
-		rc = -1;
-	if (unlink(eml) < 0 && errno != ENOENT)
-		rc = -1;
-	free(eml);
-	free(meta);
-	return rc;
-}
-
 /* actions_delete - delete one held or released message */
 int
 actions_delete(const struct conf *cf, const struct actor *a,
     const char *ref, const char *reason, char **msg)
 {
-	const char *dir = cf->milter.quarantine_dir, *result = "refused";
+	struct store *dir = store_of(cf);
+	const char *result = "refused";
 	struct qindex_entry e;
 	struct actor who;
 	char *err = NULL;
@@ -453,7 +433,7 @@ actions_delete(const struct conf *cf, const struct actor *a,
 		    "be written", e.ref);
 		result = "failed";
 		rc = -1;
-	} else if (actions_remove_files(dir, e.ref) < 0 ||
+	} else if (content_delete(dir, CONTENT_HELD, e.ref, &err) < 0 ||
 	    qindex_delete(dir, e.ref, a->user, time(NULL), &err) != 1) {
 		*msg = xasprintf("%s not deleted: %s", e.ref, err ? err :
 		    strerror(errno));
@@ -497,7 +477,7 @@ actions_review(const struct conf *cf, const struct actor *a,
 	else if (e.reviewed_at != 0)
 		*msg = xasprintf("%s was already marked reviewed by %s",
 		    e.ref, e.reviewed_by);
-	else if ((marked = qindex_review(cf->milter.quarantine_dir, e.ref,
+	else if ((marked = qindex_review(store_of(cf), e.ref,
 	    a->user, time(NULL), &err)) != 1) {
 		*msg = xasprintf("%s not marked: %s", e.ref, err ? err :
 		    "reviewed by someone else just now");

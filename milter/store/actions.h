@@ -79,8 +79,6 @@ bool	actions_in_scope(const char *scope, const char *school);
 void	actions_refuse_unseen(const struct conf *cf, const struct actor *a,
 	    const char *action, const char *ref, const char *reason,
 	    char **msg);
-/* actions_remove_files - unlink REF.json then REF.eml: 0 or -1 */
-int	actions_remove_files(const char *dir, const char *ref);
 /* actions_valid_ref - is this a reference code (and a safe file name)? */
 bool	actions_valid_ref(const char *ref);
 

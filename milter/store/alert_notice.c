@@ -32,6 +32,7 @@
 #include "store/alert_notice.h"
 #include "store/alerts.h"
 #include "store/notify.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -108,7 +109,7 @@ alert_notice_store(const struct conf *cf, const struct msg *m,
 			continue;
 		alert_notice_entry(m, v, a, now, &e);
 		e.school = (char *)conf_school_name(cf);
-		rc = alerts_add(cf->milter.quarantine_dir, &e, &ids[n++], err);
+		rc = alerts_add(store_of(cf), &e, &ids[n++], err);
 		free(e.recipients);
 		free(e.matches);
 		if (rc < 0)
@@ -286,7 +287,7 @@ alert_notice_send(const struct conf *cf, const struct msg *m,
 
 		if (alert_notice_compose(cf, m, v, ids, now, to[i], &n) < 0)
 			err = xstrdup("the template notify-alert is missing");
-		else if (notices_enqueue(cf->milter.quarantine_dir, &n, now,
+		else if (notices_enqueue(store_of(cf), &n, now,
 		    &err) < 0 && err == NULL)
 			err = xstrdup("the notice queue refused it");
 		if (err != NULL)

@@ -13,9 +13,9 @@
  * console shows them).  Nothing here ever writes them anywhere else:
  * not the event log, not a notice, not a list.
  *
- * The table lives in the quarantine's SQLite database (DIR/index.sqlite,
- * mode 0640 in a 0750 folder; qindex.h), one connection per call like
- * qindex.  Functions return -1 on a database error (with a message in
+ * The tables live in the store's database (store.h: DIR/index.sqlite,
+ * mode 0640 in a 0750 folder, or the shared PostgreSQL database), one
+ * connection per call like qindex.  Functions return -1 on a database error (with a message in
  * *err when err is not NULL; free it), otherwise as stated.  Strings in
  * entries are owned by the entry (alerts_entry_clear()).
  */
@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+struct store;
 
 /* One matched phrase, for the DSL only. */
 struct alert_match {
@@ -94,23 +96,23 @@ bool	alerts_status_valid(const char *s);
  * with its matches, in one transaction; *id gets its number (may be
  * NULL).  0 or -1.
  */
-int	alerts_add(const char *dir, const struct alert_entry *e, int64_t *id,
+int	alerts_add(struct store *st, const struct alert_entry *e, int64_t *id,
 	    char **err);
 /* alerts_get - one alert with matches and notes: 1, 0 no such id, -1 */
-int	alerts_get(const char *dir, int64_t id, struct alert_entry *e,
+int	alerts_get(struct store *st, int64_t id, struct alert_entry *e,
 	    char **err);
 /* alerts_list - alerts of a filter, newest first: count, or -1 */
-long	alerts_list(const char *dir, const struct alert_filter *f,
+long	alerts_list(struct store *st, const struct alert_filter *f,
 	    struct alert_entry **out, char **err);
 /*
  * alerts_update - apply u as user `by` at `now` (status, assignee, a
  * note): 1 done, 0 no such alert, -1 error (an unknown status is an
  * error, with *err saying so).
  */
-int	alerts_update(const char *dir, int64_t id, const struct alert_update *u,
+int	alerts_update(struct store *st, int64_t id, const struct alert_update *u,
 	    const char *by, time_t now, char **err);
 /* alerts_count - alerts of a filter: count, or -1 */
-long	alerts_count(const char *dir, const struct alert_filter *f, char **err);
+long	alerts_count(struct store *st, const struct alert_filter *f, char **err);
 /* alerts_entry_clear - free an entry's strings, matches and notes */
 void	alerts_entry_clear(struct alert_entry *e);
 /* alerts_entries_free - free an array from alerts_list; returns NULL */

@@ -2,8 +2,8 @@
  * audit - the audit trail of the store: who did what to which message,
  * when, why and from where (SPEC 6 and 9)
  *
- * One table, `audit`, in the quarantine index (DIR/index.sqlite), so
- * the trail lives with what it describes and the console's Audit page
+ * One table, `audit`, in the store's database (store.h), so the trail
+ * lives with what it describes and the console's Audit page
  * can filter it.  Rows are only ever added.  Functions return -1 on a
  * database error with a message in *err (free it) when err is not NULL.
  */
@@ -12,6 +12,9 @@
 
 #include <stdint.h>
 #include <time.h>
+
+struct db;
+struct store;
 
 /* One row.  audit_add() borrows the strings; audit_list() owns them. */
 struct audit_row {
@@ -41,12 +44,14 @@ struct audit_filter {
 };
 
 /* audit_add - append one row (time 0 = now): 0 or -1 */
-int	audit_add(const char *dir, const struct audit_row *r, char **err);
+int	audit_add(struct store *st, const struct audit_row *r, char **err);
+/* audit_add_db - the same inside the caller's transaction: 0 or -1 */
+int	audit_add_db(struct db *db, const struct audit_row *r, char **err);
 /* audit_list - rows matching f, newest first: count, or -1 */
-long	audit_list(const char *dir, const struct audit_filter *f,
+long	audit_list(struct store *st, const struct audit_filter *f,
 	    struct audit_row **out, char **err);
 /* audit_count - rows matching f (limit and offset ignored), or -1 */
-long	audit_count(const char *dir, const struct audit_filter *f,
+long	audit_count(struct store *st, const struct audit_filter *f,
 	    char **err);
 /* audit_rows_free - free what audit_list returned; returns NULL */
 struct audit_row *audit_rows_free(struct audit_row *rows, long n);

@@ -2,12 +2,10 @@
  * deferred - messages kept until the school opens (working-hours: SPEC
  * 2.8 and 5), and the functions the daemon, aupctl and the console use
  *
- * A deferred message is stored like a held one, under quarantine_dir:
- *	deferred/REF.eml	the message as received
- *	deferred/REF.json	envelope, decision, reasons, due time
- * written to temporary names, fsync'd and renamed before the milter
- * answers 250, and a row in the table `deferred` of DIR/index.sqlite
- * (the quarantine index's database).  A row's life:
+ * A deferred message is stored like a held one (content.h, kind
+ * CONTENT_DEFERRED: the message as received and its envelope, decision,
+ * reasons and due time, durable before the milter answers 250), and a
+ * row in the table `deferred` of the store's database.  A row's life:
  *
  *	waiting --claim--> sending --sent--> sent
  *	   |                  |
@@ -25,8 +23,8 @@
  * is sent again (deferred_due lists it), and the milter drops the copy
  * that comes second.
  *
- * Every function opens its own SQLite connection (qindex.c says why)
- * and returns -1 on a database error with a message in *err (free it).
+ * Every function takes its own connection from the store (db.h) and
+ * returns -1 on a database error with a message in *err (free it).
  * Times are seconds since the epoch; 0 = not set.  This header is the
  * interface for the console's Deferred page: list, get, send now,
  * cancel.
@@ -81,49 +79,49 @@ struct deferred_filter {
 };
 
 /* deferred_add - insert a row (an existing ref is left as is): 0 or -1 */
-int	deferred_add(const char *dir, const struct deferred_entry *e,
+int	deferred_add(struct store *st, const struct deferred_entry *e,
 	    char **err);
 /*
  * deferred_add_with_notice - the same and queue `n` (the sender's notice,
  * may be NULL) in one transaction: both are written or neither.
  */
-int	deferred_add_with_notice(const char *dir,
+int	deferred_add_with_notice(struct store *st,
 	    const struct deferred_entry *e, const struct notice *n,
 	    time_t now, char **err);
 /* deferred_get - one row: 1 found, 0 no such ref, -1 error */
-int	deferred_get(const char *dir, const char *ref,
+int	deferred_get(struct store *st, const char *ref,
 	    struct deferred_entry *e, char **err);
 /* deferred_list - rows matching f, by due time: count, or -1 */
-long	deferred_list(const char *dir, const struct deferred_filter *f,
+long	deferred_list(struct store *st, const struct deferred_filter *f,
 	    struct deferred_entry **out, char **err);
 /*
  * deferred_due - rows to send at `now`: waiting and due, or left
  * `sending` (a crash or a failed sendmail) `retry` seconds or more ago.
  */
-long	deferred_due(const char *dir, time_t now, time_t retry,
+long	deferred_due(struct store *st, time_t now, time_t retry,
 	    struct deferred_entry **out, char **err);
 /*
  * deferred_claim - waiting (or `sending` since before `stale`) ->
  * sending: 1 claimed by this caller, 0 not (sent, cancelled, claimed by
  * another), -1 error.
  */
-int	deferred_claim(const char *dir, const char *ref, time_t now,
+int	deferred_claim(struct store *st, const char *ref, time_t now,
 	    time_t stale, char **err);
 /* deferred_mark_sent - sending -> sent by `by`: 1, 0, -1 */
-int	deferred_mark_sent(const char *dir, const char *ref, const char *by,
+int	deferred_mark_sent(struct store *st, const char *ref, const char *by,
 	    time_t now, char **err);
 /* deferred_unclaim - sending -> waiting after a failure: 1, 0, -1 */
-int	deferred_unclaim(const char *dir, const char *ref, const char *why,
+int	deferred_unclaim(struct store *st, const char *ref, const char *why,
 	    char **err);
 /* deferred_cancel - waiting -> cancelled by `by`: 1, 0 refused, -1 */
-int	deferred_cancel(const char *dir, const char *ref, const char *by,
+int	deferred_cancel(struct store *st, const char *ref, const char *by,
 	    time_t now, char **err);
 /*
  * deferred_claim_delivery - the milter: the first copy with a valid
  * mark claims the delivery: 1 claimed now, 0 already delivered (a
  * duplicate) or not sent, -1 error.
  */
-int	deferred_claim_delivery(const char *dir, const char *ref,
+int	deferred_claim_delivery(struct store *st, const char *ref,
 	    const char *qid, time_t now, char **err);
 /* deferred_entry_clear - free a row's strings */
 void	deferred_entry_clear(struct deferred_entry *e);
@@ -131,8 +129,6 @@ void	deferred_entry_clear(struct deferred_entry *e);
 struct deferred_entry *deferred_entries_free(struct deferred_entry *e,
 	    long n);
 
-/* deferred_message_path - "DIR/deferred/REF.eml" (new string) */
-char	*deferred_message_path(const char *dir, const char *ref);
 /*
  * deferred_store - the milter's act step: write the message and its
  * metadata durably and add the row (status waiting) with the sender's

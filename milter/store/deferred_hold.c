@@ -3,13 +3,13 @@
  * its sender
  *
  * SYNOPSIS
- *	deferred_message_path(), deferred_store(), deferred_send(),
- *	deferred_notice()
+ *	deferred_store(), deferred_send(), deferred_notice()
  *
  * DESCRIPTION
  *	deferred_store() is the milter's act step for `defer` and runs on
- *	a worker thread: files only (write, fsync, rename, fsync the
- *	folder) and one transaction (the row and the sender's notice,
+ *	a worker thread: the durable copy (content.c: files fsync'd and
+ *	renamed, or a committed row) and one transaction (the row and the
+ *	sender's notice,
  *	kind "deferred", in the notice queue), no network and no child
  *	process.  The
  *	message is kept exactly as received: it is judged again when it
@@ -44,6 +44,7 @@
 
 #include "config/school_pick.h"
 #include "config/template.h"
+#include "store/content.h"
 #include "engine/spool.h"
 #include "store/deferred.h"
 #include "store/eventlog.h"
@@ -51,47 +52,11 @@
 #include "store/notify.h"
 #include "store/release.h"
 #include "store/sendmail.h"
+#include "store/store.h"
 #include "util/addr.h"
 #include "util/xalloc.h"
 
 #define DEFERRED_RETRY_SECONDS	300	/* a `sending` row is retried after */
-
-/* deferred_message_path - the stored message */
-char *
-deferred_message_path(const char *dir, const char *ref)
-{
-	return xasprintf("%s/deferred/%s.eml", dir, ref);
-}
-
-/* deferred_write - write a new file durably (spool or text); 0 or -1 */
-static int
-deferred_write(const char *path, struct spool *sp, const char *text)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	int rc = -1, saved;
-	size_t len = text != NULL ? strlen(text) : 0;
-
-	if (fd >= 0) {
-		if (sp != NULL)
-			rc = spool_copy_to_fd(sp, fd);
-		else
-			rc = write(fd, text, len) == (ssize_t)len ? 0 :
-			    (errno = errno ? errno : EIO, -1);
-		if (rc == 0)
-			rc = fsync(fd);
-		if (close(fd) < 0)
-			rc = -1;
-		if (rc == 0)
-			rc = rename(tmp, path);
-	}
-	saved = errno;
-	if (rc < 0)
-		(void)unlink(tmp);
-	free(tmp);
-	errno = saved;
-	return rc;
-}
 
 /* deferred_meta - the metadata of a deferred message (new string) */
 static char *
@@ -108,67 +73,6 @@ deferred_meta(const struct conf *cf, const struct msg *m,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
-}
-
-/* deferred_fsync_dir - make the renames durable */
-static int
-deferred_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	(void)close(fd);
-	return rc;
-}
-
-/* deferred_files - REF.eml then REF.json, durably; 0 or -1 */
-static int
-deferred_files(const struct conf *cf, const struct msg *m,
-    const struct verdict *v)
-{
-	const char *dir = cf->milter.quarantine_dir;
-	char *sub = xasprintf("%s/deferred", dir);
-	char *eml = deferred_message_path(dir, v->ref);
-	char *json = xasprintf("%s/%s.json", sub, v->ref);
-	char *meta = deferred_meta(cf, m, v);
-	int rc = -1, saved;
-
-	if ((mkdir(dir, 0750) == 0 || errno == EEXIST) &&
-	    (mkdir(sub, 0750) == 0 || errno == EEXIST) &&
-	    deferred_write(eml, m->spool, NULL) == 0) {
-		if (deferred_write(json, NULL, meta) == 0 &&
-		    deferred_fsync_dir(sub) == 0)
-			rc = 0;
-		saved = errno;
-		if (rc < 0) {
-			(void)unlink(json);
-			(void)unlink(eml);
-		}
-		errno = saved;
-	}
-	saved = errno;
-	free(sub);
-	free(eml);
-	free(json);
-	free(meta);
-	errno = saved;
-	return rc;
-}
-
-/* deferred_unlink - take a half-stored entry's files away (errno EIO) */
-static void
-deferred_unlink(const char *dir, const char *ref)
-{
-	char *eml = deferred_message_path(dir, ref);
-	char *json = xasprintf("%s/deferred/%s.json", dir, ref);
-
-	(void)unlink(json);
-	(void)unlink(eml);
-	free(eml);
-	free(json);
-	errno = EIO;
 }
 
 /* deferred_reason - working-hours' reason in the verdict */
@@ -191,10 +95,12 @@ deferred_store(const struct conf *cf, const struct msg *m,
 	struct notice notice;
 	GString *rcpts = g_string_new(NULL);
 	char *subject = verdict_subject(m, v), *err = NULL;
+	char *meta = deferred_meta(cf, m, v);
 	bool told;
 	int rc = -1;
 
-	if (deferred_files(cf, m, v) == 0) {
+	if (content_put(store_of(cf), CONTENT_DEFERRED, v->ref, m->spool, meta,
+	    &err) == 0) {
 		for (size_t i = 0; i < m->nrcpts; i++)
 			g_string_append_printf(rcpts, "%s%s", i ? ", " : "",
 			    m->rcpts[i].addr);
@@ -212,14 +118,18 @@ deferred_store(const struct conf *cf, const struct msg *m,
 		told = deferred_notice(cf, &e, &notice);
 		e.notified_at = told ? e.time : 0;
 		/* Without the row nothing would send it: not stored. */
-		if (deferred_add_with_notice(cf->milter.quarantine_dir, &e,
+		if (deferred_add_with_notice(store_of(cf), &e,
 		    told ? &notice : NULL, e.time, &err) == 0)
 			rc = 0;
-		else
-			deferred_unlink(cf->milter.quarantine_dir, v->ref);
+		else {
+			(void)content_delete(store_of(cf), CONTENT_DEFERRED,
+			    v->ref, NULL);
+			errno = EIO;
+		}
 		if (told)
 			notify_notice_clear(&notice);
 	}
+	free(meta);
 	free(err);
 	g_free(subject);
 	g_string_free(rcpts, TRUE);
@@ -251,18 +161,16 @@ static int
 deferred_reinject(const struct conf *cf, const struct deferred_entry *e,
     char **err)
 {
-	char *path = deferred_message_path(cf->milter.quarantine_dir, e->ref);
 	GPtrArray *rcpts = g_ptr_array_new_with_free_func(free);
-	char *key = NULL, *copy;
-	gchar *data = NULL;
-	gsize len = 0;
-	size_t clen;
+	char *key = NULL, *copy, *data = NULL;
+	size_t clen, len = 0;
 	int rc = -1;
 
 	if (!deferred_rcpts(e, rcpts))
 		*err = xasprintf("%s: no usable sender or recipients", e->ref);
-	else if (!g_file_get_contents(path, &data, &len, NULL))
-		*err = xasprintf("cannot read %s", path);
+	else if ((data = content_eml(store_of(cf), CONTENT_DEFERRED, e->ref,
+	    &len, err)) == NULL)
+		;
 	else if (release_secret_ensure(cf->milter.release_secret, err) == 0 &&
 	    release_secret_load(cf->milter.release_secret, &key, err) == 0) {
 		copy = release_marked_copy(key, e->ref, data, len, e->sender,
@@ -273,9 +181,8 @@ deferred_reinject(const struct conf *cf, const struct deferred_entry *e,
 		free(copy);
 	}
 	free(key);
-	g_free(data);
+	free(data);
 	g_ptr_array_free(rcpts, TRUE);
-	free(path);
 	return rc;
 }
 
@@ -284,7 +191,7 @@ int
 deferred_send(const struct conf *cf, const char *ref, const char *by,
     time_t now, char **err)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	struct deferred_entry e;
 	int rc;
 

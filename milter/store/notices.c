@@ -9,9 +9,12 @@
  *
  * DESCRIPTION
  *	A notice is sent once: a sender first claims the row with one
- *	UPDATE (queued -> sending, SQLite runs it atomically, so of two
- *	senders - the daemon and `aupctl notices send` - only one gets
- *	it), then sends, then records the outcome.  A sender that dies
+ *	UPDATE ... WHERE state = 'queued' RETURNING (queued -> sending;
+ *	both backends run it atomically, so of two senders - the daemon
+ *	and `aupctl notices send`, or the daemons of two nodes sharing
+ *	PostgreSQL - only one gets it; PostgreSQL picks the row with FOR
+ *	UPDATE SKIP LOCKED, so two nodes claim two different rows rather
+ *	than wait for each other), then sends, then records the outcome.  A sender that dies
  *	between the claim and the record leaves the row in `sending`;
  *	after NOTICES_CLAIM_TTL (longer than any one send may take) the
  *	next claim queues it again.  The window left: a sender killed
@@ -24,38 +27,25 @@
  *	after it was queued is marked failed, with the last error, for
  *	`aupctl notices list` to show and `retry` to revive.
  *
- *	Every value is a bound parameter; connections are per call, as in
- *	qindex.c.
+ *	Every value is a bound parameter; connections come from the store
+ *	per call (db.h).
  *
  * DIAGNOSTICS
- *	-1 with "index.sqlite: ..." in *err.
+ *	-1 with the driver's message in *err.
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
+#include "store/db.h"
 #include "store/notices.h"
-#include "store/qindex.h"
 #include "util/xalloc.h"
 
 #define NOTICES_MAX_FIELD	(1024 * 1024)	/* bytes of a subject or body */
 
 #define NOTICES_COLUMNS "id, kind, ref, rcpt, subject, body, state, " \
 	"created, next_try, sent_at, tries, last_error, school"
-
-/* notices_fail - set *err from the connection; returns -1 */
-static int
-notices_fail(sqlite3 *db, const char *what, char **err)
-{
-	if (err != NULL && *err == NULL)
-		*err = xasprintf("index.sqlite: %s: %s", what,
-		    db != NULL ? sqlite3_errmsg(db) : strerror(errno));
-	return -1;
-}
 
 /* notice_address_ok - one bare address, nothing SMTP would misread */
 static bool
@@ -94,24 +84,17 @@ notice_valid(const struct notice *n)
 	return NULL;
 }
 
-/* notices_bind_text - bind a string or NULL */
-static void
-notices_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* notices_enqueue_db - one INSERT on an open connection */
 int
-notices_enqueue_db(struct sqlite3 *db, const struct notice *n, time_t now,
+notices_enqueue_db(struct db *db, const struct notice *n, time_t now,
     char **err)
 {
 	const char *why = notice_valid(n);
-	sqlite3_stmt *st = NULL;
-	int rc;
+	char t[DB_ARG_LEN], exp[DB_ARG_LEN];
+	const char *args[] = { n->kind, n->ref, n->to, n->subject, n->body,
+	    db_arg_int(t, (int64_t)now),
+	    db_arg_int(exp, (int64_t)now + NOTICES_LIFETIME),
+	    n->school != NULL ? n->school : "" };
 
 	if (why != NULL) {
 		if (err != NULL && *err == NULL)
@@ -119,150 +102,140 @@ notices_enqueue_db(struct sqlite3 *db, const struct notice *n, time_t now,
 			    n->to != NULL ? n->to : "(nobody)", why);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO notices (kind, ref, rcpt, "
-	    "subject, body, created, expires, next_try, school) VALUES (?1, "
-	    "?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8)", -1, &st, NULL) != SQLITE_OK)
-		return notices_fail(db, "prepare", err);
-	notices_bind_text(st, 1, n->kind);
-	notices_bind_text(st, 2, n->ref);
-	notices_bind_text(st, 3, n->to);
-	notices_bind_text(st, 4, n->subject);
-	notices_bind_text(st, 5, n->body);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)now + NOTICES_LIFETIME);
-	notices_bind_text(st, 8, n->school != NULL ? n->school : "");
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
-	    notices_fail(db, "queue a notice", err);
-	sqlite3_finalize(st);
-	return rc;
+	return db_exec(db, "INSERT INTO notices (kind, ref, rcpt, subject, "
+	    "body, created, expires, next_try, school) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, $7, $6, $8)", 8, args, err) < 0 ? -1 : 0;
 }
 
 /* notices_enqueue - one notice, its own transaction */
 int
-notices_enqueue(const char *store_dir, const struct notice *n, time_t now,
+notices_enqueue(struct store *st, const struct notice *n, time_t now,
     char **err)
 {
-	sqlite3 *db = qindex_db(store_dir, err);
+	struct db *db = db_open(st, err);
 	int rc;
 
 	if (db == NULL)
 		return -1;
 	rc = notices_enqueue_db(db, n, now, err);
-	sqlite3_close(db);
+	db_close(db);
 	return rc;
 }
 
 /* notices_row - fill a row from NOTICES_COLUMNS */
 static void
-notices_row(sqlite3_stmt *st, struct notice_row *r)
+notices_row(struct db_rows *r, struct notice_row *n)
 {
-	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->kind = qindex_col_text(st, 1);
-	r->ref = qindex_col_text(st, 2);
-	r->to = qindex_col_text(st, 3);
-	r->subject = qindex_col_text(st, 4);
-	r->body = qindex_col_text(st, 5);
-	r->state = qindex_col_text(st, 6);
-	r->created = (time_t)sqlite3_column_int64(st, 7);
-	r->next_try = (time_t)sqlite3_column_int64(st, 8);
-	r->sent_at = (time_t)sqlite3_column_int64(st, 9);
-	r->tries = (long)sqlite3_column_int64(st, 10);
-	r->last_error = qindex_col_text(st, 11);
-	r->school = qindex_col_text(st, 12);
+	memset(n, 0, sizeof(*n));
+	n->id = db_int(r, 0);
+	n->kind = db_dup(r, 1);
+	n->ref = db_dup(r, 2);
+	n->to = db_dup(r, 3);
+	n->subject = db_dup(r, 4);
+	n->body = db_dup(r, 5);
+	n->state = db_dup(r, 6);
+	n->created = (time_t)db_int(r, 7);
+	n->next_try = (time_t)db_int(r, 8);
+	n->sent_at = (time_t)db_int(r, 9);
+	n->tries = (long)db_int(r, 10);
+	n->last_error = db_dup(r, 11);
+	n->school = db_dup(r, 12);
+}
+
+/* notices_fill, notices_clear - db_store_list's callbacks */
+static void
+notices_fill(struct db_rows *r, void *n)
+{
+	notices_row(r, n);
+}
+
+static void
+notices_clear(void *n)
+{
+	notice_row_clear(n);
 }
 
 /*
- * notices_run - prepare `sql`, bind int64 arguments (fmt 'i') and text
- * (fmt 's') from args, step once; with `row` fill it from a returned
- * row.  Returns rows changed (or 1/0 for a row returned), or -1.
+ * notices_one - run a statement that returns at most one row of
+ * NOTICES_COLUMNS: 1 with *row filled, 0 none, -1 error
  */
 static int
-notices_run(const char *dir, const char *sql, const char *fmt,
-    const void *const *args, struct notice_row *row, char **err)
+notices_one(struct store *st, const char *sql, int n,
+    const char *const *args, struct notice_row *row, char **err)
 {
-	sqlite3 *db = qindex_db(dir, err);
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	struct db *db = db_open(st, err);
+	struct db_rows *r;
+	int rc = -1;
 
+	memset(row, 0, sizeof(*row));
 	if (db == NULL)
 		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		notices_fail(db, "prepare", err);
-		goto out;
-	}
-	for (int i = 0; fmt[i] != '\0'; i++) {
-		if (fmt[i] == 's')
-			notices_bind_text(st, i + 1, args[i]);
-		else
-			sqlite3_bind_int64(st, i + 1,
-			    *(const int64_t *)args[i]);
-	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && row != NULL) {
-		notices_row(st, row);
-		rc = 1;
-	} else if (step == SQLITE_DONE)
-		rc = row != NULL ? 0 : sqlite3_changes(db);
-	else
-		notices_fail(db, "write", err);
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	if ((r = db_query(db, sql, n, args, err)) != NULL &&
+	    (rc = db_next(r, err)) == 1)
+		notices_row(r, row);
+	db_rows_free(r);
+	db_close(db);
 	return rc;
 }
 
 /* notices_claim - the oldest due notice, now ours */
 int
-notices_claim(const char *store_dir, const char *who, time_t now,
+notices_claim(struct store *st, const char *who, time_t now,
     struct notice_row *row, char **err)
 {
-	int64_t t = (int64_t)now, stale = (int64_t)now - NOTICES_CLAIM_TTL;
-	const void *sargs[] = { &stale };
-	const void *args[] = { &t, who };
+	char t[DB_ARG_LEN], stale[DB_ARG_LEN];
+	const char *sargs[] = { db_arg_int(stale,
+	    (int64_t)now - NOTICES_CLAIM_TTL) };
+	const char *args[] = { db_arg_int(t, (int64_t)now), who };
 
 	memset(row, 0, sizeof(*row));
-	if (notices_run(store_dir, "UPDATE notices SET state = 'queued', "
+	if (db_store_exec(st, "UPDATE notices SET state = 'queued', "
 	    "last_error = 'the sender stopped while sending it (it may have "
-	    "reached the relay)' WHERE state = 'sending' AND claimed_at < ?1",
-	    "i", sargs, NULL, err) < 0)
+	    "reached the relay)' WHERE state = 'sending' AND claimed_at < $1",
+	    1, sargs, err) < 0)
 		return -1;
-	return notices_run(store_dir, "UPDATE notices SET state = 'sending', "
-	    "claimed_at = ?1, claimed_by = ?2 WHERE id = (SELECT id FROM "
-	    "notices WHERE state = 'queued' AND next_try <= ?1 ORDER BY "
-	    "next_try, id LIMIT 1) AND state = 'queued' RETURNING "
-	    NOTICES_COLUMNS, "is", args, row, err);
+	return notices_one(st, store_backend_of(st) == STORE_POSTGRESQL ?
+	    "UPDATE notices SET state = 'sending', claimed_at = $1, "
+	    "claimed_by = $2 WHERE id = (SELECT id FROM notices WHERE state = "
+	    "'queued' AND next_try <= $1 ORDER BY next_try, id LIMIT 1 FOR "
+	    "UPDATE SKIP LOCKED) AND state = 'queued' RETURNING "
+	    NOTICES_COLUMNS :
+	    "UPDATE notices SET state = 'sending', claimed_at = $1, "
+	    "claimed_by = $2 WHERE id = (SELECT id FROM notices WHERE state = "
+	    "'queued' AND next_try <= $1 ORDER BY next_try, id LIMIT 1) AND "
+	    "state = 'queued' RETURNING " NOTICES_COLUMNS, 2, args, row, err);
 }
 
 /* notices_mark_sent - the relay took it */
 int
-notices_mark_sent(const char *store_dir, int64_t id, time_t now, char **err)
+notices_mark_sent(struct store *st, int64_t id, time_t now, char **err)
 {
-	int64_t t = (int64_t)now;
-	const void *args[] = { &t, &id };
+	char t[DB_ARG_LEN], i[DB_ARG_LEN];
+	const char *args[] = { db_arg_int(t, (int64_t)now), db_arg_int(i, id) };
 
-	return notices_run(store_dir, "UPDATE notices SET state = 'sent', "
-	    "sent_at = ?1, tries = tries + 1, last_error = NULL, claimed_at = "
-	    "NULL WHERE id = ?2 AND state = 'sending'", "ii", args, NULL,
-	    err) < 0 ? -1 : 0;
+	return db_store_exec(st, "UPDATE notices SET state = 'sent', "
+	    "sent_at = $1, tries = tries + 1, last_error = NULL, claimed_at = "
+	    "NULL WHERE id = $2 AND state = 'sending'", 2, args, err) < 0 ?
+	    -1 : 0;
 }
 
 /* notices_mark_deferred - back in the queue, or failed */
 int
-notices_mark_deferred(const char *store_dir, int64_t id, time_t now,
+notices_mark_deferred(struct store *st, int64_t id, time_t now,
     long delay, bool permanent, const char *why, char **err)
 {
-	int64_t t = (int64_t)now, next = (int64_t)now + delay;
-	int64_t perm = permanent;
-	const void *args[] = { &t, &next, why, &id, &perm };
+	char t[DB_ARG_LEN], next[DB_ARG_LEN], i[DB_ARG_LEN];
+	const char *args[] = { db_arg_int(t, (int64_t)now),
+	    db_arg_int(next, (int64_t)now + delay), why, db_arg_int(i, id),
+	    permanent ? "1" : "0" };
 	struct notice_row row;
 	int rc;
 
-	rc = notices_run(store_dir, "UPDATE notices SET tries = tries + 1, "
-	    "last_error = ?3, claimed_at = NULL, next_try = ?2, state = CASE "
-	    "WHEN ?5 OR expires <= ?1 THEN 'failed' ELSE 'queued' END "
-	    "WHERE id = ?4 AND state = 'sending' RETURNING " NOTICES_COLUMNS,
-	    "iisii", args, &row, err);
+	rc = notices_one(st, "UPDATE notices SET tries = tries + 1, "
+	    "last_error = $3, claimed_at = NULL, next_try = $2, state = CASE "
+	    "WHEN $5 = 1 OR expires <= $1 THEN 'failed' ELSE 'queued' END "
+	    "WHERE id = $4 AND state = 'sending' RETURNING " NOTICES_COLUMNS,
+	    5, args, &row, err);
 	if (rc <= 0)
 		return rc;
 	rc = strcmp(row.state, "queued") == 0;
@@ -272,14 +245,13 @@ notices_mark_deferred(const char *store_dir, int64_t id, time_t now,
 
 /* notices_next_due - when the next queued notice is due */
 int
-notices_next_due(const char *store_dir, time_t *when, char **err)
+notices_next_due(struct store *st, time_t *when, char **err)
 {
-	const void *args[] = { NULL };
 	struct notice_row row;
 	int rc;
 
-	rc = notices_run(store_dir, "SELECT " NOTICES_COLUMNS " FROM notices "
-	    "WHERE state = 'queued' ORDER BY next_try LIMIT 1", "", args, &row,
+	rc = notices_one(st, "SELECT " NOTICES_COLUMNS " FROM notices "
+	    "WHERE state = 'queued' ORDER BY next_try LIMIT 1", 0, NULL, &row,
 	    err);
 	if (rc == 1) {
 		*when = row.next_try;
@@ -290,48 +262,28 @@ notices_next_due(const char *store_dir, time_t *when, char **err)
 
 /* notices_list - rows for `aupctl notices list` */
 long
-notices_list(const char *store_dir, bool all, struct notice_row **out,
+notices_list(struct store *st, bool all, struct notice_row **out,
     char **err)
 {
-	sqlite3 *db = qindex_db(store_dir, err);
-	sqlite3_stmt *st = NULL;
-	long n = 0;
-	int rc;
-
-	*out = NULL;
-	if (db == NULL)
-		return -1;
-	if (sqlite3_prepare_v2(db, all ? "SELECT " NOTICES_COLUMNS " FROM "
+	return db_store_list(st, all ? "SELECT " NOTICES_COLUMNS " FROM "
 	    "notices ORDER BY id" : "SELECT " NOTICES_COLUMNS " FROM notices "
-	    "WHERE state <> 'sent' ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		n = notices_fail(db, "prepare", err);
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, (size_t)n + 1, sizeof(**out));
-		notices_row(st, &(*out)[n++]);
-	}
-	if (rc != SQLITE_DONE) {
-		*out = notice_rows_free(*out, n);
-		n = notices_fail(db, "read", err);
-	}
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	    "WHERE state <> 'sent' ORDER BY id", 0, NULL, sizeof(**out),
+	    notices_fill, notices_clear, (void **)out, err);
 }
 
 /* notices_retry - due now, and a failed one gets another lifetime */
 long
-notices_retry(const char *store_dir, int64_t id, time_t now, char **err)
+notices_retry(struct store *st, int64_t id, time_t now, char **err)
 {
-	int64_t t = (int64_t)now, life = (int64_t)now + NOTICES_LIFETIME;
-	const void *args[] = { &t, &life, &id };
+	char t[DB_ARG_LEN], life[DB_ARG_LEN], i[DB_ARG_LEN];
+	const char *args[] = { db_arg_int(t, (int64_t)now),
+	    db_arg_int(life, (int64_t)now + NOTICES_LIFETIME),
+	    db_arg_int(i, id) };
 
-	return notices_run(store_dir, "UPDATE notices SET next_try = ?1, "
-	    "expires = CASE WHEN state = 'failed' THEN ?2 ELSE expires END, "
+	return db_store_exec(st, "UPDATE notices SET next_try = $1, "
+	    "expires = CASE WHEN state = 'failed' THEN $2 ELSE expires END, "
 	    "state = 'queued' WHERE state IN ('queued', 'failed') AND "
-	    "(?3 = 0 OR id = ?3)", "iii", args, NULL, err);
+	    "($3 = 0 OR id = $3)", 3, args, err);
 }
 
 /* notice_row_clear - free the strings of a row */

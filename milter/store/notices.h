@@ -3,7 +3,7 @@
  *
  * A notice (held, deferred, alert, digest, release confirmation, the
  * full explanation of a short reply) is a row of the table `notices` in
- * the store's SQLite database (DIR/index.sqlite, qindex.h), written in
+ * the store's database (store.h), written in
  * the same transaction as what it is about when there is one (a hold:
  * qindex_add_held).  A sender (notices_send.h) claims each due row, sends
  * it by SMTP to [notify] relay and records the outcome; a notice the
@@ -24,7 +24,8 @@
 #define NOTICES_LIFETIME	(5 * 24 * 3600)	/* seconds a notice is tried */
 #define NOTICES_CLAIM_TTL	900	/* a claim older than this was cut off */
 
-struct sqlite3;
+struct db;
+struct store;
 
 struct notice {
 	const char *kind;	/* "held", "alert", "deferred", "digest", "release", "reply" */
@@ -52,14 +53,14 @@ struct notice_row {
 	char	*school;		/* "" for a single-school service */
 };
 
-/* notices_enqueue - queue one notice in the store at store_dir (the quarantine folder): 0, or -1 with *err set (caller frees) */
-int	notices_enqueue(const char *store_dir, const struct notice *n,
+/* notices_enqueue - queue one notice in the store: 0, or -1 with *err set (caller frees) */
+int	notices_enqueue(struct store *st, const struct notice *n,
 	    time_t now, char **err);
 /*
  * notices_enqueue_db - the same on an open connection, inside the
- * caller's transaction (qindex_db(), BEGIN ... COMMIT).
+ * caller's transaction (db_open(), db_begin() ... db_commit()).
  */
-int	notices_enqueue_db(struct sqlite3 *db, const struct notice *n,
+int	notices_enqueue_db(struct db *db, const struct notice *n,
 	    time_t now, char **err);
 /* notice_valid - can this notice be queued?  NULL, or why not (static) */
 const char *notice_valid(const struct notice *n);
@@ -70,32 +71,32 @@ const char *notice_valid(const struct notice *n);
  * Claims older than NOTICES_CLAIM_TTL (a sender that died mid-send) are
  * queued again first.  `who` names the claimant in the row.
  */
-int	notices_claim(const char *store_dir, const char *who, time_t now,
+int	notices_claim(struct store *st, const char *who, time_t now,
 	    struct notice_row *row, char **err);
 /* notices_mark_sent - the relay took it: 0 or -1 */
-int	notices_mark_sent(const char *store_dir, int64_t id, time_t now,
+int	notices_mark_sent(struct store *st, int64_t id, time_t now,
 	    char **err);
 /*
  * notices_mark_deferred - not taken this time: queued again for `delay`
  * seconds later with `why`, or failed when it is older than
  * NOTICES_LIFETIME or `permanent`.  Returns 1 queued, 0 failed, -1 error.
  */
-int	notices_mark_deferred(const char *store_dir, int64_t id, time_t now,
+int	notices_mark_deferred(struct store *st, int64_t id, time_t now,
 	    long delay, bool permanent, const char *why, char **err);
 /* notices_next_due - the earliest next_try of a queued notice: 1, 0 none, -1 */
-int	notices_next_due(const char *store_dir, time_t *when, char **err);
+int	notices_next_due(struct store *st, time_t *when, char **err);
 /*
  * notices_list - rows, oldest first: every one with `all`, else those
  * not sent (queued, sending, failed).  Count, or -1.
  */
-long	notices_list(const char *store_dir, bool all, struct notice_row **out,
+long	notices_list(struct store *st, bool all, struct notice_row **out,
 	    char **err);
 /*
  * notices_retry - make queued and failed notices due now (one with
  * id > 0, every one with id 0); a failed one gets another
  * NOTICES_LIFETIME.  Rows changed, or -1.
  */
-long	notices_retry(const char *store_dir, int64_t id, time_t now,
+long	notices_retry(struct store *st, int64_t id, time_t now,
 	    char **err);
 /* notice_row_clear - free a row's strings */
 void	notice_row_clear(struct notice_row *r);

@@ -33,6 +33,7 @@
 
 #include <curl/curl.h>
 
+#include "store/store.h"
 #include "store/notices.h"
 #include "store/notices_mime.h"
 #include "store/notices_send.h"
@@ -160,7 +161,7 @@ static void
 notices_record(const struct conf *cf, const struct notice_row *r,
     CURLcode rc, long code, const char *errbuf, struct notices_tally *t)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	char *label = notices_label(r), *err = NULL, *why;
 	long delay = rc == CURLE_ABORTED_BY_CALLBACK ? 0 :
 	    notices_backoff(cf, r->tries + 1);
@@ -221,7 +222,7 @@ int
 notices_send_due(const struct conf *cf, const char *who,
     const atomic_bool *stop, struct notices_tally *t, char **err)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	char *from = notices_from(cf);
 	struct notice_row r;
 	int rc = 0, got;

@@ -1,14 +1,15 @@
 /*
- * qindex - the SQLite index of the quarantine store (SPEC 5 and 6)
+ * qindex - the index of held messages (SPEC 5, 6 and 11)
  *
- * DIR/index.sqlite lists every held message with its envelope, decision
- * and review state, so the DSL can list and search without reading every
- * file.  The files under DIR/messages are the record; the index is
- * written after them and can be rebuilt from their .json (qindex_add()
- * ignores a reference it already has).
+ * The table `quarantine` of the store (store.h: DIR/index.sqlite, or the
+ * shared PostgreSQL database) lists every held message with its
+ * envelope, decision and review state, so the DSL can list and search
+ * without reading every message.  The content (content.h) is written
+ * first; the row after it (qindex_add() ignores a reference it already
+ * has, so a row can be written again from the content's .json).
  *
- * Every function opens its own connection and closes it before returning
- * (see qindex.c for why).  The same database holds the notice queue
+ * Every function takes a connection from the store and gives it back
+ * before returning.  The same database holds the notice queue
  * (notices.h).  Functions return -1 on a database error (with
  * a message in *err when err is not NULL; free it), otherwise as stated.
  */
@@ -20,7 +21,7 @@
 #include <time.h>
 
 struct notice;
-struct sqlite3;
+struct store;
 
 /* One row.  Strings are owned by the entry (qindex_entry_clear). */
 struct qindex_entry {
@@ -77,71 +78,53 @@ struct qindex_filter {
 
 /* qindex_path - "DIR/index.sqlite" (new string) */
 char	*qindex_path(const char *dir);
-/*
- * qindex_db - an open connection to DIR/index.sqlite (made, with its
- * tables, if missing; close with sqlite3_close), or NULL with *err.
- */
-struct sqlite3 *qindex_db(const char *dir, char **err);
-/*
- * qindex_add_column - add `column` (declared `decl`) to `table` of an
- * index made by an older version, for every module with a table in the
- * index (fixed names from the code, never data): 0 or -1.
- */
-int	qindex_add_column(struct sqlite3 *db, const char *table,
-	    const char *column, const char *decl);
-/* The school column of every table: "" = a single-school service. */
-#define QINDEX_SCHOOL_DECL	"TEXT NOT NULL DEFAULT ''"
-/* qindex_col_text - a text column of the current row as a new string, or
- * NULL (for every module reading the index's tables) */
-struct sqlite3_stmt;
-char	*qindex_col_text(struct sqlite3_stmt *st, int i);
 /* qindex_add - insert a row (an existing ref is left as it is): 0 or -1 */
-int	qindex_add(const char *dir, const struct qindex_entry *e, char **err);
+int	qindex_add(struct store *st, const struct qindex_entry *e, char **err);
 /*
  * qindex_add_held - insert a held message's row and queue its `n`
  * notices in one transaction: both are written or neither.  0 or -1.
  */
-int	qindex_add_held(const char *dir, const struct qindex_entry *e,
+int	qindex_add_held(struct store *st, const struct qindex_entry *e,
 	    const struct notice *notices, size_t n, time_t now, char **err);
 /* qindex_get - one row: 1 found, 0 no such ref, -1 error */
-int	qindex_get(const char *dir, const char *ref, struct qindex_entry *e,
+int	qindex_get(struct store *st, const char *ref, struct qindex_entry *e,
 	    char **err);
 /* qindex_list - rows matching f, oldest first: count, or -1 */
-long	qindex_list(const char *dir, const struct qindex_filter *f,
+long	qindex_list(struct store *st, const struct qindex_filter *f,
 	    struct qindex_entry **out, char **err);
 /* qindex_count - rows matching f (limit and offset ignored), or -1 */
-long	qindex_count(const char *dir, const struct qindex_filter *f,
+long	qindex_count(struct store *st, const struct qindex_filter *f,
 	    char **err);
 /* qindex_has - is ref indexed? 1, 0 or -1 */
-int	qindex_has(const char *dir, const char *ref, char **err);
+int	qindex_has(struct store *st, const char *ref, char **err);
 /*
  * qindex_release - held -> released, recording who and to whom: 1 done,
  * 0 refused (not held: released before, deleted or expired), -1 error.
  */
-int	qindex_release(const char *dir, const char *ref, const char *by,
+int	qindex_release(struct store *st, const char *ref, const char *by,
 	    const char *to, time_t now, char **err);
 /* qindex_unrelease - undo qindex_release after a failed re-injection */
-int	qindex_unrelease(const char *dir, const char *ref, char **err);
+int	qindex_unrelease(struct store *st, const char *ref, char **err);
 /*
  * qindex_claim_delivery - the first released copy to reach the milter
  * claims the release: 1 claimed now, 0 not released or already
  * delivered (a replay), -1 error.
  */
-int	qindex_claim_delivery(const char *dir, const char *ref,
+int	qindex_claim_delivery(struct store *st, const char *ref,
 	    const char *qid, time_t now, char **err);
 /* qindex_delete - held or released -> deleted: 1, 0 refused, -1 */
-int	qindex_delete(const char *dir, const char *ref, const char *by,
+int	qindex_delete(struct store *st, const char *ref, const char *by,
 	    time_t now, char **err);
 /* qindex_expire - held or released -> expired: 1, 0 refused, -1 */
-int	qindex_expire(const char *dir, const char *ref, char **err);
+int	qindex_expire(struct store *st, const char *ref, char **err);
 /*
  * qindex_review - mark a held message reviewed (it stays held): 1 done,
  * 0 refused (not held, or reviewed before), -1 error.
  */
-int	qindex_review(const char *dir, const char *ref, const char *by,
+int	qindex_review(struct store *st, const char *ref, const char *by,
 	    time_t now, char **err);
 /* qindex_notified - set notified_at: 0 or -1 */
-int	qindex_notified(const char *dir, const char *ref, time_t now,
+int	qindex_notified(struct store *st, const char *ref, time_t now,
 	    char **err);
 /* qindex_entry_clear - free a row's strings */
 void	qindex_entry_clear(struct qindex_entry *e);

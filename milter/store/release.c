@@ -31,7 +31,7 @@
  *	time.  HMAC and SHA-256 are GLib's (GHmac, GChecksum).
  *
  * CONFIGURATION
- *	[milter] release_secret, quarantine_dir (the index).
+ *	[milter] release_secret, the store (the index).
  *
  * DIAGNOSTICS
  *	release_check() logs, with the queue id: "release mark for REF
@@ -67,6 +67,7 @@
 #include "store/qindex.h"
 #include "store/release.h"
 #include "store/release_digest.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 
 #define RELEASE_KEY_BYTES	32
@@ -257,7 +258,7 @@ release_deferred_ok(const struct conf *cf, const struct msg *m,
 	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
 	struct deferred_entry e;
 	char *err = NULL;
-	int rc = deferred_get(cf->milter.quarantine_dir, ref, &e, &err), ok = 0;
+	int rc = deferred_get(store_of(cf), ref, &e, &err), ok = 0;
 
 	if (rc < 0) {
 		log_warnx("%s: release mark for %s cannot be checked: %s", qid,
@@ -303,7 +304,7 @@ release_index_ok(const struct conf *cf, const struct msg *m,
 	const char *qid = m->queue_id != NULL ? m->queue_id : "NOQUEUE";
 	struct qindex_entry e;
 	char *err = NULL;
-	int rc = qindex_get(cf->milter.quarantine_dir, ref, &e, &err);
+	int rc = qindex_get(store_of(cf), ref, &e, &err);
 	int ok = 0;
 
 	if (rc == 0) {		/* not held: perhaps deferred */
@@ -427,7 +428,7 @@ int
 release_claim(const struct conf *cf, const char *ref, const char *qid,
     time_t now, char **err)
 {
-	const char *dir = cf->milter.quarantine_dir;
+	struct store *dir = store_of(cf);
 	int held = qindex_has(dir, ref, err);
 
 	if (held < 0)

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "store/alerts.h"
 #include "store/qindex.h"
 #include "store/report_int.h"
@@ -257,7 +258,7 @@ report_double_cmp(const void *a, const void *b)
 
 /* report_reviews - the index's side; -1 if it cannot be read */
 static int
-report_reviews(struct report *r, const char *dir, char **err)
+report_reviews(struct report *r, struct store *dir, char **err)
 {
 	struct qindex_filter f = { .since = r->opt.since,
 	    .until = r->opt.until, .school = r->opt.school };
@@ -297,7 +298,7 @@ report_reviews(struct report *r, const char *dir, char **err)
 
 /* report_alert_states - the alerts table: category and status now */
 static int
-report_alert_states(struct report *r, const char *dir, char **err)
+report_alert_states(struct report *r, struct store *dir, char **err)
 {
 	struct alert_filter f = { .since = r->opt.since,
 	    .school = r->opt.school };
@@ -344,8 +345,8 @@ report_build(const struct conf *cf, const struct report_options *opt,
 	r->monitor = g_ptr_array_new_with_free_func(report_counts_free);
 	r->schools = g_ptr_array_new_with_free_func(report_counts_free);
 	if (report_read_log(r, cf->milter.event_log, err) < 0 ||
-	    report_reviews(r, cf->milter.quarantine_dir, err) < 0 ||
-	    report_alert_states(r, cf->milter.quarantine_dir, err) < 0)
+	    report_reviews(r, store_of(cf), err) < 0 ||
+	    report_alert_states(r, store_of(cf), err) < 0)
 		return report_free(r);
 	g_ptr_array_sort(r->schools, report_counts_cmp);
 	return r;

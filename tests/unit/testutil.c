@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -25,11 +26,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "engine/eml.h"
+#include "store/db_schema.h"
+#include "store/store.h"
 #include "test_policy.h"
 #include "testutil.h"
 #include "util/xalloc.h"
+
+static void tu_pg_reset(void);
 
 /* tu_tempdir - mkdtemp under TMPDIR */
 char *
@@ -39,7 +45,111 @@ tu_tempdir(void)
 	char *dir = xasprintf("%s/aup-test.XXXXXX", tmp ? tmp : "/tmp");
 
 	assert_non_null(mkdtemp(dir));
+	tu_pg_reset();		/* each test's folder, an empty store */
 	return dir;
+}
+
+/* tu_store_pg - the store tests run on PostgreSQL? */
+int
+tu_store_pg(void)
+{
+	const char *dsn = getenv("AUP_TEST_PG_DSN");
+
+	return dsn != NULL && *dsn != '\0';
+}
+
+/* tu_pg_empty - drop every table of the test database */
+static void
+tu_pg_empty(const char *dsn)
+{
+	PGconn *c = PQconnectdb(dsn);
+	PGresult *r;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, "SET client_min_messages = warning;"
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* tu_pg_reset - PostgreSQL under test: an empty, migrated database */
+static void
+tu_pg_reset(void)
+{
+	const char *dsn = getenv("AUP_TEST_PG_DSN");
+	struct store *st;
+	char *err = NULL;
+	int from, to;
+
+	if (!tu_store_pg())
+		return;
+	tu_pg_empty(dsn);
+	st = store_new(STORE_POSTGRESQL, ".", dsn);
+	if (db_migrate(st, &from, &to, &err) < 0)
+		fail_msg("migrate: %s", err);
+	store_free(st);
+}
+
+/* tu_store - the backend under test (emptied by tu_tempdir) */
+struct store *
+tu_store(const char *dir)
+{
+	if (!tu_store_pg())
+		return store_new(STORE_SQLITE, dir, NULL);
+	return store_new(STORE_POSTGRESQL, dir, getenv("AUP_TEST_PG_DSN"));
+}
+
+#define TU_STORES	64
+
+/* The handles of tu_st(), by folder (tests only). */
+static struct {
+	char	*dir;
+	struct store *st;
+} tu_stores[TU_STORES];
+static pthread_mutex_t tu_stores_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* tu_st - the folder's store handle */
+struct store *
+tu_st(const char *dir)
+{
+	struct store *st = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&tu_stores_lock);
+	for (i = 0; i < TU_STORES && tu_stores[i].dir != NULL; i++)
+		if (strcmp(tu_stores[i].dir, dir) == 0)
+			st = tu_stores[i].st;
+	if (st == NULL) {
+		assert_true(i < TU_STORES);
+		tu_stores[i].dir = xstrdup(dir);
+		tu_stores[i].st = st = tu_store(dir);
+	}
+	pthread_mutex_unlock(&tu_stores_lock);
+	return st;
+}
+
+/* tu_st_drop - free the folder's handle, if any */
+static void
+tu_st_drop(const char *dir)
+{
+	size_t i, last;
+
+	pthread_mutex_lock(&tu_stores_lock);
+	for (i = 0; i < TU_STORES && tu_stores[i].dir != NULL; i++)
+		if (strcmp(tu_stores[i].dir, dir) == 0)
+			break;
+	if (i < TU_STORES && tu_stores[i].dir != NULL) {
+		for (last = i; last + 1 < TU_STORES &&
+		    tu_stores[last + 1].dir != NULL; last++)
+			;
+		free(tu_stores[i].dir);
+		store_free(tu_stores[i].st);
+		tu_stores[i] = tu_stores[last];
+		tu_stores[last].dir = NULL;
+		tu_stores[last].st = NULL;
+	}
+	pthread_mutex_unlock(&tu_stores_lock);
 }
 
 /* tu_rmdir - remove a tree (test folders are shallow) */
@@ -49,6 +159,7 @@ tu_rmdir(char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
+	tu_st_drop(dir);
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		char *p;
 		struct stat st;
@@ -122,10 +233,21 @@ tu_copy_templates(const char *dir)
 	free(dst);
 }
 
+/* tu_store_section - [store] of the backend under test (new string) */
+static char *
+tu_store_section(void)
+{
+	if (!tu_store_pg())
+		return xstrdup("");
+	return xasprintf("[store]\nbackend = postgresql\ndsn = %s\n",
+	    getenv("AUP_TEST_PG_DSN"));
+}
+
 /* tu_school - a complete small school */
 char *
 tu_school(const char *dir, const char *extra)
 {
+	char *store = tu_store_section();
 	char *conf = xasprintf(
 	    "[milter]\n"
 	    "socket = unix:%s/aup.sock\n"
@@ -145,7 +267,7 @@ tu_school(const char *dir, const char *extra)
 	    "[directory]\n"
 	    "parents = parents.csv\n"
 	    "exemptions = exemptions.csv\n"
-	    "%s", dir, dir, dir, dir, dir, extra ? extra : "");
+	    "%s\n%s", dir, dir, dir, dir, dir, extra ? extra : "", store);
 	char *path;
 
 	free(tu_write(dir, "parents.csv", "Pupil,Email\n"
@@ -160,6 +282,7 @@ tu_school(const char *dir, const char *extra)
 	tu_copy_templates(dir);
 	path = tu_write(dir, "aup-milter.conf", conf);
 	free(conf);
+	free(store);
 	return path;
 }
 
@@ -193,10 +316,12 @@ tu_schools(const char *dir, const char *main_extra, const char *a_extra,
 {
 	char *path = tu_school(dir, NULL);
 	char *sdir = xasprintf("%s/schools", dir);
+	char *store = tu_store_section();
 	char *text = xasprintf("[milter]\nsocket = unix:%s/aup.sock\n"
 	    "event_log = %s/events.jsonl\nquarantine_dir = %s/quarantine\n"
 	    "spool_dir = %s\ntemplates = %s/templates\nschools = schools\n"
-	    "%s", dir, dir, dir, dir, dir, main_extra ? main_extra : "");
+	    "%s\n%s", dir, dir, dir, dir, dir, main_extra ? main_extra : "",
+	    store);
 
 	assert_int_equal(mkdir(sdir, 0700), 0);
 	free(path);
@@ -204,6 +329,7 @@ tu_schools(const char *dir, const char *main_extra, const char *a_extra,
 	tu_school_file(dir, "a", "Ashfield", "mum.a@gmail.com", a_extra);
 	tu_school_file(dir, "b", "Beech", "dad.b@gmail.com", b_extra);
 	free(text);
+	free(store);
 	free(sdir);
 	return path;
 }

@@ -15,6 +15,20 @@
 char	*tu_tempdir(void);
 /* tu_rmdir - remove a folder tree made by the tests */
 void	tu_rmdir(char *dir);
+struct store;
+/*
+ * tu_store - a store handle for the store's tests: PostgreSQL when
+ * $AUP_TEST_PG_DSN is set (tests/unit/store/test_store_postgres.sh; the
+ * database is emptied and migrated first), else SQLite in dir.
+ */
+struct store *tu_store(const char *dir);
+/*
+ * tu_st - the store of a test folder: made by tu_store(dir) on the first
+ * call for that folder, the same handle after, freed by tu_rmdir(dir)
+ */
+struct store *tu_st(const char *dir);
+/* tu_store_pg - is tu_store() PostgreSQL? */
+int	tu_store_pg(void);
 /* tu_write - write text to DIR/NAME; returns the path (new string) */
 char	*tu_write(const char *dir, const char *name, const char *text);
 /*

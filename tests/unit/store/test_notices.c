@@ -43,7 +43,7 @@ static long
 count_state(const char *dir, const char *state)
 {
 	struct notice_row *rows;
-	long n = notices_list(dir, true, &rows, NULL), k = 0;
+	long n = notices_list(tu_st(dir), true, &rows, NULL), k = 0;
 
 	assert_true(n >= 0);
 	for (long i = 0; i < n; i++)
@@ -60,18 +60,18 @@ test_claim_once(void **state)
 	struct notice_row a, b;
 
 	(void)state;
-	assert_int_equal(notices_enqueue(dir, &held, T0, &err), 0);
-	assert_int_equal(notices_claim(dir, "one", T0, &a, &err), 1);
+	assert_int_equal(notices_enqueue(tu_st(dir), &held, T0, &err), 0);
+	assert_int_equal(notices_claim(tu_st(dir), "one", T0, &a, &err), 1);
 	assert_string_equal(a.to, "dsl@testwood.example");
 	assert_string_equal(a.kind, "held");
 	assert_string_equal(a.ref, "7Q2WX9KD3M");
 	assert_string_equal(a.state, "sending");
 	/* A second sender finds nothing to do. */
-	assert_int_equal(notices_claim(dir, "two", T0, &b, &err), 0);
-	assert_int_equal(notices_mark_sent(dir, a.id, T0 + 1, &err), 0);
-	assert_int_equal(notices_claim(dir, "two", T0 + 3600, &b, &err), 0);
+	assert_int_equal(notices_claim(tu_st(dir), "two", T0, &b, &err), 0);
+	assert_int_equal(notices_mark_sent(tu_st(dir), a.id, T0 + 1, &err), 0);
+	assert_int_equal(notices_claim(tu_st(dir), "two", T0 + 3600, &b, &err), 0);
 	assert_int_equal(count_state(dir, "sent"), 1);
-	assert_int_equal(notices_list(dir, false, &(struct notice_row *){
+	assert_int_equal(notices_list(tu_st(dir), false, &(struct notice_row *){
 	    NULL }, &err), 0);
 	notice_row_clear(&a);
 	tu_rmdir(dir);
@@ -86,13 +86,13 @@ test_refused(void **state)
 
 	(void)state;
 	bad.to = "dsl@testwood.example>\r\nRCPT TO:<x@y.example";
-	assert_int_equal(notices_enqueue(dir, &bad, T0, &err), -1);
+	assert_int_equal(notices_enqueue(tu_st(dir), &bad, T0, &err), -1);
 	assert_non_null(strstr(err, "not a usable recipient address"));
 	free(err);
 	err = NULL;
 	bad = held;
 	bad.kind = "gossip";
-	assert_int_equal(notices_enqueue(dir, &bad, T0, &err), -1);
+	assert_int_equal(notices_enqueue(tu_st(dir), &bad, T0, &err), -1);
 	assert_non_null(strstr(err, "unknown kind"));
 	free(err);
 	assert_int_equal(count_state(dir, "queued"), 0);
@@ -107,31 +107,31 @@ test_deferred_then_given_up(void **state)
 	struct notice_row r, *rows;
 
 	(void)state;
-	assert_int_equal(notices_enqueue(dir, &held, T0, &err), 0);
-	assert_int_equal(notices_claim(dir, "s", T0, &r, &err), 1);
-	assert_int_equal(notices_mark_deferred(dir, r.id, T0, 60, false,
+	assert_int_equal(notices_enqueue(tu_st(dir), &held, T0, &err), 0);
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0, &r, &err), 1);
+	assert_int_equal(notices_mark_deferred(tu_st(dir), r.id, T0, 60, false,
 	    "relay down", &err), 1);
 	notice_row_clear(&r);
-	assert_int_equal(notices_claim(dir, "s", T0 + 59, &r, &err), 0);
-	assert_int_equal(notices_list(dir, false, &rows, &err), 1);
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + 59, &r, &err), 0);
+	assert_int_equal(notices_list(tu_st(dir), false, &rows, &err), 1);
 	assert_string_equal(rows[0].state, "queued");
 	assert_string_equal(rows[0].last_error, "relay down");
 	assert_int_equal(rows[0].next_try, T0 + 60);
 	assert_int_equal(rows[0].tries, 1);
 	notice_rows_free(rows, 1);
-	assert_int_equal(notices_claim(dir, "s", T0 + 60, &r, &err), 1);
-	assert_int_equal(notices_mark_deferred(dir, r.id,
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + 60, &r, &err), 1);
+	assert_int_equal(notices_mark_deferred(tu_st(dir), r.id,
 	    T0 + NOTICES_LIFETIME, 60, false, "still down", &err), 0);
 	notice_row_clear(&r);
 	assert_int_equal(count_state(dir, "failed"), 1);
-	assert_int_equal(notices_claim(dir, "s", T0 + NOTICES_LIFETIME + 120,
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + NOTICES_LIFETIME + 120,
 	    &r, &err), 0);
 	/* retry gives it another five days, due now. */
-	assert_int_equal(notices_retry(dir, 0, T0 + NOTICES_LIFETIME + 200,
+	assert_int_equal(notices_retry(tu_st(dir), 0, T0 + NOTICES_LIFETIME + 200,
 	    &err), 1);
-	assert_int_equal(notices_claim(dir, "s", T0 + NOTICES_LIFETIME + 200,
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + NOTICES_LIFETIME + 200,
 	    &r, &err), 1);
-	assert_int_equal(notices_mark_deferred(dir, r.id, T0 +
+	assert_int_equal(notices_mark_deferred(tu_st(dir), r.id, T0 +
 	    NOTICES_LIFETIME + 200, 60, false, "down again", &err), 1);
 	notice_row_clear(&r);
 	tu_rmdir(dir);
@@ -145,21 +145,21 @@ test_permanent_and_stale(void **state)
 	struct notice_row r, *rows;
 
 	(void)state;
-	assert_int_equal(notices_enqueue(dir, &held, T0, &err), 0);
-	assert_int_equal(notices_enqueue(dir, &held, T0, &err), 0);
-	assert_int_equal(notices_claim(dir, "s", T0, &r, &err), 1);
-	assert_int_equal(notices_mark_deferred(dir, r.id, T0, 60, true,
+	assert_int_equal(notices_enqueue(tu_st(dir), &held, T0, &err), 0);
+	assert_int_equal(notices_enqueue(tu_st(dir), &held, T0, &err), 0);
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0, &r, &err), 1);
+	assert_int_equal(notices_mark_deferred(tu_st(dir), r.id, T0, 60, true,
 	    "550 no such user", &err), 0);
 	notice_row_clear(&r);
-	assert_int_equal(notices_claim(dir, "dies", T0, &r, &err), 1);
+	assert_int_equal(notices_claim(tu_st(dir), "dies", T0, &r, &err), 1);
 	notice_row_clear(&r);
-	assert_int_equal(notices_claim(dir, "s", T0 + NOTICES_CLAIM_TTL - 1,
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + NOTICES_CLAIM_TTL - 1,
 	    &r, &err), 0);
-	assert_int_equal(notices_claim(dir, "s", T0 + NOTICES_CLAIM_TTL + 1,
+	assert_int_equal(notices_claim(tu_st(dir), "s", T0 + NOTICES_CLAIM_TTL + 1,
 	    &r, &err), 1);
 	assert_non_null(strstr(r.last_error, "stopped while sending"));
 	notice_row_clear(&r);
-	assert_int_equal(notices_list(dir, false, &rows, &err), 2);
+	assert_int_equal(notices_list(tu_st(dir), false, &rows, &err), 2);
 	assert_string_equal(rows[0].state, "failed");
 	assert_string_equal(rows[1].state, "sending");
 	notice_rows_free(rows, 2);
@@ -180,14 +180,14 @@ test_hold_with_notices(void **state)
 
 	(void)state;
 	two[1].to = "not an address";
-	assert_int_equal(qindex_add_held(dir, &e, two, 2, T0, &err), -1);
+	assert_int_equal(qindex_add_held(tu_st(dir), &e, two, 2, T0, &err), -1);
 	free(err);
 	err = NULL;
-	assert_int_equal(qindex_has(dir, "7Q2WX9KD3M", &err), 0);
+	assert_int_equal(qindex_has(tu_st(dir), "7Q2WX9KD3M", &err), 0);
 	assert_int_equal(count_state(dir, "queued"), 0);
 	two[1].to = "t.one@testwood.example";
-	assert_int_equal(qindex_add_held(dir, &e, two, 2, T0, &err), 0);
-	assert_int_equal(qindex_has(dir, "7Q2WX9KD3M", &err), 1);
+	assert_int_equal(qindex_add_held(tu_st(dir), &e, two, 2, T0, &err), 0);
+	assert_int_equal(qindex_has(tu_st(dir), "7Q2WX9KD3M", &err), 1);
 	assert_int_equal(count_state(dir, "queued"), 2);
 	tu_rmdir(dir);
 }
@@ -254,12 +254,12 @@ test_relay_down(void **state)
 	time_t before = time(NULL);
 
 	(void)state;
-	assert_int_equal(notices_enqueue(f->cf->milter.quarantine_dir, &held,
+	assert_int_equal(notices_enqueue(tu_st(f->cf->milter.quarantine_dir), &held,
 	    before, &err), 0);
 	assert_int_equal(notices_send_due(f->cf, "test", NULL, &t, &err), 0);
 	assert_int_equal(t.sent, 0);
 	assert_int_equal(t.deferred, 1);
-	assert_int_equal(notices_list(f->cf->milter.quarantine_dir, false,
+	assert_int_equal(notices_list(tu_st(f->cf->milter.quarantine_dir), false,
 	    &rows, &err), 1);
 	assert_string_equal(rows[0].state, "queued");
 	assert_non_null(strstr(rows[0].last_error, "relay 127.0.0.1:9: "));

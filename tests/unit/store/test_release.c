@@ -30,6 +30,7 @@
 #include <glib.h>
 
 #include "engine/engine.h"
+#include "store/db.h"
 #include "store/qindex.h"
 #include "store/release.h"
 #include "store/release_digest.h"
@@ -259,10 +260,10 @@ fixture_open(struct fixture_school *s, bool released)
 	    &err), 0);
 	assert_int_equal(release_secret_load(s->cf->milter.release_secret,
 	    &s->key, &err), 0);
-	assert_int_equal(qindex_add(s->cf->milter.quarantine_dir, &e, &err),
+	assert_int_equal(qindex_add(tu_st(s->cf->milter.quarantine_dir), &e, &err),
 	    0);
 	if (released)
-		assert_int_equal(qindex_release(s->cf->milter.quarantine_dir,
+		assert_int_equal(qindex_release(tu_st(s->cf->milter.quarantine_dir),
 		    REF, "jane", NULL, 2, &err), 1);
 }
 
@@ -373,6 +374,20 @@ test_release_passes_until_claimed(void **state)
 	fixture_close(&s);
 }
 
+/* index_table - PostgreSQL: rename a table (the index out of reach) */
+static void
+index_table(struct fixture_school *s, const char *from, const char *to)
+{
+	char *err = NULL, *sql = xasprintf("ALTER TABLE %s RENAME TO %s",
+	    from, to);
+	struct db *db = db_open(store_of(s->cf), &err);
+
+	if (db == NULL || db_exec(db, sql, 0, NULL, &err) < 0)
+		fail_msg("%s: %s", sql, err);
+	db_close(db);
+	free(sql);
+}
+
 /* A mark that verifies but cannot be checked in the index: tempfail. */
 static void
 test_unreadable_index_tempfails(void **state)
@@ -386,15 +401,23 @@ test_unreadable_index_tempfails(void **state)
 	text = eicar_message(s.key, REF);
 	index = xasprintf("%s/quarantine/index.sqlite", s.dir);
 	aside = xasprintf("%s.aside", index);
-	assert_int_equal(rename(index, aside), 0);
-	assert_int_equal(mkdir(index, 0700), 0);
+	if (tu_store_pg())
+		index_table(&s, "quarantine", "quarantine_aside");
+	else {
+		assert_int_equal(rename(index, aside), 0);
+		assert_int_equal(mkdir(index, 0700), 0);
+	}
 	evaluate(&s, text, "QID1", &v);
 	assert_int_equal(v.action, ACTION_TEMPFAIL);
 	assert_string_equal(v.reply_code, "451");
 	assert_non_null(strstr(v.error, "release mark could not be checked"));
 	verdict_clear(&v);
-	assert_int_equal(rmdir(index), 0);
-	assert_int_equal(rename(aside, index), 0);
+	if (tu_store_pg())
+		index_table(&s, "quarantine_aside", "quarantine");
+	else {
+		assert_int_equal(rmdir(index), 0);
+		assert_int_equal(rename(aside, index), 0);
+	}
 	assert_int_equal(run(&s, text, "QID2", NULL), RESULT_PASS);
 	free(index);
 	free(aside);
@@ -489,7 +512,7 @@ test_claim_without_queue_id(void **state)
 	fixture_open(&s, true);
 	text = eicar_message(s.key, REF);
 	assert_int_equal(release_claim(s.cf, REF, NULL, time(NULL), &err), 1);
-	assert_int_equal(qindex_get(s.cf->milter.quarantine_dir, REF, &e,
+	assert_int_equal(qindex_get(tu_st(s.cf->milter.quarantine_dir), REF, &e,
 	    &err), 1);
 	assert_string_equal(e.delivered_qid, "NOQUEUE");
 	qindex_entry_clear(&e);

@@ -58,9 +58,9 @@ school_open(struct restart_school *s)
 	    &err), 0);
 	assert_int_equal(release_secret_load(s->cf->milter.release_secret,
 	    &s->key, &err), 0);
-	assert_int_equal(deferred_add(dir, &e, &err), 0);
-	assert_int_equal(deferred_claim(dir, REF, CLAIMED - 5, 0, &err), 1);
-	assert_int_equal(deferred_claim_delivery(dir, REF, "9CABAA98200",
+	assert_int_equal(deferred_add(tu_st(dir), &e, &err), 0);
+	assert_int_equal(deferred_claim(tu_st(dir), REF, CLAIMED - 5, 0, &err), 1);
+	assert_int_equal(deferred_claim_delivery(tu_st(dir), REF, "9CABAA98200",
 	    CLAIMED, &err), 1);
 }
 

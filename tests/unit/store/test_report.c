@@ -99,15 +99,15 @@ hold(const char *dir, const char *ref, time_t t, int what)
 	    .recipients = "c@testwood.example", .policy = "executables",
 	    .policies = "executables", .reason = "x", .size = 10 };
 
-	assert_int_equal(qindex_add(dir, &e, NULL), 0);
+	assert_int_equal(qindex_add(tu_st(dir), &e, NULL), 0);
 	if (what == 1)
-		assert_int_equal(qindex_release(dir, ref, "jane", NULL,
+		assert_int_equal(qindex_release(tu_st(dir), ref, "jane", NULL,
 		    t + 3600, NULL), 1);
 	else if (what == 2)
-		assert_int_equal(qindex_delete(dir, ref, "jane", t + 3 * 3600,
+		assert_int_equal(qindex_delete(tu_st(dir), ref, "jane", t + 3 * 3600,
 		    NULL), 1);
 	else if (what == 3)
-		assert_int_equal(qindex_review(dir, ref, "tom", t + 2 * 3600,
+		assert_int_equal(qindex_review(tu_st(dir), ref, "tom", t + 2 * 3600,
 		    NULL), 1);
 }
 
@@ -122,9 +122,9 @@ alert(const char *dir, const char *ref, const char *category,
 	struct alert_update u = { .status = status };
 	int64_t id;
 
-	assert_int_equal(alerts_add(dir, &e, &id, NULL), 0);
+	assert_int_equal(alerts_add(tu_st(dir), &e, &id, NULL), 0);
 	if (status != NULL)
-		assert_int_equal(alerts_update(dir, id, &u, "jane", MONDAY + 60,
+		assert_int_equal(alerts_update(tu_st(dir), id, &u, "jane", MONDAY + 60,
 		    NULL), 1);
 }
 

@@ -109,7 +109,7 @@ held(const char *dir, const char *ref, const char *school)
 	e.recipients = (char *)"head@school.example";
 	e.policy = e.policies = (char *)"executables";
 	e.school = (char *)school;
-	if (qindex_add(dir, &e, &err) < 0)
+	if (qindex_add(tu_st(dir), &e, &err) < 0)
 		fail_msg("qindex_add: %s", err);
 }
 
@@ -119,11 +119,11 @@ held_count(const char *dir, const char *school)
 {
 	struct qindex_filter f = { .school = school };
 	struct qindex_entry *rows;
-	long n = qindex_list(dir, &f, &rows, NULL);
+	long n = qindex_list(tu_st(dir), &f, &rows, NULL);
 
 	for (long i = 0; school != NULL && i < n; i++)
 		assert_string_equal(rows[i].school, school);
-	assert_int_equal(qindex_count(dir, &f, NULL), n);
+	assert_int_equal(qindex_count(tu_st(dir), &f, NULL), n);
 	qindex_entries_free(rows, n);
 	return n;
 }
@@ -145,10 +145,10 @@ test_held_by_school(void **state)
 	assert_int_equal(held_count(dir, ""), 1);
 	assert_int_equal(held_count(dir, "school-c"), 0);
 	assert_int_equal(held_count(dir, NULL), 4);
-	assert_int_equal(qindex_get(dir, "BBBBBBBBB1", &e, NULL), 1);
+	assert_int_equal(qindex_get(tu_st(dir), "BBBBBBBBB1", &e, NULL), 1);
 	assert_string_equal(e.school, "school-b");
 	qindex_entry_clear(&e);
-	assert_int_equal(qindex_get(dir, "SINGLE0001", &e, NULL), 1);
+	assert_int_equal(qindex_get(tu_st(dir), "SINGLE0001", &e, NULL), 1);
 	assert_string_equal(e.school, "");
 	qindex_entry_clear(&e);
 	tu_rmdir(dir);
@@ -167,7 +167,7 @@ deferred_of(const char *dir, const char *ref, const char *school)
 	e.sender = (char *)"head@school.example";
 	e.recipients = (char *)"p@example.net";
 	e.school = (char *)school;
-	if (deferred_add(dir, &e, &err) < 0)
+	if (deferred_add(tu_st(dir), &e, &err) < 0)
 		fail_msg("deferred_add: %s", err);
 }
 
@@ -184,7 +184,7 @@ alert_of(const char *dir, const char *ref, const char *school)
 	e.category = (char *)"bullying";
 	e.score = 7;
 	e.school = (char *)school;
-	if (alerts_add(dir, &e, NULL, &err) < 0)
+	if (alerts_add(tu_st(dir), &e, NULL, &err) < 0)
 		fail_msg("alerts_add: %s", err);
 }
 
@@ -202,7 +202,7 @@ audit_of(const char *dir, const char *ref, const char *school)
 	r.ref = (char *)ref;
 	r.result = (char *)"ok";
 	r.school = (char *)school;
-	if (audit_add(dir, &r, &err) < 0)
+	if (audit_add(tu_st(dir), &r, &err) < 0)
 		fail_msg("audit_add: %s", err);
 }
 
@@ -228,31 +228,31 @@ test_deferred_alerts_audit_by_school(void **state)
 	audit_of(dir, "AAAAAAAAA1", "school-a");
 	audit_of(dir, "BBBBBBBBB1", "school-b");
 
-	assert_int_equal(n = deferred_list(dir, &df, &d, NULL), 1);
+	assert_int_equal(n = deferred_list(tu_st(dir), &df, &d, NULL), 1);
 	assert_string_equal(d[0].ref, "AAAAAAAAA1");
 	assert_string_equal(d[0].school, "school-a");
 	deferred_entries_free(d, n);
 	df.school = NULL;
-	assert_int_equal(n = deferred_list(dir, &df, &d, NULL), 2);
+	assert_int_equal(n = deferred_list(tu_st(dir), &df, &d, NULL), 2);
 	deferred_entries_free(d, n);
 
-	assert_int_equal(n = alerts_list(dir, &af, &a, NULL), 1);
+	assert_int_equal(n = alerts_list(tu_st(dir), &af, &a, NULL), 1);
 	assert_string_equal(a[0].ref, "BBBBBBBBB1");
 	assert_string_equal(a[0].school, "school-b");
 	alerts_entries_free(a, n);
-	assert_int_equal(alerts_count(dir, &af, NULL), 1);
+	assert_int_equal(alerts_count(tu_st(dir), &af, NULL), 1);
 	af.school = "";
-	assert_int_equal(alerts_count(dir, &af, NULL), 1);
+	assert_int_equal(alerts_count(tu_st(dir), &af, NULL), 1);
 	af.school = NULL;
-	assert_int_equal(alerts_count(dir, &af, NULL), 3);
+	assert_int_equal(alerts_count(tu_st(dir), &af, NULL), 3);
 
-	assert_int_equal(n = audit_list(dir, &uf, &u, NULL), 1);
+	assert_int_equal(n = audit_list(tu_st(dir), &uf, &u, NULL), 1);
 	assert_string_equal(u[0].ref, "AAAAAAAAA1");
 	assert_string_equal(u[0].school, "school-a");
 	audit_rows_free(u, n);
-	assert_int_equal(audit_count(dir, &uf, NULL), 1);
+	assert_int_equal(audit_count(tu_st(dir), &uf, NULL), 1);
 	uf.school = NULL;
-	assert_int_equal(audit_count(dir, &uf, NULL), 2);
+	assert_int_equal(audit_count(tu_st(dir), &uf, NULL), 2);
 	tu_rmdir(dir);
 }
 
@@ -271,11 +271,11 @@ test_notices_by_school(void **state)
 	e.ref = (char *)"BBBBBBBBB1";
 	e.time = T0;
 	e.school = (char *)"school-b";
-	assert_int_equal(qindex_add_held(dir, &e, &n, 1, T0, NULL), 0);
+	assert_int_equal(qindex_add_held(tu_st(dir), &e, &n, 1, T0, NULL), 0);
 	n.school = NULL;
 	n.ref = NULL;
-	assert_int_equal(notices_enqueue(dir, &n, T0, NULL), 0);
-	assert_int_equal(count = notices_list(dir, true, &rows, NULL), 2);
+	assert_int_equal(notices_enqueue(tu_st(dir), &n, T0, NULL), 0);
+	assert_int_equal(count = notices_list(tu_st(dir), true, &rows, NULL), 2);
 	assert_string_equal(rows[0].school, "school-b");
 	assert_string_equal(rows[1].school, "");
 	notice_rows_free(rows, count);
@@ -372,7 +372,7 @@ old_store(void)
 static void
 test_upgrade_of_an_older_index(void **state)
 {
-	char *dir = old_store();
+	char *dir;
 	struct qindex_entry e;
 	struct deferred_entry d;
 	struct alert_filter af = { .school = "" };
@@ -383,22 +383,25 @@ test_upgrade_of_an_older_index(void **state)
 	long n;
 
 	(void)state;
-	assert_int_equal(qindex_get(dir, "OLDHELD001", &e, NULL), 1);
+	if (tu_store_pg())	/* an index.sqlite of an older version */
+		skip();
+	dir = old_store();
+	assert_int_equal(qindex_get(tu_st(dir), "OLDHELD001", &e, NULL), 1);
 	assert_string_equal(e.school, "");
 	assert_string_equal(e.sender, "a@example.net");
 	qindex_entry_clear(&e);
 	assert_int_equal(held_count(dir, ""), 1);
 	assert_int_equal(held_count(dir, "school-a"), 0);
-	assert_int_equal(deferred_get(dir, "OLDDEFER01", &d, NULL), 1);
+	assert_int_equal(deferred_get(tu_st(dir), "OLDDEFER01", &d, NULL), 1);
 	assert_string_equal(d.school, "");
 	deferred_entry_clear(&d);
-	assert_int_equal(n = alerts_list(dir, &af, &a, NULL), 1);
+	assert_int_equal(n = alerts_list(tu_st(dir), &af, &a, NULL), 1);
 	assert_string_equal(a[0].ref, "OLDHELD001");
 	alerts_entries_free(a, n);
-	assert_int_equal(n = audit_list(dir, &uf, &u, NULL), 1);
+	assert_int_equal(n = audit_list(tu_st(dir), &uf, &u, NULL), 1);
 	assert_string_equal(u[0].school, "");
 	audit_rows_free(u, n);
-	assert_int_equal(n = notices_list(dir, true, &nr, NULL), 1);
+	assert_int_equal(n = notices_list(tu_st(dir), true, &nr, NULL), 1);
 	assert_string_equal(nr[0].school, "");
 	notice_rows_free(nr, n);
 	/* New rows of a school go in beside the old ones. */
