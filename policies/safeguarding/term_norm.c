@@ -403,10 +403,60 @@ norm_last_is_letter(const struct norm_state *st)
 	return (c >= 'a' && c <= 'z') || c == TERM_NORM_OTHER;
 }
 
-/* ASCII letters (1) and digits (2): what a fast word is made of */
-static const uint8_t norm_ascii_word[256] = {
-	['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 2,
+/* ASCII letters (lower-cased) and digits: what a fast word is made of;
+ * 0 for every other byte */
+static const char norm_ascii_fold[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
+	['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8',
+	['9'] = '9',
+#define NORM_FOLD(c)	[c] = c, [c - 'a' + 'A'] = c
+	NORM_FOLD('a'), NORM_FOLD('b'), NORM_FOLD('c'), NORM_FOLD('d'),
+	NORM_FOLD('e'), NORM_FOLD('f'), NORM_FOLD('g'), NORM_FOLD('h'),
+	NORM_FOLD('i'), NORM_FOLD('j'), NORM_FOLD('k'), NORM_FOLD('l'),
+	NORM_FOLD('m'), NORM_FOLD('n'), NORM_FOLD('o'), NORM_FOLD('p'),
+	NORM_FOLD('q'), NORM_FOLD('r'), NORM_FOLD('s'), NORM_FOLD('t'),
+	NORM_FOLD('u'), NORM_FOLD('v'), NORM_FOLD('w'), NORM_FOLD('x'),
+	NORM_FOLD('y'), NORM_FOLD('z'),
+#undef NORM_FOLD
 };
+
+/* norm_ascii_separator over every byte (false for non-ASCII) */
+static bool
+norm_is_separator(unsigned char b)
+{
+	return b < 0x80 && norm_ascii_separator[b];
+}
+
+/* norm_fast_scan - the ASCII letters and digits from p on, folded into
+ * w (the first TERM_NORM_WORD_MAX); *kinds gets 1 for letters, 2 for
+ * digits; returns the end of the run */
+static const unsigned char *
+norm_fast_scan(const unsigned char *p, const unsigned char *e, char *w,
+    size_t *n, unsigned *kinds)
+{
+	const unsigned char *stop = e - p > TERM_NORM_WORD_MAX ?
+	    p + TERM_NORM_WORD_MAX : e;
+	unsigned any = 0, all = 0xff;
+	char c;
+	size_t o = 0;
+
+	/* lower-case letters have 0x40, digits have not */
+	while (p < stop && (c = norm_ascii_fold[*p]) != 0) {
+		w[o++] = c;
+		any |= (unsigned char)c;
+		all &= (unsigned char)c;
+		p++;
+	}
+	if (p == stop)
+		while (p < e && (c = norm_ascii_fold[*p]) != 0) {
+			any |= (unsigned char)c;
+			all &= (unsigned char)c;
+			p++;
+		}
+	*n = o;
+	*kinds = ((any & 0x40) ? 1 : 0) | ((all & 0x40) ? 0 : 2);
+	return p;
+}
 
 /* norm_fast_word - a word of ASCII letters and digits ended by a
  * separator, at t[i] with no raw word open: straight to the
@@ -418,21 +468,12 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
 	char w[TERM_NORM_WORD_MAX];
-	const unsigned char *p = t + i, *e = t + len;
-	unsigned kinds = 0, k;
+	unsigned kinds;
 	size_t j, n;
 
-	while (p < e && (k = norm_ascii_word[*p]) != 0) {
-		kinds |= k;
-		p++;
-	}
-	j = (size_t)(p - t);
-	if ((kinds == 1 && j - i == 1) || (j < len && (t[j] >= 0x80 ||
-	    !norm_ascii_separator[t[j]])))
+	j = (size_t)(norm_fast_scan(t + i, t + len, w, &n, &kinds) - t);
+	if ((kinds == 1 && j - i == 1) || (j < len && !norm_is_separator(t[j])))
 		return 0;
-	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
-	for (size_t c = 0; c < n; c++)	/* | 0x20: digits stay as they are */
-		w[c] = (char)(t[i + c] | 0x20);
 	for (size_t c = 0; kinds == 3 && c < n; c++)	/* "l8r", "w1th" */
 		if (w[c] >= '0' && w[c] <= '9' &&
 		    norm_digit_letter[w[c] - '0'] != '?')
@@ -447,7 +488,7 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	else
 		norm_emit(st, w, n, i, j);
 	/* the separators after it end no word: nothing is open */
-	while (j < len && t[j] < 0x80 && norm_ascii_separator[t[j]])
+	while (j < len && norm_is_separator(t[j]))
 		j++;
 	return j;
 }
@@ -466,7 +507,7 @@ term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 		unsigned char b = t[i];
 		gunichar c;
 
-		if (st.rlen == 0 && norm_ascii_word[b] != 0 &&
+		if (st.rlen == 0 && norm_ascii_fold[b] != 0 &&
 		    (n = norm_fast_word(&st, t, len, i)) > 0) {
 			i = n;
 			continue;
