@@ -247,43 +247,50 @@ term_norm_collapse(const char *w, size_t len, char *out)
 	return o;
 }
 
+/* norm_chat - the word(s) a chat spelling stands for: u ya yu -> you,
+ * ur yr youre ure -> your, r -> are, im -> i am; NULL for any other */
+static const char *
+norm_chat(const char *w, size_t len)
+{
+	switch (len) {
+	case 1:
+		return w[0] == 'u' ? "you" : w[0] == 'r' ? "are" : NULL;
+	case 2:
+		if (w[0] == 'y' && (w[1] == 'a' || w[1] == 'u'))
+			return "you";
+		if ((w[0] == 'u' || w[0] == 'y') && w[1] == 'r')
+			return "your";
+		return w[0] == 'i' && w[1] == 'm' ? "i am" : NULL;
+	case 3:
+		return memcmp(w, "ure", 3) == 0 ? "your" : NULL;
+	case 5:
+		return memcmp(w, "youre", 5) == 0 ? "your" : NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* norm_emit - a finished word: stretched letters, chat spellings */
 static void
 norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
     size_t end)
 {
-	static const struct {
-		const char *from, *to;
-		size_t	 len;
-	} chat[] = {
-		{ "u", "you", 1 }, { "ya", "you", 2 }, { "yu", "you", 2 },
-		{ "ur", "your", 2 }, { "yr", "your", 2 }, { "youre", "your", 5 },
-		{ "ure", "your", 3 }, { "r", "are", 1 }, { "im", "i am", 2 },
-	};
 	char buf[TERM_NORM_WORD_MAX + 1];
+	const char *to, *sp;
 
 	if (norm_has_stretch(w, len)) {
 		len = term_norm_collapse(w, len, buf);
 		w = buf;
 	}
-	if (len > 5 || (w[0] != 'u' && w[0] != 'y' && w[0] != 'r' &&
-	    w[0] != 'i')) {
+	if ((to = norm_chat(w, len)) == NULL) {
 		st->fn(st->arg, w, len, start, end);
 		return;
 	}
-	for (size_t i = 0; i < G_N_ELEMENTS(chat); i++) {
-		const char *to = chat[i].to, *sp;
-
-		if (chat[i].len != len || memcmp(chat[i].from, w, len) != 0)
-			continue;
-		if ((sp = strchr(to, ' ')) != NULL) {
-			st->fn(st->arg, to, (size_t)(sp - to), start, end);
-			to = sp + 1;
-		}
-		st->fn(st->arg, to, strlen(to), start, end);
-		return;
+	if ((sp = strchr(to, ' ')) != NULL) {
+		st->fn(st->arg, to, (size_t)(sp - to), start, end);
+		to = sp + 1;
 	}
-	st->fn(st->arg, w, len, start, end);
+	st->fn(st->arg, to, strlen(to), start, end);
 }
 
 /* norm_flush_run - the waiting single letters: one word, or each */
