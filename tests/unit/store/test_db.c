@@ -231,6 +231,7 @@ static void
 test_old_schema_refused(void **state)
 {
 	struct fx *f = *state;
+	struct store *st2;
 	struct db *db2;
 	char *err = NULL;
 	int from, to;
@@ -246,19 +247,20 @@ test_old_schema_refused(void **state)
 		db_close(db2);
 		return;
 	}
-	/* a new store handle: nothing pooled from before */
-	store_free(f->st);
-	f->st = store_new(STORE_POSTGRESQL, f->dir, getenv("AUP_TEST_PG_DSN"));
-	assert_null(db_open(f->st, &err));
+	/* a new store handle: nothing pooled from before (the fixture's
+	 * handle stays alive: f->db still belongs to it) */
+	st2 = store_new(STORE_POSTGRESQL, f->dir, getenv("AUP_TEST_PG_DSN"));
+	assert_null(db_open(st2, &err));
 	assert_non_null(strstr(err, "aupctl store migrate"));
 	free(err);
 	err = NULL;
-	assert_int_equal(db_migrate(f->st, &from, &to, &err), 0);
+	assert_int_equal(db_migrate(st2, &from, &to, &err), 0);
 	assert_int_equal(from, 0);
 	assert_int_equal(to, DB_SCHEMA_VERSION);
-	db2 = db_open(f->st, &err);
+	db2 = db_open(st2, &err);
 	assert_non_null(db2);
 	db_close(db2);
+	store_free(st2);
 }
 
 int
