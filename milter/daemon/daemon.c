@@ -189,6 +189,22 @@ daemon_check_store(const struct conf *cf, const char *path,
 	return -1;
 }
 
+/*
+ * daemon_ready_store - open the store once, as the milter's user, before
+ * the notice sender and the deferred thread start: a fresh SQLite index
+ * and its tables are made here, not by two threads racing for the file,
+ * and a store that cannot be opened stops the start with its reason
+ * instead of tempfailing every hold.
+ */
+static void
+daemon_ready_store(const struct conf *cf)
+{
+	char *err = NULL;
+
+	if (store_check(cf, &err) < 0)
+		fatalx("the store: %s", err);
+}
+
 /* daemon_check - -t: every problem with file:line; exit status */
 static int
 daemon_check(const struct daemon_opts *o,
@@ -448,6 +464,7 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 	g_mime_init();		/* after fork(): no threads before detaching */
 	if (notices_send_init() < 0)
 		fatalx("cannot initialise libcurl for the notices");
+	daemon_ready_store(cf);
 	daemon_reload_start(o.conf_path, registry, cf, o.verbose);
 	daemon_notices_start();
 	deferred_thread_start();

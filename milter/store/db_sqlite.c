@@ -68,6 +68,42 @@ db_sqlite_strpos(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, n);
 }
 
+/* db_sqlite_is_wal - the journal_mode callback: is it "wal" already? */
+static int
+db_sqlite_is_wal(void *arg, int ncol, char **val, char **name)
+{
+	(void)name;
+	*(bool *)arg = ncol == 1 && val[0] != NULL && strcmp(val[0],
+	    "wal") == 0;
+	return 0;
+}
+
+/*
+ * db_sqlite_wal - WAL mode, once for the file (it persists).  Turning a
+ * fresh file to WAL needs it alone, and SQLite answers SQLITE_BUSY at
+ * once, without the busy handler, when another connection (the notice
+ * sender or the deferred thread starting beside the milter) is making
+ * the same file: so try again until DB_SQLITE_BUSY_MS has passed.
+ */
+static int
+db_sqlite_wal(sqlite3 *c)
+{
+	bool wal = false;
+	int rc;
+
+	for (int waited = 0; ; waited += 10) {
+		rc = sqlite3_exec(c, "PRAGMA journal_mode;", db_sqlite_is_wal,
+		    &wal, NULL);
+		if (rc == SQLITE_OK && !wal)
+			rc = sqlite3_exec(c, "PRAGMA journal_mode = WAL;", NULL,
+			    NULL, NULL);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= DB_SQLITE_BUSY_MS)
+			return rc;
+		sqlite3_sleep(10);
+	}
+}
+
 /* db_sqlite_connect - open DIR/index.sqlite */
 int
 db_sqlite_connect(struct db *db, char **err)
@@ -94,8 +130,9 @@ db_sqlite_connect(struct db *db, char **err)
 		db_sqlite_fail(NULL, "chmod", err);
 		goto out;
 	}
-	if (sqlite3_exec(c, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL;", NULL, NULL, NULL) != SQLITE_OK ||
+	if (db_sqlite_wal(c) != SQLITE_OK ||
+	    sqlite3_exec(c, "PRAGMA synchronous = FULL;", NULL, NULL,
+	    NULL) != SQLITE_OK ||
 	    sqlite3_create_function(c, "strpos", 2, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, db_sqlite_strpos, NULL, NULL) !=
 	    SQLITE_OK) {
