@@ -1,5 +1,5 @@
 /*
- * page - helpers the Held and Message pages share
+ * page - helpers the console's pages share
  */
 #ifndef AUP_CONSOLE_PAGE_H
 #define AUP_CONSOLE_PAGE_H
@@ -18,5 +18,16 @@ time_t	held_day(const char *s);
 int	held_act(struct request *r, const char *ref, char **msg);
 /* page_action_fields - the action, "release to", reason and button */
 void	page_action_fields(struct reply *out, bool several);
+
+/* page_school_filter - the school whose rows a list shows: the account's
+ * own, or the one the service's staff picked (NULL = every school) */
+const char *page_school_filter(const struct request *r);
+/* page_school_select - the service's staff's School <select> of a form */
+void	page_school_select(const struct request *r, GString *b);
+/* page_school_head, page_school_cell - the School column, for the
+ * service's staff only */
+void	page_school_head(const struct request *r, GString *b);
+void	page_school_cell(const struct request *r, GString *b,
+	    const char *school);
 
 #endif

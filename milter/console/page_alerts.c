@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "console/console.h"
+#include "console/page.h"
 #include "store/alerts.h"
 #include "store/store.h"
 #include "util/html.h"
@@ -38,14 +39,16 @@ alerts_allowed(const struct request *r, struct reply *out)
 
 /* alerts_row - one alert of the list */
 static void
-alerts_row(GString *b, const struct alert_entry *a)
+alerts_row(const struct request *r, GString *b, const struct alert_entry *a)
 {
 	char when[32];
 
 	reply_when(a->time, when);
-	html_printf(b, "<tr><td><a href=\"/alerts/%lld\">%lld</a></td><td>%s"
-	    "</td><td>%s</td><td>%s</td><td class=\"num\">%ld</td><td>%s</td>",
-	    (long long)a->id, (long long)a->id, when, a->category,
+	html_printf(b, "<tr><td><a href=\"/alerts/%lld\">%lld</a></td>",
+	    (long long)a->id, (long long)a->id);
+	page_school_cell(r, b, a->school);
+	html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td class=\"num\">"
+	    "%ld</td><td>%s</td>", when, a->category,
 	    a->severity ? a->severity : "", a->score, a->held ? "held" : "");
 	html_printf(b, "<td class=\"wrap\">%s (%s)</td><td class=\"wrap\">%s"
 	    "</td><td>%s</td><td>%s</td></tr>", a->sender, a->sender_role ?
@@ -59,7 +62,7 @@ page_alerts(struct request *r, struct reply *out)
 {
 	const char *status = request_arg(r, "status");
 	struct alert_filter f = { .category = request_arg(r, "category"),
-	    .school = r->scope };
+	    .school = page_school_filter(r) };
 	struct alert_entry *rows = NULL;
 	char *err = NULL;
 	long n;
@@ -79,9 +82,11 @@ page_alerts(struct request *r, struct reply *out)
 		    strcmp(status, alerts_statuses[i]) == 0 ? " selected" : "",
 		    alerts_statuses[i]);
 	html_printf(out->body, "<option%s>all</option></select></label><label>"
-	    "Category<input name=\"category\" value=\"%s\"></label><button>Show"
-	    "</button></form>", status != NULL && strcmp(status, "all") == 0 ?
-	    " selected" : "", f.category ? f.category : "");
+	    "Category<input name=\"category\" value=\"%s\"></label>",
+	    status != NULL && strcmp(status, "all") == 0 ? " selected" : "",
+	    f.category ? f.category : "");
+	page_school_select(r, out->body);
+	html_raw(out->body, "<button>Show</button></form>");
 	if ((n = alerts_list(store_of(r->c->cf), &f, &rows,
 	    &err)) < 0) {
 		html_printf(out->body, "<p class=\"error\">The store cannot be "
@@ -89,12 +94,14 @@ page_alerts(struct request *r, struct reply *out)
 		free(err);
 	} else {
 		html_printf(out->body, "<p>%ld alert%s.</p><table class=\"list\">"
-		    "<thead><tr><th>No.</th><th>When</th><th>Category</th>"
+		    "<thead><tr><th>No.</th>", n, n == 1 ? "" : "s");
+		page_school_head(r, out->body);
+		html_raw(out->body, "<th>When</th><th>Category</th>"
 		    "<th>Severity</th><th class=\"num\">Score</th><th>Message"
 		    "</th><th>From</th><th>To</th><th>Status</th><th>Assignee"
-		    "</th></tr></thead><tbody>", n, n == 1 ? "" : "s");
+		    "</th></tr></thead><tbody>");
 		for (long i = 0; i < n; i++)
-			alerts_row(out->body, &rows[i]);
+			alerts_row(r, out->body, &rows[i]);
 		html_raw(out->body, "</tbody></table>");
 	}
 	reply_page_end(out);

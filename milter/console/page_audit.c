@@ -34,6 +34,7 @@ audit_filters_form(const struct request *r, GString *b)
 		    "</label>", fields[i][1], fields[i][0],
 		    request_arg(r, fields[i][0]) ? request_arg(r,
 		    fields[i][0]) : "");
+	page_school_select(r, b);
 	html_printf(b, "<label>From<input name=\"since\" type=\"date\" "
 	    "value=\"%s\"></label><button>Show</button></form>",
 	    request_arg(r, "since") ? request_arg(r, "since") : "");
@@ -41,14 +42,13 @@ audit_filters_form(const struct request *r, GString *b)
 
 /* audit_row_html - one row */
 static void
-audit_row_html(GString *b, const struct audit_row *a, bool school)
+audit_row_html(const struct request *r, GString *b, const struct audit_row *a)
 {
 	char when[32];
 
 	reply_when(a->time, when);
 	html_printf(b, "<tr><td>%s</td>", when);
-	if (school)
-		html_printf(b, "<td class=\"school\">%s</td>", a->school);
+	page_school_cell(r, b, a->school);
 	html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
 	    a->user, a->role ? a->role : "", a->via, a->address ?
 	    a->address : "");
@@ -69,7 +69,7 @@ page_audit(struct request *r, struct reply *out)
 	long page = request_arg(r, "page") ? atol(request_arg(r, "page")) : 1;
 	struct audit_filter f = { .user = request_arg(r, "user"),
 	    .action = request_arg(r, "action"), .ref = request_arg(r, "ref"),
-	    .since = held_day(request_arg(r, "since")), .school = r->scope };
+	    .since = held_day(request_arg(r, "since")), .school = page_school_filter(r) };
 	struct audit_row *rows = NULL;
 	char *err = NULL;
 
@@ -93,15 +93,13 @@ page_audit(struct request *r, struct reply *out)
 		html_printf(out->body, "<p>%ld record%s; page %ld.</p><table "
 		    "class=\"list\"><thead><tr><th>When</th>", total, total ==
 		    1 ? "" : "s", page);
-		if (request_service(r))
-			html_raw(out->body, "<th>School</th>");
+		page_school_head(r, out->body);
 		html_raw(out->body, "<th>User</th><th>Role</th><th>Via</th>"
 		    "<th>Address</th><th>Action</th><th>Message</th>"
 		    "<th>Result</th><th>Reason</th><th>Detail</th></tr>"
 		    "</thead><tbody>");
 		for (long i = 0; i < n; i++)
-			audit_row_html(out->body, &rows[i],
-			    request_service(r));
+			audit_row_html(r, out->body, &rows[i]);
 		html_raw(out->body, "</tbody></table><p class=\"pager\">");
 		if (page > 1)
 			html_printf(out->body, "<a href=\"/audit?page=%ld\">"

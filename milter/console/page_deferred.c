@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "console/console.h"
+#include "console/page.h"
 #include "store/deferred.h"
 #include "store/store.h"
 #include "util/html.h"
@@ -81,40 +82,57 @@ deferred_row(const struct request *r, struct reply *out,
 	char due[32];
 
 	reply_when(e->due, due);
-	html_printf(out->body, "<tr><td>%s</td><td class=\"wrap\">%s</td><td "
+	html_printf(out->body, "<tr><td>%s</td>", e->ref);
+	page_school_cell(r, out->body, e->school);
+	html_printf(out->body, "<td class=\"wrap\">%s</td><td "
 	    "class=\"wrap\">%s</td><td class=\"wrap\">%s</td><td>%s</td>"
-	    "<td>%s</td>", e->ref, e->sender && e->sender[0] ? e->sender : "<>",
+	    "<td>%s</td>", e->sender && e->sender[0] ? e->sender : "<>",
 	    e->recipients ? e->recipients : "", e->subject ? e->subject : "",
 	    due, e->status);
 	deferred_form(r, out, e);
 	html_raw(out->body, "</tr>");
 }
 
+/* deferred_pager_link - a link to another page of the same filter */
+static void
+deferred_pager_link(const struct request *r, GString *b, long page,
+    const char *label)
+{
+	static const char *const keys[] = { "status", "school", NULL };
+
+	html_raw(b, "<a href=\"/deferred?");
+	for (size_t i = 0; keys[i] != NULL; i++) {
+		if (request_arg(r, keys[i]) == NULL)
+			continue;
+		html_printf(b, "%s=", keys[i]);
+		html_url_escape(b, request_arg(r, keys[i]));
+		html_raw(b, "&amp;");
+	}
+	html_printf(b, "page=%ld\">%s</a> ", page, label);
+}
+
 /* deferred_pager - previous / next links */
 static void
-deferred_pager(GString *b, const char *status, long page, bool more)
+deferred_pager(const struct request *r, GString *b, long page, bool more)
 {
-	const char *s = status != NULL ? status : "";
-
 	html_raw(b, "<p class=\"pager\">");
 	if (page > 1)
-		html_printf(b, "<a href=\"/deferred?status=%s&amp;page=%ld\">"
-		    "Previous</a> ", s, page - 1);
+		deferred_pager_link(r, b, page - 1, "Previous");
 	if (more)
-		html_printf(b, "<a href=\"/deferred?status=%s&amp;page=%ld\">"
-		    "Next</a>", s, page + 1);
+		deferred_pager_link(r, b, page + 1, "Next");
 	html_raw(b, "</p>");
 }
 
 /* deferred_table - the visible rows of one page */
 static void
 deferred_table(const struct request *r, struct reply *out,
-    const struct deferred_entry *rows, long n, const char *status, long page)
+    const struct deferred_entry *rows, long n, long page)
 {
 	long seen = 0, first = (page - 1) * DEFERRED_PAGE;
 
-	html_raw(out->body, "<table class=\"list\"><thead><tr><th>Ref</th>"
-	    "<th>From</th><th>To</th><th>Subject</th><th>Due</th><th>Status"
+	html_raw(out->body, "<table class=\"list\"><thead><tr><th>Ref</th>");
+	page_school_head(r, out->body);
+	html_raw(out->body, "<th>From</th><th>To</th><th>Subject</th><th>Due</th><th>Status"
 	    "</th><th>Action</th></tr></thead><tbody>");
 	for (long i = 0; i < n; i++) {
 		if (!deferred_visible(r, &rows[i]))
@@ -125,7 +143,7 @@ deferred_table(const struct request *r, struct reply *out,
 	}
 	html_printf(out->body, "</tbody></table><p>%ld deferred message%s."
 	    "</p>", seen, seen == 1 ? "" : "s");
-	deferred_pager(out->body, status, page, seen > first + DEFERRED_PAGE);
+	deferred_pager(r, out->body, page, seen > first + DEFERRED_PAGE);
 }
 
 /* deferred_show - the page, with the outcome of an action if any */
@@ -135,7 +153,7 @@ deferred_show(struct request *r, struct reply *out, const char *outcome)
 	const char *status = request_arg(r, "status");
 	const char *ptext = request_arg(r, "page");
 	struct deferred_filter f = { .status = status && *status ? status :
-	    NULL, .school = r->scope };
+	    NULL, .school = page_school_filter(r) };
 	struct deferred_entry *rows = NULL;
 	long page = ptext ? atol(ptext) : 1, n;
 	char *err = NULL;
@@ -148,7 +166,9 @@ deferred_show(struct request *r, struct reply *out, const char *outcome)
 		    outcome);
 	html_printf(out->body, "<form method=\"get\" action=\"/deferred\" "
 	    "class=\"filters\"><label>Status<input name=\"status\" value=\"%s\">"
-	    "</label><button>Show</button></form>", f.status ? f.status : "");
+	    "</label>", f.status ? f.status : "");
+	page_school_select(r, out->body);
+	html_raw(out->body, "<button>Show</button></form>");
 	if ((n = deferred_list(store_of(r->c->cf), &f, &rows,
 	    &err)) < 0) {
 		html_printf(out->body, "<p class=\"error\">The store cannot be "
@@ -156,7 +176,7 @@ deferred_show(struct request *r, struct reply *out, const char *outcome)
 		free(err);
 		n = 0;
 	} else
-		deferred_table(r, out, rows, n, f.status, page);
+		deferred_table(r, out, rows, n, page);
 	reply_page_end(out);
 	deferred_entries_free(rows, n);
 }

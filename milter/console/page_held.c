@@ -62,9 +62,7 @@ held_filter(const struct request *r, struct qindex_filter *f)
 	f->since = held_day(request_arg(r, "since"));
 	f->until = until != 0 ? until + 86400 : 0;
 	f->newest_first = true;
-	/* One school's account sees its school; the service's staff may
-	 * pick one. */
-	f->school = r->scope != NULL ? r->scope : request_arg(r, "school");
+	f->school = page_school_filter(r);
 	if (status == NULL || strcmp(status, "held") == 0)
 		f->status = "held";
 	else if (strcmp(status, "unreviewed") == 0 ||
@@ -114,15 +112,7 @@ held_filters_form(const struct request *r, GString *b)
 	held_select(b, "status", "Status", held_statuses,
 	    request_arg(r, "status") ? request_arg(r, "status") : "held",
 	    NULL);
-	if (request_service(r)) {
-		const char **ids = xcalloc(cf->nschools + 1, sizeof(*ids));
-
-		for (size_t i = 0; i < cf->nschools; i++)
-			ids[i] = cf->schools[i]->id;
-		held_select(b, "school", "School", ids, request_arg(r,
-		    "school"), "every school");
-		free(ids);
-	}
+	page_school_select(r, b);
 	html_printf(b, "<label>Held from<input name=\"since\" type=\"date\" "
 	    "value=\"%s\"></label><label>to<input name=\"until\" type=\"date\" "
 	    "value=\"%s\"></label><button>Show</button></form>",
@@ -133,7 +123,7 @@ held_filters_form(const struct request *r, GString *b)
 
 /* held_row - one message of the list */
 static void
-held_row(GString *b, const struct qindex_entry *e, bool school)
+held_row(const struct request *r, GString *b, const struct qindex_entry *e)
 {
 	char when[32];
 
@@ -142,8 +132,7 @@ held_row(GString *b, const struct qindex_entry *e, bool school)
 	    "value=\"%s\" aria-label=\"select %s\"></td>", e->ref, e->ref);
 	html_printf(b, "<td><a href=\"/held/%s\">%s</a></td>", e->ref,
 	    e->ref);
-	if (school)
-		html_printf(b, "<td class=\"school\">%s</td>", e->school);
+	page_school_cell(r, b, e->school);
 	html_printf(b, "<td>%s</td><td>%s</td>", when, e->direction);
 	html_printf(b, "<td class=\"wrap\">%s</td><td class=\"wrap\">%s</td>"
 	    "<td class=\"wrap\">%s</td>", e->sender[0] ? e->sender : "<>",
@@ -178,19 +167,17 @@ held_table(const struct request *r, struct reply *out,
     const struct qindex_entry *rows, long n)
 {
 	GString *b = out->body;
-	bool school = request_service(r);
 
 	html_raw(b, "<form method=\"post\" action=\"/held\">");
 	reply_csrf_field(r, out);
 	html_raw(b, "<table class=\"list\"><thead><tr><th></th>"
 	    "<th>Reference</th>");
-	if (school)
-		html_raw(b, "<th>School</th>");
+	page_school_head(r, b);
 	html_raw(b, "<th>Held</th><th>Direction</th><th>From</th>"
 	    "<th>To</th><th>Subject</th><th>Held by</th><th>Status</th>"
 	    "</tr></thead><tbody>");
 	for (long i = 0; i < n; i++)
-		held_row(b, &rows[i], school);
+		held_row(r, b, &rows[i]);
 	html_raw(b, "</tbody></table>");
 	page_action_fields(out, true);
 	html_raw(b, "</form>");

@@ -9,15 +9,22 @@ tests/e2e/test_postfix_console_schools.sh (the private Postfix).
     not Beech's; Beech's message by its direct URL is 404 with nothing of
     it on the page; a release POST of it with a valid token is 404 and
     leaves it held; both attempts are in Ashfield's audit trail
-  - Ashfield's report counts Ashfield's message only; the page names
+  - Ashfield's report counts Ashfield's messages only; the page names
     Ashfield
   - Beech's DSL sees Beech's message and nothing of Ashfield's attempt
   - the service's staff (school = *) list both with a School column,
     filter by school, see the audit trail with each record's school, and
     get the report with a line per school
+  - safeguarding alerts and deferred mail (working-hours, the daemon's
+    clock at a Tuesday 21:00) of both schools: Ashfield's DSL lists
+    Ashfield's alert only, without a School column; the service's staff
+    list both schools' alerts and deferred messages with a School column
+    and keep to one school with the filter
 """
 import os
+import calendar
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -56,16 +63,29 @@ templates = templates
 trusted_networks = 127.0.0.0/8
 notify = off
 schools = schools
+clock_file = {t}/now
+[working-hours]
+hours = Mon-Fri 07:30-18:00
+[safeguarding]
+lists = safeguarding
+scope = all
 [console]
 listen = 127.0.0.1:{port}
 users = console-users.csv
 [sender-auth]
 action = off
 """.format(user=USER_LINE, t=T, port=PORT))
+    # a Tuesday evening in London (GMT in November)
+    write(os.path.join(T, "now"), "%d\n" %
+          calendar.timegm((2026, 11, 17, 21, 0, 0)))
+    shutil.copytree(os.path.join(os.environ["top_srcdir"], "conf",
+                                 "safeguarding"),
+                    os.path.join(T, "safeguarding"))
     for sid, name in (("ashfield", "Ashfield Primary"),
                       ("beech", "Beech Academy")):
         write(os.path.join(T, "schools", sid + "-parents.csv"),
-              "Pupil,Email\n", 0o640)
+              "Pupil,Email\nAnn %s,parent@home-%s.example\n" % (sid, sid),
+              0o640)
         write(os.path.join(T, "schools", sid + ".conf"), """[school]
 name = {name}
 domains = {sid}.example
@@ -99,6 +119,37 @@ def hold(school, subject):
           (school, subject, school))
     return send(path, "visitor@example.org", "head@%s.example" % school,
                 client="198.51.100.7")
+
+
+def alert_of(school):
+    """A self-harm message to the school's head: delivered, alerted."""
+    path = os.path.join(T, school + "-alert.eml")
+    write(path, "From: Visitor <visitor@example.org>\r\nTo: head@%s.example"
+          "\r\nSubject: Note %s\r\nMessage-ID: <alert-%s@example.org>\r\n"
+          "\r\ni want to die tonight\r\n" % (school, school, school))
+    return send(path, "visitor@example.org", "head@%s.example" % school,
+                client="198.51.100.7")
+
+
+def deferred_of(school):
+    """The office to a parent at 21:00: deferred until the morning."""
+    path = os.path.join(T, school + "-late.eml")
+    write(path, "From: Office <office@%s.example>\r\nTo: "
+          "parent@home-%s.example\r\nSubject: Late %s\r\nMessage-ID: "
+          "<late-%s@%s.example>\r\n\r\nTomorrow's trip.\r\n" %
+          (school, school, school, school, school))
+    return send(path, "office@%s.example" % school,
+                "parent@home-%s.example" % school, client="127.0.0.1")
+
+
+def store_rows(table):
+    """{school: key} of the alerts (id) or deferred (ref) table."""
+    db = sqlite3.connect(os.path.join(T, "quarantine", "index.sqlite"))
+    key = "id" if table == "alerts" else "ref"
+    rows = dict((school, str(k)) for k, school in
+                db.execute("SELECT %s, school FROM %s" % (key, table)))
+    db.close()
+    return rows
 
 
 def held_refs():
@@ -143,9 +194,11 @@ def ashfield_in_browser(d, a_ref, b_ref):
     wait_for(d, "messages judged")
     page = d.page_source
     shot(d, "schools-ashfield-report")
-    ok(re.search(r"<p>1 messages judged: 0 rejected, 1 held", page) and
+    ok(re.search(r"<p>3 messages judged: 0 rejected, 1 held, 1 deferred, "
+                 r"0 rewritten, 1 flagged", page) and
        "Per school" not in page,
-       "Ashfield's report counts Ashfield's one message only",
+       "Ashfield's report counts Ashfield's three messages only (one held, "
+       "one deferred, one flagged)",
        re.findall(r"<p>\d+ messages judged[^<]*", page))
 
 
@@ -188,6 +241,53 @@ def http_checks(a_ref, b_ref):
        "Beech's audit trail shows nothing of Ashfield's people")
 
 
+def alert_link(alert_id):
+    return '<a href="/alerts/%s">%s</a>' % (alert_id, alert_id)
+
+
+def ashfield_alerts(d, alerts):
+    d.get(BASE + "/alerts")
+    wait_for(d, "Safeguarding alerts")
+    page = d.page_source
+    ok(alert_link(alerts["ashfield"]) in page and
+       alert_link(alerts["beech"]) not in page and
+       "<th>School</th>" not in page,
+       "Ashfield's DSL lists Ashfield's alert only, with no School column")
+
+
+def service_lists(d, alerts, deferred):
+    d.get(BASE + "/alerts")
+    wait_for(d, "Safeguarding alerts")
+    page = d.page_source
+    shot(d, "schools-service-alerts")
+    ok("<th>School</th>" in page and all(
+        re.search(r'%s</td><td class="school">%s</td>' %
+                  (re.escape(alert_link(i)), s), page)
+        for s, i in alerts.items()),
+       "the service's alerts list both schools' alerts, each with its "
+       "school")
+    d.get(BASE + "/alerts?school=beech")
+    wait_for(d, "Safeguarding alerts")
+    page = d.page_source
+    ok(alert_link(alerts["beech"]) in page and
+       alert_link(alerts["ashfield"]) not in page,
+       "the alerts' school filter keeps to Beech's")
+    d.get(BASE + "/deferred")
+    wait_for(d, "Deferred mail")
+    page = d.page_source
+    shot(d, "schools-service-deferred")
+    ok("<th>School</th>" in page and all(
+        re.search(r'<td>%s</td><td class="school">%s</td>' % (ref, s), page)
+        for s, ref in deferred.items()),
+       "the service's deferred mail lists both schools' messages, each "
+       "with its school")
+    d.get(BASE + "/deferred?school=ashfield")
+    wait_for(d, "Deferred mail")
+    page = d.page_source
+    ok(deferred["ashfield"] in page and deferred["beech"] not in page,
+       "the deferred list's school filter keeps to Ashfield's")
+
+
 def service_in_browser(d, a_ref, b_ref):
     ok(sign_in(d, "svc"), "the service's staff sign in")
     d.get(BASE + "/held")
@@ -214,9 +314,10 @@ def service_in_browser(d, a_ref, b_ref):
     shot(d, "schools-service-report")
     rows = re.findall(r"<tr><td>(ashfield|beech)</td><td class=\"num\">"
                       r"(\d+)</td></tr>", page)
-    ok(re.search(r"<p>2 messages judged", page) and
-       rows == [("ashfield", "1"), ("beech", "1")],
-       "the service's report counts both and one message per school", rows)
+    ok(re.search(r"<p>6 messages judged", page) and
+       rows == [("ashfield", "3"), ("beech", "3")],
+       "the service's report counts both schools' and three messages per "
+       "school", rows)
 
 
 def main():
@@ -234,6 +335,17 @@ def main():
     if "Ashfield trip" not in held or "Beech fees" not in held:
         bail("the held messages are not in the index: %r" % held)
     a_ref, b_ref = held["Ashfield trip"][0], held["Beech fees"][0]
+    for school in ("ashfield", "beech"):
+        ra, rd = alert_of(school), deferred_of(school)
+        ok(ra[0] == 250 and rd[0] == 250, "Postfix takes %s's alerting "
+           "and late messages" % school, "%r %r" % (ra, rd))
+        maillog_has(r"%s: removed" % ra[2], 60)
+        maillog_has(r"%s: milter-discard" % rd[2], 60)
+    alerts, deferred = store_rows("alerts"), store_rows("deferred")
+    ok(sorted(alerts) == ["ashfield", "beech"] and
+       sorted(deferred) == ["ashfield", "beech"],
+       "each school has an alert and a deferred message in the store",
+       "%r %r" % (alerts, deferred))
     accounts()
     ok(held["Ashfield trip"][1] == "ashfield" and
        held["Beech fees"][1] == "beech",
@@ -244,7 +356,9 @@ def main():
     d = browser(T)
     try:
         ashfield_in_browser(d, a_ref, b_ref)
+        ashfield_alerts(d, alerts)
         service_in_browser(d, a_ref, b_ref)
+        service_lists(d, alerts, deferred)
     finally:
         d.quit()
     print("1..%d" % Tap.count)
