@@ -2,14 +2,15 @@
  * aupctl_notices - `aupctl notices`: what waits in the notice queue, and why
  *
  * SYNOPSIS
- *	aupctl -c FILE notices list [--all]
+ *	aupctl -c FILE notices list [--all] [--school NAME]
  *	aupctl -c FILE notices retry [ID]
  *	aupctl -c FILE notices send
  *
  * DESCRIPTION
  *	list shows the notices not yet sent (--all: sent ones too), oldest
  *	first: id, state, kind, reference, recipient, tries, when it is
- *	tried next (or was sent) and the last error.  retry makes one
+ *	tried next (or was sent) and the last error; on a service of many
+ *	schools also the school each is about, and --school keeps to one.  retry makes one
  *	notice (or every queued and failed one) due now; the daemon's
  *	sender takes it within seconds.  send delivers every due notice
  *	from this process, for a host where the daemon does not run
@@ -30,13 +31,14 @@
 #include <unistd.h>
 
 #include "aupctl/aupctl.h"
+#include "aupctl/aupctl_school.h"
 #include "store/notices.h"
 #include "store/notices_send.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 
 #define AN_USAGE \
-	"usage: aupctl [-c FILE] notices list [--all]\n" \
+	"usage: aupctl [-c FILE] notices list [--all] [--school NAME]\n" \
 	"       aupctl [-c FILE] notices retry [ID]\n" \
 	"       aupctl [-c FILE] notices send\n"
 
@@ -54,16 +56,19 @@ an_when(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* an_print - one row of the list */
+/* an_print - one row of the list (its school when there are several) */
 static void
-an_print(const struct notice_row *r)
+an_print(const struct notice_row *r, bool schools)
 {
 	char when[32];
 
 	an_when(strcmp(r->state, "sent") == 0 ? r->sent_at :
 	    strcmp(r->state, "failed") == 0 ? 0 : r->next_try, when);
-	printf("%-6lld %-8s %-9s %-10s %-32s %5ld  %s\n", (long long)r->id,
-	    r->state, r->kind, r->ref ? r->ref : "-", r->to, r->tries, when);
+	printf("%-6lld %-8s %-9s %-10s ", (long long)r->id, r->state, r->kind,
+	    r->ref ? r->ref : "-");
+	if (schools)
+		printf("%-16s ", r->school && r->school[0] ? r->school : "-");
+	printf("%-32s %5ld  %s\n", r->to, r->tries, when);
 	if (r->last_error != NULL)
 		printf("       last error: %s\n", r->last_error);
 }
@@ -73,23 +78,36 @@ static int
 an_list(const struct conf *cf, int argc, char **argv)
 {
 	struct notice_row *rows;
-	bool all = argc == 2 && strcmp(argv[1], "--all") == 0;
+	const char *school = NULL;
+	bool all, schools = cf->nschools > 1;
 	char *err = NULL;
-	long n;
+	long n, shown = 0;
 
+	if (aupctl_take_school(&argc, argv, &school) < 0)
+		return 2;
+	all = argc == 2 && strcmp(argv[1], "--all") == 0;
 	if (argc > 2 || (argc == 2 && !all))
 		return 2;
+	if (aupctl_check_school(cf, "notices list", school) < 0)
+		return 1;
 	if ((n = notices_list(store_of(cf), all, &rows,
 	    &err)) < 0) {
 		fprintf(stderr, "aupctl notices list: %s\n", err);
 		free(err);
 		return 1;
 	}
-	printf("%-6s %-8s %-9s %-10s %-32s %5s  %s\n", "ID", "STATE", "KIND",
-	    "REF", "TO", "TRIES", "NEXT TRY / SENT");
-	for (long i = 0; i < n; i++)
-		an_print(&rows[i]);
-	printf("%ld notice%s%s\n", n, n == 1 ? "" : "s", all ? "" :
+	printf("%-6s %-8s %-9s %-10s ", "ID", "STATE", "KIND", "REF");
+	if (schools)
+		printf("%-16s ", "SCHOOL");
+	printf("%-32s %5s  %s\n", "TO", "TRIES", "NEXT TRY / SENT");
+	for (long i = 0; i < n; i++) {
+		if (school != NULL && (rows[i].school == NULL ||
+		    strcmp(rows[i].school, school) != 0))
+			continue;
+		an_print(&rows[i], schools);
+		shown++;
+	}
+	printf("%ld notice%s%s\n", shown, shown == 1 ? "" : "s", all ? "" :
 	    " not sent");
 	notice_rows_free(rows, n);
 	return 0;

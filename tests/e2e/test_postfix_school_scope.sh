@@ -105,8 +105,13 @@ is "$rc" 1 "report of an unknown school is an error too"
 like "$(ctl quarantine digest)" 'ashfield: 1 message \(queued for the DSL\)' \
     "the digest counts Ashfield's message for Ashfield"
 out=$(ctl notices list)
-like "$out" 'digest +- +dsl@ashfield\.example' "Ashfield's DSL gets a digest"
-like "$out" 'digest +- +dsl@beech\.example' "Beech's DSL gets its own"
+like "$out" 'digest +- +ashfield +dsl@ashfield\.example' \
+    "Ashfield's DSL gets a digest (the list names the school)"
+like "$out" 'digest +- +beech +dsl@beech\.example' "Beech's DSL gets its own"
+out=$(ctl notices list --school beech)
+like "$out" 'digest +- +beech +dsl@beech\.example' \
+    "notices list --school beech lists Beech's digest"
+unlike "$out" 'ashfield' "and nothing of Ashfield's"
 bodies=$(python3 - "$S/quarantine/index.sqlite" <<'EOP'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
