@@ -19,6 +19,10 @@ int	held_act(struct request *r, const char *ref, char **msg);
 /* page_action_fields - the action, "release to", reason and button */
 void	page_action_fields(struct reply *out, bool several);
 
+/* page_link - <a> to page `page` of `path` with the request's `keys`
+ * (a NULL-ended list of query arguments) kept */
+void	page_link(const struct request *r, GString *b, const char *path,
+	    const char *const *keys, long page, const char *label);
 /* page_school_filter - the school whose rows a list shows: the account's
  * own, or the one the service's staff picked (NULL = every school) */
 const char *page_school_filter(const struct request *r);

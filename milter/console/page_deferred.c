@@ -100,15 +100,8 @@ deferred_pager_link(const struct request *r, GString *b, long page,
 {
 	static const char *const keys[] = { "status", "school", NULL };
 
-	html_raw(b, "<a href=\"/deferred?");
-	for (size_t i = 0; keys[i] != NULL; i++) {
-		if (request_arg(r, keys[i]) == NULL)
-			continue;
-		html_printf(b, "%s=", keys[i]);
-		html_url_escape(b, request_arg(r, keys[i]));
-		html_raw(b, "&amp;");
-	}
-	html_printf(b, "page=%ld\">%s</a> ", page, label);
+	page_link(r, b, "/deferred", keys, page, label);
+	html_raw(b, " ");
 }
 
 /* deferred_pager - previous / next links */

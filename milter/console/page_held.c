@@ -150,15 +150,7 @@ held_pager_link(const struct request *r, GString *b, long page,
 	static const char *const keys[] = { "q", "policy", "direction",
 	    "status", "since", "until", "school", NULL };
 
-	html_raw(b, "<a href=\"/held?");
-	for (size_t i = 0; keys[i] != NULL; i++) {
-		if (request_arg(r, keys[i]) == NULL)
-			continue;
-		html_printf(b, "%s=", keys[i]);
-		html_url_escape(b, request_arg(r, keys[i]));
-		html_raw(b, "&amp;");
-	}
-	html_printf(b, "page=%ld\">%s</a>", page, label);
+	page_link(r, b, "/held", keys, page, label);
 }
 
 /* held_table - the rows and the bulk form around them */

@@ -1,9 +1,10 @@
 /*
- * page_school - the School column and filter of the console's lists
+ * page_school - the School column and filter of the console's lists,
+ * and the pager links that keep a list's filter
  *
  * SYNOPSIS
  *	page_school_filter(), page_school_select(), page_school_head(),
- *	page_school_cell()
+ *	page_school_cell(), page_link()
  *
  * DESCRIPTION
  *	On a service of many schools the service's own staff (school = *)
@@ -65,4 +66,20 @@ page_school_cell(const struct request *r, GString *b, const char *school)
 	if (request_service(r))
 		html_printf(b, "<td class=\"school\">%s</td>", school != NULL ?
 		    school : "");
+}
+
+/* page_link - a link to another page of the same filter */
+void
+page_link(const struct request *r, GString *b, const char *path,
+    const char *const *keys, long page, const char *label)
+{
+	html_printf(b, "<a href=\"%s?", path);
+	for (size_t i = 0; keys[i] != NULL; i++) {
+		if (request_arg(r, keys[i]) == NULL)
+			continue;
+		html_printf(b, "%s=", keys[i]);
+		html_url_escape(b, request_arg(r, keys[i]));
+		html_raw(b, "&amp;");
+	}
+	html_printf(b, "page=%ld\">%s</a>", page, label);
 }

@@ -110,36 +110,34 @@ def accounts():
             bail("aupctl console passwd failed: " + r.stderr)
 
 
+def mail(name, sender, rcpt, subject, body, client, header=""):
+    """Write and send one message; the SMTP reply and queue id."""
+    path = os.path.join(T, name + ".eml")
+    write(path, "From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: "
+          "<%s@example.org>\r\n%s\r\n%s\r\n" %
+          (sender, rcpt, subject, name, header, body))
+    return send(path, sender, rcpt, client=client)
+
+
 def hold(school, subject):
     """One message to the school's head, held by the test policy."""
-    path = os.path.join(T, school + ".eml")
-    write(path, "From: Visitor <visitor@example.org>\r\nTo: head@%s.example"
-          "\r\nSubject: %s\r\nMessage-ID: <%s@example.org>\r\n"
-          "X-Test-Verdict: quarantine\r\n\r\nHello.\r\n" %
-          (school, subject, school))
-    return send(path, "visitor@example.org", "head@%s.example" % school,
-                client="198.51.100.7")
+    return mail(school, "visitor@example.org", "head@%s.example" % school,
+                subject, "Hello.", "198.51.100.7",
+                "X-Test-Verdict: quarantine\r\n")
 
 
 def alert_of(school):
     """A self-harm message to the school's head: delivered, alerted."""
-    path = os.path.join(T, school + "-alert.eml")
-    write(path, "From: Visitor <visitor@example.org>\r\nTo: head@%s.example"
-          "\r\nSubject: Note %s\r\nMessage-ID: <alert-%s@example.org>\r\n"
-          "\r\ni want to die tonight\r\n" % (school, school, school))
-    return send(path, "visitor@example.org", "head@%s.example" % school,
-                client="198.51.100.7")
+    return mail(school + "-alert", "visitor@example.org",
+                "head@%s.example" % school, "Note " + school,
+                "i want to die tonight", "198.51.100.7")
 
 
 def deferred_of(school):
     """The office to a parent at 21:00: deferred until the morning."""
-    path = os.path.join(T, school + "-late.eml")
-    write(path, "From: Office <office@%s.example>\r\nTo: "
-          "parent@home-%s.example\r\nSubject: Late %s\r\nMessage-ID: "
-          "<late-%s@%s.example>\r\n\r\nTomorrow's trip.\r\n" %
-          (school, school, school, school, school))
-    return send(path, "office@%s.example" % school,
-                "parent@home-%s.example" % school, client="127.0.0.1")
+    return mail(school + "-late", "office@%s.example" % school,
+                "parent@home-%s.example" % school, "Late " + school,
+                "Tomorrow's trip.", "127.0.0.1")
 
 
 def store_rows(table):
