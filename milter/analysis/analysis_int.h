@@ -54,6 +54,35 @@ struct textbuf {
 	bool	 truncated;	/* something was dropped at max */
 };
 
+/* bytes of a package part kept for its XML check (inspect_package_part) */
+#define PKG_HEAD			8192
+
+/* A package part the text pass read to its end (pkg_parts.c). */
+struct pkg_part {
+	char		*name;		/* entry path */
+	unsigned	 index;		/* position among the zip's headers */
+	size_t		 size;		/* bytes expanded */
+	char		 sha256[65];
+	unsigned char	*head;		/* its first hlen bytes */
+	size_t		 hlen;		/* at most PKG_HEAD */
+};
+
+/* The parts of one package read whole for text. */
+struct pkg_parts {
+	struct pkg_part	*v;
+	size_t		 n;
+};
+
+/* Digest of an entry being read for text. */
+struct pkg_reader {
+	struct sha256_ctx sha;
+	unsigned char	 head[PKG_HEAD];
+	size_t		 hlen;
+	size_t		 size;		/* bytes hashed */
+	unsigned	 index;		/* position among the zip's headers */
+	bool		 on;		/* a package's parts are being kept */
+};
+
 /* State of one analysis_run. */
 struct actx {
 	struct analysis	*an;
@@ -65,6 +94,8 @@ struct actx {
 	bool		 failed;	/* internal error: result is NULL */
 	unsigned	 ct_conflicts;	/* conflicting Content-Type headers */
 	unsigned	 other_conflicts; /* other ambiguous MIME seen */
+	struct pkg_parts *parts;	/* while a package's text is read: its
+					   parts read whole, else NULL */
 };
 
 /* analysis.c */
@@ -111,12 +142,23 @@ textbuf_full(const struct textbuf *t)
 size_t	 base64_decode_step(const unsigned char *in, size_t len,
 	    unsigned char *out, int *state, uint32_t *save);
 
+/* pkg_parts.c: digests of package parts read whole for text */
+void	 pkg_reader_start(struct pkg_reader *r, unsigned index);
+void	 pkg_reader_add(struct pkg_reader *r, const void *p, size_t n);
+void	 pkg_parts_keep(struct pkg_parts *parts, const char *name,
+	    struct pkg_reader *r);
+const struct pkg_part *pkg_parts_find(const struct pkg_parts *parts,
+	    unsigned index, const char *name);
+void	 pkg_parts_free(struct pkg_parts *parts);
+
 /* inspect.c: type, encryption, macros, text, archive entries */
 void	 inspect_digest(struct attachment *a, const struct blob *b);
 void	 inspect_content(struct actx *ctx, size_t rec, const struct blob *b,
 	    const char *charset);
 bool	 inspect_package_part(struct actx *ctx, size_t rec,
 	    const struct blob *b);
+bool	 inspect_package_kept(struct actx *ctx, size_t rec,
+	    const struct pkg_part *p);
 void	 inspect_children(struct actx *ctx, size_t rec, const char *name,
 	    const unsigned char *data, size_t len);
 
@@ -157,7 +199,7 @@ const char *filetype_ext(const char *name);
 
 /* archive.c */
 void	 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
-	    bool package);
+	    const struct pkg_parts *package);
 
 /* zipmem.c: entries of a zip package in memory, by name */
 int	 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
@@ -166,7 +208,7 @@ bool	 zipmem_names(const unsigned char *data, size_t len,
 	    bool (*fn)(const char *name, void *arg), void *arg);
 struct archive;
 struct archive *zipmem_entry_open(const unsigned char *data, size_t len,
-	    const char *entry);
+	    const char *entry, unsigned *index);
 ssize_t	 zipmem_entry_read(struct actx *ctx, struct archive *ar, void *buf,
 	    size_t n);
 void	 zipmem_entry_close(struct archive *ar);
@@ -265,6 +307,10 @@ struct xml_stream {
 	size_t		 read;		/* bytes of the part read so far */
 	struct xml_scan	 scan;
 	bool		 failed;	/* corrupt, over budget or late */
+	bool		 eof;		/* the entry was read to its end */
+	char		*entry;		/* its name, when its digest is kept */
+	struct pkg_reader *digest;	/* of what was read, or NULL (no
+					   ctx->parts) */
 };
 bool	 xml_stream_open(struct xml_stream *xs, struct actx *ctx,
 	    const unsigned char *data, size_t len, const char *entry,

@@ -19,7 +19,9 @@
  *	Outlook's TNEF (winmail.dat) is unpacked (tnef.c); a container
  *	nothing here opens is "cannot be inspected (format)"; a zip is
  *	checked for directories that disagree (zipdir.c); every entry of an
- *	Office package is judged; bytes that are a message are walked as
+ *	Office package is judged (the parts its text pass read whole from
+ *	their digests, pkg_parts.c, not inflated again); bytes that are a
+ *	message are walked as
  *	one whatever the part was declared as; uuencoded files inside text
  *	become records of their own, and so do the OLE objects of an RTF
  *	document (rtf_object.c); a nameless inline part that is not
@@ -141,9 +143,11 @@ inspect_text_lookalike(struct attachment *a, const unsigned char *data,
 	a->kind = filetype_kind(a->detected_type, data, len, a->name);
 }
 
-/* inspect_zip - check a zip's directories, then walk its entries */
+/* inspect_zip - check a zip's directories, then walk its entries (those
+ * of an Office package with the parts its text pass read whole) */
 static void
-inspect_zip(struct actx *ctx, size_t rec, const struct blob *b, bool package)
+inspect_zip(struct actx *ctx, size_t rec, const struct blob *b,
+    const struct pkg_parts *package)
 {
 	struct attachment *a = actx_rec(ctx, rec);
 	const char *detail = NULL, *why;
@@ -166,12 +170,19 @@ inspect_zip(struct actx *ctx, size_t rec, const struct blob *b, bool package)
 static bool
 inspect_package(struct actx *ctx, size_t rec, const struct blob *b)
 {
+	struct pkg_parts parts = { NULL, 0 }, *outer = ctx->parts;
 	struct attachment *a;
-	bool package = true;
+	bool package = true, found;
 
-	if (!ooxml_inspect(ctx, rec, b->data, b->len) &&
-	    !odf_inspect(ctx, rec, b->data, b->len))
+	/* the parts the text pass reads whole are not inflated again */
+	ctx->parts = &parts;
+	found = ooxml_inspect(ctx, rec, b->data, b->len) ||
+	    odf_inspect(ctx, rec, b->data, b->len);
+	ctx->parts = outer;
+	if (!found) {
+		pkg_parts_free(&parts);
 		return false;
+	}
 	a = actx_rec(ctx, rec);
 	if (a->name != NULL && !filetype_name_is_office(a->name)) {
 		a->kind = "zip";
@@ -179,7 +190,8 @@ inspect_package(struct actx *ctx, size_t rec, const struct blob *b)
 		a->detected_type = xstrdup("application/zip");
 		package = false;
 	}
-	inspect_zip(ctx, rec, b, package);
+	inspect_zip(ctx, rec, b, package ? &parts : NULL);
+	pkg_parts_free(&parts);
 	return true;
 }
 
@@ -203,6 +215,26 @@ inspect_formats(struct actx *ctx, size_t rec, const struct blob *b)
 	return hazard_onenote(ctx, rec, data, len);
 }
 
+/* inspect_is_package_xml - an XML part by name (.xml, .rels, .vml) and
+ * by its first PKG_HEAD bytes: '<' first after a BOM and blanks, no NUL */
+static bool
+inspect_is_package_xml(const char *name, const unsigned char *data,
+    size_t len)
+{
+	const char *ext = filetype_ext(name);
+	size_t i = 0, n = len < PKG_HEAD ? len : PKG_HEAD;
+
+	if (strcasecmp(ext, "xml") != 0 && strcasecmp(ext, "rels") != 0 &&
+	    strcasecmp(ext, "vml") != 0)
+		return false;
+	if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (data[i] == ' ' || data[i] == '\r' ||
+	    data[i] == '\n' || data[i] == '\t'))
+		i++;
+	return i < n && data[i] == '<' && memchr(data, 0, n) == NULL;
+}
+
 /*
  * inspect_package_part - an entry of an Office package that is one of
  * its own XML parts: typed without libmagic and without text (the
@@ -213,8 +245,6 @@ bool
 inspect_package_part(struct actx *ctx, size_t rec, const struct blob *b)
 {
 	struct attachment *a = actx_rec(ctx, rec);
-	const char *ext = filetype_ext(a->name);
-	size_t i = 0, n = b->len < 8192 ? b->len : 8192;
 
 	if (a->name != NULL && strcasecmp(a->name, "vbaProject.bin") == 0) {
 		/* the macros of the package: reported on the package */
@@ -224,17 +254,30 @@ inspect_package_part(struct actx *ctx, size_t rec, const struct blob *b)
 		a->kind = "other";
 		return true;
 	}
-	if (strcasecmp(ext, "xml") != 0 && strcasecmp(ext, "rels") != 0 &&
-	    strcasecmp(ext, "vml") != 0)
-		return false;
-	if (n >= 3 && memcmp(b->data, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < n && (b->data[i] == ' ' || b->data[i] == '\r' ||
-	    b->data[i] == '\n' || b->data[i] == '\t'))
-		i++;
-	if (i >= n || b->data[i] != '<' || memchr(b->data, 0, n) != NULL)
+	if (!inspect_is_package_xml(a->name, b->data, b->len))
 		return false;
 	inspect_digest(a, b);
+	a->detected_type = xstrdup("application/xml");
+	a->kind = "text";
+	return true;
+}
+
+/*
+ * inspect_package_kept - inspect_package_part for a part the package's
+ * text pass read whole (pkg_parts.c): the same judgement from its size,
+ * digest and first PKG_HEAD bytes.  False when it is not one of the
+ * package's XML parts; the walk then reads it like any entry.
+ */
+bool
+inspect_package_kept(struct actx *ctx, size_t rec, const struct pkg_part *p)
+{
+	struct attachment *a = actx_rec(ctx, rec);
+
+	if (!inspect_is_package_xml(a->name, p->head,
+	    p->size < p->hlen ? p->size : p->hlen))
+		return false;
+	a->size = p->size;
+	memcpy(a->sha256, p->sha256, sizeof(a->sha256));
 	a->detected_type = xstrdup("application/xml");
 	a->kind = "text";
 	return true;
@@ -251,19 +294,19 @@ inspect_container(struct actx *ctx, size_t rec, const struct blob *b)
 	const char *label;
 
 	if (strcmp(a->kind, "zip") == 0) {
-		inspect_zip(ctx, rec, b, false);
+		inspect_zip(ctx, rec, b, NULL);
 		return true;
 	}
 	if (filetype_is_archive_kind(a->kind) ||
 	    strcmp(a->detected_type, "application/java-archive") == 0) {
 		a->is_archive = true;
-		archive_walk(ctx, rec, b, false);
+		archive_walk(ctx, rec, b, NULL);
 		return true;
 	}
 	if (strcmp(a->kind, "other") == 0 && zipdir_has_end(b->data, b->len)) {
 		/* a zip behind other bytes: unzip and Windows still open it */
 		a->kind = "zip";
-		inspect_zip(ctx, rec, b, false);
+		inspect_zip(ctx, rec, b, NULL);
 		return true;
 	}
 	if (strcmp(a->kind, "other") != 0 ||

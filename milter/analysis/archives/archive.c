@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *	void archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
- *	    bool package)
+ *	    const struct pkg_parts *package)
  *
  * DESCRIPTION
  *	Reads a container with libarchive (an explicit list of formats and
@@ -16,6 +16,12 @@
  *	own XML parts are typed without libmagic or text extraction (the
  *	document's text is already on the package's record), anything
  *	else in it - embedded objects, a program, a CSV - like any entry.
+ *	A part the package's text pass already read to its end (`package`,
+ *	pkg_parts.c) is not inflated again: the entry at the same header
+ *	position with the same name takes its size, digest and first
+ *	bytes, and is charged to the limits as if it had been read (when
+ *	that would break a limit, or its first bytes are not XML, it is
+ *	read as before).
  *
  *	libarchive has no limits of its own (TECH-NOTES 7.3); they are
  *	enforced here as the data is read: max_depth, max_entries and
@@ -59,8 +65,10 @@ struct archive_walk {
 	int		 fd;		/* that file, or -1 */
 	char		*prefix;	/* path of the entries' parent */
 	bool		 package;	/* entries of an Office package */
+	const struct pkg_parts *parts;	/* its parts read whole for text */
 	uint64_t	 out;		/* bytes expanded from this container */
 	unsigned	 nfiles;	/* entries read */
+	unsigned	 nheaders;	/* headers read (pkg_part index) */
 };
 
 /* archive_open - a reader for a container (raw: a single file) */
@@ -221,6 +229,47 @@ archive_read_entry(struct archive_walk *w, struct archive *ar,
 	return NULL;
 }
 
+/*
+ * archive_kept_fits - would charging n more expanded bytes pass every
+ * limit archive_limit() checks?  (It checks after each chunk; all of
+ * them only grow, so passing at the end is passing all along.)
+ */
+static bool
+archive_kept_fits(const struct archive_walk *w, size_t n)
+{
+	const struct actx *ctx = w->ctx;
+	uint64_t out = w->out + n;
+
+	if (ctx->expanded + n > ctx->lim.max_expanded)
+		return false;
+	return !(out > ANALYSIS_RATIO_FLOOR &&
+	    out / (w->len ? w->len : 1) >= ctx->lim.max_ratio);
+}
+
+/* archive_entry_kept - an entry the package's text pass read whole
+ * (pkg_parts.c), judged without inflating it again: 1; 0: read it;
+ * -1: a limit broke (stop) */
+static int
+archive_entry_kept(struct archive_walk *w, size_t rec, struct archive *ar,
+    const char *pathname)
+{
+	const struct pkg_part *p;
+	const char *why;
+
+	if (!w->package || w->parts == NULL ||
+	    (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) !=
+	    ARCHIVE_FORMAT_ZIP ||
+	    (p = pkg_parts_find(w->parts, w->nheaders - 1, pathname)) ==
+	    NULL || !archive_kept_fits(w, p->size) || actx_late(w->ctx) ||
+	    !inspect_package_kept(w->ctx, rec, p))
+		return 0;
+	if ((why = archive_limit(w, p->size)) != NULL) {
+		archive_fail(w, rec, why);
+		return -1;
+	}
+	return 1;
+}
+
 /* archive_entry_data - read and inspect a plain entry; false: stop */
 static bool
 archive_entry_data(struct archive_walk *w, size_t rec, struct archive *ar,
@@ -230,6 +279,12 @@ archive_entry_data(struct archive_walk *w, size_t rec, struct archive *ar,
 	la_ssize_t err = 0;
 	struct blob b;
 
+	switch (archive_entry_kept(w, rec, ar, pathname)) {
+	case 1:
+		return !w->ctx->failed;
+	case -1:
+		return false;
+	}
 	blob_init_digest(&b);
 	why = archive_read_entry(w, ar, &b, &err);
 	if (why == NULL && err < 0) {
@@ -365,6 +420,7 @@ archive_loop(struct archive_walk *w, struct archive *ar, bool raw)
 			archive_headers_failed(w, ar);
 			return 0;
 		}
+		w->nheaders++;
 		if (raw)
 			archive_raw_name(w, e);
 		if (!archive_entry(w, ar, e))
@@ -398,7 +454,7 @@ archive_read_all(struct archive_walk *w)
 /* archive_walk - records for the entries of a container */
 void
 archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
-    bool package)
+    const struct pkg_parts *package)
 {
 	const unsigned char *data = b->data;
 	size_t len = b->len;
@@ -426,7 +482,8 @@ archive_walk(struct actx *ctx, size_t rec, const struct blob *b,
 	w.len = len;
 	w.mapped = b->mapped;
 	w.fd = b->mapped ? b->fd : -1;
-	w.package = package;
+	w.package = package != NULL;
+	w.parts = package;
 	w.prefix = strchr(a->path, '/') != NULL ? xstrdup(a->path) :
 	    xasprintf("%s/%s", a->path, a->name_safe ? a->name_safe : "-");
 	archive_read_all(&w);

@@ -7,7 +7,7 @@
  *	bool zipmem_names(const unsigned char *data, size_t len,
  *	    bool (*fn)(const char *name, void *arg), void *arg)
  *	struct archive *zipmem_entry_open(const unsigned char *data,
- *	    size_t len, const char *entry)
+ *	    size_t len, const char *entry, unsigned *index)
  *	ssize_t zipmem_entry_read(struct actx *ctx, struct archive *ar,
  *	    void *buf, size_t n)
  *	void zipmem_entry_close(struct archive *ar)
@@ -21,7 +21,10 @@
  *	zipmem_names() calls fn for every entry name until fn returns false.
  *	zipmem_entry_open() gives a reader positioned at one entry, for
  *	parts read a chunk at a time (xml_stream); zipmem_entry_read()
- *	charges what it expands to the budget like zipmem_read().
+ *	charges what it expands to the budget like zipmem_read().  The
+ *	entry's position among the headers goes to *index (pkg_parts.c);
+ *	while a package's text is read (ctx->parts), zipmem_read() keeps
+ *	the digest of an entry it read to its end there.
  *
  * DIAGNOSTICS
  *	zipmem_read() returns 0 when the entry was read (possibly cut at
@@ -40,6 +43,7 @@
 #include <archive_entry.h>
 
 #include "analysis/analysis_int.h"
+#include "util/xalloc.h"
 
 /* zipmem_open - a ZIP-only reader over memory */
 static struct archive *
@@ -55,13 +59,16 @@ zipmem_open(const unsigned char *data, size_t len)
 	return ar;
 }
 
-/* zipmem_entry_open - a reader at one entry's data; NULL if none/encrypted */
+/* zipmem_entry_open - a reader at one entry's data, its header position
+ * in *index; NULL if none/encrypted */
 struct archive *
-zipmem_entry_open(const unsigned char *data, size_t len, const char *entry)
+zipmem_entry_open(const unsigned char *data, size_t len, const char *entry,
+    unsigned *index)
 {
 	struct archive *ar = zipmem_open(data, len);
 	struct archive_entry *e;
 	const char *name;
+	unsigned i = 0;
 	int r;
 
 	if (ar == NULL)
@@ -69,6 +76,7 @@ zipmem_entry_open(const unsigned char *data, size_t len, const char *entry)
 	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 	    r == ARCHIVE_WARN) {
 		name = archive_entry_pathname(e);
+		*index = i++;
 		if (name == NULL || strcmp(name, entry) != 0)
 			continue;
 		if (archive_entry_is_encrypted(e))
@@ -100,13 +108,14 @@ zipmem_entry_close(struct archive *ar)
 		archive_read_free(ar);
 }
 
-/* zipmem_copy - expand the current entry into a blob, at most max bytes */
+/* zipmem_copy - expand the current entry into a blob, at most max bytes;
+ * *eof when it was read to its end */
 static int
 zipmem_copy(struct actx *ctx, struct archive *ar, size_t max,
-    struct blob *out)
+    struct blob *out, bool *eof)
 {
 	unsigned char buf[65536];
-	ssize_t n;
+	ssize_t n = -1;
 	size_t k;
 
 	while (out->len < max &&
@@ -119,7 +128,21 @@ zipmem_copy(struct actx *ctx, struct archive *ar, size_t max,
 			return -1;
 		}
 	}
+	*eof = n == 0;
 	return blob_finish(out);
+}
+
+/* zipmem_keep - keep the digest of an entry read whole (pkg_parts.c) */
+static void
+zipmem_keep(struct actx *ctx, const char *entry, unsigned index,
+    const struct blob *b)
+{
+	struct pkg_reader *r = xmalloc(sizeof(*r));
+
+	pkg_reader_start(r, index);
+	pkg_reader_add(r, b->data, b->len);
+	pkg_parts_keep(ctx->parts, entry, r);
+	free(r);
 }
 
 /* zipmem_read - one entry by exact name */
@@ -127,15 +150,19 @@ int
 zipmem_read(struct actx *ctx, const unsigned char *data, size_t len,
     const char *entry, size_t max, struct blob *out)
 {
-	struct archive *ar = zipmem_entry_open(data, len, entry);
+	unsigned index = 0;
+	struct archive *ar = zipmem_entry_open(data, len, entry, &index);
+	bool eof = false;
 	int rc;
 
 	if (ar == NULL)
 		return -1;
-	rc = zipmem_copy(ctx, ar, max, out);
+	rc = zipmem_copy(ctx, ar, max, out, &eof);
 	zipmem_entry_close(ar);
 	if (rc < 0)
 		blob_free(out);
+	else if (eof && ctx->parts != NULL)
+		zipmem_keep(ctx, entry, index, out);
 	return rc;
 }
 

@@ -232,6 +232,80 @@ without_text_a_docx_is_still_typed_and_walked(void **state)
 	free(p);
 }
 
+/* package_parts_read_for_text_are_judged_as_when_read_again - the parts
+ * the text pass read whole are not inflated by the walk (pkg_parts.c):
+ * every record is the one the walk alone gives (skip_text: it reads
+ * every entry itself), down to size and digest */
+static void
+package_parts_read_for_text_are_judged_as_when_read_again(void **state)
+{
+	static const char *const names[] = { "letter.docx", "sheet.xlsx",
+	    "long-sheet.xlsx", "deck.pptx", "plain.odt", "embedded-exe.docx" };
+	struct analysis_limits lim;
+
+	analysis_limits_default(&lim);
+	lim.skip_text = true;
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		char *p = at_fixture_or_skip(names[n]);
+		struct analysis *with = at_run_fixture(p, names[n], OCTET,
+		    NULL);
+		struct analysis *without = at_run_fixture(p, names[n], OCTET,
+		    &lim);
+
+		assert_int_equal(with->count, without->count);
+		assert_true(with->count > 3);
+		for (size_t i = 0; i < with->count; i++) {
+			const struct attachment *a = &with->items[i];
+			const struct attachment *b = &without->items[i];
+
+			assert_string_equal(a->path, b->path);
+			assert_string_equal(a->kind, b->kind);
+			assert_string_equal(a->detected_type,
+			    b->detected_type);
+			assert_int_equal(a->size, b->size);
+			assert_string_equal(a->sha256, b->sha256);
+		}
+		analysis_free(with);
+		analysis_free(without);
+		free(p);
+	}
+}
+
+/* count_kind - records at path of kind */
+static unsigned
+count_kind(const struct analysis *an, const char *path, const char *kind)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < an->count; i++)
+		n += strcmp(an->items[i].path, path) == 0 &&
+		    strcmp(an->items[i].kind, kind) == 0;
+	return n;
+}
+
+/* program_named_as_a_sheet_is_read_and_typed_by_the_walk - a part read
+ * for text that is not XML, and a second entry under a sheet's name, are
+ * read by the walk itself and found */
+static void
+program_named_as_a_sheet_is_read_and_typed_by_the_walk(void **state)
+{
+	char *p = at_fixture_or_skip("exe-sheet.xlsx");
+	struct analysis *an = at_run_fixture(p, "x.xlsx", OCTET, NULL);
+
+	assert_int_equal(count_kind(an, "2/x.xlsx/xl/worksheets/sheet1.xml",
+	    "pe"), 1);
+	analysis_free(an);
+	free(p);
+	p = at_fixture_or_skip("dup-sheet.xlsx");
+	an = at_run_fixture(p, "d.xlsx", OCTET, NULL);
+	assert_int_equal(count_kind(an, "2/d.xlsx/xl/worksheets/sheet1.xml",
+	    "text"), 1);
+	assert_int_equal(count_kind(an, "2/d.xlsx/xl/worksheets/sheet1.xml",
+	    "pe"), 1);
+	analysis_free(an);
+	free(p);
+}
+
 /* agile_encrypted_xlsx_is_strong_and_keeps_its_kind */
 static void
 agile_encrypted_xlsx_is_strong_and_keeps_its_kind(void **state)
@@ -483,6 +557,10 @@ main(void)
 		    executable_embedded_in_a_docx_is_a_record_below_it),
 		cmocka_unit_test(
 		    without_text_a_docx_is_still_typed_and_walked),
+		cmocka_unit_test(
+		 package_parts_read_for_text_are_judged_as_when_read_again),
+		cmocka_unit_test(
+		    program_named_as_a_sheet_is_read_and_typed_by_the_walk),
 		cmocka_unit_test(
 		    agile_encrypted_xlsx_is_strong_and_keeps_its_kind),
 		cmocka_unit_test(standard_encrypted_ooxml_is_strong),
