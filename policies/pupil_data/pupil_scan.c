@@ -51,6 +51,7 @@
 #define PUPIL_DOB_NEAR	48	/* a DOB label right before a date */
 #define PUPIL_NAME_NEAR	150	/* a roster name next to its pupil's DOB */
 #define PUPIL_LINK_MAX	64	/* categories looked at per identifier */
+#define PUPIL_SEEN_HINT_MAX 65536 /* first size of the distinct-id map */
 
 struct pupil_event {
 	size_t	 start, end;
@@ -297,14 +298,23 @@ scan_cued(const struct scan *s, size_t off, enum pupil_cue cue, size_t near)
 	return (t->cols[cue] >> scan_column(s, line, off) & 1) != 0;
 }
 
-/* scan_link - categories near an identifier or heading its table */
+/*
+ * scan_link - categories near an identifier or heading its table.  Every
+ * category of the text is known (seen) before the first identifier, and
+ * only those can be linked: once all are, an export's thousands of
+ * identifiers skip the look.
+ */
 static void
 scan_link(struct scan *s, size_t off)
 {
 	size_t from = off > PUPIL_NEAR ? off - PUPIL_NEAR : 0;
-	size_t k = events_from(&s->cats, from);
-	const struct pupil_table *t = scan_table_at(s, off);
+	size_t k;
+	const struct pupil_table *t;
 
+	if ((s->f->linked & s->f->seen) == s->f->seen)
+		return;
+	k = events_from(&s->cats, from);
+	t = scan_table_at(s, off);
 	for (unsigned n = 0; k < s->cats.n && n < PUPIL_LINK_MAX &&
 	    s->cats.v[k].start <= off + PUPIL_NEAR; k++, n++)
 		s->f->linked |= 1u << s->cats.v[k].value;
@@ -498,7 +508,10 @@ pupil_scan(const struct pupil_rules *r, const char *text, size_t len,
 	memset(f, 0, sizeof(*f));
 	if (text == NULL || len == 0)
 		return 0;
-	u64map_init(&s.seen, 64);
+	/* room for an export's identifiers without growing the map again
+	 * and again (about one a row) */
+	u64map_init(&s.seen, len / 32 > PUPIL_SEEN_HINT_MAX ?
+	    PUPIL_SEEN_HINT_MAX : len / 32 < 64 ? 64 : len / 32);
 	ngram_scan(r->ng, text, len, scan_hit, &s);
 	events_sort(&s.cats);
 	events_sort(&s.names);
