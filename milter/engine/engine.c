@@ -60,6 +60,7 @@
 #include <glib.h>
 
 #include "analysis/analysis.h"
+#include "engine/cpu_gate.h"
 #include "engine/engine.h"
 #include "engine/engine_reply.h"
 #include "engine/withhold.h"
@@ -76,6 +77,7 @@ struct engine_run {
 	bool	 analysis_failed;
 	bool	 text;			/* a policy reads extracted text */
 	bool	 released;		/* release holds a valid mark */
+	bool	 gated;			/* holds a cpu_gate slot */
 	struct release_info release;
 };
 
@@ -96,6 +98,10 @@ policy_ctx_analysis(const struct policy_ctx *ctx)
 	lim.max_ratio = (unsigned)run->conf->milter.max_ratio;
 	lim.max_text = (size_t)run->conf->milter.max_text_kb << 10;
 	lim.skip_text = !run->text;
+	if (!run->gated) {
+		cpu_gate_enter();	/* the CPU-bound part starts here */
+		run->gated = true;
+	}
 	st = msg_stream(run->msg);
 	if (st != NULL) {
 		run->analysis = analysis_run(st, &lim);
@@ -315,6 +321,8 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	if (rc == 0 && !run.release.duplicate)
 		rc = engine_run_policies(&run, &base, v, &pending);
 	engine_withhold(cf, m, run.analysis, v, now);
+	if (run.gated)
+		cpu_gate_leave();
 	if (rc < 0)
 		engine_on_error(cf, v);
 	else if (run.release.duplicate)
