@@ -228,6 +228,7 @@ conf_new(const char *path, const struct policy *const *registry,
 	cf->refs = 1;
 	cf->registry = registry;
 	cf->loaded_at = time(NULL);
+	cf->store_slot = conf_store_new();
 	conf_params_defaults(conf_milter_params, &cf->milter, cf->dir, eb);
 	conf_params_defaults(conf_school_params, &cf->school, cf->dir, eb);
 	conf_params_defaults(conf_directory_params, &cf->dirs, cf->dir, eb);
@@ -327,6 +328,7 @@ conf_reload(const char *path, const struct policy *const *registry,
 	 * the problems of the data files and templates too. */
 	if (conf_parse_file(cf, cf->path, false, eb) == 0) {
 		conf_finish(cf, eb);
+		conf_store_share(cf, prev);
 		/* Each school reads the main file again: only a sound one. */
 		if (cf->milter.schools != NULL && eb->nerrors == before)
 			conf_schools_load(cf, prev, eb);

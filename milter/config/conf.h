@@ -83,6 +83,7 @@ struct notify_settings {
 struct store_settings {
 	int	 backend;		/* STORE_BACKEND_* */
 	char	*dsn;			/* libpq connection string */
+	long	 event_queue;		/* event rows waiting for PostgreSQL */
 };
 
 /* [store] backend values (the order of store/store.h's enum) */
@@ -112,6 +113,20 @@ struct policy_slot {
 	bool	 configured;		/* configure() succeeded */
 };
 
+/*
+ * Where a snapshot's store handle (store/store.h) lives: made from
+ * [store] and quarantine_dir on first use by store_of(), dropped with
+ * the last snapshot that shares the slot (config/ does not see store/).
+ * A main snapshot's schools share its slot, and a reload whose [store]
+ * and quarantine_dir are unchanged keeps it, so one pool of PostgreSQL
+ * connections and one event writer serve every school.
+ */
+struct conf_store_slot {
+	struct store *handle;
+	void	(*drop)(struct store *);
+	unsigned refs;			/* atomic */
+};
+
 struct conf {
 	char	*path;			/* the INI file (a school's: its file) */
 	char	*dir;			/* the main file's folder: shared */
@@ -132,13 +147,7 @@ struct conf {
 	struct school view;		/* what policies see (school.h) */
 	struct console_settings console;
 	struct store_settings store;
-	/*
-	 * The store handle (store/store.h), made from [store] and
-	 * quarantine_dir on first use by store_of() and dropped with the
-	 * snapshot through store_drop (config/ does not see store/).
-	 */
-	struct store *store_handle;
-	void	(*store_drop)(struct store *);
+	struct conf_store_slot *store_slot;	/* conf_store.c */
 	struct cidr_list *trusted;	/* parsed trusted_networks */
 	struct connectors *connectors;	/* parsed trusted_clients */
 	struct directory *directory;	/* parents, pupils, exemptions */

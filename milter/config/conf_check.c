@@ -354,8 +354,7 @@ conf_destroy(struct conf *cf)
 	conf_params_free(conf_notify_params, &cf->notify);
 	conf_params_free(conf_console_params, &cf->console);
 	conf_params_free(conf_store_params, &cf->store);
-	if (cf->store_drop != NULL)
-		cf->store_drop(cf->store_handle);
+	conf_store_release(cf->store_slot);
 	cidr_list_free(cf->trusted);
 	connectors_free(cf->connectors);
 	directory_free(cf->directory);

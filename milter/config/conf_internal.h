@@ -39,6 +39,10 @@ void	conf_check_core(struct conf *cf, struct errbuf *eb);
 void	conf_load_data(struct conf *cf, struct errbuf *eb);
 void	conf_configure_policies(struct conf *cf, struct errbuf *eb);
 void	conf_destroy(struct conf *cf);
+/* conf_store.c: the store slot (conf.h) */
+struct conf_store_slot *conf_store_new(void);
+void	conf_store_release(struct conf_store_slot *s);
+void	conf_store_share(struct conf *to, const struct conf *from);
 struct conf *conf_new(const char *path, const struct policy *const *registry,
 	    struct errbuf *eb);
 int	conf_parse_file(struct conf *cf, const char *path, bool school,

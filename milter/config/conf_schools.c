@@ -191,6 +191,8 @@ conf_schools_load(struct conf *cf, const struct conf *prev,
 			cf->nreused++;
 		else if ((sc = conf_school_load(cf, g.gl_pathv[i], eb)) == NULL)
 			continue;
+		else
+			conf_store_share(sc, cf);
 		cf->schools[cf->nschools++] = sc;
 		conf_school_claim(cf, sc, eb);
 	}

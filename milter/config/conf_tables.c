@@ -131,6 +131,10 @@ const struct conf_param conf_store_params[] = {
 	{ "dsn", CONF_STRING, NULL, ST(dsn), 0, 0, NULL,
 	    "backend postgresql: the libpq connection string, e.g. "
 	    "\"host=db.example dbname=aup user=aup\"" },
+	{ "event_queue", CONF_INT, "20000", ST(event_queue), 100, 1000000,
+	    NULL, "backend postgresql: event rows kept in memory while the "
+	    "database is slow or down (more are counted in the log; every "
+	    "event stays in the local event log)" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 

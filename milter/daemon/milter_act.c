@@ -161,7 +161,6 @@ milter_log(const struct conf *cf, const struct msg *m,
     const struct verdict *v, struct eventlog *el)
 {
 	json_object *event;
-	char *err = NULL;
 
 	log_info("%s: ref=%s action=%s%s%s policy=%s direction=%s from=<%s> "
 	    "nrcpt=%zu size=%llu ms=%.1f%s%s",
@@ -180,10 +179,9 @@ milter_log(const struct conf *cf, const struct msg *m,
 	if (eventlog_write(el, event) < 0)
 		log_warn("%s: cannot write the event log %s",
 		    m->queue_id ? m->queue_id : "NOQUEUE", eventlog_path(el));
-	if (events_add(store_of(cf), event, v->ref, time(NULL), &err) < 0)
-		log_warnx("%s: the event is not in the shared store: %s",
-		    m->queue_id ? m->queue_id : "NOQUEUE", err);
-	free(err);
+	/* queued for the shared store's writer (a full queue is counted
+	 * and logged there): no worker waits on the database for it */
+	(void)events_add(store_of(cf), event, v->ref, time(NULL));
 	json_object_put(event);
 }
 

@@ -18,9 +18,11 @@ struct store {
 	enum store_backend backend;
 	char	*dir;
 	char	*dsn;
-	pthread_mutex_t lock;		/* guards idle and nidle */
+	pthread_mutex_t lock;		/* guards idle, nidle and events */
 	struct db *idle[STORE_POOL_MAX];
 	int	 nidle;
+	long	 event_queue;		/* [store] event_queue */
+	struct events_queue *events;	/* made on first use (events.c) */
 };
 
 struct db {

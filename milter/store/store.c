@@ -2,7 +2,8 @@
  * store - the store handle
  *
  * SYNOPSIS
- *	store_of(), store_check(), store_new(), store_free(), store_backend_of(), store_dir(),
+ *	store_of(), store_check(), store_new(), store_free(),
+ *	store_set_event_queue(), store_backend_of(), store_dir(),
  *	store_dsn(), store_shared()
  *
  * DESCRIPTION
@@ -18,6 +19,7 @@
 
 #include "config/conf.h"
 #include "store/db_int.h"
+#include "store/events.h"
 #include "util/xalloc.h"
 
 /* store_new - a handle */
@@ -29,6 +31,7 @@ store_new(enum store_backend backend, const char *dir, const char *dsn)
 	st->backend = backend;
 	st->dir = xstrdup(dir != NULL ? dir : ".");
 	st->dsn = dsn != NULL ? xstrdup(dsn) : NULL;
+	st->event_queue = STORE_EVENT_QUEUE;
 	pthread_mutex_init(&st->lock, NULL);
 	return st;
 }
@@ -39,6 +42,8 @@ store_free(struct store *st)
 {
 	if (st == NULL)
 		return NULL;
+	/* the writer uses the pool: stop it first */
+	events_stop(st->events);
 	for (int i = 0; i < st->nidle; i++) {
 		db_pg_disconnect(st->idle[i]);
 		free(st->idle[i]);
@@ -48,6 +53,13 @@ store_free(struct store *st)
 	free(st->dsn);
 	free(st);
 	return NULL;
+}
+
+/* store_set_event_queue - rows the event queue holds (before first use) */
+void
+store_set_event_queue(struct store *st, long rows)
+{
+	st->event_queue = rows > 0 ? rows : 1;
 }
 
 /* store_backend_of - the backend */
@@ -85,12 +97,12 @@ store_drop(struct store *st)
 	(void)store_free(st);
 }
 
-/* store_of - the snapshot's handle */
+/* store_of - the snapshot's handle (shared: config/conf_store.c) */
 struct store *
 store_of(const struct conf *cf)
 {
-	struct conf *w = (struct conf *)cf;	/* its one mutable slot */
-	struct store *st = __atomic_load_n(&w->store_handle, __ATOMIC_ACQUIRE);
+	struct conf_store_slot *slot = cf->store_slot;	/* its mutable part */
+	struct store *st = __atomic_load_n(&slot->handle, __ATOMIC_ACQUIRE);
 	struct store *none = NULL;
 
 	if (st != NULL)
@@ -98,8 +110,9 @@ store_of(const struct conf *cf)
 	st = store_new(cf->store.backend == STORE_BACKEND_POSTGRESQL ?
 	    STORE_POSTGRESQL : STORE_SQLITE, cf->milter.quarantine_dir,
 	    cf->store.dsn);
-	__atomic_store_n(&w->store_drop, store_drop, __ATOMIC_RELEASE);
-	if (!__atomic_compare_exchange_n(&w->store_handle, &none, st, false,
+	store_set_event_queue(st, cf->store.event_queue);
+	__atomic_store_n(&slot->drop, store_drop, __ATOMIC_RELEASE);
+	if (!__atomic_compare_exchange_n(&slot->handle, &none, st, false,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		store_free(st);
 		return none;

@@ -8,8 +8,10 @@
  * under the folder and the tables are DIR/index.sqlite; with backend
  * postgresql everything, message content included, is in the database
  * the dsn names, so several nodes share it.  The handle's settings never
- * change; its only mutable part is the pool of idle PostgreSQL
- * connections, behind its own mutex (db.c).
+ * change; its mutable parts are the pool of idle PostgreSQL connections
+ * (db.c) and the queue of event rows with its writer thread (events.c),
+ * each behind its own mutex.  A configuration's schools share one
+ * handle, and so do successive snapshots of the same [store].
  */
 #ifndef AUP_STORE_H
 #define AUP_STORE_H
@@ -38,7 +40,18 @@ int	store_check(const struct conf *cf, char **err);
 /* store_new - a handle; dsn is needed for postgresql only */
 struct store *store_new(enum store_backend backend, const char *dir,
 	    const char *dsn);
-/* store_free - close the pooled connections and free; returns NULL */
+/* the event queue's rows when not set ([store] event_queue) */
+#define STORE_EVENT_QUEUE	20000
+
+/*
+ * store_set_event_queue - how many event rows may wait for the shared
+ * store (events.h); set before the first event
+ */
+void	store_set_event_queue(struct store *st, long rows);
+/*
+ * store_free - write the queued events, close the pooled connections
+ * and free; returns NULL
+ */
 struct store *store_free(struct store *st);
 /* store_backend_of - the backend */
 enum store_backend store_backend_of(const struct store *st);

@@ -16,7 +16,7 @@ trap 'pg_cleanup; rm -rf "$T"' EXIT
 trap 'exit 143' INT TERM HUP
 pg_start "$T" || bail_out "PostgreSQL did not start: $(cat "$T/pg/initdb.log" "$T/pg/server.log" 2>/dev/null | tail -n 20)"
 
-for t in test_db test_quarantine_index test_notices test_alerts test_store_school \
+for t in test_db test_events test_quarantine_index test_notices test_alerts test_store_school \
     test_release test_release_restart test_report test_notify; do
 	AUP_TEST_PG_DSN=$PG_DSN CMOCKA_MESSAGE_OUTPUT=TAP \
 	    "$top_builddir/tests/unit/store/$t" >"$T/$t.out" 2>&1
