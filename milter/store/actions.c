@@ -18,13 +18,18 @@
  *	the files and keeps the index row (status deleted) for the
  *	record; review marks a held message as looked at, leaving it held.
  *
- *	Every attempt, done, refused or failed, is one row in the store's
+ *	Every attempt, done, refused or failed, is recorded in the store's
  *	audit table and, when the front end has the event log open, one
  *	event line ("quarantine-release" ...) naming the person, synced
- *	to disk.  delete, which cannot be undone, is audited before it
- *	acts (result "started", then the outcome): when that record
- *	cannot be written (the event log's disk is full) nothing is
- *	deleted.
+ *	to disk.  A change of the index and the audit row that records it
+ *	are one transaction (qindex_*_audited): the release claim with its
+ *	row "started" (where it goes; then "ok", or "failed" written with
+ *	the undoing), the deletion and the review with their row "ok".
+ *	When the row cannot be written the change is not made: the message
+ *	stays held and nothing is sent.  delete, which cannot be undone, is
+ *	audited before it acts (result "started", then the outcome): when
+ *	that record cannot be written (the event log's disk is full)
+ *	nothing is deleted.
  *
  *	Nothing here opens, parses or runs an attachment.
  *
@@ -120,11 +125,11 @@ actions_event(const struct actor *a, const char *action, const char *ref,
 	return rc;
 }
 
-/* actions_record - both trails */
-int
-actions_record(const struct conf *cf, const struct actor *a,
-    const char *action, const char *ref, const char *result,
-    const char *reason, const char *detail, json_object *extra)
+/* actions_audit_row - the audit row of one action (borrows strings) */
+static struct audit_row
+actions_audit_row(const struct actor *a, const char *action,
+    const char *ref, const char *result, const char *reason,
+    const char *detail)
 {
 	struct audit_row r = {
 		.user = (char *)a->user, .role = (char *)a->role,
@@ -133,13 +138,19 @@ actions_record(const struct conf *cf, const struct actor *a,
 		.result = (char *)result, .reason = (char *)reason,
 		.detail = (char *)detail, .school = (char *)a->school
 	};
-	char *err = NULL;
+
+	return r;
+}
+
+/* actions_record_event - the event log's line only (the audit row was
+ * written with the change it records) */
+static int
+actions_record_event(const struct actor *a, const char *action,
+    const char *ref, const char *result, const char *reason,
+    json_object *extra)
+{
 	int rc = 0;
 
-	if (audit_add(store_of(cf), &r, &err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		rc = -1;
-	}
 	if (a->events != NULL && actions_event(a, action, ref, result, reason,
 	    extra) < 0) {
 		fprintf(stderr, "cannot write the audit event to %s: %s\n",
@@ -147,7 +158,27 @@ actions_record(const struct conf *cf, const struct actor *a,
 		rc = -1;
 	}
 	json_object_put(extra);
+	return rc;
+}
+
+/* actions_record - both trails */
+int
+actions_record(const struct conf *cf, const struct actor *a,
+    const char *action, const char *ref, const char *result,
+    const char *reason, const char *detail, json_object *extra)
+{
+	struct audit_row r = actions_audit_row(a, action, ref, result, reason,
+	    detail);
+	char *err = NULL;
+	int rc = 0;
+
+	if (audit_add(store_of(cf), &r, &err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = -1;
+	}
 	free(err);
+	if (actions_record_event(a, action, ref, result, reason, extra) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -312,15 +343,47 @@ actions_join(const char *const *a, size_t n)
 	return g_string_free(s, FALSE);
 }
 
-/* actions_release_do - record, send, undo on failure; 0 or -1 */
+/*
+ * actions_release_claim - held -> released with the audit row "started"
+ * (where it goes) in one transaction: 1, or 0/-1 with *msg
+ */
+static int
+actions_release_claim(struct store *st, const struct actor *a,
+    const struct qindex_entry *e, const char *joined, GPtrArray *rcpts,
+    const char *reason, char **msg)
+{
+	char *where, *err = NULL;
+	struct audit_row r;
+	int marked;
+
+	g_ptr_array_add(rcpts, NULL);
+	where = g_strjoinv(", ", (char **)rcpts->pdata);
+	g_ptr_array_remove_index(rcpts, rcpts->len - 1);
+	r = actions_audit_row(a, "release", e->ref, "started", reason, where);
+	marked = qindex_release_audited(st, e->ref, a->user, joined,
+	    time(NULL), &r, &err);
+	if (marked < 0)
+		*msg = xasprintf("%s not released: %s", e->ref, err);
+	else if (marked == 0)
+		*msg = xstrdup("released by someone else just now");
+	g_free(where);
+	free(err);
+	return marked;
+}
+
+/*
+ * actions_release_do - claim (audited), send, undo on failure (the
+ * undo and its "failed" row together: *audited); 0 or -1
+ */
 static int
 actions_release_do(const struct conf *cf, const struct actor *a,
     const struct qindex_entry *e, const char *const *to, size_t nto,
-    GPtrArray *rcpts, char **msg)
+    GPtrArray *rcpts, const char *reason, char **msg, bool *audited)
 {
 	struct store *dir = store_of(cf);
 	char *sender = NULL, *key = NULL, *err = NULL, *joined = NULL;
-	int rc = -1, marked;
+	struct audit_row r;
+	int rc = -1;
 
 	if (!actions_rcpts(dir, e->ref, to, nto, rcpts, &sender))
 		*msg = xasprintf("%s: no usable sender or recipients", e->ref);
@@ -330,15 +393,16 @@ actions_release_do(const struct conf *cf, const struct actor *a,
 		err = NULL;
 	} else {
 		joined = actions_join(to, nto);
-		marked = qindex_release(dir, e->ref, a->user, joined,
-		    time(NULL), &err);
-		if (marked != 1)
-			*msg = xstrdup(err ? err : "released by someone else "
-			    "just now");
-		else if (actions_send(cf, e->ref, key, sender, rcpts, msg) < 0)
-			(void)qindex_unrelease(dir, e->ref, NULL);
-		else
-			rc = 0;
+		rc = actions_release_claim(dir, a, e, joined, rcpts, reason,
+		    msg) == 1 ? 0 : -1;
+		if (rc == 0 && actions_send(cf, e->ref, key, sender, rcpts,
+		    msg) < 0) {
+			r = actions_audit_row(a, "release", e->ref, "failed",
+			    reason, NULL);
+			*audited = qindex_unrelease_audited(dir, e->ref, &r,
+			    NULL) == 1;
+			rc = -1;
+		}
 	}
 	if (rc == 0)
 		*msg = xasprintf("Released %s to %u recipient%s; it is "
@@ -377,6 +441,8 @@ actions_release(const struct conf *cf, const struct actor *a,
 	struct qindex_entry e;
 	struct actor who;
 	const char *result = "refused";
+	json_object *extra;
+	bool audited = false;
 	char *detail;
 	int rc = 1;
 
@@ -387,16 +453,19 @@ actions_release(const struct conf *cf, const struct actor *a,
 		g_ptr_array_free(rcpts, TRUE);
 		return rc == 0 ? 1 : -1;
 	}
+	who = actions_of(a, &e);
 	if ((*msg = actions_release_refused(&e)) == NULL) {
-		rc = actions_release_do(cf, a, &e, to, nto, rcpts, msg);
+		rc = actions_release_do(cf, &who, &e, to, nto, rcpts, reason,
+		    msg, &audited);
 		result = rc == 0 ? "ok" : "failed";
 	}
 	g_ptr_array_add(rcpts, NULL);
 	detail = rc == 0 ? g_strjoinv(", ", (char **)rcpts->pdata) : NULL;
 	g_ptr_array_remove_index(rcpts, rcpts->len - 1);
-	who = actions_of(a, &e);
-	if (actions_record(cf, &who, "release", e.ref, result, reason, detail,
-	    actions_release_extra(rc == 1 ? NULL : rcpts, nto > 0)) < 0)
+	extra = actions_release_extra(rc == 1 ? NULL : rcpts, nto > 0);
+	if ((audited ? actions_record_event(&who, "release", e.ref, result,
+	    reason, extra) : actions_record(cf, &who, "release", e.ref, result,
+	    reason, detail, extra)) < 0)
 		rc = -1;
 	g_free(detail);
 	qindex_entry_clear(&e);
@@ -412,6 +481,7 @@ actions_delete(const struct conf *cf, const struct actor *a,
 	struct store *dir = store_of(cf);
 	const char *result = "refused";
 	struct qindex_entry e;
+	struct audit_row done;
 	struct actor who;
 	char *err = NULL;
 	int rc = 1;
@@ -425,6 +495,7 @@ actions_delete(const struct conf *cf, const struct actor *a,
 	who = actions_of(a, &e);
 	a = &who;
 	rc = 1;
+	done = actions_audit_row(a, "delete", e.ref, "ok", reason, NULL);
 	if (strcmp(e.status, "held") != 0 && strcmp(e.status, "released") != 0)
 		*msg = xasprintf("%s is already %s", e.ref, e.status);
 	else if (actions_record(cf, a, "delete", e.ref, "started", reason,
@@ -434,7 +505,8 @@ actions_delete(const struct conf *cf, const struct actor *a,
 		result = "failed";
 		rc = -1;
 	} else if (content_delete(dir, CONTENT_HELD, e.ref, &err) < 0 ||
-	    qindex_delete(dir, e.ref, a->user, time(NULL), &err) != 1) {
+	    qindex_delete_audited(dir, e.ref, a->user, time(NULL), &done,
+	    &err) != 1) {
 		*msg = xasprintf("%s not deleted: %s", e.ref, err ? err :
 		    strerror(errno));
 		result = "failed";
@@ -444,8 +516,10 @@ actions_delete(const struct conf *cf, const struct actor *a,
 		result = "ok";
 		rc = 0;
 	}
-	if (actions_record(cf, a, "delete", e.ref, result, reason, NULL,
-	    NULL) < 0)
+	/* done: its audit row went with the index change */
+	if ((rc == 0 ? actions_record_event(a, "delete", e.ref, result, reason,
+	    NULL) : actions_record(cf, a, "delete", e.ref, result, reason,
+	    NULL, NULL)) < 0)
 		rc = -1;
 	free(err);
 	qindex_entry_clear(&e);
@@ -459,6 +533,7 @@ actions_review(const struct conf *cf, const struct actor *a,
 {
 	const char *result = "refused";
 	struct qindex_entry e;
+	struct audit_row done;
 	struct actor who;
 	char *err = NULL;
 	int rc = 1, marked;
@@ -472,13 +547,14 @@ actions_review(const struct conf *cf, const struct actor *a,
 	who = actions_of(a, &e);
 	a = &who;
 	rc = 1;
+	done = actions_audit_row(a, "review", e.ref, "ok", reason, NULL);
 	if (strcmp(e.status, "held") != 0)
 		*msg = xasprintf("%s is %s, not held", e.ref, e.status);
 	else if (e.reviewed_at != 0)
 		*msg = xasprintf("%s was already marked reviewed by %s",
 		    e.ref, e.reviewed_by);
-	else if ((marked = qindex_review(store_of(cf), e.ref,
-	    a->user, time(NULL), &err)) != 1) {
+	else if ((marked = qindex_review_audited(store_of(cf), e.ref,
+	    a->user, time(NULL), &done, &err)) != 1) {
 		*msg = xasprintf("%s not marked: %s", e.ref, err ? err :
 		    "reviewed by someone else just now");
 		result = marked < 0 ? "failed" : "refused";
@@ -488,8 +564,10 @@ actions_review(const struct conf *cf, const struct actor *a,
 		result = "ok";
 		rc = 0;
 	}
-	if (actions_record(cf, a, "review", e.ref, result, reason, NULL,
-	    NULL) < 0)
+	/* done: its audit row went with the index change */
+	if ((rc == 0 ? actions_record_event(a, "review", e.ref, result, reason,
+	    NULL) : actions_record(cf, a, "review", e.ref, result, reason,
+	    NULL, NULL)) < 0)
 		rc = -1;
 	free(err);
 	qindex_entry_clear(&e);

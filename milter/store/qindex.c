@@ -6,6 +6,8 @@
  *	qindex_list(), qindex_count(), qindex_has(), qindex_release(),
  *	qindex_unrelease(), qindex_claim_delivery(), qindex_delete(),
  *	qindex_expire(), qindex_review(), qindex_notified(),
+ *	qindex_release_audited(), qindex_unrelease_audited(),
+ *	qindex_delete_audited(), qindex_review_audited(),
  *	qindex_entry_clear(), qindex_entries_free()
  *
  * DESCRIPTION
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/notices.h"
 #include "store/qindex.h"
@@ -286,20 +289,40 @@ qindex_has(struct store *st, const char *ref, char **err)
 	return rc;
 }
 
-/* qindex_change - one state change: 1 done, 0 refused, -1 error */
+/*
+ * qindex_change - one state change and, when audit is not NULL and the
+ * change is made, its audit row, in one transaction: 1 done, 0 refused
+ * (nothing written), -1 error (nothing written)
+ */
 static int
 qindex_change(struct store *st, const char *sql, int n,
-    const char *const *args, char **err)
+    const char *const *args, const struct audit_row *audit, char **err)
 {
-	long rc = db_store_exec(st, sql, n, args, err);
+	struct db *db;
+	long rc;
 
-	return rc < 0 ? -1 : rc > 0;
+	if (audit == NULL) {
+		rc = db_store_exec(st, sql, n, args, err);
+		return rc < 0 ? -1 : rc > 0;
+	}
+	if ((db = db_open(st, err)) == NULL)
+		return -1;
+	if (db_begin(db, err) < 0)
+		rc = -1;
+	else if ((rc = db_exec(db, sql, n, args, err)) != 1 ||
+	    audit_add_db(db, audit, err) < 0) {
+		db_rollback(db);
+		rc = rc == 0 ? 0 : -1;
+	} else if (db_commit(db, err) < 0)
+		rc = -1;
+	db_close(db);
+	return (int)rc;
 }
 
-/* qindex_release - record a release */
+/* qindex_release_audited - record a release, with its audit row */
 int
-qindex_release(struct store *st, const char *ref, const char *by,
-    const char *to, time_t now, char **err)
+qindex_release_audited(struct store *st, const char *ref, const char *by,
+    const char *to, time_t now, const struct audit_row *audit, char **err)
 {
 	char t[DB_ARG_LEN];
 	const char *args[] = { db_arg_time(t, now), by, to, ref };
@@ -307,19 +330,35 @@ qindex_release(struct store *st, const char *ref, const char *by,
 	return qindex_change(st, "UPDATE quarantine SET status = 'released', "
 	    "released_at = $1, released_by = $2, released_to = $3 WHERE "
 	    "ref = $4 AND status = 'held' AND released_at IS NULL", 4, args,
-	    err);
+	    audit, err);
 }
 
-/* qindex_unrelease - the re-injection failed: held again */
+/* qindex_release - record a release */
 int
-qindex_unrelease(struct store *st, const char *ref, char **err)
+qindex_release(struct store *st, const char *ref, const char *by,
+    const char *to, time_t now, char **err)
+{
+	return qindex_release_audited(st, ref, by, to, now, NULL, err);
+}
+
+/* qindex_unrelease_audited - held again, with its audit row */
+int
+qindex_unrelease_audited(struct store *st, const char *ref,
+    const struct audit_row *audit, char **err)
 {
 	const char *args[] = { ref };
 
 	return qindex_change(st, "UPDATE quarantine SET status = 'held', "
 	    "released_at = NULL, released_by = NULL, released_to = NULL "
 	    "WHERE ref = $1 AND status = 'released' AND delivered_at IS NULL",
-	    1, args, err);
+	    1, args, audit, err);
+}
+
+/* qindex_unrelease - the re-injection failed: held again */
+int
+qindex_unrelease(struct store *st, const char *ref, char **err)
+{
+	return qindex_unrelease_audited(st, ref, NULL, err);
 }
 
 /* qindex_claim_delivery - first use of a release */
@@ -332,7 +371,20 @@ qindex_claim_delivery(struct store *st, const char *ref, const char *qid,
 
 	return qindex_change(st, "UPDATE quarantine SET delivered_at = $1, "
 	    "delivered_qid = $2 WHERE ref = $3 AND released_at IS NOT NULL "
-	    "AND delivered_at IS NULL", 3, args, err);
+	    "AND delivered_at IS NULL", 3, args, NULL, err);
+}
+
+/* qindex_delete_audited - record a deletion, with its audit row */
+int
+qindex_delete_audited(struct store *st, const char *ref, const char *by,
+    time_t now, const struct audit_row *audit, char **err)
+{
+	char t[DB_ARG_LEN];
+	const char *args[] = { db_arg_time(t, now), by, ref };
+
+	return qindex_change(st, "UPDATE quarantine SET status = 'deleted', "
+	    "deleted_at = $1, deleted_by = $2 WHERE ref = $3 AND status IN "
+	    "('held', 'released')", 3, args, audit, err);
 }
 
 /* qindex_delete - record a deletion */
@@ -340,12 +392,7 @@ int
 qindex_delete(struct store *st, const char *ref, const char *by,
     time_t now, char **err)
 {
-	char t[DB_ARG_LEN];
-	const char *args[] = { db_arg_time(t, now), by, ref };
-
-	return qindex_change(st, "UPDATE quarantine SET status = 'deleted', "
-	    "deleted_at = $1, deleted_by = $2 WHERE ref = $3 AND status IN "
-	    "('held', 'released')", 3, args, err);
+	return qindex_delete_audited(st, ref, by, now, NULL, err);
 }
 
 /* qindex_expire - record an expiry */
@@ -356,7 +403,20 @@ qindex_expire(struct store *st, const char *ref, char **err)
 
 	return qindex_change(st, "UPDATE quarantine SET status = 'expired' "
 	    "WHERE ref = $1 AND status IN ('held', 'released')", 1, args,
-	    err);
+	    NULL, err);
+}
+
+/* qindex_review_audited - record a review, with its audit row */
+int
+qindex_review_audited(struct store *st, const char *ref, const char *by,
+    time_t now, const struct audit_row *audit, char **err)
+{
+	char t[DB_ARG_LEN];
+	const char *args[] = { db_arg_time(t, now), by, ref };
+
+	return qindex_change(st, "UPDATE quarantine SET reviewed_at = $1, "
+	    "reviewed_by = $2 WHERE ref = $3 AND status = 'held' AND "
+	    "reviewed_at IS NULL", 3, args, audit, err);
 }
 
 /* qindex_review - record a review; the message stays held */
@@ -364,12 +424,7 @@ int
 qindex_review(struct store *st, const char *ref, const char *by,
     time_t now, char **err)
 {
-	char t[DB_ARG_LEN];
-	const char *args[] = { db_arg_time(t, now), by, ref };
-
-	return qindex_change(st, "UPDATE quarantine SET reviewed_at = $1, "
-	    "reviewed_by = $2 WHERE ref = $3 AND status = 'held' AND "
-	    "reviewed_at IS NULL", 3, args, err);
+	return qindex_review_audited(st, ref, by, now, NULL, err);
 }
 
 /* qindex_notified - the DSL has been told */

@@ -21,6 +21,7 @@
 #include <time.h>
 
 struct notice;
+struct audit_row;
 struct store;
 
 /* One row.  Strings are owned by the entry (qindex_entry_clear). */
@@ -105,6 +106,22 @@ int	qindex_release(struct store *st, const char *ref, const char *by,
 	    const char *to, time_t now, char **err);
 /* qindex_unrelease - undo qindex_release after a failed re-injection */
 int	qindex_unrelease(struct store *st, const char *ref, char **err);
+/*
+ * The same four changes with the audit row that records them (audit.h),
+ * in one transaction on either backend: the row is written only with
+ * the change, and a row that cannot be written undoes the change (-1).
+ */
+int	qindex_release_audited(struct store *st, const char *ref,
+	    const char *by, const char *to, time_t now,
+	    const struct audit_row *audit, char **err);
+int	qindex_unrelease_audited(struct store *st, const char *ref,
+	    const struct audit_row *audit, char **err);
+int	qindex_delete_audited(struct store *st, const char *ref,
+	    const char *by, time_t now, const struct audit_row *audit,
+	    char **err);
+int	qindex_review_audited(struct store *st, const char *ref,
+	    const char *by, time_t now, const struct audit_row *audit,
+	    char **err);
 /*
  * qindex_claim_delivery - the first released copy to reach the milter
  * claims the release: 1 claimed now, 0 not released or already

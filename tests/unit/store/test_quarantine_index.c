@@ -6,7 +6,10 @@
  * is claimed once; delete and expire change only what they may; the
  * file is 0640; and eight threads writing while another lists lose
  * nothing and never fail (WAL mode, busy timeout, one connection per
- * call).
+ * call).  A release, its undoing, a review and a deletion made with
+ * their audit row are one transaction: when the row cannot be written
+ * the message stays as it was (held, not released), and a refused
+ * change writes no row.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "store/audit.h"
 #include "store/qindex.h"
 #include "testutil.h"
 #include "util/xalloc.h"
@@ -242,6 +246,84 @@ test_many_writers_and_a_reviewer(void **state)
 	tu_rmdir(dir);
 }
 
+/* audit_rows - audit rows of a reference */
+static long
+audit_rows(const char *dir, const char *ref)
+{
+	struct audit_filter f = { .ref = ref };
+
+	return audit_count(tu_st(dir), &f, NULL);
+}
+
+/* status - a row's status, released_by and reviewed_by as one string */
+static char *
+status(const char *dir, const char *ref)
+{
+	struct qindex_entry e;
+	char *s;
+
+	assert_int_equal(qindex_get(tu_st(dir), ref, &e, NULL), 1);
+	s = xasprintf("%s %s %s", e.status, e.released_by ? e.released_by :
+	    "-", e.reviewed_by ? e.reviewed_by : "-");
+	qindex_entry_clear(&e);
+	return s;
+}
+
+/* A change and its audit row: both or neither. */
+static void
+test_change_and_audit_row_are_one(void **state)
+{
+	struct audit_row ok = { .user = "jane", .via = "aupctl",
+	    .action = "release", .ref = "AAAAAAAAAA", .result = "started" };
+	/* result is NOT NULL: this row cannot be written */
+	struct audit_row bad = ok;
+	char *dir = tu_tempdir(), *err = NULL, *s;
+
+	(void)state;
+	bad.result = NULL;
+	add(dir, row("AAAAAAAAAA", 1000, "a@x", "b@y", "executables"));
+	assert_int_equal(qindex_release_audited(tu_st(dir), "AAAAAAAAAA",
+	    "jane", NULL, 2000, &bad, &err), -1);
+	assert_non_null(err);
+	free(err);
+	err = NULL;
+	assert_string_equal((s = status(dir, "AAAAAAAAAA")), "held - -");
+	free(s);
+	assert_int_equal(audit_rows(dir, "AAAAAAAAAA"), 0);
+	assert_int_equal(qindex_review_audited(tu_st(dir), "AAAAAAAAAA",
+	    "tom", 2001, &bad, NULL), -1);
+	assert_int_equal(qindex_delete_audited(tu_st(dir), "AAAAAAAAAA",
+	    "tom", 2001, &bad, NULL), -1);
+	assert_string_equal((s = status(dir, "AAAAAAAAAA")), "held - -");
+	free(s);
+	assert_int_equal(qindex_release_audited(tu_st(dir), "AAAAAAAAAA",
+	    "jane", NULL, 2002, &ok, NULL), 1);
+	assert_string_equal((s = status(dir, "AAAAAAAAAA")),
+	    "released jane -");
+	free(s);
+	assert_int_equal(audit_rows(dir, "AAAAAAAAAA"), 1);
+	/* refused: released already; no second row */
+	assert_int_equal(qindex_release_audited(tu_st(dir), "AAAAAAAAAA",
+	    "john", NULL, 2003, &ok, NULL), 0);
+	assert_int_equal(audit_rows(dir, "AAAAAAAAAA"), 1);
+	assert_int_equal(qindex_unrelease_audited(tu_st(dir), "AAAAAAAAAA",
+	    &bad, NULL), -1);
+	assert_string_equal((s = status(dir, "AAAAAAAAAA")),
+	    "released jane -");
+	free(s);
+	ok.result = "failed";
+	assert_int_equal(qindex_unrelease_audited(tu_st(dir), "AAAAAAAAAA",
+	    &ok, NULL), 1);
+	ok.action = "review";
+	ok.result = "ok";
+	assert_int_equal(qindex_review_audited(tu_st(dir), "AAAAAAAAAA",
+	    "tom", 2004, &ok, NULL), 1);
+	assert_string_equal((s = status(dir, "AAAAAAAAAA")), "held - tom");
+	free(s);
+	assert_int_equal(audit_rows(dir, "AAAAAAAAAA"), 3);
+	tu_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -250,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_list_filters),
 		cmocka_unit_test(test_release_and_delivery_happen_once),
 		cmocka_unit_test(test_delete_and_expire),
+		cmocka_unit_test(test_change_and_audit_row_are_one),
 		cmocka_unit_test(test_many_writers_and_a_reviewer),
 	};
 
