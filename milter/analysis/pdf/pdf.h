@@ -1,6 +1,6 @@
 /*
  * pdf - internals of the PDF inspector (pdf.c, pdf_lex.c, pdf_crypt.c,
- * pdf_text.c, pdf_embed.c, aes.c)
+ * pdf_content.c, pdf_text.c, pdf_embed.c, aes.c)
  */
 #ifndef AUP_PDF_H
 #define AUP_PDF_H
@@ -44,6 +44,7 @@ size_t	 pdf_string(const struct pdf *p, size_t i, unsigned char *buf,
 	    size_t max);
 size_t	 pdf_string_at(const struct pdf *p, size_t i, unsigned char *buf,
 	    size_t max, size_t *end);
+size_t	 pdf_string_escape(const struct pdf *p, size_t i, unsigned char *c);
 bool	 pdf_ref(const struct pdf *p, size_t i, long *num, long *gen);
 bool	 pdf_obj(const struct pdf *p, long num, long gen, size_t *body);
 bool	 pdf_resolve(const struct pdf *p, size_t *val);
@@ -59,6 +60,10 @@ bool	 pdf_next_obj(const struct pdf *p, size_t *off, long *num,
 bool	 pdf_crypt_user_empty(struct pdf_crypt *c);
 size_t	 pdf_crypt_stream(const struct pdf_crypt *c, long num, long gen,
 	    const unsigned char *in, size_t n, unsigned char *out);
+
+/* pdf_content.c */
+void	 pdf_content_text(const unsigned char *d, size_t len,
+	    struct textbuf *t);
 
 /* pdf_text.c */
 void	 pdf_text(const struct pdf *p, const struct pdf_crypt *c,

@@ -8,7 +8,8 @@
  *	bool pdf_dict_get(const struct pdf *p, size_t dict, const char *key,
  *	    size_t *val)
  *	bool pdf_int(), pdf_name(), pdf_ref(); size_t pdf_string(),
- *	    pdf_string_at() (which also gives where the string ends)
+ *	    pdf_string_at() (which also gives where the string ends),
+ *	    pdf_string_escape() (one backslash escape)
  *	bool pdf_obj(const struct pdf *p, long num, long gen, size_t *body)
  *	bool pdf_resolve(const struct pdf *p, size_t *val)
  *	bool pdf_trailer(const struct pdf *p, size_t *dict)
@@ -245,8 +246,9 @@ pdf_hexval(unsigned char c)
 	return -1;
 }
 
-/* pdf_string_escape - one backslash escape of a literal string */
-static size_t
+/* pdf_string_escape - one backslash escape of a literal string at i
+ * (after the backslash): its byte in *c, and where the escape ends */
+size_t
 pdf_string_escape(const struct pdf *p, size_t i, unsigned char *c)
 {
 	static const char from[] = "nrtbf", to[] = "\n\r\t\b\f";

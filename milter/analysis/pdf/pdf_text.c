@@ -14,12 +14,8 @@
  *	NULL), inflated with zlib when its only filter is FlateDecode (at
  *	most PDF_STREAM_MAX bytes per stream, and `budget` bytes in all,
  *	which the caller charges to max_expanded), and scanned for text
- *	operators: strings shown by Tj, ' and " and the string elements of
- *	TJ arrays (a large negative kerning between them reads as a
- *	space).  Each positioning operator (Td, TD, Tm, T*, ET) starts a new
- *	line, so table rows come out as lines.  Bytes are read as
- *	Windows-1252 (WinAnsiEncoding), UTF-16BE with a byte order mark as
- *	Unicode; fonts with custom encodings give no useful text.
+ *	operators by pdf_content_text() (pdf_content.c); fonts with custom
+ *	encodings give no useful text.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -35,110 +31,6 @@
 #define PDF_STREAM_MAX	(8 * 1024 * 1024)
 /* the largest output libdeflate decodes into (allocated whole first) */
 #define PDF_DEFLATE_MAX	(64 * 1024 * 1024)
-
-/* pdf_text_show - append one shown string */
-static void
-pdf_text_show(const unsigned char *s, size_t n, struct textbuf *t)
-{
-	unsigned char high = 0;
-	size_t i;
-
-	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
-		text_extract_utf16(s + 2, n - 2, true, t);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (s[i] < 0x20 && s[i] != '\t')
-			return;		/* a CID font: no readable text */
-		high |= s[i];
-	}
-	if (high >= 0x80 || n == 0)
-		text_extract_cp1252(s, n, t);
-	else if (textbuf_full(t))
-		t->truncated = true;	/* as text_extract_cp1252 says */
-	else				/* ASCII: Windows-1252 as it is */
-		textbuf_put(t, (const char *)s, n);
-}
-
-/* pdf_text_wide_gap - is the number at i a kerning below -200 (a gap
- * between words)?  Only the integer digits after the sign matter. */
-static bool
-pdf_text_wide_gap(const struct pdf *c, size_t i)
-{
-	long v = 0;
-
-	if (c->d[i] != '-')
-		return false;
-	for (i++; i < c->len && c->d[i] >= '0' && c->d[i] <= '9' && v <= 200;
-	    i++)
-		v = v * 10 + (c->d[i] - '0');
-	return v > 200;
-}
-
-/* pdf_text_array - the strings of a TJ array at '[' */
-static size_t
-pdf_text_array(const struct pdf *c, size_t i, struct textbuf *t)
-{
-	unsigned char buf[4096];
-	size_t n;
-
-	for (i++; i < c->len;) {
-		i = pdf_ws(c, i);
-		if (i >= c->len || c->d[i] == ']')
-			return i + 1;
-		if (c->d[i] == '(' || (c->d[i] == '<' && i + 1 < c->len &&
-		    c->d[i + 1] != '<')) {
-			n = pdf_string_at(c, i, buf, sizeof(buf), &i);
-			if (n != (size_t)-1)
-				pdf_text_show(buf, n, t);
-			continue;
-		} else if (pdf_text_wide_gap(c, i))
-			textbuf_addc(t, ' ');
-		i = pdf_skip_token(c, i);
-	}
-	return i;
-}
-
-/* pdf_text_content - text operators of one content stream */
-static void
-pdf_text_content(const unsigned char *d, size_t len, struct textbuf *t)
-{
-	struct pdf c = { d, len };
-	unsigned char buf[4096];
-	size_t i = 0, s = 0, n;
-	bool have = false;
-
-	while (i < len && !textbuf_full(t)) {
-		i = pdf_ws(&c, i);
-		if (i >= len)
-			break;
-		if (d[i] == '(' ||
-		    (d[i] == '<' && i + 1 < len && d[i + 1] != '<')) {
-			s = i;
-			have = true;
-		} else if (d[i] == '[') {
-			i = pdf_text_array(&c, i, t);
-			have = false;
-			continue;
-		} else if (i + 1 < len && ((d[i] == 'T' && (d[i + 1] == 'd' ||
-		    d[i + 1] == 'D' || d[i + 1] == 'm' || d[i + 1] == '*')) ||
-		    (d[i] == 'E' && d[i + 1] == 'T'))) {
-			textbuf_sep(t, '\n');
-		} else if (have && ((d[i] == 'T' && i + 1 < len &&
-		    d[i + 1] == 'j') || d[i] == '\'' || d[i] == '"')) {
-			if (d[i] != 'T')
-				textbuf_sep(t, '\n');
-			n = pdf_string(&c, s, buf, sizeof(buf));
-			if (n != (size_t)-1)
-				pdf_text_show(buf, n, t);
-			have = false;
-		}
-		if (d[i] == '\'' || d[i] == '"')
-			i++;
-		else
-			i = pdf_skip_token(&c, i);
-	}
-}
 
 /* pdf_inflate_zlib - zlib's streaming decoder: what decodes before an
  * error, a truncation or max bytes */
@@ -297,10 +189,10 @@ pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
 	max = *budget < PDF_STREAM_MAX ? (size_t)*budget : PDF_STREAM_MAX;
 	if (flate && (text = pdf_inflate(data, n, max, &tn, NULL)) != NULL) {
 		*budget -= tn;
-		pdf_text_content(text, tn, t);
+		pdf_content_text(text, tn, t);
 		free(text);
 	} else if (!flate)
-		pdf_text_content(data, n, t);
+		pdf_content_text(data, n, t);
 	free(plain);
 	return end;
 }
