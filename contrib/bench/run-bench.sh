@@ -45,7 +45,9 @@
 # 10. text (PARTS=text, not in the default set): whole decisions
 #     (aupctl test) for a 6.5 MB text PDF (make-text-pdf.py) sent out by a
 #     teacher, and for a 10 MB xlsx sent to a teacher from outside and by
-#     the teacher to an outside address, with the bytes of text extracted;
+#     the teacher to an outside address, with the bytes of text extracted:
+#     the decision alone (elapsed_ms: engine_evaluate) and the whole
+#     process (start-up, configuration, reading the message) per message;
 # 12. schools (PARTS=schools, not in the default set): SCHOOLS school
 #     files from make-schools.py (300 pupils, 600 parent addresses and its
 #     own templates each) under `[milter] schools`; `aup-milter -t` loads
@@ -815,11 +817,14 @@ EOF
 }
 
 # text_run D NAME RUN ARGS... - one aupctl test of D/NAME.eml into D/runs
+# (its JSON, and the wall-clock ns of the whole process in NAME.RUN.ns)
 text_run() {
-	local d=$1 name=$2 run=$3
+	local d=$1 name=$2 run=$3 t0
 	shift 3
+	t0=$(date +%s%N)
 	"$(dirname "$AUP_MILTER")/aupctl" -c "$d/aup-milter.conf" test "$@" \
 	    "$d/$name.eml" >"$d/runs/$name.$run.json" || INVALID=1
+	echo $(($(date +%s%N) - t0)) >"$d/runs/$name.$run.ns"
 }
 
 # part_text - text extraction: TEXT_RUNS whole decisions (aupctl test)
@@ -861,21 +866,26 @@ part_text() {
 		# shellcheck disable=SC2086
 		text_run "$d" sheet-in "$i" $in
 	done
-	rm -f "$d/runs/"*.0.json
-	python3 - "$d" >>"$W/report.md" <<'EOF' || INVALID=1
+	rm -f "$d/runs/"*.0.json "$d/runs/"*.0.ns
+	python3 - "$d" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$W/report.md" \
+	    <<'EOF' || INVALID=1
 import glob, json, os, statistics, sys
 d = sys.argv[1]
 runs = {}
 for path in glob.glob(os.path.join(d, "runs", "*.json")):
     r = json.load(open(path))
+    r["process_ms"] = int(open(path[:-4] + "ns").read()) / 1e6
     runs.setdefault(os.path.basename(path).split(".")[0], []).append(r)
 print()
-print("Text extraction (`aupctl test`: analysis and every policy), "
-      "%d runs each:" % len(runs["manual"]))
+print("Text extraction, %d runs each (load average %s at the end): the "
+      "decision alone (`elapsed_ms` of `aupctl test`: engine_evaluate, "
+      "i.e. MIME walk, analysis and every policy) and the whole `aupctl "
+      "test` process (start-up, configuration, reading the message):"
+      % (len(runs["manual"]), sys.argv[2]))
 print()
-print("| message | attachment | action | text extracted | min ms "
-      "| median ms | max ms |")
-print("|---|---|---|---|---|---|---|")
+print("| message | attachment | action | text extracted | decision min ms "
+      "| median ms | max ms | process median ms |")
+print("|---|---|---|---|---|---|---|---|")
 rows = (("manual", "teacher to outside", "manual.pdf"),
         ("sheet", "teacher to outside", "sheet.xlsx"),
         ("sheet-in", "outside to teacher", "sheet.xlsx"))
@@ -883,16 +893,18 @@ bad = []
 for f, who, name in rows:
     ms = sorted(float(r["elapsed_ms"]) for r in runs[f])
     text = runs[f][0].get("text_bytes")
-    print("| %s | %s, %.1f MB | %s | %s | %.0f | %.0f | %.0f |" % (
+    print("| %s | %s, %.1f MB | %s | %s | %.0f | %.0f | %.0f | %.0f |" % (
         who, name, os.path.getsize(os.path.join(d, name)) / 1048576,
         "/".join(sorted({r["action"] for r in runs[f]})),
         "not reported" if text is None else "%.1f MB" % (text / 1048576),
-        ms[0], statistics.median(ms), ms[-1]))
+        ms[0], statistics.median(ms), ms[-1],
+        statistics.median(r["process_ms"] for r in runs[f])))
     bad += [r["action"] for r in runs[f] if r["action"] == "tempfail"]
 med = statistics.median(float(r["elapsed_ms"]) for r in runs["manual"])
 print()
-print("Target: the 6.5 MB text PDF decided in < 100 ms: %s (median %.0f ms)"
-      % ("met" if med < 100 else "MISSED", med))
+print("Target (judged on the decision alone): the 6.5 MB text PDF decided "
+      "in < 100 ms: %s (median %.0f ms)" % ("met" if med < 100 else "MISSED",
+                                            med))
 if bad:
     print("INVALID: tempfail verdicts")
     sys.exit(1)
