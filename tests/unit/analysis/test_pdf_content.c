@@ -249,6 +249,50 @@ long_strings_are_cut_alike(void **state)
 	free(d);
 }
 
+/* repeated - `what` n times, then `tail` (to be freed) */
+static unsigned char *
+repeated(const char *what, size_t n, const char *tail, size_t *len)
+{
+	size_t w = strlen(what), t = strlen(tail), k;
+	unsigned char *d = xmalloc(w * n + t);
+
+	for (k = 0; k < n; k++)
+		memcpy(d + k * w, what, w);
+	memcpy(d + w * n, tail, t);
+	*len = w * n + t;
+	return d;
+}
+
+/* hostile_nesting_and_images_read_alike - 200,000 opening brackets,
+ * parentheses or dictionaries (the depth limit of pdf_skip_token),
+ * and 100,000 inline images without an EI (each searched once) */
+static void
+hostile_nesting_and_images_read_alike(void **state)
+{
+	static const char *const opens[] = { "[", "[(", "(", "<<", "[<<",
+	    "[[ (x)" };
+	unsigned char *d;
+	size_t k, len;
+	char *s;
+
+	(void)state;
+	for (k = 0; k < sizeof(opens) / sizeof(opens[0]); k++) {
+		d = repeated(opens[k], 200000, " (end) Tj", &len);
+		same_text(d, len, opens[k]);
+		free(d);
+	}
+	d = repeated("BI /W 1 ID ", 100000, "(end) Tj", &len);
+	d[len - 1] = '\0';	/* "Tj" -> "T": a C string, no Tj */
+	s = scanner_text((const char *)d);
+	assert_string_equal(s, "");
+	free(s);
+	memcpy(d + len - 8, "(e)Tj  ", 8);
+	s = scanner_text((const char *)d);
+	assert_string_equal(s, "e");
+	free(s);
+	free(d);
+}
+
 /* xorshift - a small deterministic generator */
 static uint32_t
 xorshift(uint32_t *s)
@@ -365,6 +409,7 @@ main(void)
 		cmocka_unit_test(
 		    handwritten_streams_read_as_the_plain_reading_reads_them),
 		cmocka_unit_test(long_strings_are_cut_alike),
+		cmocka_unit_test(hostile_nesting_and_images_read_alike),
 		cmocka_unit_test(generated_token_soups_read_alike),
 		cmocka_unit_test(fixture_streams_read_alike),
 		cmocka_unit_test(inline_image_data_is_stepped_over),
