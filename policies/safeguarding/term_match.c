@@ -4,8 +4,8 @@
  * SYNOPSIS
  *	term_set_new(), term_set_add(), term_set_compile(), term_set_count(),
  *	term_set_phrase(), term_set_states(), term_set_free(),
- *	term_hits_new(), term_hits_scan(), term_hits_count(),
- *	term_hits_get(), term_hits_free()
+ *	term_hits_new(), term_hits_scan(), term_hits_scan_every_word(),
+ *	term_hits_count(), term_hits_get(), term_hits_free()
  *
  * DESCRIPTION
  *	Each phrase is normalised into words and inserted as the string
@@ -23,7 +23,16 @@
  *	(term_vocab.h) that lets the scan skip a word none of them is: no
  *	phrase can run through it, so the automaton restarts at the root
  *	after it.  Most words of most mail are dismissed this way after a
- *	character or two, without touching the automaton.
+ *	character or two, without touching the automaton.  Most never get
+ *	that far: a sieve (the same words with repeated letters collapsed)
+ *	lets the scanner drop them as it reads them, and hand over one
+ *	empty word for each run of dropped words instead (term_norm.h),
+ *	which the matcher counts as one word that no phrase runs through.
+ *	Fewer words are then numbered, which changes no hit: a phrase or
+ *	a never-count phrase is a run of consecutive words of the
+ *	phrases' vocabulary, numbered consecutively as before, and a
+ *	pending hit waits for TERM_MAX_WORDS numbered words, so for at
+ *	least as many words of the text.
  *
  *	Never-count masks need to see a phrase's surroundings: a hit is
  *	kept pending until TERM_MAX_WORDS more words have been read (no
@@ -68,6 +77,9 @@ struct term_set {
 	 * word of the text that is none of them cannot be part of a match,
 	 * so the scan skips its characters */
 	struct term_vocab vocab;
+	/* the same words collapsed, and the chat spellings: the scanner
+	 * drops a word this rules out as it reads it (term_norm.h) */
+	struct term_vocab sieve;
 };
 
 struct term_pending {
@@ -102,6 +114,10 @@ term_set_new(void)
 	ts->out[0] = -1;
 	ts->nstates = 1;
 	term_vocab_init(&ts->vocab);
+	term_vocab_init(&ts->sieve);
+	for (size_t i = 0; term_norm_chat_words[i] != NULL; i++)
+		term_vocab_add(&ts->sieve, term_norm_chat_words[i],
+		    strlen(term_norm_chat_words[i]), false);
 	return ts;
 }
 
@@ -179,6 +195,9 @@ term_insert_variants(struct term_set *ts, const struct term_words *tw,
 	char buf[(TERM_NORM_WORD_MAX + 1) * (TERM_MAX_WORDS + 1) + 2];
 	char col[TERM_NORM_WORD_MAX + 1];
 
+	for (size_t i = 0; i < tw->n; i++)
+		term_vocab_add(&ts->sieve, col, term_norm_collapse(tw->w[i],
+		    strlen(tw->w[i]), col), wild && i + 1 == tw->n);
 	for (unsigned mask = 0; mask < TERM_VARIANTS && mask < (1u << tw->n);
 	    mask++) {
 		size_t o = 0;
@@ -357,6 +376,7 @@ term_set_free(struct term_set *ts)
 	free(ts->dict);
 	free(ts->outs);
 	term_vocab_clear(&ts->vocab);
+	term_vocab_clear(&ts->sieve);
 	free(ts);
 	return NULL;
 }
@@ -501,8 +521,9 @@ term_word_slow(struct term_hits *h, const char *word, size_t len, size_t w)
 		term_step(h, term_vocab_sym(word[i]), w);
 }
 
-/* term_word - one normalised word of the text; most words end nothing,
- * wait for nothing and are no phrase's, and only restart the automaton */
+/* term_word - one normalised word of the text (empty: words no phrase
+ * uses); most words end nothing, wait for nothing and are no phrase's,
+ * and only restart the automaton */
 static void
 term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 {
@@ -520,9 +541,10 @@ term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 	term_word_slow(h, word, len, w);
 }
 
-/* term_hits_scan - one text of the message */
-void
-term_hits_scan(struct term_hits *h, const char *text, size_t len)
+/* term_hits_run - one text, with the scanner's sieve or without */
+static void
+term_hits_run(struct term_hits *h, const char *text, size_t len,
+    const struct term_vocab *sieve)
 {
 	if (!h->ts->compiled || h->ts->nphrases == 0)
 		return;
@@ -530,11 +552,25 @@ term_hits_scan(struct term_hits *h, const char *text, size_t len)
 	h->len = len;
 	h->state = 0;
 	h->word = 0;
-	term_norm_text(text, len, term_word, h);
+	term_norm_text_sieved(text, len, sieve, term_word, h);
 	term_step(h, 0, h->word);	/* ends the last word */
 	term_commit(h, SIZE_MAX);
 	h->nmasks = 0;
 	h->text = NULL;
+}
+
+/* term_hits_scan - one text of the message */
+void
+term_hits_scan(struct term_hits *h, const char *text, size_t len)
+{
+	term_hits_run(h, text, len, &h->ts->sieve);
+}
+
+/* term_hits_scan_every_word - one text, every word to term_word */
+void
+term_hits_scan_every_word(struct term_hits *h, const char *text, size_t len)
+{
+	term_hits_run(h, text, len, NULL);
 }
 
 size_t

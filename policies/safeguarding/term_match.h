@@ -71,6 +71,11 @@ struct term_set *term_set_free(struct term_set *ts);
 struct term_hits *term_hits_new(const struct term_set *ts);
 /* term_hits_scan - look for the phrases in text[0..len) */
 void	term_hits_scan(struct term_hits *h, const char *text, size_t len);
+/* term_hits_scan_every_word - the same without the sieve: every word
+ * reaches the matcher's own vocabulary test (the reference the sieve
+ * is tested against; the same hits, more slowly) */
+void	term_hits_scan_every_word(struct term_hits *h, const char *text,
+	    size_t len);
 /* term_hits_count - distinct phrases found so far */
 size_t	term_hits_count(const struct term_hits *h);
 /* term_hits_get - hit i, in the order found (borrowed) */

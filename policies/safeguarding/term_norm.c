@@ -2,7 +2,8 @@
  * term_norm - normalise text into the words of the safeguarding lists
  *
  * SYNOPSIS
- *	term_norm_text(), term_norm_collapse()
+ *	term_norm_text(), term_norm_text_sieved(), term_norm_collapse(),
+ *	term_norm_chat_words[]
  *
  * DESCRIPTION
  *	Three stages, all streaming (no copy of the text is made):
@@ -43,6 +44,8 @@ struct norm_state {
 	size_t	 len;
 	term_norm_fn fn;
 	void	*arg;
+	const struct term_vocab *sieve;	/* NULL: every word goes out */
+	bool	 gap;		/* the last thing out was an empty word */
 	/* the raw word being scanned */
 	char	 raw[TERM_NORM_WORD_MAX];
 	size_t	 rlen;
@@ -247,8 +250,21 @@ term_norm_collapse(const char *w, size_t len, char *out)
 	return o;
 }
 
+const char *const term_norm_chat_words[] = { "u", "ya", "yu", "ur", "yr",
+    "youre", "ure", "r", "im", NULL };
+
+/* norm_out - a word to the callback */
+static void
+norm_out(struct norm_state *st, const char *w, size_t len, size_t start,
+    size_t end)
+{
+	st->gap = false;
+	st->fn(st->arg, w, len, start, end);
+}
+
 /* norm_chat - the word(s) a chat spelling stands for: u ya yu -> you,
- * ur yr youre ure -> your, r -> are, im -> i am; NULL for any other */
+ * ur yr youre ure -> your, r -> are, im -> i am; NULL for any other
+ * (term_norm_chat_words lists the same spellings) */
 static const char *
 norm_chat(const char *w, size_t len)
 {
@@ -283,14 +299,14 @@ norm_emit(struct norm_state *st, const char *w, size_t len, size_t start,
 		w = buf;
 	}
 	if ((to = norm_chat(w, len)) == NULL) {
-		st->fn(st->arg, w, len, start, end);
+		norm_out(st, w, len, start, end);
 		return;
 	}
 	if ((sp = strchr(to, ' ')) != NULL) {
-		st->fn(st->arg, to, (size_t)(sp - to), start, end);
+		norm_out(st, to, (size_t)(sp - to), start, end);
 		to = sp + 1;
 	}
-	st->fn(st->arg, to, strlen(to), start, end);
+	norm_out(st, to, strlen(to), start, end);
 }
 
 /* norm_flush_run - the waiting single letters: one word, or each */
@@ -487,11 +503,16 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 			w[c] = norm_digit_letter[w[c] - '0'];
 	if (st->nrun > 0)
 		norm_flush_run(st);
-	/* what norm_emit would pass on unchanged goes straight out */
-	if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
+	if (st->sieve != NULL && !term_vocab_sieve_passes(st->sieve, w, n)) {
+		/* no phrase word: one empty word stands for the run */
+		if (!st->gap)
+			norm_out(st, "", 0, i, j);
+		st->gap = true;
+	} else if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
 	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
 	    !norm_has_stretch(w, n)))
-		st->fn(st->arg, w, n, i, j);
+		/* what norm_emit would pass on unchanged goes straight out */
+		norm_out(st, w, n, i, j);
 	else
 		norm_emit(st, w, n, i, j);
 	/* the separators after it end no word: nothing is open */
@@ -504,8 +525,16 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 void
 term_norm_text(const char *text, size_t len, term_norm_fn fn, void *arg)
 {
+	term_norm_text_sieved(text, len, NULL, fn, arg);
+}
+
+/* term_norm_text_sieved - the pipeline, dismissing what sieve rules out */
+void
+term_norm_text_sieved(const char *text, size_t len,
+    const struct term_vocab *sieve, term_norm_fn fn, void *arg)
+{
 	struct norm_state st = { .text = text, .len = len, .fn = fn,
-	    .arg = arg };
+	    .arg = arg, .sieve = sieve };
 	const unsigned char *t = (const unsigned char *)text;
 	char out[3] = { 0 };
 	size_t i = 0, n;

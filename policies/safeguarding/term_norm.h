@@ -26,12 +26,20 @@
  *   - chat spellings become words: u ya yu -> you, ur yr youre ure ->
  *     your, r -> are, im -> i am.
  * Each word comes with the byte span of the text it came from.
+ *
+ * With a sieve (term_vocab.h), a word of ASCII letters and digits that
+ * the sieve rules out is not handed over: the scanner dismisses it as
+ * it reads it, before the finisher.  In its place the callback gets an
+ * empty word (len 0) once for each run of such words, so that no
+ * phrase is matched across them.
  */
 #ifndef AUP_TERM_NORM_H
 #define AUP_TERM_NORM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "policies/safeguarding/term_vocab.h"
 
 #define TERM_NORM_WORD_MAX	48	/* longer words are cut */
 #define TERM_NORM_OTHER		'#'	/* a letter of another alphabet */
@@ -44,6 +52,13 @@ typedef void (*term_norm_fn)(void *arg, const char *word, size_t len,
 /* term_norm_text - normalise text[0..len) and call fn for each word */
 void	term_norm_text(const char *text, size_t len, term_norm_fn fn,
 	    void *arg);
+/* term_norm_text_sieved - the same, with the words that sieve rules
+ * out replaced by one empty word a run (sieve may be NULL) */
+void	term_norm_text_sieved(const char *text, size_t len,
+	    const struct term_vocab *sieve, term_norm_fn fn, void *arg);
+/* the spellings the finisher turns into other words ("u" -> "you");
+ * NULL-terminated: a sieve must let them through */
+extern const char *const term_norm_chat_words[];
 /* term_norm_collapse - w with every run of one letter made one letter,
  * into out (at least len + 1 bytes); returns the new length */
 size_t	term_norm_collapse(const char *w, size_t len, char *out);

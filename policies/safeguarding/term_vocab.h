@@ -11,6 +11,14 @@
  * character no phrase word continues with: most words of ordinary mail
  * are dismissed after one or two characters.
  *
+ * A sieve is a vocabulary of the same words with their repeated letters
+ * collapsed ("kill" -> "kil"), walked over a word of the text collapsed
+ * the same way as it is read: it answers "could the finisher make a
+ * phrase word of this?" before the finisher runs (term_norm.h), so the
+ * scanner can drop the word without handing it over.  It says yes to
+ * every word term_vocab_matters() says yes to after stretched letters
+ * are collapsed, and to a few more.
+ *
  * A vocabulary is read-only once built and may be shared by threads.
  */
 #ifndef AUP_TERM_VOCAB_H
@@ -58,6 +66,31 @@ term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
 
 	for (size_t i = 0; i < len; i++) {
 		s = v->go[(size_t)s * TERM_VOCAB_NSYM + term_vocab_sym(word[i])];
+		if (s == 0)
+			return false;
+		if (v->flag[s] & TERM_VOCAB_STEM)
+			return true;
+	}
+	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
+}
+
+/* term_vocab_sieve_passes - could word[0..len), after stretched letters
+ * are collapsed and chat spellings spelt out, be a word of sieve v?
+ * (v holds collapsed words; repeated letters, not digits, are skipped) */
+static inline bool
+term_vocab_sieve_passes(const struct term_vocab *v, const char *word,
+    size_t len)
+{
+	int32_t s = 0;
+	char prev = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = word[i];
+
+		if (c == prev && (c < '0' || c > '9'))
+			continue;
+		prev = c;
+		s = v->go[(size_t)s * TERM_VOCAB_NSYM + term_vocab_sym(c)];
 		if (s == 0)
 			return false;
 		if (v->flag[s] & TERM_VOCAB_STEM)
