@@ -364,7 +364,7 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 }
 
 /* The letter a digit stands for in a word with letters ('?': none). */
-static const char norm_digit_letter[] = "oi?ea?t???";
+static const char norm_digit_letter[] = "oi?eas?t??";
 
 /* norm_end_word - the raw word is complete: symbols become letters */
 static void

@@ -74,6 +74,9 @@ test_normalise(void **state)
 	assert_norm("\xef\xbd\x8b\xef\xbd\x99\xef\xbd\x93", "kys"); /* fullwidth */
 	assert_norm("stra\xc3\x9f" "e", "strasse");
 	assert_norm("k1ll y0urs3lf", "kill yourself");
+	assert_norm("5t4b h1m w1th 7h3 kn1f3", "stab him with the knife");
+	assert_norm("k1ll y0ur53lf", "kill yourself");
+	assert_norm("l8r 2day", "l8r 2day");		/* 2, 6, 8, 9 stay */
 	assert_norm("@ss h4t3", "ass hate");
 	assert_norm("$lut", "slut");
 	assert_norm("k!ll", "kill");
