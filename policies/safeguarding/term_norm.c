@@ -88,14 +88,24 @@ static const struct {
 
 /* ASCII characters that only ever end a word (not letters, digits, or
  * the symbols and joiners of norm_classify) */
-static const bool norm_ascii_separator[128] = {
-	[0 ... 31] = true, [' '] = true, ['"'] = true, ['#'] = true,
-	['%'] = true, ['&'] = true, ['('] = true, [')'] = true, ['+'] = true,
-	[','] = true, ['-'] = true, ['/'] = true, [':'] = true, [';'] = true,
-	['<'] = true, ['='] = true, ['>'] = true, ['?'] = true, ['['] = true,
-	['\\'] = true, [']'] = true, ['^'] = true, ['{'] = true, ['|'] = true,
-	['}'] = true, ['~'] = true, [127] = true,
+#define NORM_SEPARATORS \
+	[0 ... 31] = true, [' '] = true, ['"'] = true, ['#'] = true, \
+	['%'] = true, ['&'] = true, ['('] = true, [')'] = true, ['+'] = true, \
+	[','] = true, ['-'] = true, ['/'] = true, [':'] = true, [';'] = true, \
+	['<'] = true, ['='] = true, ['>'] = true, ['?'] = true, ['['] = true, \
+	['\\'] = true, [']'] = true, ['^'] = true, ['{'] = true, ['|'] = true, \
+	['}'] = true, ['~'] = true, [127] = true
+static const bool norm_ascii_separator[256] = { NORM_SEPARATORS };
+
+/* With no word open, what ends nothing and starts nothing: the
+ * separators, and the joiners and '!' (they join or stand for letters
+ * only after a letter) */
+static const bool norm_ascii_gap[256] = {
+	NORM_SEPARATORS,
+	['.'] = true, ['_'] = true, ['*'] = true, ['\''] = true, ['`'] = true,
+	['!'] = true,
 };
+#undef NORM_SEPARATORS
 
 /* norm_lookalike - the Latin letter c imitates, or 0 */
 static char
@@ -363,8 +373,30 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 	norm_emit(st, w, len, start, end);
 }
 
-/* The letter a digit stands for in a word with letters ('?': none). */
-static const char norm_digit_letter[] = "oi?eas?t??";
+/* ASCII letters and digits as the finisher gets them: letters lower-
+ * cased, and digits as digits (a number) or, in a word with letters
+ * ("l33t"), as the letters they stand for (2, 6, 8, 9 stand for none) */
+#define NORM_FOLD(c)	[c] = c, [c - 'a' + 'A'] = c
+#define NORM_FOLD_LETTERS \
+	NORM_FOLD('a'), NORM_FOLD('b'), NORM_FOLD('c'), NORM_FOLD('d'), \
+	NORM_FOLD('e'), NORM_FOLD('f'), NORM_FOLD('g'), NORM_FOLD('h'), \
+	NORM_FOLD('i'), NORM_FOLD('j'), NORM_FOLD('k'), NORM_FOLD('l'), \
+	NORM_FOLD('m'), NORM_FOLD('n'), NORM_FOLD('o'), NORM_FOLD('p'), \
+	NORM_FOLD('q'), NORM_FOLD('r'), NORM_FOLD('s'), NORM_FOLD('t'), \
+	NORM_FOLD('u'), NORM_FOLD('v'), NORM_FOLD('w'), NORM_FOLD('x'), \
+	NORM_FOLD('y'), NORM_FOLD('z')
+static const char norm_fold_number[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	NORM_FOLD_LETTERS,
+};
+static const char norm_fold_leet[256] = {
+	['0'] = 'o', ['1'] = 'i', ['2'] = '2', ['3'] = 'e', ['4'] = 'a',
+	['5'] = 's', ['6'] = '6', ['7'] = 't', ['8'] = '8', ['9'] = '9',
+	NORM_FOLD_LETTERS,
+};
+#undef NORM_FOLD_LETTERS
+#undef NORM_FOLD
 
 /* norm_end_word - the raw word is complete: symbols become letters */
 static void
@@ -385,9 +417,8 @@ norm_end_word(struct norm_state *st)
 		char c = st->raw[i];
 
 		if (st->has_letter) {
-			if (c >= '0' && c <= '9' && norm_digit_letter[c - '0'] !=
-			    '?')
-				c = norm_digit_letter[c - '0'];
+			if (c >= '0' && c <= '9')
+				c = norm_fold_leet[(unsigned char)c];
 			else if (c == '@')
 				c = 'a';
 			else if (c == '$')
@@ -426,97 +457,109 @@ norm_last_is_letter(const struct norm_state *st)
 	return (c >= 'a' && c <= 'z') || c == TERM_NORM_OTHER;
 }
 
-/* ASCII letters (lower-cased) and digits: what a fast word is made of;
- * 0 for every other byte */
-static const char norm_ascii_fold[256] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
-	['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8',
-	['9'] = '9',
-#define NORM_FOLD(c)	[c] = c, [c - 'a' + 'A'] = c
-	NORM_FOLD('a'), NORM_FOLD('b'), NORM_FOLD('c'), NORM_FOLD('d'),
-	NORM_FOLD('e'), NORM_FOLD('f'), NORM_FOLD('g'), NORM_FOLD('h'),
-	NORM_FOLD('i'), NORM_FOLD('j'), NORM_FOLD('k'), NORM_FOLD('l'),
-	NORM_FOLD('m'), NORM_FOLD('n'), NORM_FOLD('o'), NORM_FOLD('p'),
-	NORM_FOLD('q'), NORM_FOLD('r'), NORM_FOLD('s'), NORM_FOLD('t'),
-	NORM_FOLD('u'), NORM_FOLD('v'), NORM_FOLD('w'), NORM_FOLD('x'),
-	NORM_FOLD('y'), NORM_FOLD('z'),
-#undef NORM_FOLD
+/* The byte classes of the fast path: 1 an ASCII letter, 2 a digit */
+static const uint8_t norm_ascii_kind[256] = {
+	['0' ... '9'] = 2, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1,
 };
 
-/* norm_ascii_separator over every byte (false for non-ASCII) */
+/* norm_ends_word - does t[j] end the fast word before it, as the general
+ * path would end it?  A separator does; a joiner or '!' does unless a
+ * letter (or a character to ignore, which is never ASCII) follows */
 static bool
-norm_is_separator(unsigned char b)
+norm_ends_word(const unsigned char *t, size_t len, size_t j)
 {
-	return b < 0x80 && norm_ascii_separator[b];
+	unsigned char b;
+
+	if (j == len || norm_ascii_separator[t[j]])
+		return true;
+	if (!norm_ascii_gap[t[j]])
+		return false;
+	if (j + 1 == len)
+		return true;
+	b = t[j + 1];
+	return b < 0x80 && norm_ascii_kind[b] != 1;
 }
 
-/* norm_fast_scan - the ASCII letters and digits from p on, folded into
- * w (the first TERM_NORM_WORD_MAX); *kinds gets 1 for letters, 2 for
- * digits; returns the end of the run */
-static const unsigned char *
-norm_fast_scan(const unsigned char *p, const unsigned char *e, char *w,
-    size_t *n, unsigned *kinds)
+/* norm_single_alone - a single letter ends at t[j] with no run of
+ * single letters open: is it sure that no single letter joins it (the
+ * joiner would flush it alone)?  No when unsure */
+static bool
+norm_single_alone(const unsigned char *t, size_t len, size_t j)
 {
-	const unsigned char *stop = e - p > TERM_NORM_WORD_MAX ?
-	    p + TERM_NORM_WORD_MAX : e;
-	unsigned any = 0, all = 0xff;
-	char c;
-	size_t o = 0;
+	size_t g = j;
 
-	/* lower-case letters have 0x40, digits have not */
-	while (p < stop && (c = norm_ascii_fold[*p]) != 0) {
-		w[o++] = c;
-		any |= (unsigned char)c;
-		all &= (unsigned char)c;
-		p++;
+	while (g < len && norm_ascii_gap[t[g]])
+		g++;
+	if (g == len || (t[g] < 0x80 && norm_ascii_kind[t[g]] != 1))
+		return true;	/* no letter next */
+	if (t[g] >= 0x80)
+		return false;
+	if (g - j <= 3) {
+		for (size_t k = j; k < g; k++)
+			if (strchr(" .-/_", t[k]) == NULL)
+				return true;	/* a gap that never joins */
+		/* a letter and another: a word, not a single letter */
+		return g + 1 < len && norm_ascii_kind[t[g + 1]] != 0;
 	}
-	if (p == stop)
-		while (p < e && (c = norm_ascii_fold[*p]) != 0) {
-			any |= (unsigned char)c;
-			all &= (unsigned char)c;
-			p++;
-		}
-	*n = o;
-	*kinds = ((any & 0x40) ? 1 : 0) | ((all & 0x40) ? 0 : 2);
-	return p;
+	return true;
 }
 
-/* norm_fast_word - a word of ASCII letters and digits ended by a
- * separator, at t[i] with no raw word open: straight to the
- * finisher (as norm_end_word and norm_push would send it); returns
- * where the separators after it end, or 0 when the word needs the
- * general path (a single letter, a joiner or non-ASCII after it) */
+/* norm_fast_emit - a fast word the sieve lets through, to the finisher
+ * (straight out when the finisher would pass it on unchanged) */
+static void
+norm_fast_emit(struct norm_state *st, const unsigned char *t, size_t i,
+    size_t j, unsigned kinds)
+{
+	const char *fold = kinds == 3 ? norm_fold_leet : norm_fold_number;
+	size_t n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
+	char w[TERM_NORM_WORD_MAX];
+
+	for (size_t c = 0; c < n; c++)
+		w[c] = fold[t[i + c]];
+	if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
+	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
+	    !norm_has_stretch(w, n)))
+		norm_out(st, w, n, i, j);
+	else
+		norm_emit(st, w, n, i, j);
+}
+
+/* norm_fast_word - a word of ASCII letters and digits at t[i], with no
+ * raw word open, ended as the general path would end it: dropped when
+ * the sieve rules it out, else straight to the finisher (as
+ * norm_end_word and norm_push would send it); returns where the gap
+ * after it ends, or 0 when the word needs the general path (a joiner
+ * inside it, non-ASCII after it, a single letter that may join others
+ * as in "k y s") */
 static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
-	char w[TERM_NORM_WORD_MAX];
-	unsigned kinds;
+	const unsigned char *p = t + i, *e = t + len;
+	unsigned kinds = 0, k;
 	size_t j, n;
 
-	j = (size_t)(norm_fast_scan(t + i, t + len, w, &n, &kinds) - t);
-	if ((kinds == 1 && j - i == 1) || (j < len && !norm_is_separator(t[j])))
+	while (p < e && (k = norm_ascii_kind[*p]) != 0) {
+		kinds |= k;
+		p++;
+	}
+	j = (size_t)(p - t);
+	if (!norm_ends_word(t, len, j) || (kinds == 1 && j - i == 1 &&
+	    (st->nrun > 0 || !norm_single_alone(t, len, j))))
 		return 0;
-	for (size_t c = 0; kinds == 3 && c < n; c++)	/* "l8r", "w1th" */
-		if (w[c] >= '0' && w[c] <= '9' &&
-		    norm_digit_letter[w[c] - '0'] != '?')
-			w[c] = norm_digit_letter[w[c] - '0'];
 	if (st->nrun > 0)
 		norm_flush_run(st);
-	if (st->sieve != NULL && !term_vocab_sieve_passes(st->sieve, w, n)) {
+	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
+	if (term_vocab_sieve_passes(st->sieve, t + i, n, kinds == 3 ?
+	    norm_fold_leet : norm_fold_number))
+		norm_fast_emit(st, t, i, j, kinds);
+	else if (!st->gap) {
 		/* no phrase word: one empty word stands for the run */
-		if (!st->gap)
-			norm_out(st, "", 0, i, j);
+		norm_out(st, "", 0, i, j);
 		st->gap = true;
-	} else if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
-	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
-	    !norm_has_stretch(w, n)))
-		/* what norm_emit would pass on unchanged goes straight out */
-		norm_out(st, w, n, i, j);
-	else
-		norm_emit(st, w, n, i, j);
-	/* the separators after it end no word: nothing is open */
-	while (j < len && norm_is_separator(t[j]))
+	}
+	/* what follows ends no word and starts none: nothing is open */
+	while (j < len && norm_ascii_gap[t[j]])
 		j++;
 	return j;
 }
@@ -543,7 +586,7 @@ term_norm_text_sieved(const char *text, size_t len,
 		unsigned char b = t[i];
 		gunichar c;
 
-		if (st.rlen == 0 && norm_ascii_fold[b] != 0 &&
+		if (sieve != NULL && st.rlen == 0 && norm_ascii_kind[b] != 0 &&
 		    (n = norm_fast_word(&st, t, len, i)) > 0) {
 			i = n;
 			continue;
@@ -568,7 +611,7 @@ term_norm_text_sieved(const char *text, size_t len,
 			st.has_symbol = true;
 			continue;
 		}
-		if (b < 0x80 && norm_ascii_separator[b]) {
+		if (norm_ascii_separator[b]) {
 			if (st.rlen > 0)
 				norm_end_word(&st);
 			i++;

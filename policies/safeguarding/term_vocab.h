@@ -74,18 +74,19 @@ term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
 	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
 }
 
-/* term_vocab_sieve_passes - could word[0..len), after stretched letters
- * are collapsed and chat spellings spelt out, be a word of sieve v?
- * (v holds collapsed words; repeated letters, not digits, are skipped) */
+/* term_vocab_sieve_passes - could the word whose characters are
+ * fold[bytes[i]], i < len, be a word of sieve v once stretched letters
+ * are collapsed and chat spellings spelt out?  (v holds collapsed
+ * words: a repeated letter, not a digit, is skipped) */
 static inline bool
-term_vocab_sieve_passes(const struct term_vocab *v, const char *word,
-    size_t len)
+term_vocab_sieve_passes(const struct term_vocab *v,
+    const unsigned char *bytes, size_t len, const char fold[256])
 {
 	int32_t s = 0;
 	char prev = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = word[i];
+		char c = fold[bytes[i]];
 
 		if (c == prev && (c < '0' || c > '9'))
 			continue;
