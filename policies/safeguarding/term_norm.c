@@ -373,30 +373,36 @@ norm_push(struct norm_state *st, const char *w, size_t len, size_t start,
 	norm_emit(st, w, len, start, end);
 }
 
-/* ASCII letters and digits as the finisher gets them: letters lower-
- * cased, and digits as digits (a number) or, in a word with letters
- * ("l33t"), as the letters they stand for (2, 6, 8, 9 stand for none) */
-#define NORM_FOLD(c)	[c] = c, [c - 'a' + 'A'] = c
-#define NORM_FOLD_LETTERS \
-	NORM_FOLD('a'), NORM_FOLD('b'), NORM_FOLD('c'), NORM_FOLD('d'), \
-	NORM_FOLD('e'), NORM_FOLD('f'), NORM_FOLD('g'), NORM_FOLD('h'), \
-	NORM_FOLD('i'), NORM_FOLD('j'), NORM_FOLD('k'), NORM_FOLD('l'), \
-	NORM_FOLD('m'), NORM_FOLD('n'), NORM_FOLD('o'), NORM_FOLD('p'), \
-	NORM_FOLD('q'), NORM_FOLD('r'), NORM_FOLD('s'), NORM_FOLD('t'), \
-	NORM_FOLD('u'), NORM_FOLD('v'), NORM_FOLD('w'), NORM_FOLD('x'), \
-	NORM_FOLD('y'), NORM_FOLD('z')
-static const char norm_fold_number[256] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-	NORM_FOLD_LETTERS,
+/* ASCII letters and digits as the finisher gets them, as symbols of
+ * term_vocab.h: letters lower-cased, and digits as digits (a number) or,
+ * in a word with letters ("l33t"), as the letters they stand for (2, 6,
+ * 8 and 9 stand for none) */
+#define NORM_SYM(c)	[c] = TERM_VOCAB_SYM_LETTER(c), \
+			[c - 'a' + 'A'] = TERM_VOCAB_SYM_LETTER(c)
+#define NORM_SYM_LETTERS \
+	NORM_SYM('a'), NORM_SYM('b'), NORM_SYM('c'), NORM_SYM('d'), \
+	NORM_SYM('e'), NORM_SYM('f'), NORM_SYM('g'), NORM_SYM('h'), \
+	NORM_SYM('i'), NORM_SYM('j'), NORM_SYM('k'), NORM_SYM('l'), \
+	NORM_SYM('m'), NORM_SYM('n'), NORM_SYM('o'), NORM_SYM('p'), \
+	NORM_SYM('q'), NORM_SYM('r'), NORM_SYM('s'), NORM_SYM('t'), \
+	NORM_SYM('u'), NORM_SYM('v'), NORM_SYM('w'), NORM_SYM('x'), \
+	NORM_SYM('y'), NORM_SYM('z')
+#define NORM_DIGIT(c)	[c] = TERM_VOCAB_SYM_DIGIT(c)
+static const uint8_t norm_sym_number[256] = {
+	NORM_DIGIT('0'), NORM_DIGIT('1'), NORM_DIGIT('2'), NORM_DIGIT('3'),
+	NORM_DIGIT('4'), NORM_DIGIT('5'), NORM_DIGIT('6'), NORM_DIGIT('7'),
+	NORM_DIGIT('8'), NORM_DIGIT('9'), NORM_SYM_LETTERS,
 };
-static const char norm_fold_leet[256] = {
-	['0'] = 'o', ['1'] = 'i', ['2'] = '2', ['3'] = 'e', ['4'] = 'a',
-	['5'] = 's', ['6'] = '6', ['7'] = 't', ['8'] = '8', ['9'] = '9',
-	NORM_FOLD_LETTERS,
+static const uint8_t norm_sym_leet[256] = {
+	['0'] = TERM_VOCAB_SYM_LETTER('o'), ['1'] = TERM_VOCAB_SYM_LETTER('i'),
+	['3'] = TERM_VOCAB_SYM_LETTER('e'), ['4'] = TERM_VOCAB_SYM_LETTER('a'),
+	['5'] = TERM_VOCAB_SYM_LETTER('s'), ['7'] = TERM_VOCAB_SYM_LETTER('t'),
+	NORM_DIGIT('2'), NORM_DIGIT('6'), NORM_DIGIT('8'), NORM_DIGIT('9'),
+	NORM_SYM_LETTERS,
 };
-#undef NORM_FOLD_LETTERS
-#undef NORM_FOLD
+#undef NORM_DIGIT
+#undef NORM_SYM_LETTERS
+#undef NORM_SYM
 
 /* norm_end_word - the raw word is complete: symbols become letters */
 static void
@@ -418,7 +424,8 @@ norm_end_word(struct norm_state *st)
 
 		if (st->has_letter) {
 			if (c >= '0' && c <= '9')
-				c = norm_fold_leet[(unsigned char)c];
+				c = term_vocab_chars[norm_sym_leet[(unsigned
+				    char)c]];
 			else if (c == '@')
 				c = 'a';
 			else if (c == '$')
@@ -510,12 +517,12 @@ static void
 norm_fast_emit(struct norm_state *st, const unsigned char *t, size_t i,
     size_t j, unsigned kinds)
 {
-	const char *fold = kinds == 3 ? norm_fold_leet : norm_fold_number;
+	const uint8_t *sym = kinds == 3 ? norm_sym_leet : norm_sym_number;
 	size_t n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
 	char w[TERM_NORM_WORD_MAX];
 
 	for (size_t c = 0; c < n; c++)
-		w[c] = fold[t[i + c]];
+		w[c] = term_vocab_chars[sym[t[i + c]]];
 	if (kinds == 2 || (kinds == 1 && (n > 5 || (w[0] != 'u' &&
 	    w[0] != 'y' && w[0] != 'r' && w[0] != 'i')) &&
 	    !norm_has_stretch(w, n)))
@@ -551,7 +558,7 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 		norm_flush_run(st);
 	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
 	if (term_vocab_sieve_passes(st->sieve, t + i, n, kinds == 3 ?
-	    norm_fold_leet : norm_fold_number))
+	    norm_sym_leet : norm_sym_number))
 		norm_fast_emit(st, t, i, j, kinds);
 	else if (!st->gap) {
 		/* no phrase word: one empty word stands for the run */

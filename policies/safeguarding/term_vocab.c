@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	term_vocab_init(), term_vocab_add(), term_vocab_clear(),
- *	term_vocab_matters() (inline, term_vocab.h)
+ *	term_vocab_chars[], term_vocab_matters(), term_vocab_pair(),
+ *	term_vocab_sieve_passes() (inline, term_vocab.h)
  *
  * DESCRIPTION
  *	State 0 is the root; a transition to 0 means no phrase word goes
@@ -36,6 +37,9 @@ const uint8_t term_vocab_symbols[256] = {
 	['8'] = 35 ^ 37, ['9'] = 36 ^ 37,
 };
 
+const char term_vocab_chars[TERM_VOCAB_NSYM + 1] =
+    " abcdefghijklmnopqrstuvwxyz0123456789#";
+
 /* term_vocab_init - the root alone */
 void
 term_vocab_init(struct term_vocab *v)
@@ -44,6 +48,24 @@ term_vocab_init(struct term_vocab *v)
 	v->go = xcalloc(v->cap * TERM_VOCAB_NSYM, sizeof(*v->go));
 	v->flag = xcalloc(v->cap, sizeof(*v->flag));
 	v->nstates = 1;
+	memset(v->pairs, 0, sizeof(v->pairs));
+}
+
+/* term_vocab_add_pairs - the pairs of symbols word w[0..len) may begin
+ * with: its first two, or any after a stem of one */
+static void
+term_vocab_add_pairs(struct term_vocab *v, const char *w, size_t len,
+    bool stem)
+{
+	unsigned a = (unsigned)term_vocab_sym(w[0]);
+
+	for (unsigned b = 0; b < TERM_VOCAB_NSYM; b++) {
+		unsigned bit = a * TERM_VOCAB_NSYM + b;
+
+		if ((len == 1 && stem) || (len > 1 &&
+		    b == (unsigned)term_vocab_sym(w[1])))
+			v->pairs[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
 }
 
 /* term_vocab_state - a fresh state (the tables grow by doubling) */
@@ -81,6 +103,7 @@ term_vocab_add(struct term_vocab *v, const char *w, size_t len, bool stem)
 		s = v->go[slot];
 	}
 	v->flag[s] |= stem && len < 64 ? TERM_VOCAB_STEM : TERM_VOCAB_WORD;
+	term_vocab_add_pairs(v, w, len, stem && len < 64);
 }
 
 /* term_vocab_clear - free the tables */

@@ -29,6 +29,9 @@
 #include <stdint.h>
 
 #define TERM_VOCAB_NSYM	38	/* space, a-z, 0-9, another letter */
+#define TERM_VOCAB_SYM_LETTER(c)	((c) - 'a' + 1)	/* 'a'..'z': 1..26 */
+#define TERM_VOCAB_SYM_DIGIT(c)		((c) - '0' + 27) /* '0'..'9': 27..36 */
+#define TERM_VOCAB_PAIRS	((TERM_VOCAB_NSYM * TERM_VOCAB_NSYM + 63) / 64)
 
 #define TERM_VOCAB_WORD	1	/* vflag: a phrase word ends here */
 #define TERM_VOCAB_STEM	2	/* vflag: a wildcard stem ends here */
@@ -37,10 +40,16 @@ struct term_vocab {
 	int32_t	*go;		/* nstates * TERM_VOCAB_NSYM, 0 = no word */
 	uint8_t	*flag;		/* TERM_VOCAB_WORD | TERM_VOCAB_STEM */
 	size_t	 nstates, cap;
+	/* a bit for each pair of symbols a word can begin with (every
+	 * pair after a stem of one symbol) */
+	uint64_t pairs[TERM_VOCAB_PAIRS];
 };
 
 /* the symbol of each byte XOR 37 (term_vocab.c) */
 extern const uint8_t term_vocab_symbols[256];
+
+/* each symbol's character: " a-z 0-9 #" (term_vocab.c) */
+extern const char term_vocab_chars[TERM_VOCAB_NSYM + 1];
 
 /* term_vocab_sym - the symbol of a normalised character */
 static inline int
@@ -74,30 +83,43 @@ term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
 	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
 }
 
-/* term_vocab_sieve_passes - could the word whose characters are
- * fold[bytes[i]], i < len, be a word of sieve v once stretched letters
+/* term_vocab_pair - can a word begin with symbols a then b? */
+static inline bool
+term_vocab_pair(const struct term_vocab *v, unsigned a, unsigned b)
+{
+	unsigned bit = a * TERM_VOCAB_NSYM + b;
+
+	return (v->pairs[bit / 64] >> (bit % 64)) & 1;
+}
+
+/* term_vocab_sieve_passes - could the word whose symbols are
+ * syms[bytes[i]], i < len, be a word of sieve v once stretched letters
  * are collapsed and chat spellings spelt out?  (v holds collapsed
- * words: a repeated letter, not a digit, is skipped) */
+ * words: a repeated letter, not a digit, is skipped.)  Most words are
+ * ruled out by their first two symbols. */
 static inline bool
 term_vocab_sieve_passes(const struct term_vocab *v,
-    const unsigned char *bytes, size_t len, const char fold[256])
+    const unsigned char *bytes, size_t len, const uint8_t syms[256])
 {
-	int32_t s = 0;
-	char prev = 0;
+	unsigned prev = syms[bytes[0]], c;
+	int32_t s;
 
-	for (size_t i = 0; i < len; i++) {
-		char c = fold[bytes[i]];
-
-		if (c == prev && (c < '0' || c > '9'))
+	if (len > 1 && ((c = syms[bytes[1]]) != prev ||
+	    prev > TERM_VOCAB_SYM_LETTER('z')) &&
+	    !term_vocab_pair(v, prev, c))
+		return false;
+	if ((s = v->go[prev]) == 0)
+		return false;
+	for (size_t i = 1; i < len && !(v->flag[s] & TERM_VOCAB_STEM); i++) {
+		if ((c = syms[bytes[i]]) == prev &&
+		    c <= TERM_VOCAB_SYM_LETTER('z'))
 			continue;
 		prev = c;
-		s = v->go[(size_t)s * TERM_VOCAB_NSYM + term_vocab_sym(c)];
+		s = v->go[(size_t)s * TERM_VOCAB_NSYM + c];
 		if (s == 0)
 			return false;
-		if (v->flag[s] & TERM_VOCAB_STEM)
-			return true;
 	}
-	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
+	return (v->flag[s] & (TERM_VOCAB_WORD | TERM_VOCAB_STEM)) != 0;
 }
 
 #endif
