@@ -487,6 +487,23 @@ norm_ends_word(const unsigned char *t, size_t len, size_t j)
 	return b < 0x80 && norm_ascii_kind[b] != 1;
 }
 
+/* norm_alnum_end - where the ASCII letters and digits from p on end;
+ * *kinds gets 1 if there are letters, 2 if there are digits (a loop a
+ * byte: words are short, eight bytes at a time cost more) */
+static const unsigned char *
+norm_alnum_end(const unsigned char *p, const unsigned char *e,
+    unsigned *kinds)
+{
+	unsigned k, all = 0;
+
+	while (p < e && (k = norm_ascii_kind[*p]) != 0) {
+		all |= k;
+		p++;
+	}
+	*kinds = all;
+	return p;
+}
+
 /* norm_single_alone - a single letter ends at t[j] with no run of
  * single letters open: is it sure that no single letter joins it (the
  * joiner would flush it alone)?  No when unsure */
@@ -542,15 +559,10 @@ static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
-	const unsigned char *p = t + i, *e = t + len;
-	unsigned kinds = 0, k;
+	unsigned kinds = 0;
 	size_t j, n;
 
-	while (p < e && (k = norm_ascii_kind[*p]) != 0) {
-		kinds |= k;
-		p++;
-	}
-	j = (size_t)(p - t);
+	j = (size_t)(norm_alnum_end(t + i, t + len, &kinds) - t);
 	if (!norm_ends_word(t, len, j) || (kinds == 1 && j - i == 1 &&
 	    (st->nrun > 0 || !norm_single_alone(t, len, j))))
 		return 0;
@@ -569,6 +581,20 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	while (j < len && norm_ascii_gap[t[j]])
 		j++;
 	return j;
+}
+
+/* norm_fast_run - the fast words from t[i] on, one after the other;
+ * returns where the first that needs the general path starts */
+static size_t
+norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
+    size_t i)
+{
+	size_t n;
+
+	while (i < len && norm_ascii_kind[t[i]] != 0 &&
+	    (n = norm_fast_word(st, t, len, i)) > 0)
+		i = n;
+	return i;
 }
 
 /* term_norm_text - the whole pipeline over one text */
@@ -594,7 +620,7 @@ term_norm_text_sieved(const char *text, size_t len,
 		gunichar c;
 
 		if (sieve != NULL && st.rlen == 0 && norm_ascii_kind[b] != 0 &&
-		    (n = norm_fast_word(&st, t, len, i)) > 0) {
+		    (n = norm_fast_run(&st, t, len, i)) > i) {
 			i = n;
 			continue;
 		}
