@@ -487,14 +487,15 @@ norm_ends_word(const unsigned char *t, size_t len, size_t j)
 	return b < 0x80 && norm_ascii_kind[b] != 1;
 }
 
-/* norm_alnum_end - where the ASCII letters and digits from p on end;
- * *kinds gets 1 if there are letters, 2 if there are digits (a loop a
- * byte: words are short, eight bytes at a time cost more) */
+/* norm_alnum_end - where the ASCII letters and digits from p on end,
+ * after a first one of kind `all`; *kinds gets 1 if there are letters,
+ * 2 if there are digits (a loop a byte: words are short, eight bytes at
+ * a time cost more) */
 static const unsigned char *
 norm_alnum_end(const unsigned char *p, const unsigned char *e,
-    unsigned *kinds)
+    unsigned all, unsigned *kinds)
 {
-	unsigned k, all = 0;
+	unsigned k;
 
 	while (p < e && (k = norm_ascii_kind[*p]) != 0) {
 		all |= k;
@@ -548,21 +549,21 @@ norm_fast_emit(struct norm_state *st, const unsigned char *t, size_t i,
 		norm_emit(st, w, n, i, j);
 }
 
-/* norm_fast_word - a word of ASCII letters and digits at t[i], with no
- * raw word open, ended as the general path would end it: dropped when
- * the sieve rules it out, else straight to the finisher (as
- * norm_end_word and norm_push would send it); returns where the gap
- * after it ends, or 0 when the word needs the general path (a joiner
- * inside it, non-ASCII after it, a single letter that may join others
- * as in "k y s") */
+/* norm_fast_word - a word of ASCII letters and digits at t[i] (of kind
+ * `first`), with no raw word open, ended as the general path would end
+ * it: dropped when the sieve rules it out, else straight to the
+ * finisher (as norm_end_word and norm_push would send it); returns
+ * where the gap after it ends, or 0 when the word needs the general
+ * path (a joiner inside it, non-ASCII after it, a single letter that
+ * may join others as in "k y s") */
 static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
-    size_t i)
+    size_t i, unsigned first)
 {
-	unsigned kinds = 0;
+	unsigned kinds;
 	size_t j, n;
 
-	j = (size_t)(norm_alnum_end(t + i, t + len, &kinds) - t);
+	j = (size_t)(norm_alnum_end(t + i + 1, t + len, first, &kinds) - t);
 	if (!norm_ends_word(t, len, j) || (kinds == 1 && j - i == 1 &&
 	    (st->nrun > 0 || !norm_single_alone(t, len, j))))
 		return 0;
@@ -577,7 +578,10 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 		norm_out(st, "", 0, i, j);
 		st->gap = true;
 	}
-	/* what follows ends no word and starts none: nothing is open */
+	/* what follows ends no word and starts none: nothing is open (the
+	 * byte that ended the word is one of those) */
+	if (j < len)
+		j++;
 	while (j < len && norm_ascii_gap[t[j]])
 		j++;
 	return j;
@@ -589,10 +593,11 @@ static size_t
 norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
+	unsigned k;
 	size_t n;
 
-	while (i < len && norm_ascii_kind[t[i]] != 0 &&
-	    (n = norm_fast_word(st, t, len, i)) > 0)
+	while (i < len && (k = norm_ascii_kind[t[i]]) != 0 &&
+	    (n = norm_fast_word(st, t, len, i, k)) > 0)
 		i = n;
 	return i;
 }
