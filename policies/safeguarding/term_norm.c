@@ -97,13 +97,12 @@ static const struct {
 	['}'] = true, ['~'] = true, [127] = true
 static const bool norm_ascii_separator[256] = { NORM_SEPARATORS };
 
-/* With no word open, what ends nothing and starts nothing: the
- * separators, and the joiners and '!' (they join or stand for letters
- * only after a letter) */
-static const bool norm_ascii_gap[256] = {
+/* How a byte ends the ASCII word before it: 1 always (a separator), 2
+ * unless a letter follows (the joiners and '!'), 0 never.  With no word
+ * open, a byte that is not 0 ends nothing and starts nothing. */
+static const uint8_t norm_ascii_end[256] = {
 	NORM_SEPARATORS,
-	['.'] = true, ['_'] = true, ['*'] = true, ['\''] = true, ['`'] = true,
-	['!'] = true,
+	['.'] = 2, ['_'] = 2, ['*'] = 2, ['\''] = 2, ['`'] = 2, ['!'] = 2,
 };
 #undef NORM_SEPARATORS
 
@@ -476,10 +475,11 @@ static bool
 norm_ends_word(const unsigned char *t, size_t len, size_t j)
 {
 	unsigned char b;
+	unsigned end;
 
-	if (j == len || norm_ascii_separator[t[j]])
+	if (j == len || (end = norm_ascii_end[t[j]]) == 1)
 		return true;
-	if (!norm_ascii_gap[t[j]])
+	if (end == 0)
 		return false;
 	if (j + 1 == len)
 		return true;
@@ -513,7 +513,7 @@ norm_single_alone(const unsigned char *t, size_t len, size_t j)
 {
 	size_t g = j;
 
-	while (g < len && norm_ascii_gap[t[g]])
+	while (g < len && norm_ascii_end[t[g]] != 0)
 		g++;
 	if (g == len || (t[g] < 0x80 && norm_ascii_kind[t[g]] != 1))
 		return true;	/* no letter next */
@@ -582,7 +582,7 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	 * byte that ended the word is one of those) */
 	if (j < len)
 		j++;
-	while (j < len && norm_ascii_gap[t[j]])
+	while (j < len && norm_ascii_end[t[j]] != 0)
 		j++;
 	return j;
 }
