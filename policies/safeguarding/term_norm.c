@@ -15,9 +15,16 @@
  *	chat spellings into words.  What each step does is listed in
  *	term_norm.h; the reasons are evasion (pupils and groomers write
  *	"k.i.l.l", "s3x", Cyrillic "і") and false alarms (whole words only,
- *	numbers left alone).  ASCII takes a fast path; other characters go
- *	through GLib's case folding and compatibility decomposition, then
- *	a table of look-alikes.
+ *	numbers left alone).  Non-ASCII characters go through GLib's case
+ *	folding and compatibility decomposition, then a table of
+ *	look-alikes.
+ *
+ *	With a sieve (the matcher's scans), a word of ASCII letters and
+ *	digits takes a fast path: read once, tested against the sieve and
+ *	dropped, or handed to the finisher as the general path would hand
+ *	it.  Without one (phrases of the lists, and the reference scan the
+ *	tests compare the fast path with) every character takes the
+ *	general path.
  *
  * SPDX-License-Identifier: MIT
  */
