@@ -18,5 +18,7 @@ void	cpu_gate_enter(void);
 void	cpu_gate_leave(void);
 /* cpu_gate_size - the number of slots (CPUs online + 1) */
 long	cpu_gate_size(void);
+/* cpu_gate_waiting - the number of threads queued for a slot */
+long	cpu_gate_waiting(void);
 
 #endif
