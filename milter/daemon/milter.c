@@ -56,6 +56,8 @@ struct conn {
 				/* gave the sender without angle brackets */
 	unsigned long noreply;	/* MILTER_NOREPLY stages the MTA agreed */
 				/* not to wait for */
+	bool	 rcpt_refused;	/* a recipient of a second school came */
+				/* where RCPT could not be answered */
 };
 
 /*
@@ -63,11 +65,23 @@ struct conn {
  * protocol 6): connect, HELO, each header, end of headers and each body
  * chunk.  Nothing is decided there, so a reply only costs a round trip
  * (a dozen or more per message); a failure seen there (no model, spool
- * full) is answered at end of message, which then tempfails.  MAIL and
- * RCPT keep their replies: they can tempfail at once.
+ * full) is answered at end of message, which then tempfails.
+ *
+ * MAIL and RCPT join them when the configuration has one school
+ * (MILTER_NOREPLY_ONE_SCHOOL): nothing is decided there either, and the
+ * MTA then sends the whole envelope and content without waiting, so a
+ * message costs two round trips instead of one per recipient more (each
+ * round trip passes through libmilter's pool controller, which polls
+ * every open connection: at 16 connections about a tenth of the CPU per
+ * message, RESULTS.md).  With several schools RCPT keeps its reply: a
+ * recipient of a second school is tempfailed there (school_pick.c).  A
+ * reload that adds schools while a connection that negotiated without
+ * RCPT replies is open tempfails a message with recipients of two
+ * schools at its end, whole (conn.rcpt_refused).
  */
 #define MILTER_NOREPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR | \
 			 SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define MILTER_NOREPLY_ONE_SCHOOL	(SMFIP_NR_MAIL | SMFIP_NR_RCPT)
 
 static struct eventlog *milter_eventlog;	/* set before smfi_main */
 static atomic_uint milter_sessions;
@@ -109,6 +123,7 @@ conn_message_done(struct conn *c)
 	c->msg = msg_free(c->msg);
 	c->conf = conf_release(c->conf);
 	c->failed = false;
+	c->rcpt_refused = false;
 }
 
 /* conn_new - connection state behind smfi_setpriv, or NULL */
@@ -136,6 +151,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	unsigned long want = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	unsigned long noreply = MILTER_NOREPLY;
+	struct conf *cf;
 	struct conn *c;
 
 	if ((f0 & want) != want)
@@ -143,8 +160,12 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	c = conn_new(ctx);
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
+	cf = conf_current();
+	if (cf != NULL && cf->nschools == 0)
+		noreply |= MILTER_NOREPLY_ONE_SCHOOL;
+	(void)conf_release(cf);
 	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
-	c->noreply = f1 & MILTER_NOREPLY;
+	c->noreply = f1 & noreply;
 	*pf0 = want | (f0 & SMFIF_SETSYMLIST);
 	*pf1 |= (f1 & SMFIP_HDR_LEADSPC) | c->noreply;
 	*pf2 = *pf3 = 0;
@@ -243,7 +264,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	conn_message_done(c);
 	c->conf = conf_current();
 	if (c->conf == NULL)
-		return SMFIS_TEMPFAIL;
+		return conn_fail(c, SMFIP_NR_MAIL);
 	c->msg = msg_new(c->conf->milter.spool_dir,
 	    (size_t)c->conf->milter.spool_threshold);
 	msg_set_connection(c->msg, c->client_addr, c->client_name, c->helo,
@@ -254,7 +275,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	school_pick_sender(&c->pick, c->conf, c->msg->sender);
 	c->local = argv[0] != NULL && argv[0][0] != '<';
 	msg_set_queue_id(c->msg, smfi_getsymval(ctx, "i"));
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_MAIL);
 }
 
 /* cb_envrcpt - one recipient */
@@ -264,16 +285,20 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return conn_fail(c, SMFIP_NR_RCPT);
 	/* One school's policies judge one copy: the client sends the
 	 * other school's recipients again, in a message of their own. */
 	if (!school_pick_rcpt(&c->pick, c->conf, argv[0])) {
+		if ((c->noreply & SMFIP_NR_RCPT) != 0) {
+			c->rcpt_refused = true;
+			return SMFIS_NOREPLY;
+		}
 		(void)smfi_setreply(ctx, "452", "4.5.3",
 		    (char *)SCHOOL_PICK_REPLY);
 		return SMFIS_TEMPFAIL;
 	}
 	msg_add_rcpt(c->msg, argv[0]);
-	return SMFIS_CONTINUE;
+	return conn_go(c, SMFIP_NR_RCPT);
 }
 
 /* cb_header - one header, value as received */
@@ -338,6 +363,16 @@ cb_eom(SMFICTX *ctx)
 
 	if (c == NULL || c->msg == NULL)
 		return SMFIS_TEMPFAIL;
+	if (c->rcpt_refused) {
+		log_info("%s: tempfailed: recipients of two schools came "
+		    "while the configuration changed to several schools",
+		    qid != NULL ? qid : "NOQUEUE");
+		(void)smfi_setreply(ctx, "451", "4.3.0", (char *)
+		    "The filter's configuration changed while this message "
+		    "came in: please send it again");
+		conn_message_done(c);
+		return SMFIS_TEMPFAIL;
+	}
 	if (qid != NULL)
 		msg_set_queue_id(c->msg, qid);
 	rc = milter_act(ctx, school_pick_done(&c->pick, c->conf), c->msg, c->failed, c->leadspc, c->local,
