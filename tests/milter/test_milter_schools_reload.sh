@@ -12,10 +12,9 @@ set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
+. "$top_srcdir/tests/lib/miltertest.sh"
 
-MT=${MILTERTEST:-$(command -v miltertest || true)}
-[ -n "$MT" ] && [ -x "$MT" ] || skip_all "miltertest not installed (apt-get install miltertest)"
-
+mt_require
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-mtr.XXXXXX")
 SOCK="unix:$T/aup.sock"
 school_write "$T" "$SOCK"
@@ -27,16 +26,9 @@ school_file "$T" beech Beech beech.example
 mv "$T/aup-milter.conf" "$T/two-schools.conf"
 cp "$T/one-school.conf" "$T/aup-milter.conf"
 
-"$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
-    > "$T/milter.log" 2>&1 &
-PID=$!
 cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-	[ -S "$T/aup.sock" ] && break
-	sleep 0.1
-done
-[ -S "$T/aup.sock" ] || bail_out "the milter did not start: $(cat "$T/milter.log")"
+mt_start "$T"
 
 # the reload the Lua script asks for between its negotiation and MAIL:
 # the two-school file goes in, SIGUSR1, and wait until it is in use

@@ -9,26 +9,16 @@ set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/artefacts.sh"
 . "$top_srcdir/tests/lib/school.sh"
+. "$top_srcdir/tests/lib/miltertest.sh"
 
-MT=${MILTERTEST:-$(command -v miltertest || true)}
-[ -n "$MT" ] && [ -x "$MT" ] || skip_all "miltertest not installed (apt-get install miltertest)"
-
+mt_require
 T=$(mktemp -d "${TMPDIR:-/tmp}/aup-mt.XXXXXX")
 SOCK="unix:$T/aup.sock"
 school_write "$T" "$SOCK"
 WRAP=${AUP_MILTER_WRAPPER:-}
-# shellcheck disable=SC2086 # the wrapper is a command and its options
-$WRAP "$top_builddir/tests/aup-milter-test" -f -c "$T/aup-milter.conf" \
-    > "$T/milter.log" 2>&1 &
-PID=$!
 cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; artefacts_keep "$T"; rm -rf "$T"; }
 trap cleanup EXIT
-# A wrapper such as valgrind starts the daemon 20-50 times slower.
-for _ in $(seq 1 $([ -n "$WRAP" ] && echo 600 || echo 100)); do
-	[ -S "$T/aup.sock" ] && break
-	sleep 0.1
-done
-[ -S "$T/aup.sock" ] || bail_out "the milter did not start: $(cat "$T/milter.log")"
+mt_start "$T" "$WRAP"
 
 scripts=$(ls "$top_srcdir"/tests/milter/*.lua | grep -v -e '/lib.lua$' -e '/reject-check.lua$')
 plan $(($(echo "$scripts" | wc -l) + 3 + $([ -n "$WRAP" ] && echo 1 || echo 0)))
