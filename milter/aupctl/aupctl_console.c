@@ -31,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_school.h"
 #include "config/conf.h"
@@ -142,7 +143,6 @@ aupctl_console(const char *conf_path, int argc, char **argv,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *role = NULL, *name = NULL, *school = NULL;
-	struct errbuf eb;
 	struct conf *cf;
 	int c, rc;
 
@@ -160,10 +160,7 @@ aupctl_console(const char *conf_path, int argc, char **argv,
 	}
 	if (argc < 2 || strcmp(argv[1], "passwd") != 0 || optind != argc - 2)
 		return fputs(AC_USAGE, stderr), 2;
-	errbuf_init(&eb);
-	cf = conf_load(conf_path, registry, &eb);
-	errbuf_print(&eb, stderr);
-	errbuf_clear(&eb);
+	cf = aupctl_conf_load(conf_path, registry, true);
 	if (cf == NULL)
 		return 1;
 	if (aupctl_check_school(cf, "console passwd", school) < 0) {

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_school.h"
 #include "store/notices.h"
@@ -181,7 +182,6 @@ aupctl_notices(const char *conf_path, int argc, char **argv,
 	} cmds[] = {
 		{ "list", an_list }, { "retry", an_retry }, { "send", an_send },
 	};
-	struct errbuf eb;
 	struct conf *cf;
 	int rc = 2;
 
@@ -189,10 +189,7 @@ aupctl_notices(const char *conf_path, int argc, char **argv,
 	    i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
-		errbuf_init(&eb);
-		cf = conf_load(conf_path, registry, &eb);
-		errbuf_print(&eb, stderr);
-		errbuf_clear(&eb);
+		cf = aupctl_conf_load(conf_path, registry, true);
 		if (cf == NULL)
 			return 2;
 		rc = cmds[i].run(cf, argc - 1, argv + 1);

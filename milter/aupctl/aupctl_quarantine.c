@@ -55,6 +55,7 @@
 
 #include <glib.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl_quarantine.h"
 #include "aupctl/aupctl_school.h"
 #include "config/school_pick.h"
@@ -524,17 +525,11 @@ int
 aq_setup(struct aq *q, const char *conf_path,
     const struct policy *const *registry)
 {
-	struct errbuf eb;
 	struct passwd *pw = getpwuid(getuid());
 
-	errbuf_init(&eb);
-	q->cf = conf_load(conf_path, registry, &eb);
-	if (q->cf == NULL) {
-		errbuf_print(&eb, stderr);
-		errbuf_clear(&eb);
+	q->cf = aupctl_conf_load(conf_path, registry, false);
+	if (q->cf == NULL)
 		return -1;
-	}
-	errbuf_clear(&eb);
 	q->dir = q->cf->milter.quarantine_dir;
 	q->st = store_of(q->cf);
 	q->user = pw != NULL ? xstrdup(pw->pw_name) :

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl.h"
 #include "aupctl/aupctl_school.h"
 #include "config/conf.h"
@@ -78,7 +79,6 @@ aupctl_report(const char *conf_path, int argc, char **argv,
 	struct report_options o = { .names = true };
 	const char *format = "text";
 	struct report *r;
-	struct errbuf eb;
 	const struct conf *sc;
 	struct conf *cf;
 	char *err = NULL, *out;
@@ -86,10 +86,7 @@ aupctl_report(const char *conf_path, int argc, char **argv,
 	if (aupctl_take_school(&argc, argv, &o.school) < 0 ||
 	    ar_parse(argc, argv, &o, &format) < 0)
 		return fputs(AR_USAGE, stderr), 2;
-	errbuf_init(&eb);
-	cf = conf_load(conf_path, registry, &eb);
-	errbuf_print(&eb, stderr);
-	errbuf_clear(&eb);
+	cf = aupctl_conf_load(conf_path, registry, true);
 	if (cf == NULL)
 		return 1;
 	if (aupctl_check_school(cf, "report", o.school) < 0) {

@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl.h"
 #include "config/conf.h"
 #include "store/db_schema.h"
 #include "store/store.h"
-#include "util/errbuf.h"
 
 #define AS_USAGE "usage: aupctl [-c FILE] store migrate\n"
 
@@ -33,7 +33,6 @@ int
 aupctl_store(const char *conf_path, int argc, char **argv,
     const struct policy *const *registry)
 {
-	struct errbuf eb;
 	struct conf *cf;
 	char *err = NULL;
 	int from, to, rc;
@@ -42,10 +41,7 @@ aupctl_store(const char *conf_path, int argc, char **argv,
 		fputs(AS_USAGE, stderr);
 		return 2;
 	}
-	errbuf_init(&eb);
-	cf = conf_load(conf_path, registry, &eb);
-	errbuf_print(&eb, stderr);
-	errbuf_clear(&eb);
+	cf = aupctl_conf_load(conf_path, registry, true);
 	if (cf == NULL)
 		return 2;
 	rc = db_migrate(store_of(cf), &from, &to, &err);

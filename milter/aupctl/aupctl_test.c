@@ -39,6 +39,7 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "aupctl/aupctl_conf.h"
 #include "aupctl/aupctl.h"
 #include "config/conf.h"
 #include "config/school_pick.h"
@@ -252,7 +253,6 @@ aupctl_test(const char *conf_path, int argc, char **argv,
     const struct policy *const *registry)
 {
 	struct test_opts o = { 0 };
-	struct errbuf eb;
 	struct conf *cf;
 	int rc;
 
@@ -264,15 +264,11 @@ aupctl_test(const char *conf_path, int argc, char **argv,
 		    "MESSAGE.eml\n");
 		return 2;
 	}
-	errbuf_init(&eb);
-	cf = conf_load(conf_path, registry, &eb);
+	cf = aupctl_conf_load(conf_path, registry, false);
 	if (cf == NULL) {
-		errbuf_print(&eb, stderr);
-		errbuf_clear(&eb);
 		free(o.rcpts);
 		return 2;
 	}
-	errbuf_clear(&eb);
 	rc = test_run(cf, &o);
 	conf_release(cf);
 	free(o.rcpts);
