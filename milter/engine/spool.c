@@ -14,7 +14,8 @@
  *
  *	spool_stream() lends an in-memory buffer to GMime without copying
  *	it: the buffer becomes a GByteArray the spool keeps, read by
- *	non-owning memory streams, and freed by spool_free().  Streams
+ *	non-owning memory streams, and freed by spool_free().  A spool in
+ *	a file is read by spool_stream.c's read-ahead stream.  Streams
  *	must therefore be released before the spool (the engine and the
  *	release check do), and nothing may be written after the first
  *	stream is taken (spool_write() then fails with EBUSY).
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "engine/spool.h"
+#include "engine/spool_stream.h"
 #include "util/xalloc.h"
 
 struct spool {
@@ -172,8 +174,8 @@ spool_stream(struct spool *sp)
 	fd = dup(sp->fd);
 	if (fd < 0)
 		return NULL;
-	/* The stream owns the duplicate and reads by offset. */
-	return g_mime_stream_fs_new_with_bounds(fd, 0, (gint64)sp->size);
+	/* The stream owns the duplicate and reads ahead by offset. */
+	return spool_stream_new(fd, 0, (gint64)sp->size);
 }
 
 /* spool_copy_to_fd - copy every byte to fd */
