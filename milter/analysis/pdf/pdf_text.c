@@ -13,9 +13,10 @@
  *	decrypted when the file opens with an empty user password (c not
  *	NULL), inflated with zlib when its only filter is FlateDecode (at
  *	most PDF_STREAM_MAX bytes per stream, and `budget` bytes in all,
- *	which the caller charges to max_expanded), and scanned for text
- *	operators by pdf_content_text() (pdf_content.c); fonts with custom
- *	encodings give no useful text.
+ *	which the caller charges to max_expanded; one decoder and one
+ *	output buffer, grown as needed, serve all the document's streams),
+ *	and scanned for text operators by pdf_content_text()
+ *	(pdf_content.c); fonts with custom encodings give no useful text.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -29,8 +30,10 @@
 #include "util/xalloc.h"
 
 #define PDF_STREAM_MAX	(8 * 1024 * 1024)
-/* the largest output libdeflate decodes into (allocated whole first) */
+/* the largest output libdeflate decodes into (else zlib decodes it) */
 #define PDF_DEFLATE_MAX	(64 * 1024 * 1024)
+/* libdeflate's first output buffer at least (grown by doubling) */
+#define PDF_INFLATE_FIRST	(64 * 1024)
 
 /* pdf_inflate_zlib - zlib's streaming decoder: what decodes before an
  * error, a truncation or max bytes */
@@ -70,6 +73,58 @@ pdf_inflate_zlib(const unsigned char *in, size_t n, size_t max,
 	return out;
 }
 
+/* A document's libdeflate decoder and output buffer, reused by every
+ * stream (a buffer of the largest size allowed for each stream cost a
+ * fresh allocation and its page faults per stream). */
+struct pdf_inflater {
+	struct libdeflate_decompressor *dc;
+	unsigned char	*buf;
+	size_t		 cap;
+};
+
+/* pdf_inflater_free - release the decoder and the buffer */
+static void
+pdf_inflater_free(struct pdf_inflater *f)
+{
+	if (f->dc != NULL)
+		libdeflate_free_decompressor(f->dc);
+	free(f->buf);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * pdf_inflate_fast - libdeflate-decode a sound zlib stream of at most max
+ * bytes into f->buf; false when it is not that (corrupt, truncated, a
+ * checksum that differs, more than max).  The output is tried in a
+ * buffer of eight times the input (64 KiB at least), doubled up to max
+ * while it is too small, so a stream of a few kilobytes touches a few
+ * pages, not max bytes.
+ */
+static bool
+pdf_inflate_fast(struct pdf_inflater *f, const unsigned char *in, size_t n,
+    size_t max, size_t *len)
+{
+	size_t avail = n < max / 8 ? n * 8 : max, used = 0;
+	enum libdeflate_result r;
+
+	if (avail < PDF_INFLATE_FIRST)
+		avail = max < PDF_INFLATE_FIRST ? max : PDF_INFLATE_FIRST;
+	if (f->dc == NULL && (f->dc = libdeflate_alloc_decompressor()) == NULL)
+		return false;
+	for (;;) {
+		if (f->cap < avail) {
+			free(f->buf);
+			f->buf = xmalloc(avail);
+			f->cap = avail;
+		}
+		r = libdeflate_zlib_decompress_ex(f->dc, in, n, f->buf, avail,
+		    &used, len);
+		if (r != LIBDEFLATE_INSUFFICIENT_SPACE || avail == max)
+			return r == LIBDEFLATE_SUCCESS;
+		avail = avail > max / 2 ? max : avail * 2;
+	}
+}
+
 /*
  * pdf_inflate - zlib-decode at most max bytes into a new buffer; *whole
  * (when not NULL) tells whether the zlib stream ended within them.
@@ -82,21 +137,18 @@ unsigned char *
 pdf_inflate(const unsigned char *in, size_t n, size_t max, size_t *out_len,
     bool *whole)
 {
-	struct libdeflate_decompressor *dc;
+	struct pdf_inflater f = { 0 };
 	unsigned char *out;
-	size_t used = 0, len = 0;
-	enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
+	size_t len = 0;
 
 	if (max == 0 || max > PDF_DEFLATE_MAX ||
-	    (dc = libdeflate_alloc_decompressor()) == NULL)
-		return pdf_inflate_zlib(in, n, max, out_len, whole);
-	out = xmalloc(max);
-	r = libdeflate_zlib_decompress_ex(dc, in, n, out, max, &used, &len);
-	libdeflate_free_decompressor(dc);
-	if (r != LIBDEFLATE_SUCCESS) {
-		free(out);
+	    !pdf_inflate_fast(&f, in, n, max, &len)) {
+		pdf_inflater_free(&f);
 		return pdf_inflate_zlib(in, n, max, out_len, whole);
 	}
+	out = f.buf;
+	f.buf = NULL;
+	pdf_inflater_free(&f);
 	if (whole != NULL)
 		*whole = true;
 	*out_len = len;
@@ -166,7 +218,8 @@ pdf_stream_data(const struct pdf *p, size_t dict, size_t *start,
  * says), so that the search for the next object skips its data */
 static size_t
 pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
-    long gen, size_t dict, struct textbuf *t, uint64_t *budget)
+    long gen, size_t dict, struct textbuf *t, uint64_t *budget,
+    struct pdf_inflater *f)
 {
 	unsigned char *plain = NULL, *text;
 	const unsigned char *data;
@@ -187,7 +240,12 @@ pdf_text_stream(const struct pdf *p, const struct pdf_crypt *c, long num,
 		data = plain;
 	}
 	max = *budget < PDF_STREAM_MAX ? (size_t)*budget : PDF_STREAM_MAX;
-	if (flate && (text = pdf_inflate(data, n, max, &tn, NULL)) != NULL) {
+	if (flate && max > 0 && max <= PDF_DEFLATE_MAX &&
+	    pdf_inflate_fast(f, data, n, max, &tn)) {
+		*budget -= tn;
+		pdf_content_text(f->buf, tn, t);
+	} else if (flate && (text = pdf_inflate_zlib(data, n, max, &tn,
+	    NULL)) != NULL) {
 		*budget -= tn;
 		pdf_content_text(text, tn, t);
 		free(text);
@@ -202,12 +260,14 @@ void
 pdf_text(const struct pdf *p, const struct pdf_crypt *c, struct textbuf *t,
     uint64_t *budget)
 {
+	struct pdf_inflater f = { 0 };
 	size_t off = 0, dict, end;
 	long num, gen;
 
 	while (!textbuf_full(t) && *budget > 0 &&
 	    pdf_next_obj(p, &off, &num, &gen, &dict))
-		if ((end = pdf_text_stream(p, c, num, gen, dict, t, budget)) >
-		    off)
+		if ((end = pdf_text_stream(p, c, num, gen, dict, t, budget,
+		    &f)) > off)
 			off = end;
+	pdf_inflater_free(&f);
 }
