@@ -34,6 +34,12 @@
 #include "analysis/analysis_int.h"
 #include "util/xalloc.h"
 
+/* text beyond this gets a buffer of the cap's size (pages are only
+ * resident once written); textbuf_store() gives back what is unused */
+#define TEXTBUF_RESERVE	(256 * 1024)
+/* ... when the cap is below this (a bigger one still grows by doubling) */
+#define TEXTBUF_WHOLE_MAX	(64 * 1024 * 1024)
+
 /* textbuf_init - empty text with a cap */
 void
 textbuf_init(struct textbuf *t, size_t max)
@@ -79,7 +85,10 @@ textbuf_put(struct textbuf *t, const char *p, size_t n)
 
 		while (cap < t->len + n + 1)
 			cap *= 2;
-		if (cap > t->max + 1)
+		/* past TEXTBUF_RESERVE, room for the whole cap at once: a
+		 * copy at each doubling touched twice the pages */
+		if ((cap > TEXTBUF_RESERVE && t->max < TEXTBUF_WHOLE_MAX) ||
+		    cap > t->max + 1)
 			cap = t->max + 1;
 		t->s = xrealloc(t->s, cap);
 		t->cap = cap;
@@ -249,6 +258,10 @@ void
 textbuf_store(struct textbuf *t, struct attachment *a)
 {
 	free(a->text);
+	if (t->s != NULL && t->cap - t->len > TEXTBUF_RESERVE) {
+		t->s = xrealloc(t->s, t->len + 1);
+		t->cap = t->len + 1;
+	}
 	a->text = t->s;
 	a->text_len = t->len;
 	a->text_truncated = t->truncated;
