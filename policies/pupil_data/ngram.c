@@ -203,7 +203,10 @@ ngram_token(const char *s, size_t len, size_t *pos, struct ngram_token *t)
 			h = (h ^ ngram_ascii[c]) * NGRAM_FNV_PRIME;
 			i++;
 		}
-		if (i < len && (n = ngram_at_word(s, len, i)) > 0) {
+		/* the ASCII run ended at an ASCII separator or at a byte
+		 * from 0x80, the only place a letter may still be */
+		if (i < len && (unsigned char)s[i] >= 0x80 &&
+		    (n = ngram_at_word(s, len, i)) > 0) {
 			h = ngram_hash_char(h, s, len, i, n);
 			i += n;
 			continue;
