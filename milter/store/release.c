@@ -383,9 +383,13 @@ release_subject_of(const struct msg *m, struct release_subject *subj)
 	subj->nrcpts = m->nrcpts;
 	if (st == NULL)
 		return -1;
+	/* A bounded stream (a message spooled to a file) answers -1, not
+	 * 0, at its end bound: the end is eos, an error is -1 before it. */
 	if (g_mime_stream_reset(st) == 0)
 		while ((n = g_mime_stream_read(st, buf, sizeof(buf))) > 0)
 			release_canon_feed(subj->canon, buf, (size_t)n);
+	if (n < 0 && g_mime_stream_eos(st))
+		n = 0;
 	g_object_unref(st);
 	release_canon_end(subj->canon);
 	return n < 0 ? -1 : 0;

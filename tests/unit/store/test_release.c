@@ -374,6 +374,42 @@ test_release_passes_until_claimed(void **state)
 	fixture_close(&s);
 }
 
+/*
+ * A released message over the spool threshold (1 MiB here) is read back
+ * from its spool file to check the mark, and passes like a small one.
+ */
+static void
+test_release_of_a_spooled_message_passes(void **state)
+{
+	static const char *const rcpts[] = { RCPT };
+	struct fixture_school s;
+	GString *big = g_string_new("From: <s@supplier.example>\nSubject: x\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=B\n\n"
+	    "--B\nContent-Type: text/plain\n\n");
+	char *text, *reason = NULL;
+	size_t len;
+
+	(void)state;
+	fixture_open(&s, true);
+	for (int i = 0; i < 20000; i++)
+		g_string_append(big, "The minutes of the governors' meeting, "
+		    "item by item, line by line.\n");
+	g_string_append(big, "--B\nContent-Type: text/plain; name=a.txt\n"
+	    "Content-Disposition: attachment; filename=a.txt\n\n"
+	    "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
+	    "$H+H*\n--B--\n");
+	assert_true(big->len > (1u << 20));
+	text = release_marked_copy(s.key, REF, big->str, big->len, SENDER,
+	    rcpts, 1, &len);
+	assert_int_equal(run(&s, text, "QID1", &reason), RESULT_PASS);
+	assert_string_equal(reason, "released " REF " by jane");
+	free(reason);
+	free(text);
+	g_string_free(big, TRUE);
+	fixture_close(&s);
+}
+
 /* index_table - PostgreSQL: rename a table (the index out of reach) */
 static void
 index_table(struct fixture_school *s, const char *from, const char *to)
@@ -532,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_headers_the_mta_adds_do_not_matter),
 		cmocka_unit_test(test_mac_binds_ref_digest_and_key),
 		cmocka_unit_test(test_release_passes_until_claimed),
+		cmocka_unit_test(test_release_of_a_spooled_message_passes),
 		cmocka_unit_test(test_unreadable_index_tempfails),
 		cmocka_unit_test(test_forged_or_unreleased_marks_are_ignored),
 		cmocka_unit_test(test_moved_mark_is_judged_normally),
