@@ -339,6 +339,7 @@ term_set_compile(struct term_set *ts)
 			ts->go[i] = (int32_t)((uint32_t)t | TERM_HAS_OUT);
 	}
 	term_renumber(ts, queue, tail);
+	term_norm_sieve_compile(&ts->sieve);
 	free(queue);
 	free(fail);
 	ts->compiled = true;

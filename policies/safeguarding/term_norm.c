@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	term_norm_text(), term_norm_text_sieved(), term_norm_collapse(),
- *	term_norm_chat_words[]
+ *	term_norm_sieve_compile(), term_norm_chat_words[]
  *
  * DESCRIPTION
  *	Three stages, all streaming (no copy of the text is made):
@@ -556,6 +556,17 @@ norm_fast_emit(struct norm_state *st, const unsigned char *t, size_t i,
 		norm_emit(st, w, n, i, j);
 }
 
+/* norm_drop - the sieve rules out the word at text[i..j): no phrase
+ * word, so one empty word stands for the run it is part of */
+static inline void
+norm_drop(struct norm_state *st, size_t i, size_t j)
+{
+	if (!st->gap) {
+		norm_out(st, "", 0, i, j);
+		st->gap = true;
+	}
+}
+
 /* norm_fast_word - a word of ASCII letters and digits at t[i] (of kind
  * `first`), with no raw word open, ended as the general path would end
  * it: dropped when the sieve rules it out, else straight to the
@@ -580,11 +591,8 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	if (term_vocab_sieve_passes(st->sieve, t + i, n, kinds == 3 ?
 	    norm_sym_leet : norm_sym_number))
 		norm_fast_emit(st, t, i, j, kinds);
-	else if (!st->gap) {
-		/* no phrase word: one empty word stands for the run */
-		norm_out(st, "", 0, i, j);
-		st->gap = true;
-	}
+	else
+		norm_drop(st, i, j);
 	/* what follows ends no word and starts none: nothing is open (the
 	 * byte that ended the word is one of those) */
 	if (j < len)
@@ -594,19 +602,83 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	return j;
 }
 
-/* norm_fast_run - the fast words from t[i] on, one after the other;
- * returns where the first that needs the general path starts */
+/* norm_machine_word - the sieve's machine over the ASCII letters and
+ * digits from t[i] (one at least): returns where they end, and in *s
+ * the state they end in: below the machine's maybe_from the sieve rules
+ * the word out, read whole as norm_fast_word reads a word no longer than
+ * TERM_NORM_WORD_MAX (a single letter is a maybe) */
+static inline size_t
+norm_machine_word(const struct term_vocab *v, const unsigned char *t,
+    size_t len, size_t i, uint32_t *s)
+{
+	const unsigned char *p = t + i + 1, *e = t + len;
+	const uint32_t *m = v->machine;
+	uint32_t q = m[TERM_VOCAB_START * TERM_VOCAB_NSYM +
+	    norm_sym_number[t[i]]];
+	unsigned c;
+
+	while (q != TERM_VOCAB_DEAD && p < e &&
+	    (c = norm_sym_number[*p]) != 0) {
+		q = m[(size_t)q * TERM_VOCAB_NSYM + c];
+		p++;
+	}
+	if (q == TERM_VOCAB_DEAD)
+		while (p < e && norm_ascii_kind[*p] != 0)
+			p++;
+	*s = q;
+	return (size_t)(p - t);
+}
+
+/* norm_fast_run - the fast words from t[i] on (an ASCII letter or
+ * digit), one after the other; returns where the first that needs the
+ * general path starts.  A word the sieve's machine rules out that ends
+ * as norm_ends_word says (no run of single letters open) is done here
+ * as norm_fast_word would do it; any other goes to norm_fast_word */
 static size_t
 norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
-	unsigned k;
-	size_t n;
+	const struct term_vocab *v = st->sieve;
+	unsigned k = norm_ascii_kind[t[i]], end;
+	uint32_t s;
+	size_t j;
 
-	while (i < len && (k = norm_ascii_kind[t[i]]) != 0 &&
-	    (n = norm_fast_word(st, t, len, i, k)) > 0)
-		i = n;
-	return i;
+	for (;;) {
+		while (st->nrun == 0) {
+			j = norm_machine_word(v, t, len, i, &s);
+			if (s >= v->maybe_from || j - i > TERM_NORM_WORD_MAX ||
+			    (j < len && (end = norm_ascii_end[t[j]]) != 1 &&
+			    (end != 2 || !norm_ends_word(t, len, j))))
+				break;
+			norm_drop(st, i, j);
+			if (j == len)
+				return len;
+			/* the byte that ended it, and what ends nothing */
+			while (++j < len && norm_ascii_end[t[j]] != 0)
+				continue;
+			if (j == len || (k = norm_ascii_kind[t[j]]) == 0)
+				return j;
+			i = j;
+		}
+		if ((j = norm_fast_word(st, t, len, i, k)) == 0)
+			return i;
+		if ((i = j) == len || (k = norm_ascii_kind[t[i]]) == 0)
+			return i;
+	}
+}
+
+/* term_norm_sieve_compile - the machine reads digits as norm_fast_word
+ * does in a word with letters */
+void
+term_norm_sieve_compile(struct term_vocab *sieve)
+{
+	uint8_t leet[TERM_VOCAB_NSYM];
+
+	for (unsigned c = 0; c < TERM_VOCAB_NSYM; c++)
+		leet[c] = (uint8_t)c;
+	for (unsigned d = '0'; d <= '9'; d++)
+		leet[TERM_VOCAB_SYM_DIGIT(d)] = norm_sym_leet[d];
+	term_vocab_compile_machine(sieve, leet);
 }
 
 /* term_norm_text - the whole pipeline over one text */

@@ -31,7 +31,9 @@
  * the sieve rules out is not handed over: the scanner dismisses it as
  * it reads it, before the finisher.  In its place the callback gets an
  * empty word (len 0) once for each run of such words, so that no
- * phrase is matched across them.
+ * phrase is matched across them.  The sieve's machine reads the word
+ * as the scanner does (term_norm_sieve_compile()): most words are
+ * dismissed in the one pass that finds where they end.
  */
 #ifndef AUP_TERM_NORM_H
 #define AUP_TERM_NORM_H
@@ -56,6 +58,9 @@ void	term_norm_text(const char *text, size_t len, term_norm_fn fn,
  * out replaced by one empty word a run (sieve may be NULL) */
 void	term_norm_text_sieved(const char *text, size_t len,
 	    const struct term_vocab *sieve, term_norm_fn fn, void *arg);
+/* term_norm_sieve_compile - a sieve's machine (term_vocab.h) with the
+ * letters this scanner reads digits as; before the sieve is used */
+void	term_norm_sieve_compile(struct term_vocab *sieve);
 /* the spellings the finisher turns into other words ("u" -> "you");
  * NULL-terminated: a sieve must let them through */
 extern const char *const term_norm_chat_words[];

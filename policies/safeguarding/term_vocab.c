@@ -2,7 +2,8 @@
  * term_vocab - the trie of the safeguarding phrases' words
  *
  * SYNOPSIS
- *	term_vocab_init(), term_vocab_add(), term_vocab_clear(),
+ *	term_vocab_init(), term_vocab_add(), term_vocab_compile_machine(),
+ *	term_vocab_clear(),
  *	term_vocab_chars[], term_vocab_matters(), term_vocab_pair(),
  *	term_vocab_sieve_passes() (inline, term_vocab.h)
  *
@@ -12,13 +13,30 @@
  *	characters counts as a whole word, as the matcher always did
  *	(normalised words are cut at 48 characters, so none is).
  *
+ *	The machine has a state for each trie state reached by a word
+ *	with letters (digits read as the letters they stand for, a letter
+ *	the same as the one before staying put) and one for each reached
+ *	by digits alone (digits as digits; a letter after them sends the
+ *	word to VOCAB_MAYBE, since it changes what the digits were).
+ *	A wildcard stem lets anything after it through: VOCAB_MAYBE.
+ *	The first letter of a word leads to a state of its own, a maybe
+ *	(a single letter is the scanner's to judge), with the transitions
+ *	of its trie state.
+ *
  * SPDX-License-Identifier: MIT
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policies/safeguarding/term_vocab.h"
 #include "util/xalloc.h"
+
+/* the machine's fixed states while it is built; after, the states that
+ * may pass are numbered last, which makes START VOCAB_START */
+#define VOCAB_DEAD_NUMBER	1	/* digits no word begins with */
+#define VOCAB_MAYBE		2	/* let through whatever follows */
+#define VOCAB_START		3	/* before a word's first byte */
 
 /* Each byte's symbol XOR 37: space 0, a-z 1-26, 0-9 27-36, and 37 for
  * anything else (another letter), which is the table's default 0 */
@@ -49,6 +67,9 @@ term_vocab_init(struct term_vocab *v)
 	v->flag = xcalloc(v->cap, sizeof(*v->flag));
 	v->nstates = 1;
 	memset(v->pairs, 0, sizeof(v->pairs));
+	v->machine = NULL;
+	v->nmachine = 0;
+	v->maybe_from = 0;
 }
 
 /* term_vocab_add_pairs - the pairs of symbols word w[0..len) may begin
@@ -106,11 +127,163 @@ term_vocab_add(struct term_vocab *v, const char *w, size_t len, bool stem)
 	term_vocab_add_pairs(v, w, len, stem && len < 64);
 }
 
+/* The machine under construction: which trie state each machine state
+ * stands for, and the machine state of each trie state in either mode */
+struct vocab_build {
+	struct term_vocab *v;
+	int32_t	*trie;		/* machine state -> trie state */
+	bool	*number;	/* machine state: digits alone so far */
+	uint8_t	*maybe;		/* machine state: a word ending in it may
+				 * pass */
+	int32_t	*id[2];		/* trie state -> machine state (0 none) */
+	uint8_t	*label;		/* trie state -> symbol of its edge */
+	size_t	 cap;
+};
+
+/* vocab_machine_new - a new machine state for trie state s */
+static uint32_t
+vocab_machine_new(struct vocab_build *b, int32_t s, bool number, bool maybe)
+{
+	struct term_vocab *v = b->v;
+
+	if (v->nmachine == b->cap) {
+		b->cap *= 2;
+		v->machine = xreallocarray(v->machine, b->cap *
+		    TERM_VOCAB_NSYM, sizeof(*v->machine));
+		b->maybe = xreallocarray(b->maybe, b->cap, 1);
+		b->trie = xreallocarray(b->trie, b->cap, sizeof(*b->trie));
+		b->number = xreallocarray(b->number, b->cap,
+		    sizeof(*b->number));
+	}
+	b->trie[v->nmachine] = s;
+	b->number[v->nmachine] = number;
+	b->maybe[v->nmachine] = maybe;
+	return (uint32_t)v->nmachine++;
+}
+
+/* vocab_machine_state - the machine state for trie state s reached with
+ * letters (number false) or digits alone, made if new */
+static uint32_t
+vocab_machine_state(struct vocab_build *b, int32_t s, bool number)
+{
+	struct term_vocab *v = b->v;
+	int32_t *id = &b->id[number][s];
+
+	if (s == 0)
+		return number ? VOCAB_DEAD_NUMBER : TERM_VOCAB_DEAD;
+	if (v->flag[s] & TERM_VOCAB_STEM)
+		return VOCAB_MAYBE;
+	if (*id == 0)
+		*id = (int32_t)vocab_machine_new(b, s, number,
+		    (v->flag[s] & TERM_VOCAB_WORD) != 0);
+	return (uint32_t)*id;
+}
+
+/* vocab_machine_row - the transitions of machine state m (its trie
+ * state and the states it leads to are made first) */
+static void
+vocab_machine_row(struct vocab_build *b, size_t m,
+    const uint8_t leet[TERM_VOCAB_NSYM])
+{
+	struct term_vocab *v = b->v;
+	uint32_t row[TERM_VOCAB_NSYM] = { 0 };
+	int32_t s = b->trie[m];
+	bool number = b->number[m];
+
+	for (unsigned c = 1; c <= TERM_VOCAB_SYM_DIGIT('9'); c++) {
+		unsigned to = number ? c : leet[c];
+		bool letter = to <= TERM_VOCAB_SYM_LETTER('z');
+
+		if (s == 0)	/* a first letter no word begins with */
+			row[c] = TERM_VOCAB_DEAD;
+		else if (number && c <= TERM_VOCAB_SYM_LETTER('z'))
+			row[c] = VOCAB_MAYBE;
+		else if (!number && letter && s != 0 && b->label[s] == to)
+			row[c] = (uint32_t)m;	/* a stretched letter */
+		else
+			row[c] = vocab_machine_state(b, v->go[(size_t)s *
+			    TERM_VOCAB_NSYM + to], number && !letter);
+	}
+	memcpy(v->machine + m * TERM_VOCAB_NSYM, row, sizeof(row));
+}
+
+/* vocab_machine_renumber - the states that may pass last, the others
+ * in the order they were made (DEAD, DEAD_NUMBER, START first) */
+static void
+vocab_machine_renumber(struct term_vocab *v, const uint8_t *maybe)
+{
+	uint32_t *id = xmalloc(v->nmachine * sizeof(*id));
+	uint32_t *old = v->machine, n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			v->maybe_from = n;
+		for (size_t m = 0; m < v->nmachine; m++)
+			if (maybe[m] == pass)
+				id[m] = n++;
+	}
+	v->machine = xmalloc(v->nmachine * TERM_VOCAB_NSYM *
+	    sizeof(*v->machine));
+	for (size_t m = 0; m < v->nmachine; m++)
+		for (size_t c = 0; c < TERM_VOCAB_NSYM; c++)
+			v->machine[id[m] * TERM_VOCAB_NSYM + c] =
+			    id[old[m * TERM_VOCAB_NSYM + c]];
+	free(old);
+	free(id);
+}
+
+/* term_vocab_compile_machine - every state reachable from the start */
+void
+term_vocab_compile_machine(struct term_vocab *v,
+    const uint8_t leet[TERM_VOCAB_NSYM])
+{
+	struct vocab_build b = { .v = v, .cap = 64 };
+
+	b.id[0] = xcalloc(v->nstates, sizeof(*b.id[0]));
+	b.id[1] = xcalloc(v->nstates, sizeof(*b.id[1]));
+	b.label = xcalloc(v->nstates, 1);
+	for (size_t i = 0; i < v->nstates * TERM_VOCAB_NSYM; i++)
+		if (v->go[i] != 0)
+			b.label[v->go[i]] = (uint8_t)(i % TERM_VOCAB_NSYM);
+	free(v->machine);
+	v->machine = xcalloc(b.cap * TERM_VOCAB_NSYM, sizeof(*v->machine));
+	b.maybe = xcalloc(b.cap, 1);
+	b.trie = xcalloc(b.cap, sizeof(*b.trie));
+	b.number = xcalloc(b.cap, sizeof(*b.number));
+	/* the four fixed states; START stands for the root in both modes */
+	v->nmachine = VOCAB_START + 1;
+	b.maybe[VOCAB_MAYBE] = 1;
+	for (unsigned c = 1; c <= TERM_VOCAB_SYM_DIGIT('9'); c++) {
+		bool letter = c <= TERM_VOCAB_SYM_LETTER('z');
+
+		v->machine[VOCAB_DEAD_NUMBER * TERM_VOCAB_NSYM + c] =
+		    letter ? VOCAB_MAYBE : VOCAB_DEAD_NUMBER;
+		v->machine[VOCAB_MAYBE * TERM_VOCAB_NSYM + c] =
+		    VOCAB_MAYBE;
+		/* a single letter is a maybe (the scanner may join it to
+		 * others): after the first letter, a state of its own */
+		v->machine[VOCAB_START * TERM_VOCAB_NSYM + c] = letter &&
+		    !(v->flag[v->go[c]] & TERM_VOCAB_STEM) ?
+		    vocab_machine_new(&b, v->go[c], false, true) :
+		    vocab_machine_state(&b, v->go[c], !letter);
+	}
+	for (size_t m = VOCAB_START + 1; m < v->nmachine; m++)
+		vocab_machine_row(&b, m, leet);
+	vocab_machine_renumber(v, b.maybe);
+	free(b.maybe);
+	free(b.id[0]);
+	free(b.id[1]);
+	free(b.label);
+	free(b.trie);
+	free(b.number);
+}
+
 /* term_vocab_clear - free the tables */
 void
 term_vocab_clear(struct term_vocab *v)
 {
 	free(v->go);
 	free(v->flag);
+	free(v->machine);
 	memset(v, 0, sizeof(*v));
 }

@@ -19,6 +19,13 @@
  * every word term_vocab_matters() says yes to after stretched letters
  * are collapsed, and to a few more.
  *
+ * A sieve compiled with term_vocab_compile_machine() is also a machine
+ * over the ASCII letters and digits of a word as they are read (a
+ * symbol each, digits as digits): one table lookup a byte answers
+ * "ruled out" or "maybe" for the whole word, digits standing for
+ * letters in a word with letters and stretched letters skipped, as
+ * term_vocab_sieve_passes() reads it.
+ *
  * A vocabulary is read-only once built and may be shared by threads.
  */
 #ifndef AUP_TERM_VOCAB_H
@@ -33,6 +40,10 @@
 #define TERM_VOCAB_SYM_DIGIT(c)		((c) - '0' + 27) /* '0'..'9': 27..36 */
 #define TERM_VOCAB_PAIRS	((TERM_VOCAB_NSYM * TERM_VOCAB_NSYM + 63) / 64)
 
+/* states of the machine (term_vocab_compile_machine) */
+#define TERM_VOCAB_DEAD		0	/* ruled out whatever follows */
+#define TERM_VOCAB_START	2	/* before a word's first byte */
+
 #define TERM_VOCAB_WORD	1	/* vflag: a phrase word ends here */
 #define TERM_VOCAB_STEM	2	/* vflag: a wildcard stem ends here */
 
@@ -43,6 +54,12 @@ struct term_vocab {
 	/* a bit for each pair of symbols a word can begin with (every
 	 * pair after a stem of one symbol) */
 	uint64_t pairs[TERM_VOCAB_PAIRS];
+	/* the machine: next state by symbol (1..36), nmachine *
+	 * TERM_VOCAB_NSYM; a word ending in a state from maybe_from on
+	 * may pass, in one before is ruled out; NULL until compiled */
+	uint32_t *machine;
+	size_t	 nmachine;
+	uint32_t maybe_from;
 };
 
 /* the symbol of each byte XOR 37 (term_vocab.c) */
@@ -63,6 +80,11 @@ void	term_vocab_init(struct term_vocab *v);
 /* term_vocab_add - word w[0..len), a stem when `stem` */
 void	term_vocab_add(struct term_vocab *v, const char *w, size_t len,
 	    bool stem);
+/* term_vocab_compile_machine - the machine of a sieve; leet[c] is the
+ * symbol that symbol c stands for in a word with letters (a letter for
+ * some digits, c itself otherwise) */
+void	term_vocab_compile_machine(struct term_vocab *v,
+	    const uint8_t leet[TERM_VOCAB_NSYM]);
 /* term_vocab_clear - free the tables */
 void	term_vocab_clear(struct term_vocab *v);
 

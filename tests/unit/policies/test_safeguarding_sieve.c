@@ -310,7 +310,10 @@ sieve_compare_phrase(struct sieve_run *r, const char *p)
 static const char *const sieve_ordinary[] = { "the", "homework", "class",
     "tomorrow", "Essex", "Scunthorpe", "therapist", "assessment", "Dick",
     "Whittington", "shoot", "netball", "lights", "Macbeth", "xxx", "lol",
-    "year", "11", "2024", "A123456789012", "rse", "biology", NULL };
+    "year", "11", "2024", "A123456789012", "rse", "biology", "4ever",
+    "2day", "1488", "88", "b4", "kiiilll", "Q201625023636",
+    "supercalifragilisticexpialidociousandthensomemorelettersstill",
+    "killkillkillkillkillkillkillkillkillkillkillkillkill", NULL };
 
 /* sieve_token - a word of a random text: a list word, an ordinary
  * word, a single letter or letters and digits, written one of the
