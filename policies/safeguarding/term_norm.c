@@ -95,22 +95,32 @@ static const struct {
 
 /* ASCII characters that only ever end a word (not letters, digits, or
  * the symbols and joiners of norm_classify) */
-#define NORM_SEPARATORS \
-	[0 ... 31] = true, [' '] = true, ['"'] = true, ['#'] = true, \
-	['%'] = true, ['&'] = true, ['('] = true, [')'] = true, ['+'] = true, \
-	[','] = true, ['-'] = true, ['/'] = true, [':'] = true, [';'] = true, \
-	['<'] = true, ['='] = true, ['>'] = true, ['?'] = true, ['['] = true, \
-	['\\'] = true, [']'] = true, ['^'] = true, ['{'] = true, ['|'] = true, \
-	['}'] = true, ['~'] = true, [127] = true
-static const bool norm_ascii_separator[256] = { NORM_SEPARATORS };
+#define NORM_SEPARATORS(v) \
+	[0 ... 31] = v, [' '] = v, ['"'] = v, ['#'] = v, ['%'] = v, \
+	['&'] = v, ['('] = v, [')'] = v, ['+'] = v, [','] = v, ['-'] = v, \
+	['/'] = v, [':'] = v, [';'] = v, ['<'] = v, ['='] = v, ['>'] = v, \
+	['?'] = v, ['['] = v, ['\\'] = v, [']'] = v, ['^'] = v, ['{'] = v, \
+	['|'] = v, ['}'] = v, ['~'] = v, [127] = v
+#define NORM_JOINERS(v) \
+	['.'] = v, ['_'] = v, ['*'] = v, ['\''] = v, ['`'] = v, ['!'] = v
+static const bool norm_ascii_separator[256] = { NORM_SEPARATORS(true) };
 
 /* How a byte ends the ASCII word before it: 1 always (a separator), 2
  * unless a letter follows (the joiners and '!'), 0 never.  With no word
  * open, a byte that is not 0 ends nothing and starts nothing. */
 static const uint8_t norm_ascii_end[256] = {
-	NORM_SEPARATORS,
-	['.'] = 2, ['_'] = 2, ['*'] = 2, ['\''] = 2, ['`'] = 2, ['!'] = 2,
+	NORM_SEPARATORS(1), NORM_JOINERS(2)
 };
+
+/* What a byte after a word the fast path dropped is: NORM_GAP when it
+ * ends nothing and starts nothing (norm_ascii_end is not 0), else 1 an
+ * ASCII letter, 2 a digit (norm_ascii_kind), 0 anything else */
+#define NORM_GAP	3
+static const uint8_t norm_ascii_gap[256] = {
+	NORM_SEPARATORS(NORM_GAP), NORM_JOINERS(NORM_GAP),
+	['0' ... '9'] = 2, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1,
+};
+#undef NORM_JOINERS
 #undef NORM_SEPARATORS
 
 /* norm_lookalike - the Latin letter c imitates, or 0 */
@@ -629,6 +639,21 @@ norm_machine_word(const struct term_vocab *v, const unsigned char *t,
 	return (size_t)(p - t);
 }
 
+/* norm_machine_drops - does the word t[i..j) that ends in machine state
+ * s go, as norm_fast_word would drop it: ruled out, not cut, and ended
+ * as norm_ends_word says? */
+static inline bool
+norm_machine_drops(uint32_t s, uint32_t maybe_from, const unsigned char *t,
+    size_t len, size_t i, size_t j)
+{
+	unsigned end;
+
+	if (s >= maybe_from || j - i > TERM_NORM_WORD_MAX)
+		return false;
+	return j == len || (end = norm_ascii_end[t[j]]) == 1 ||
+	    (end == 2 && norm_ends_word(t, len, j));
+}
+
 /* norm_fast_run - the fast words from t[i] on (an ASCII letter or
  * digit), one after the other; returns where the first that needs the
  * general path starts.  A word the sieve's machine rules out that ends
@@ -639,27 +664,29 @@ norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
     size_t i)
 {
 	const struct term_vocab *v = st->sieve;
-	unsigned k = norm_ascii_kind[t[i]], end;
+	const uint32_t maybe_from = v->maybe_from;
+	unsigned k = norm_ascii_kind[t[i]];
 	uint32_t s;
 	size_t j;
 
 	for (;;) {
-		while (st->nrun == 0) {
-			j = norm_machine_word(v, t, len, i, &s);
-			if (s >= v->maybe_from || j - i > TERM_NORM_WORD_MAX ||
-			    (j < len && (end = norm_ascii_end[t[j]]) != 1 &&
-			    (end != 2 || !norm_ends_word(t, len, j))))
-				break;
-			norm_drop(st, i, j);
-			if (j == len)
-				return len;
-			/* the byte that ended it, and what ends nothing */
-			while (++j < len && norm_ascii_end[t[j]] != 0)
-				continue;
-			if (j == len || (k = norm_ascii_kind[t[j]]) == 0)
-				return j;
-			i = j;
-		}
+		/* (only norm_fast_word opens a run of single letters) */
+		if (st->nrun == 0)
+			for (;; i = j) {
+				j = norm_machine_word(v, t, len, i, &s);
+				if (!norm_machine_drops(s, maybe_from, t, len,
+				    i, j))
+					break;
+				norm_drop(st, i, j);
+				if (j == len)
+					return len;
+				/* the byte that ended it, what ends nothing */
+				while (++j < len && (k = norm_ascii_gap[t[j]])
+				    == NORM_GAP)
+					continue;
+				if (j == len || k == 0)
+					return j;
+			}
 		if ((j = norm_fast_word(st, t, len, i, k)) == 0)
 			return i;
 		if ((i = j) == len || (k = norm_ascii_kind[t[i]]) == 0)
