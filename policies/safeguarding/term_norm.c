@@ -583,10 +583,11 @@ norm_drop(struct norm_state *st, size_t i, size_t j)
  * finisher (as norm_end_word and norm_push would send it); returns
  * where the gap after it ends, or 0 when the word needs the general
  * path (a joiner inside it, non-ASCII after it, a single letter that
- * may join others as in "k y s") */
+ * may join others as in "k y s"); `passes`: the sieve's machine has
+ * said the sieve lets it through */
 static size_t
 norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
-    size_t i, unsigned first)
+    size_t i, unsigned first, bool passes)
 {
 	unsigned kinds;
 	size_t j, n;
@@ -598,8 +599,8 @@ norm_fast_word(struct norm_state *st, const unsigned char *t, size_t len,
 	if (st->nrun > 0)
 		norm_flush_run(st);
 	n = j - i < TERM_NORM_WORD_MAX ? j - i : TERM_NORM_WORD_MAX;
-	if (term_vocab_sieve_passes(st->sieve, t + i, n, kinds == 3 ?
-	    norm_sym_leet : norm_sym_number))
+	if (passes || term_vocab_sieve_passes(st->sieve, t + i, n, kinds ==
+	    3 ? norm_sym_leet : norm_sym_number))
 		norm_fast_emit(st, t, i, j, kinds);
 	else
 		norm_drop(st, i, j);
@@ -665,6 +666,7 @@ norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
 {
 	const struct term_vocab *v = st->sieve;
 	const uint32_t maybe_from = v->maybe_from;
+	bool passes = false;
 	unsigned k = norm_ascii_kind[t[i]];
 	uint32_t s;
 	size_t j;
@@ -675,8 +677,12 @@ norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
 			for (;; i = j) {
 				j = norm_machine_word(v, t, len, i, &s);
 				if (!norm_machine_drops(s, maybe_from, t, len,
-				    i, j))
+				    i, j)) {
+					passes = s >= maybe_from && s <
+					    v->unsure_from && j - i <=
+					    TERM_NORM_WORD_MAX;
 					break;
+				}
 				norm_drop(st, i, j);
 				if (j == len)
 					return len;
@@ -687,8 +693,9 @@ norm_fast_run(struct norm_state *st, const unsigned char *t, size_t len,
 				if (j == len || k == 0)
 					return j;
 			}
-		if ((j = norm_fast_word(st, t, len, i, k)) == 0)
+		if ((j = norm_fast_word(st, t, len, i, k, passes)) == 0)
 			return i;
+		passes = false;
 		if ((i = j) == len || (k = norm_ascii_kind[t[i]]) == 0)
 			return i;
 	}

@@ -18,10 +18,12 @@
  *	the same as the one before staying put) and one for each reached
  *	by digits alone (digits as digits; a letter after them sends the
  *	word to VOCAB_MAYBE, since it changes what the digits were).
- *	A wildcard stem lets anything after it through: VOCAB_MAYBE.
- *	The first letter of a word leads to a state of its own, a maybe
- *	(a single letter is the scanner's to judge), with the transitions
- *	of its trie state.
+ *	A wildcard stem lets anything after it through: VOCAB_PASS after
+ *	letters, VOCAB_MAYBE after digits alone.  The first letter of a
+ *	word leads to a state of its own, a maybe (a single letter is the
+ *	scanner's to judge), with the transitions of its trie state.  A
+ *	word ending in any other state that may pass is one the sieve lets
+ *	through: those states are numbered before the maybes.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -32,11 +34,18 @@
 #include "policies/safeguarding/term_vocab.h"
 #include "util/xalloc.h"
 
-/* the machine's fixed states while it is built; after, the states that
- * may pass are numbered last, which makes START VOCAB_START */
+/* the machine's fixed states while it is built; after, the states a
+ * word may pass in are numbered last (those it surely passes in, then
+ * the maybes), which makes START TERM_VOCAB_START */
 #define VOCAB_DEAD_NUMBER	1	/* digits no word begins with */
-#define VOCAB_MAYBE		2	/* let through whatever follows */
+#define VOCAB_MAYBE		2	/* unsure whatever follows */
 #define VOCAB_START		3	/* before a word's first byte */
+#define VOCAB_PASS		4	/* passes whatever follows */
+
+/* what a word ending in a state is to the sieve */
+#define VOCAB_OUT	0	/* ruled out */
+#define VOCAB_IN	1	/* let through */
+#define VOCAB_UNSURE	2	/* the scanner asks the sieve */
 
 /* Each byte's symbol XOR 37: space 0, a-z 1-26, 0-9 27-36, and 37 for
  * anything else (another letter), which is the table's default 0 */
@@ -70,6 +79,7 @@ term_vocab_init(struct term_vocab *v)
 	v->machine = NULL;
 	v->nmachine = 0;
 	v->maybe_from = 0;
+	v->unsure_from = 0;
 }
 
 /* term_vocab_add_pairs - the pairs of symbols word w[0..len) may begin
@@ -133,8 +143,8 @@ struct vocab_build {
 	struct term_vocab *v;
 	int32_t	*trie;		/* machine state -> trie state */
 	bool	*number;	/* machine state: digits alone so far */
-	uint8_t	*maybe;		/* machine state: a word ending in it may
-				 * pass */
+	uint8_t	*maybe;		/* machine state: VOCAB_OUT, _IN or
+				 * _UNSURE for a word ending in it */
 	int32_t	*id[2];		/* trie state -> machine state (0 none) */
 	uint8_t	*label;		/* trie state -> symbol of its edge */
 	size_t	 cap;
@@ -142,7 +152,8 @@ struct vocab_build {
 
 /* vocab_machine_new - a new machine state for trie state s */
 static uint32_t
-vocab_machine_new(struct vocab_build *b, int32_t s, bool number, bool maybe)
+vocab_machine_new(struct vocab_build *b, int32_t s, bool number,
+    uint8_t maybe)
 {
 	struct term_vocab *v = b->v;
 
@@ -172,10 +183,10 @@ vocab_machine_state(struct vocab_build *b, int32_t s, bool number)
 	if (s == 0)
 		return number ? VOCAB_DEAD_NUMBER : TERM_VOCAB_DEAD;
 	if (v->flag[s] & TERM_VOCAB_STEM)
-		return VOCAB_MAYBE;
+		return number ? VOCAB_MAYBE : VOCAB_PASS;
 	if (*id == 0)
 		*id = (int32_t)vocab_machine_new(b, s, number,
-		    (v->flag[s] & TERM_VOCAB_WORD) != 0);
+		    v->flag[s] & TERM_VOCAB_WORD ? VOCAB_IN : VOCAB_OUT);
 	return (uint32_t)*id;
 }
 
@@ -207,17 +218,20 @@ vocab_machine_row(struct vocab_build *b, size_t m,
 	memcpy(v->machine + m * TERM_VOCAB_NSYM, row, sizeof(row));
 }
 
-/* vocab_machine_renumber - the states that may pass last, the others
- * in the order they were made (DEAD, DEAD_NUMBER, START first) */
+/* vocab_machine_renumber - the states a word is ruled out in first, in
+ * the order they were made (DEAD, DEAD_NUMBER, START first), then those
+ * it passes in, then the maybes */
 static void
 vocab_machine_renumber(struct term_vocab *v, const uint8_t *maybe)
 {
 	uint32_t *id = xmalloc(v->nmachine * sizeof(*id));
 	uint32_t *old = v->machine, n = 0;
 
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1)
+	for (uint8_t pass = VOCAB_OUT; pass <= VOCAB_UNSURE; pass++) {
+		if (pass == VOCAB_IN)
 			v->maybe_from = n;
+		if (pass == VOCAB_UNSURE)
+			v->unsure_from = n;
 		for (size_t m = 0; m < v->nmachine; m++)
 			if (maybe[m] == pass)
 				id[m] = n++;
@@ -251,8 +265,9 @@ term_vocab_compile_machine(struct term_vocab *v,
 	b.trie = xcalloc(b.cap, sizeof(*b.trie));
 	b.number = xcalloc(b.cap, sizeof(*b.number));
 	/* the four fixed states; START stands for the root in both modes */
-	v->nmachine = VOCAB_START + 1;
-	b.maybe[VOCAB_MAYBE] = 1;
+	v->nmachine = VOCAB_PASS + 1;
+	b.maybe[VOCAB_MAYBE] = VOCAB_UNSURE;
+	b.maybe[VOCAB_PASS] = VOCAB_IN;
 	for (unsigned c = 1; c <= TERM_VOCAB_SYM_DIGIT('9'); c++) {
 		bool letter = c <= TERM_VOCAB_SYM_LETTER('z');
 
@@ -260,14 +275,15 @@ term_vocab_compile_machine(struct term_vocab *v,
 		    letter ? VOCAB_MAYBE : VOCAB_DEAD_NUMBER;
 		v->machine[VOCAB_MAYBE * TERM_VOCAB_NSYM + c] =
 		    VOCAB_MAYBE;
+		v->machine[VOCAB_PASS * TERM_VOCAB_NSYM + c] = VOCAB_PASS;
 		/* a single letter is a maybe (the scanner may join it to
 		 * others): after the first letter, a state of its own */
 		v->machine[VOCAB_START * TERM_VOCAB_NSYM + c] = letter &&
 		    !(v->flag[v->go[c]] & TERM_VOCAB_STEM) ?
-		    vocab_machine_new(&b, v->go[c], false, true) :
+		    vocab_machine_new(&b, v->go[c], false, VOCAB_UNSURE) :
 		    vocab_machine_state(&b, v->go[c], !letter);
 	}
-	for (size_t m = VOCAB_START + 1; m < v->nmachine; m++)
+	for (size_t m = VOCAB_PASS + 1; m < v->nmachine; m++)
 		vocab_machine_row(&b, m, leet);
 	vocab_machine_renumber(v, b.maybe);
 	free(b.maybe);

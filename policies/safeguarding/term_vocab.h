@@ -55,11 +55,13 @@ struct term_vocab {
 	 * pair after a stem of one symbol) */
 	uint64_t pairs[TERM_VOCAB_PAIRS];
 	/* the machine: next state by symbol (1..36), nmachine *
-	 * TERM_VOCAB_NSYM; a word ending in a state from maybe_from on
-	 * may pass, in one before is ruled out; NULL until compiled */
+	 * TERM_VOCAB_NSYM; a word ending in a state before maybe_from is
+	 * ruled out, in one before unsure_from let through, in one from
+	 * unsure_from on it is for term_vocab_sieve_passes() to say;
+	 * NULL until compiled */
 	uint32_t *machine;
 	size_t	 nmachine;
-	uint32_t maybe_from;
+	uint32_t maybe_from, unsure_from;
 };
 
 /* the symbol of each byte XOR 37 (term_vocab.c) */
