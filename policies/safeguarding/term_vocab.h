@@ -22,9 +22,9 @@
  * A sieve compiled with term_vocab_compile_machine() is also a machine
  * over the ASCII letters and digits of a word as they are read (a
  * symbol each, digits as digits): one table lookup a byte answers
- * "ruled out" or "maybe" for the whole word, digits standing for
- * letters in a word with letters and stretched letters skipped, as
- * term_vocab_sieve_passes() reads it.
+ * "ruled out", "let through" or "ask the sieve" for the whole word,
+ * digits standing for letters in a word with letters and stretched
+ * letters skipped, as term_vocab_sieve_passes() reads it.
  *
  * A vocabulary is read-only once built and may be shared by threads.
  */
