@@ -20,10 +20,14 @@
  *	of the throughput at concurrency 16, three about 4 %; RESULTS.md).
  *	Waiters queue in arrival order, so a message is never overtaken
  *	by ones that arrived after it, and a slot given back is handed
- *	straight to the oldest waiter: each waiter sleeps on its own
- *	condition variable and only that one is woken (a broadcast woke
- *	every waiter at each hand-over, a dozen context switches per
- *	message at concurrency 16, RESULTS.md).
+ *	straight to the oldest waiter: each waiter sleeps on a semaphore
+ *	of its own and only that one is woken (a broadcast woke every
+ *	waiter at each hand-over, a dozen context switches per message at
+ *	concurrency 16, RESULTS.md).  The heir is chosen under the lock
+ *	and woken after it is released, so the woken thread does not at
+ *	once block on the lock its waker still holds (with a condition
+ *	variable it had to take the lock back: a futex wait and wake more
+ *	per hand-over).
  *
  *	Why: with a thread per connection and CPU-bound decisions, the
  *	kernel shares the CPUs among all of them (processor sharing):
@@ -43,15 +47,15 @@
  * SPDX-License-Identifier: MIT
  */
 #include <pthread.h>
-#include <stdbool.h>
+#include <semaphore.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "engine/cpu_gate.h"
 
 /* one thread waiting for a slot: on its own stack while it waits */
 struct cpu_gate_waiter {
-	pthread_cond_t	 wake;
-	bool		 granted;	/* the slot is handed over */
+	sem_t		 wake;		/* posted once: the slot is its */
 	struct cpu_gate_waiter *next;
 };
 
@@ -103,7 +107,7 @@ cpu_gate_waiting(void)
 void
 cpu_gate_enter(void)
 {
-	struct cpu_gate_waiter self = { .granted = false, .next = NULL };
+	struct cpu_gate_waiter self = { .next = NULL };
 
 	pthread_mutex_lock(&cpu_gate_lock);
 	cpu_gate_init();
@@ -112,16 +116,19 @@ cpu_gate_enter(void)
 		pthread_mutex_unlock(&cpu_gate_lock);
 		return;
 	}
-	pthread_cond_init(&self.wake, NULL);
+	if (sem_init(&self.wake, 0, 0) != 0)
+		abort();		/* only EINVAL: a value over SEM_VALUE_MAX */
 	if (cpu_gate_last != NULL)
 		cpu_gate_last->next = &self;
 	else
 		cpu_gate_first = &self;
 	cpu_gate_last = &self;
-	while (!self.granted)
-		pthread_cond_wait(&self.wake, &cpu_gate_lock);
 	pthread_mutex_unlock(&cpu_gate_lock);
-	pthread_cond_destroy(&self.wake);
+	/* The slot is passed on by cpu_gate_leave: busy already counts it.
+	 * sem_wait returns early only on a signal (EINTR): wait again. */
+	while (sem_wait(&self.wake) != 0)
+		;
+	sem_destroy(&self.wake);
 }
 
 /* cpu_gate_leave - give the slot back, or hand it to the oldest waiter */
@@ -138,8 +145,10 @@ cpu_gate_leave(void)
 		cpu_gate_first = heir->next;
 		if (cpu_gate_first == NULL)
 			cpu_gate_last = NULL;
-		heir->granted = true;		/* the slot passes, busy stays */
-		pthread_cond_signal(&heir->wake);
 	}
 	pthread_mutex_unlock(&cpu_gate_lock);
+	/* Out of the queue, the heir is ours alone to wake; it does not
+	 * return (and its entry leave its stack) before this post. */
+	if (heir != NULL)
+		sem_post(&heir->wake);
 }
