@@ -624,13 +624,12 @@ norm_machine_word(const struct term_vocab *v, const unsigned char *t,
 {
 	const unsigned char *p = t + i + 1, *e = t + len;
 	const uint32_t *m = v->machine;
-	uint32_t q = m[TERM_VOCAB_START * TERM_VOCAB_NSYM +
-	    norm_sym_number[t[i]]];
+	uint32_t q = m[TERM_VOCAB_START + norm_sym_number[t[i]]];
 	unsigned c;
 
 	while (q != TERM_VOCAB_DEAD && p < e &&
 	    (c = norm_sym_number[*p]) != 0) {
-		q = m[(size_t)q * TERM_VOCAB_NSYM + c];
+		q = m[q + c];
 		p++;
 	}
 	if (q == TERM_VOCAB_DEAD)

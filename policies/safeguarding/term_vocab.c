@@ -36,7 +36,7 @@
 
 /* the machine's fixed states while it is built; after, the states a
  * word may pass in are numbered last (those it surely passes in, then
- * the maybes), which makes START TERM_VOCAB_START */
+ * the maybes), which makes START state 2 (the row TERM_VOCAB_START) */
 #define VOCAB_DEAD_NUMBER	1	/* digits no word begins with */
 #define VOCAB_MAYBE		2	/* unsure whatever follows */
 #define VOCAB_START		3	/* before a word's first byte */
@@ -240,8 +240,11 @@ vocab_machine_renumber(struct term_vocab *v, const uint8_t *maybe)
 	    sizeof(*v->machine));
 	for (size_t m = 0; m < v->nmachine; m++)
 		for (size_t c = 0; c < TERM_VOCAB_NSYM; c++)
-			v->machine[id[m] * TERM_VOCAB_NSYM + c] =
-			    id[old[m * TERM_VOCAB_NSYM + c]];
+			v->machine[id[m] * TERM_VOCAB_NSYM + c] = c == 0 ?
+			    id[m] * TERM_VOCAB_NSYM :
+			    id[old[m * TERM_VOCAB_NSYM + c]] * TERM_VOCAB_NSYM;
+	v->maybe_from *= TERM_VOCAB_NSYM;
+	v->unsure_from *= TERM_VOCAB_NSYM;
 	free(old);
 	free(id);
 }

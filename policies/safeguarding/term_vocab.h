@@ -40,9 +40,11 @@
 #define TERM_VOCAB_SYM_DIGIT(c)		((c) - '0' + 27) /* '0'..'9': 27..36 */
 #define TERM_VOCAB_PAIRS	((TERM_VOCAB_NSYM * TERM_VOCAB_NSYM + 63) / 64)
 
-/* states of the machine (term_vocab_compile_machine) */
+/* states of the machine (term_vocab_compile_machine), as the offsets
+ * of their rows: state * TERM_VOCAB_NSYM */
 #define TERM_VOCAB_DEAD		0	/* ruled out whatever follows */
-#define TERM_VOCAB_START	2	/* before a word's first byte */
+#define TERM_VOCAB_START	(2 * TERM_VOCAB_NSYM)	/* before a word's
+				 * first byte */
 
 #define TERM_VOCAB_WORD	1	/* vflag: a phrase word ends here */
 #define TERM_VOCAB_STEM	2	/* vflag: a wildcard stem ends here */
@@ -54,11 +56,13 @@ struct term_vocab {
 	/* a bit for each pair of symbols a word can begin with (every
 	 * pair after a stem of one symbol) */
 	uint64_t pairs[TERM_VOCAB_PAIRS];
-	/* the machine: next state by symbol (1..36), nmachine *
-	 * TERM_VOCAB_NSYM; a word ending in a state before maybe_from is
-	 * ruled out, in one before unsure_from let through, in one from
-	 * unsure_from on it is for term_vocab_sieve_passes() to say;
-	 * NULL until compiled */
+	/* the machine: next state by symbol (1..36; symbol 0, which no
+	 * letter or digit is, leaves the state as it is), nmachine *
+	 * TERM_VOCAB_NSYM; a state is the offset of its row (state *
+	 * TERM_VOCAB_NSYM), so a step is one load; a word ending in a
+	 * state before maybe_from is ruled out, in one before unsure_from
+	 * let through, in one from unsure_from on it is for
+	 * term_vocab_sieve_passes() to say; NULL until compiled */
 	uint32_t *machine;
 	size_t	 nmachine;
 	uint32_t maybe_from, unsure_from;
