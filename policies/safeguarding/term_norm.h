@@ -32,8 +32,11 @@
  * it reads it, before the finisher.  In its place the callback gets an
  * empty word (len 0) once for each run of such words, so that no
  * phrase is matched across them.  The sieve's machine reads the word
- * as the scanner does (term_norm_sieve_compile()): most words are
- * dismissed in the one pass that finds where they end.
+ * as the scanner does (term_norm_sieve_compile()).  A long text is
+ * read a block of 64 bytes at a time: where its words start and end is
+ * found for the whole block at once (with SSE2 where the compiler has
+ * it, else in plain C; the same words either way), and most words are
+ * dismissed after a few steps of the machine, with no test a byte.
  */
 #ifndef AUP_TERM_NORM_H
 #define AUP_TERM_NORM_H

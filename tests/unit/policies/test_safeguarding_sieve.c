@@ -14,8 +14,13 @@
  * breaks, word endings for '*'); seeded random texts built from the
  * lists' words, mangled the same ways; and the messages of ../shared's
  * corpus, corpus2 and realworld when they are checked out beside the
- * tree.  The finisher's chat spellings, which the sieve must let
- * through, are checked against term_norm_chat_words.
+ * tree; a pupil list, long words and random texts at every place in the
+ * scanner's blocks of bytes.  The finisher's chat spellings, which the
+ * sieve must let through, are checked against term_norm_chat_words.
+ *
+ * Built twice: as it is, and as test_safeguarding_sieve_portable with
+ * the normaliser compiled with TERM_NORM_PORTABLE, the plain C path of
+ * machines without SSE2.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -474,6 +479,67 @@ test_random_texts(void **state)
 	term_set_free((struct term_set *)r.ts);
 }
 
+/* A pupil list as the analysis extracts it from a CSV or XLSX file:
+ * UPNs, names, dates, single letters ("N", "SEN K") */
+static const char sieve_pupil_list[] =
+    "UPN,Surname,Forename,DOB,Year,SEN,FSM,Attendance\r\n"
+    "A855579216136,Wilkinson,William,2019-07-12,Year 1,,N,91%\r\n"
+    "Z301528321424,Green,Kofi,2011-01-24,Year 10,SEN K,N,85%\r\n"
+    "Q201625023636\tKnight\tAva\t2013-02-08\tYear 6\t\tY\t83%\n"
+    "H201697523920,Barnes,James,2018-05-07,Year 9,EHCP,Y,100%\r\n";
+
+/* Words that run on past the scanner's blocks of 64 bytes: base64, and
+ * words longer than the normaliser keeps (48 bytes) */
+static const char sieve_long_words[] =
+    "UEsDBBQAAAAIAIBJcF0HA5ZoPQEAAB4EAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbK1T"
+    "S08CMRC+\n+yuaXsm24MEYw8LBx1FJxB9Q21m2oa90CsK/d3ZBYgxCjJwm7XyvNjPj6c "
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv "
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw, "
+    "1234567890123456789012345678901234567890123456789 end.";
+
+/* sieve_at - text after `at` bytes of separators, letters and digits,
+ * so that its words fall at another place in the scanner's blocks */
+static void
+sieve_at(struct sieve_run *r, const char *text, int at)
+{
+	static const char fill[] = " ,\n-.'x9";
+	GString *s = g_string_new(NULL);
+
+	for (int i = 0; i < at; i++)
+		g_string_append_c(s, fill[(i + at) % (sizeof(fill) - 1)]);
+	g_string_append(s, text);
+	sieve_compare(r, s->str, s->len);
+	g_string_free(s, TRUE);
+}
+
+/* The scanner reads long texts a block of bytes at a time: a pupil
+ * list, long words and random texts of the lists' words, each at every
+ * place in a block and across two, give the same hits both ways. */
+static void
+test_block_offsets(void **state)
+{
+	struct sieve_run r = { .ts = sieve_set() };
+	GPtrArray *phrases = sieve_phrases(), *words = sieve_words(phrases);
+	GRand *rnd = g_rand_new_with_seed(64);
+
+	(void)state;
+	for (int at = 0; at < 140; at++) {
+		gchar *t = sieve_random_text(rnd, words, 60);
+
+		sieve_at(&r, sieve_pupil_list, at);
+		sieve_at(&r, sieve_long_words, at);
+		sieve_at(&r, t, at);
+		g_free(t);
+	}
+	print_message("blocks: %zu texts, %zu hits, the same both ways\n",
+	    r.texts, r.hits);
+	assert_true(r.hits >= 140);
+	g_rand_free(rnd);
+	g_ptr_array_free(words, TRUE);
+	g_ptr_array_free(phrases, TRUE);
+	term_set_free((struct term_set *)r.ts);
+}
+
 /* chat_collect - the normalised words, space-separated */
 static void
 chat_collect(void *arg, const char *word, size_t len, size_t start,
@@ -550,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_shared_messages),
 		cmocka_unit_test(test_phrases_dodged),
 		cmocka_unit_test(test_random_texts),
+		cmocka_unit_test(test_block_offsets),
 		cmocka_unit_test(test_chat_words_listed),
 	};
 
