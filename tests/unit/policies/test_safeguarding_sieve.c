@@ -455,27 +455,52 @@ test_phrases_dodged(void **state)
 	term_set_free((struct term_set *)r.ts);
 }
 
+/* sieve_at - text after `at` bytes of separators, letters and digits,
+ * so that its words fall at another place in the scanner's blocks */
+static void
+sieve_at(struct sieve_run *r, const char *text, int at)
+{
+	static const char fill[] = " ,\n-.'x9";
+	GString *s = g_string_new(NULL);
+
+	for (int i = 0; i < at; i++)
+		g_string_append_c(s, fill[(i + at) % (sizeof(fill) - 1)]);
+	g_string_append(s, text);
+	sieve_compare(r, s->str, s->len);
+	g_string_free(s, TRUE);
+}
+
+/* sieve_random - n seeded random texts of `tokens` words each, text i
+ * after i % spread bytes (sieve_at) */
+static void
+sieve_random(struct sieve_run *r, guint32 seed, int n, int tokens,
+    int spread)
+{
+	GPtrArray *phrases = sieve_phrases(), *words = sieve_words(phrases);
+	GRand *rnd = g_rand_new_with_seed(seed);
+
+	for (int i = 0; i < n; i++) {
+		gchar *t = sieve_random_text(rnd, words, tokens);
+
+		sieve_at(r, t, i % spread);
+		g_free(t);
+	}
+	g_rand_free(rnd);
+	g_ptr_array_free(words, TRUE);
+	g_ptr_array_free(phrases, TRUE);
+}
+
 /* Seeded random texts of the lists' words, ordinary words and junk. */
 static void
 test_random_texts(void **state)
 {
 	struct sieve_run r = { .ts = sieve_set() };
-	GPtrArray *phrases = sieve_phrases(), *words = sieve_words(phrases);
-	GRand *rnd = g_rand_new_with_seed(16);
 
 	(void)state;
-	for (int i = 0; i < 3000; i++) {
-		gchar *t = sieve_random_text(rnd, words, 24);
-
-		sieve_compare(&r, t, strlen(t));
-		g_free(t);
-	}
+	sieve_random(&r, 16, 3000, 24, 1);
 	print_message("random: %zu texts, %zu hits, the same both ways\n",
 	    r.texts, r.hits);
 	assert_true(r.hits >= 3000);
-	g_rand_free(rnd);
-	g_ptr_array_free(words, TRUE);
-	g_ptr_array_free(phrases, TRUE);
 	term_set_free((struct term_set *)r.ts);
 }
 
@@ -497,21 +522,6 @@ static const char sieve_long_words[] =
     "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw, "
     "1234567890123456789012345678901234567890123456789 end.";
 
-/* sieve_at - text after `at` bytes of separators, letters and digits,
- * so that its words fall at another place in the scanner's blocks */
-static void
-sieve_at(struct sieve_run *r, const char *text, int at)
-{
-	static const char fill[] = " ,\n-.'x9";
-	GString *s = g_string_new(NULL);
-
-	for (int i = 0; i < at; i++)
-		g_string_append_c(s, fill[(i + at) % (sizeof(fill) - 1)]);
-	g_string_append(s, text);
-	sieve_compare(r, s->str, s->len);
-	g_string_free(s, TRUE);
-}
-
 /* The scanner reads long texts a block of bytes at a time: a pupil
  * list, long words and random texts of the lists' words, each at every
  * place in a block and across two, give the same hits both ways. */
@@ -519,24 +529,16 @@ static void
 test_block_offsets(void **state)
 {
 	struct sieve_run r = { .ts = sieve_set() };
-	GPtrArray *phrases = sieve_phrases(), *words = sieve_words(phrases);
-	GRand *rnd = g_rand_new_with_seed(64);
 
 	(void)state;
 	for (int at = 0; at < 140; at++) {
-		gchar *t = sieve_random_text(rnd, words, 60);
-
 		sieve_at(&r, sieve_pupil_list, at);
 		sieve_at(&r, sieve_long_words, at);
-		sieve_at(&r, t, at);
-		g_free(t);
 	}
+	sieve_random(&r, 64, 140, 60, 140);
 	print_message("blocks: %zu texts, %zu hits, the same both ways\n",
 	    r.texts, r.hits);
 	assert_true(r.hits >= 140);
-	g_rand_free(rnd);
-	g_ptr_array_free(words, TRUE);
-	g_ptr_array_free(phrases, TRUE);
 	term_set_free((struct term_set *)r.ts);
 }
 
