@@ -98,6 +98,8 @@ struct norm_state {
 	 * text[block] on; block_len 0: none yet */
 	size_t	 block, block_len;
 	uint64_t block_alnum, block_digit, block_ends;
+	/* its bytes' symbols (norm_sym_number), and NORM_STEPS of 0 */
+	uint8_t	 block_sym[NORM_BLOCK + NORM_STEPS];
 };
 
 /* Letters of other scripts that imitate a Latin letter (lower case). */
@@ -678,78 +680,90 @@ struct norm_masks {
 	uint64_t alnum;	/* an ASCII letter or digit */
 	uint64_t digit;	/* an ASCII digit */
 	uint64_t ends;	/* a byte that ends words (norm_ascii_end not 0) */
+	const uint8_t *sym;	/* each byte's symbol (norm_sym_number) */
 };
 
 #if NORM_SSE2
-/* norm_block - the masks of the bytes t[0..NORM_BLOCK) (a byte that
- * ends words is ASCII, not a letter, a digit, '@' or '$'); 16 bytes at
- * a time, no branch a byte */
+/* norm_class16 - the 16 bytes from t: a bit each in *alnum for an ASCII
+ * letter or digit, in *digit for a digit, in *ends for a byte that ends
+ * words (ASCII, not a letter, a digit, '@' or '$'), and their symbols
+ * (norm_sym_number) into sym[0..16); no branch a byte */
 static inline void
-norm_block(const unsigned char *t, struct norm_masks *mk)
+norm_class16(const unsigned char *t, uint8_t *sym, unsigned *alnum,
+    unsigned *digits, unsigned *ends)
 {
-	uint64_t a = 0, d = 0, e = 0;
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)t);
+	__m128i lower = _mm_or_si128(b, _mm_set1_epi8(0x20));
+	/* a range [lo, lo + n) is what lands below -128 + n once lo is
+	 * moved to -128 (signed bytes) */
+	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower,
+	    _mm_set1_epi8((char)(0x80 - 'a'))), _mm_set1_epi8((char)(0x80 +
+	    26)));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(b,
+	    _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8((char)(0x80 +
+	    10)));
+	__m128i sub = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('@')),
+	    _mm_cmpeq_epi8(b, _mm_set1_epi8('$')));
+	/* the symbols: 'a' 1 .. 'z' 26, '0' 27 .. '9' 36, else 0 */
+	__m128i syms = _mm_or_si128(_mm_and_si128(letter, _mm_sub_epi8(lower,
+	    _mm_set1_epi8('a' - 1))), _mm_and_si128(digit, _mm_sub_epi8(b,
+	    _mm_set1_epi8('0' - 27))));
+	/* the high bit: not ASCII */
+	unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(b, sub));
 
-	for (unsigned k = 0; k < NORM_BLOCK; k += 16) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
-		    (t + k));
-		__m128i lower = _mm_or_si128(b, _mm_set1_epi8(0x20));
-		/* a range [lo, lo + n) is what lands below -128 + n once lo
-		 * is moved to -128 (signed bytes) */
-		__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower,
-		    _mm_set1_epi8((char)(0x80 - 'a'))),
-		    _mm_set1_epi8((char)(0x80 + 26)));
-		__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(b,
-		    _mm_set1_epi8((char)(0x80 - '0'))),
-		    _mm_set1_epi8((char)(0x80 + 10)));
-		__m128i sub = _mm_or_si128(_mm_cmpeq_epi8(b,
-		    _mm_set1_epi8('@')), _mm_cmpeq_epi8(b, _mm_set1_epi8('$')));
-		unsigned dn = (unsigned)_mm_movemask_epi8(digit);
-		unsigned an = (unsigned)_mm_movemask_epi8(letter) | dn;
-		/* the high bit: not ASCII */
-		unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(b,
-		    sub));
-
-		a |= (uint64_t)an << k;
-		d |= (uint64_t)dn << k;
-		e |= (uint64_t)(~(an | other) & 0xFFFF) << k;
-	}
-	mk->alnum = a;
-	mk->digit = d;
-	mk->ends = e;
+	_mm_storeu_si128((__m128i *)(void *)sym, syms);
+	*digits = (unsigned)_mm_movemask_epi8(digit);
+	*alnum = (unsigned)_mm_movemask_epi8(letter) | *digits;
+	*ends = ~(*alnum | other) & 0xFFFF;
 }
 #else
-/* norm_block - the same a byte at a time (no SSE2) */
+/* norm_class16 - the same a byte at a time (no SSE2) */
 static inline void
-norm_block(const unsigned char *t, struct norm_masks *mk)
+norm_class16(const unsigned char *t, uint8_t *sym, unsigned *alnum,
+    unsigned *digits, unsigned *ends)
 {
-	uint64_t a = 0, d = 0, e = 0;
-
-	for (unsigned k = 0; k < NORM_BLOCK; k++) {
-		a |= (uint64_t)(norm_ascii_kind[t[k]] != 0) << k;
-		d |= (uint64_t)(norm_ascii_kind[t[k]] == 2) << k;
-		e |= (uint64_t)(norm_ascii_end[t[k]] != 0) << k;
+	*alnum = *digits = *ends = 0;
+	for (unsigned k = 0; k < 16; k++) {
+		sym[k] = norm_sym_number[t[k]];
+		*alnum |= (unsigned)(norm_ascii_kind[t[k]] != 0) << k;
+		*digits |= (unsigned)(norm_ascii_kind[t[k]] == 2) << k;
+		*ends |= (unsigned)(norm_ascii_end[t[k]] != 0) << k;
 	}
-	mk->alnum = a;
-	mk->digit = d;
-	mk->ends = e;
 }
 #endif
 
-/* norm_measured_state - the machine over the n ASCII letters and digits
- * at w (at least NORM_STEPS bytes readable): NORM_STEPS steps without a
- * branch (symbol 0, the byte that ends the word, leaves a state as it
- * is, and so do the bytes after it, made 0), then on while it is
- * alive */
-static inline uint32_t
-norm_measured_state(const uint32_t *m, const unsigned char *w, unsigned n)
+/* norm_block - the masks and symbols of the bytes t[0..NORM_BLOCK),
+ * the symbols into sym */
+static inline void
+norm_block(const unsigned char *t, struct norm_masks *mk, uint8_t *sym)
 {
-	unsigned c1 = norm_sym_number[w[1]], c2 = norm_sym_number[w[2]],
-	    c3 = norm_sym_number[w[3]];
+	unsigned a, d, e;
+
+	mk->alnum = mk->digit = mk->ends = 0;
+	for (unsigned k = 0; k < NORM_BLOCK; k += 16) {
+		norm_class16(t + k, sym + k, &a, &d, &e);
+		mk->alnum |= (uint64_t)a << k;
+		mk->digit |= (uint64_t)d << k;
+		mk->ends |= (uint64_t)e << k;
+	}
+	mk->sym = sym;
+}
+
+/* norm_measured_state - the machine over a word of n ASCII letters and
+ * digits whose symbols (norm_sym_number) are at w, NORM_STEPS of them
+ * readable: NORM_STEPS steps without a branch (symbol 0, the byte that
+ * ends the word, leaves a state as it is, and so do the bytes after it,
+ * made 0), then on while it is alive.  The symbols come from the
+ * block's classing, so a step waits for one load, not two */
+static inline uint32_t
+norm_measured_state(const uint32_t *m, const uint8_t *w, unsigned n)
+{
+	unsigned c1 = w[1], c2 = w[2], c3 = w[3];
 	uint32_t q;
 
 	c2 &= -(unsigned)(c1 != 0);
 	c3 &= -(unsigned)(c2 != 0);
-	q = m[TERM_VOCAB_START + norm_sym_number[w[0]]];
+	q = m[TERM_VOCAB_START + w[0]];
 	q = m[q + c1];
 	q = m[q + c2];
 	q = m[q + c3];
@@ -757,7 +771,7 @@ norm_measured_state(const uint32_t *m, const unsigned char *w, unsigned n)
 	 * (a test of the length first would guess wrong at many) */
 	if ((q & -(uint32_t)(n > NORM_STEPS)) != TERM_VOCAB_DEAD)
 		for (unsigned k = NORM_STEPS; k < n; k++)
-			q = m[q + norm_sym_number[w[k]]];
+			q = m[q + w[k]];
 	return q;
 }
 
@@ -806,7 +820,7 @@ norm_window(struct norm_state *st, const unsigned char *t, size_t i,
 
 	if (st->block_len == 0 || i < st->block || d + NORM_WINDOW_MIN >
 	    NORM_BLOCK) {
-		norm_block(t + i, mk);
+		norm_block(t + i, mk, st->block_sym);
 		st->block = i;
 		st->block_len = NORM_BLOCK;
 		st->block_alnum = mk->alnum;
@@ -814,6 +828,7 @@ norm_window(struct norm_state *st, const unsigned char *t, size_t i,
 		st->block_ends = mk->ends;
 		return NORM_BLOCK;
 	}
+	mk->sym = st->block_sym + d;
 	mk->alnum = st->block_alnum >> d;
 	mk->digit = st->block_digit >> d;
 	mk->ends = st->block_ends >> d;
@@ -877,7 +892,7 @@ norm_sieve_block(struct norm_state *st, const unsigned char *t, size_t len,
 		todo &= todo - 1;
 		n = (unsigned)__builtin_ctzll(~mk.alnum >> s);
 		j = s + n;
-		q = norm_measured_state(m, b + s, n);
+		q = norm_measured_state(m, mk.sym + s, n);
 		ended = norm_ascii_end[b[j]] == 1 || norm_ends_word(t, len,
 		    *i + j);
 		if (q < maybe_from && ended && n <= TERM_NORM_WORD_MAX) {
