@@ -16,6 +16,10 @@
  *	printed on stderr.  Every error comes back as "postgresql: ..."
  *	in *err; a connection the server closed is noticed without a
  *	round trip (db_pg_alive) so a pooled one is not handed out dead.
+ *	A server that does not answer is given up after
+ *	DB_PG_CONNECT_TIMEOUT seconds unless the dsn sets its own
+ *	connect_timeout (without one libpq waits as long as TCP does, and
+ *	the thread that asked, a message's, with it).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -29,6 +33,7 @@
 #include "util/xalloc.h"
 
 #define DB_PG_TEXT_OID	25
+#define DB_PG_CONNECT_TIMEOUT	"10"	/* seconds, unless the dsn says */
 
 /* db_pg_fail - *err from a message; returns -1 */
 static int
@@ -58,11 +63,16 @@ db_pg_quiet(void *arg, const char *message)
 int
 db_pg_connect(struct db *db, char **err)
 {
+	/* libpq takes key words in order, the last kept: what the dsn
+	 * (expanded from dbname) says overrides the default before it */
+	static const char *const keys[] = { "connect_timeout", "dbname",
+	    NULL };
+	const char *values[] = { DB_PG_CONNECT_TIMEOUT, db->st->dsn, NULL };
 	PGconn *c;
 
 	if (db->st->dsn == NULL)
 		return db_pg_fail("no [store] dsn", err);
-	c = PQconnectdb(db->st->dsn);
+	c = PQconnectdbParams(keys, values, 1);
 	if (c == NULL)
 		return db_pg_fail("out of memory", err);
 	if (PQstatus(c) != CONNECTION_OK) {

@@ -7,8 +7,11 @@
  * characters, a claim by UPDATE ... RETURNING succeeds once, a rolled
  * back transaction leaves nothing, binary content comes back byte for
  * byte, an SQL error is a message (not an exit), migrate is idempotent
- * and reports from -> to, and (PostgreSQL) a connection to an older
- * schema is refused with the command to run.
+ * and reports from -> to, (PostgreSQL) a connection to an older
+ * schema is refused with the command to run, and a PostgreSQL server
+ * that takes the connection but never answers is given up (libpq's
+ * connect_timeout, 10 s unless the dsn says) with an error, not waited
+ * on for ever.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -20,6 +23,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "store/db_schema.h"
@@ -263,6 +271,52 @@ test_old_schema_refused(void **state)
 	store_free(st2);
 }
 
+/* silent_listener - a socket on 127.0.0.1 that the kernel lets clients
+ * connect to (its backlog) but that never answers; its port in *port */
+static int
+silent_listener(int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void
+test_silent_server_is_given_up(void **state)
+{
+	char *dir = tu_tempdir(), *dsn, *err = NULL;
+	struct store *st;
+	int port, fd = silent_listener(&port);
+
+	(void)state;
+	if (tu_store_pg())
+		skip();		/* no server needed: run once, on the SQLite pass */
+	/* without the timeout libpq waits for ever: fail, not hang */
+	alarm(60);
+	/* no connect_timeout in the dsn: the default applies */
+	dsn = xasprintf("host=127.0.0.1 port=%d dbname=aup user=aup "
+	    "sslmode=disable", port);
+	st = store_new(STORE_POSTGRESQL, dir, dsn);
+	assert_null(db_open(st, &err));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "postgresql: "));
+	assert_non_null(strstr(err, "timeout"));
+	free(err);
+	store_free(st);
+	free(dsn);
+	close(fd);
+	tu_rmdir(dir);
+	alarm(0);
+}
+
 int
 main(void)
 {
@@ -282,6 +336,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_old_schema_refused, setup,
 		    teardown),
+		cmocka_unit_test(test_silent_server_is_given_up),
 	};
 
 	return cmocka_run_group_tests_name(tu_store_pg() ? "db (postgresql)" :
