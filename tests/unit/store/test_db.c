@@ -292,15 +292,17 @@ silent_listener(int *port)
 static void
 test_silent_server_is_given_up(void **state)
 {
-	char *dir = tu_tempdir(), *dsn, *err = NULL;
+	char *dir, *dsn, *err = NULL;
 	struct store *st;
-	int port, fd = silent_listener(&port);
+	int port, fd;
 
 	(void)state;
 	if (tu_store_pg())
 		skip();		/* no server needed: run once, on the SQLite pass */
 	/* without the timeout libpq waits for ever: fail, not hang */
 	alarm(60);
+	dir = tu_tempdir();
+	fd = silent_listener(&port);
 	/* no connect_timeout in the dsn: the default applies */
 	dsn = xasprintf("host=127.0.0.1 port=%d dbname=aup user=aup "
 	    "sslmode=disable", port);
