@@ -38,7 +38,7 @@
  *	at a byte the fast path does not take (not ASCII, '@', '$'), and
  *	at a word it hands to norm_fast_word (one that goes on past a
  *	joiner, a single letter that may join others, a long word); the
- *	block's masks serve again after it.  Under 68 bytes from the end a
+ *	block's masks serve again after it.  Under 69 bytes from the end a
  *	word at a time is read (norm_machine_word).  SSE2 (every x86-64)
  *	classes 16 bytes in a few instructions; other machines, and the
  *	tests built with TERM_NORM_PORTABLE, class a byte at a time.
@@ -64,7 +64,7 @@
 #endif
 #define NORM_BLOCK	64	/* bytes classed at once (a bit each) */
 #define NORM_WINDOW_MIN	16	/* bytes of a block worth reading again */
-#define NORM_STEPS	4	/* the machine's steps taken without a branch */
+#define NORM_STEPS	5	/* the machine's steps taken without a branch */
 
 enum norm_class {
 	NC_SEP = 0,	/* ends a word */
@@ -752,21 +752,20 @@ norm_block(const unsigned char *t, struct norm_masks *mk, uint8_t *sym)
 /* norm_measured_state - the machine over a word of n ASCII letters and
  * digits whose symbols (norm_sym_number) are at w, NORM_STEPS of them
  * readable: NORM_STEPS steps without a branch (symbol 0, the byte that
- * ends the word, leaves a state as it is, and so do the bytes after it,
- * made 0), then on while it is alive.  The symbols come from the
- * block's classing, so a step waits for one load, not two */
+ * ends the word, leads to a state that says what the word's last one
+ * says and that the bytes after it do not move), then on while it is
+ * alive.  The symbols come from the block's classing, so a step waits
+ * for one load, not two */
 static inline uint32_t
 norm_measured_state(const uint32_t *m, const uint8_t *w, unsigned n)
 {
-	unsigned c1 = w[1], c2 = w[2], c3 = w[3];
 	uint32_t q;
 
-	c2 &= -(unsigned)(c1 != 0);
-	c3 &= -(unsigned)(c2 != 0);
 	q = m[TERM_VOCAB_START + w[0]];
-	q = m[q + c1];
-	q = m[q + c2];
-	q = m[q + c3];
+	q = m[q + w[1]];
+	q = m[q + w[2]];
+	q = m[q + w[3]];
+	q = m[q + w[4]];
 	/* one test, and rarely true: most words end or die in NORM_STEPS
 	 * (a test of the length first would guess wrong at many) */
 	if ((q & -(uint32_t)(n > NORM_STEPS)) != TERM_VOCAB_DEAD)

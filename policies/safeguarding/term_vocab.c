@@ -225,7 +225,7 @@ static void
 vocab_machine_renumber(struct term_vocab *v, const uint8_t *maybe)
 {
 	uint32_t *id = xmalloc(v->nmachine * sizeof(*id));
-	uint32_t *old = v->machine, n = 0;
+	uint32_t *old = v->machine, n = 0, sink[VOCAB_UNSURE + 1];
 
 	for (uint8_t pass = VOCAB_OUT; pass <= VOCAB_UNSURE; pass++) {
 		if (pass == VOCAB_IN)
@@ -236,13 +236,18 @@ vocab_machine_renumber(struct term_vocab *v, const uint8_t *maybe)
 			if (maybe[m] == pass)
 				id[m] = n++;
 	}
+	/* symbol 0 ends the word: to the state that stays put whatever
+	 * follows and says what this one says (DEAD, PASS or MAYBE) */
+	sink[VOCAB_OUT] = id[TERM_VOCAB_DEAD];
+	sink[VOCAB_IN] = id[VOCAB_PASS];
+	sink[VOCAB_UNSURE] = id[VOCAB_MAYBE];
 	v->machine = xmalloc(v->nmachine * TERM_VOCAB_NSYM *
 	    sizeof(*v->machine));
 	for (size_t m = 0; m < v->nmachine; m++)
 		for (size_t c = 0; c < TERM_VOCAB_NSYM; c++)
-			v->machine[id[m] * TERM_VOCAB_NSYM + c] = c == 0 ?
-			    id[m] * TERM_VOCAB_NSYM :
-			    id[old[m * TERM_VOCAB_NSYM + c]] * TERM_VOCAB_NSYM;
+			v->machine[id[m] * TERM_VOCAB_NSYM + c] = (c == 0 ?
+			    sink[maybe[m]] : id[old[m * TERM_VOCAB_NSYM + c]]) *
+			    TERM_VOCAB_NSYM;
 	v->maybe_from *= TERM_VOCAB_NSYM;
 	v->unsure_from *= TERM_VOCAB_NSYM;
 	free(old);

@@ -57,7 +57,9 @@ struct term_vocab {
 	 * pair after a stem of one symbol) */
 	uint64_t pairs[TERM_VOCAB_PAIRS];
 	/* the machine: next state by symbol (1..36; symbol 0, which no
-	 * letter or digit is, leaves the state as it is), nmachine *
+	 * letter or digit is, ends the word: it leads to a state that
+	 * says what the one it left says and stays put whatever comes
+	 * after), nmachine *
 	 * TERM_VOCAB_NSYM; a state is the offset of its row (state *
 	 * TERM_VOCAB_NSYM), so a step is one load; a word ending in a
 	 * state before maybe_from is ruled out, in one before unsure_from
