@@ -935,7 +935,7 @@ action = off" "$d/off/aup-milter.conf"
 	    "$d/on/aup-milter.conf" "$W/mixed" "$d/off/aup-milter.conf" \
 	    >"$d/bench.txt" 2>&1 ||
 	    die "bench_match failed: $(tail -n 3 "$d/bench.txt")"
-	"$bin/tests/safeguarding/bench_match" "$TOP/conf/safeguarding" \
+	"$bin/tests/safeguarding/bench_match" --on-off \
 	    "$d/shipped/aup-milter.conf" "$W/mixed" "$d/off/aup-milter.conf" \
 	    >"$d/shipped.txt" 2>&1 ||
 	    die "bench_match failed: $(tail -n 3 "$d/shipped.txt")"
