@@ -507,14 +507,16 @@ term_step(struct term_hits *h, int sym, size_t last)
 
 /* term_word_slow - a word after which the automaton has work: a phrase
  * ends at the space before it, hits wait to be settled, or the word is
- * one of the phrases' (word w, its span already recorded) */
+ * one of the phrases' (word w, its span already recorded); `matters`:
+ * term_vocab_matters() has said yes already */
 static G_GNUC_NO_INLINE void
-term_word_slow(struct term_hits *h, const char *word, size_t len, size_t w)
+term_word_slow(struct term_hits *h, const char *word, size_t len, size_t w,
+    bool matters)
 {
 	term_step(h, 0, w - 1);		/* ends the previous word */
 	if (w > TERM_MAX_WORDS && h->npending + h->nmasks > 0)
 		term_commit(h, w - TERM_MAX_WORDS);
-	if (!term_vocab_matters(&h->ts->vocab, word, len)) {
+	if (!matters && !term_vocab_matters(&h->ts->vocab, word, len)) {
 		h->state = 0;	/* no phrase runs through this word */
 		return;
 	}
@@ -534,12 +536,15 @@ term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 	h->span[w % TERM_RING][0] = start;
 	h->span[w % TERM_RING][1] = end;
 	if (h->ts->go[(size_t)h->state * TERM_NSYM] >= 0 &&
-	    h->npending + h->nmasks == 0 &&
-	    !term_vocab_matters(&h->ts->vocab, word, len)) {
-		h->state = 0;
+	    h->npending + h->nmasks == 0) {
+		if (!term_vocab_matters(&h->ts->vocab, word, len)) {
+			h->state = 0;
+			return;
+		}
+		term_word_slow(h, word, len, w, true);
 		return;
 	}
-	term_word_slow(h, word, len, w);
+	term_word_slow(h, word, len, w, false);
 }
 
 /* term_hits_run - one text, with the scanner's sieve or without */

@@ -766,9 +766,9 @@ norm_measured_state(const uint32_t *m, const uint8_t *w, unsigned n)
 	q = m[q + w[2]];
 	q = m[q + w[3]];
 	q = m[q + w[4]];
-	/* one test, and rarely true: most words end or die in NORM_STEPS
-	 * (a test of the length first would guess wrong at many) */
-	if ((q & -(uint32_t)(n > NORM_STEPS)) != TERM_VOCAB_DEAD)
+	/* most words are dead by now (a test of the length first would
+	 * guess wrong at many) */
+	if (q != TERM_VOCAB_DEAD && n > NORM_STEPS)
 		for (unsigned k = NORM_STEPS; k < n; k++)
 			q = m[q + w[k]];
 	return q;
