@@ -28,6 +28,10 @@
  *	lets the scanner drop them as it reads them, and hand over one
  *	empty word for each run of dropped words instead (term_norm.h),
  *	which the matcher counts as one word that no phrase runs through.
+ *	A phrase word read from the automaton's root (after such a word,
+ *	with no hit waiting) takes one lookup: where a space and that word
+ *	lead from the root is computed with the automaton (root_after),
+ *	unless a phrase ends on the way.
  *	Fewer words are then numbered, which changes no hit: a phrase or
  *	a never-count phrase is a run of consecutive words of the
  *	phrases' vocabulary, numbered consecutively as before, and a
@@ -77,6 +81,10 @@ struct term_set {
 	 * word of the text that is none of them cannot be part of a match,
 	 * so the scan skips its characters */
 	struct term_vocab vocab;
+	/* for each state of vocab that ends a phrase word, the automaton's
+	 * state after a space and that word read from the root, or -1 when
+	 * a phrase ends on the way (term_root_words) */
+	int32_t	*root_after;
 	/* the same words collapsed, and the chat spellings: the scanner
 	 * drops a word this rules out as it reads it (term_norm.h) */
 	struct term_vocab sieve;
@@ -302,6 +310,40 @@ term_renumber(struct term_set *ts, const int32_t *order, size_t n)
 	free(newid);
 }
 
+/* term_root_words - for each phrase word of the vocabulary, where the
+ * automaton goes from the root over a space and that word: a word of
+ * the text read there (the last word ended no phrase, nothing waits to
+ * be settled) takes one lookup, not a step a character; -1 where a
+ * phrase ends on the way (the scan takes those steps) */
+static void
+term_root_words(struct term_set *ts)
+{
+	const struct term_vocab *v = &ts->vocab;
+	int32_t *stack = xmalloc(v->nstates * sizeof(*stack)), *after;
+	size_t n = 0;
+
+	after = ts->root_after = xmalloc(v->nstates * sizeof(*after));
+	after[0] = ts->go[0];	/* the space: no phrase ends there */
+	stack[n++] = 0;
+	while (n > 0) {
+		int32_t s = stack[--n];
+
+		for (int c = 1; c < TERM_NSYM; c++) {
+			int32_t t = v->go[(size_t)s * TERM_NSYM + c];
+
+			if (t == 0)
+				continue;
+			/* a target with outputs has the sign bit: -1 */
+			after[t] = after[s] < 0 ? -1 :
+			    ts->go[(size_t)after[s] * TERM_NSYM + c];
+			if (after[t] < 0)
+				after[t] = -1;
+			stack[n++] = t;
+		}
+	}
+	free(stack);
+}
+
 /* term_set_compile - failure links folded into a complete DFA */
 void
 term_set_compile(struct term_set *ts)
@@ -339,6 +381,7 @@ term_set_compile(struct term_set *ts)
 			ts->go[i] = (int32_t)((uint32_t)t | TERM_HAS_OUT);
 	}
 	term_renumber(ts, queue, tail);
+	term_root_words(ts);
 	term_norm_sieve_compile(&ts->sieve);
 	free(queue);
 	free(fail);
@@ -376,6 +419,7 @@ term_set_free(struct term_set *ts)
 	free(ts->out);
 	free(ts->dict);
 	free(ts->outs);
+	free(ts->root_after);
 	term_vocab_clear(&ts->vocab);
 	term_vocab_clear(&ts->sieve);
 	free(ts);
@@ -537,8 +581,14 @@ term_word(void *arg, const char *word, size_t len, size_t start, size_t end)
 	h->span[w % TERM_RING][1] = end;
 	if (h->ts->go[(size_t)h->state * TERM_NSYM] >= 0 &&
 	    h->npending + h->nmasks == 0) {
-		if (!term_vocab_matters(&h->ts->vocab, word, len)) {
+		int32_t node = term_vocab_find(&h->ts->vocab, word, len);
+
+		if (node == 0) {
 			h->state = 0;
+			return;
+		}
+		if (node > 0 && h->state == 0 && h->ts->root_after[node] >= 0) {
+			h->state = h->ts->root_after[node];
 			return;
 		}
 		term_word_slow(h, word, len, w, true);

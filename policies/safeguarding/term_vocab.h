@@ -96,21 +96,30 @@ void	term_vocab_compile_machine(struct term_vocab *v,
 /* term_vocab_clear - free the tables */
 void	term_vocab_clear(struct term_vocab *v);
 
-/* term_vocab_matters - is word[0..len) a phrase word, or does it begin
- * with a stem? */
-static inline bool
-term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
+/* term_vocab_find - the state of word[0..len) when it is a phrase word
+ * (above 0); 0 when it is neither a phrase word nor begins with a stem;
+ * -1 when it begins with a stem */
+static inline int32_t
+term_vocab_find(const struct term_vocab *v, const char *word, size_t len)
 {
 	int32_t s = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		s = v->go[(size_t)s * TERM_VOCAB_NSYM + term_vocab_sym(word[i])];
 		if (s == 0)
-			return false;
+			return 0;
 		if (v->flag[s] & TERM_VOCAB_STEM)
-			return true;
+			return -1;
 	}
-	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD);
+	return len > 0 && (v->flag[s] & TERM_VOCAB_WORD) ? s : 0;
+}
+
+/* term_vocab_matters - is word[0..len) a phrase word, or does it begin
+ * with a stem? */
+static inline bool
+term_vocab_matters(const struct term_vocab *v, const char *word, size_t len)
+{
+	return term_vocab_find(v, word, len) != 0;
 }
 
 /* term_vocab_pair - can a word begin with symbols a then b? */

@@ -191,6 +191,28 @@ test_never_count(void **state)
 	term_set_free(ts);
 }
 
+/* A phrase is found wherever its first word stands: after words no
+ * phrase uses (names and numbers of a pupil list), after a word of
+ * another phrase, at the start of a text; a never-count phrase still
+ * masks a name in a list of names. */
+static void
+test_after_other_words(void **state)
+{
+	struct term_set *ts = set("10 white power\n4 power\n8 go die\n"
+	    "5 dick\n! dick king smith\n6 add me on snap\n");
+
+	(void)state;
+	assert_found(ts, "A1234,Smith,King,White,2014,power", "power");
+	assert_found(ts, "Ella White, 2014-05-14, white power", "white power|power");
+	assert_found(ts, "white white power", "white power|power");
+	assert_found(ts, "go die", "go die");
+	assert_found(ts, "Year 6, Smith: go, go die", "go die");
+	assert_found(ts, "King, Smith, Dick King-Smith, White", "");
+	assert_found(ts, "Smith, King, Dick", "dick");
+	assert_found(ts, "me on snap, add me on snap", "add me on snap");
+	term_set_free(ts);
+}
+
 /* Each phrase is found once however often it occurs, across texts of
  * one message; the context is about 120 characters of one line. */
 static void
@@ -294,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_whole_words),
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_never_count),
+		cmocka_unit_test(test_after_other_words),
 		cmocka_unit_test(test_once_with_context),
 		cmocka_unit_test(test_list_errors),
 		cmocka_unit_test(test_missing_file),
