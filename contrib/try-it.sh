@@ -73,6 +73,8 @@ Try, in another terminal:
         --from j.patel@oakfield-primary.example --to helen.ashworth@gmail.com
 
   # the office writes to two parents, both visible in To: delivered, moved to Bcc
+  # (in school hours, Mon-Fri 07:30-18:00 Europe/London; out of hours the
+  # working-hours policy keeps it for the school day and tells the office when)
   swaks --server 127.0.0.1:$PF_PORT --xclient-addr 10.20.2.10 \\
         --xclient-login office@oakfield-primary.example \\
         --from office@oakfield-primary.example \\
