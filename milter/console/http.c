@@ -3,7 +3,7 @@
  * every request passes
  *
  * SYNOPSIS
- *	http_start(), http_stop(), form_get(), request_arg(),
+ *	http_start(), form_get(), request_arg(),
  *	request_actor(), console_user_current()
  *
  * DESCRIPTION
