@@ -314,34 +314,28 @@ term_renumber(struct term_set *ts, const int32_t *order, size_t n)
  * automaton goes from the root over a space and that word: a word of
  * the text read there (the last word ended no phrase, nothing waits to
  * be settled) takes one lookup, not a step a character; -1 where a
- * phrase ends on the way (the scan takes those steps) */
+ * phrase ends on the way (the scan takes those steps).  A state of the
+ * vocabulary is numbered after its parent, so one pass in order sees
+ * each parent first. */
 static void
 term_root_words(struct term_set *ts)
 {
 	const struct term_vocab *v = &ts->vocab;
-	int32_t *stack = xmalloc(v->nstates * sizeof(*stack)), *after;
-	size_t n = 0;
+	int32_t *after = xmalloc(v->nstates * sizeof(*after));
 
-	after = ts->root_after = xmalloc(v->nstates * sizeof(*after));
 	after[0] = ts->go[0];	/* the space: no phrase ends there */
-	stack[n++] = 0;
-	while (n > 0) {
-		int32_t s = stack[--n];
-
+	for (size_t s = 0; s < v->nstates; s++)
 		for (int c = 1; c < TERM_NSYM; c++) {
-			int32_t t = v->go[(size_t)s * TERM_NSYM + c];
+			int32_t t = v->go[s * TERM_NSYM + c], next;
 
 			if (t == 0)
 				continue;
-			/* a target with outputs has the sign bit: -1 */
-			after[t] = after[s] < 0 ? -1 :
+			/* a target with outputs has the sign bit */
+			next = after[s] < 0 ? -1 :
 			    ts->go[(size_t)after[s] * TERM_NSYM + c];
-			if (after[t] < 0)
-				after[t] = -1;
-			stack[n++] = t;
+			after[t] = next < 0 ? -1 : next;
 		}
-	}
-	free(stack);
+	ts->root_after = after;
 }
 
 /* term_set_compile - failure links folded into a complete DFA */

@@ -252,6 +252,15 @@ bench_names(const char *dir, unsigned *n)
 	return names;
 }
 
+/* bench_names_free - what bench_names() returned */
+static void
+bench_names_free(char **names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* bench_cmp - doubles in order */
 static int
 bench_cmp(const void *a, const void *b)
@@ -335,9 +344,7 @@ bench_corpus(const struct term_set *ts, const char *config, const char *dir,
 	    0);
 	if (off != NULL)
 		bench_onoff(cf, off, dir, ms, n);
-	for (unsigned i = 0; i < n; i++)
-		free(ms[i]);
-	free(ms);
+	bench_names_free(ms, n);
 	conf_release(cf);
 	if (off != NULL)
 		conf_release(off);
@@ -361,9 +368,7 @@ bench_onoff_only(const char *config, const char *dir, const char *config_off)
 	}
 	ms = bench_names(dir, &n);
 	bench_onoff(cf, off, dir, ms, n);
-	for (unsigned i = 0; i < n; i++)
-		free(ms[i]);
-	free(ms);
+	bench_names_free(ms, n);
 	conf_release(cf);
 	conf_release(off);
 	return 0;
@@ -383,11 +388,9 @@ bench_decide_all(const char *config, const char *dir)
 	if (cf == NULL)
 		return 1;
 	ms = bench_names(dir, &n);
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++)
 		cpu += bench_decide(cf, NULL, dir, ms[i], NULL, NULL, NULL);
-		free(ms[i]);
-	}
-	free(ms);
+	bench_names_free(ms, n);
 	printf("decided %u messages, %.1f ms of CPU\n", n, cpu);
 	conf_release(cf);
 	return 0;
