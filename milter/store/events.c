@@ -21,7 +21,8 @@
  * DIAGNOSTICS
  *	"events: ..." lines: a batch that failed (with the rows waiting and
  *	the next try), the store taking rows again, rows dropped because
- *	the queue was full (a count, logged when the writer next wakes),
+ *	the queue was full (a count, logged when the writer next wakes
+	and when it stops),
  *	rows not written when the writer stopped.  Each dropped row is in
  *	the local event log.
  *
@@ -202,6 +203,7 @@ events_main(void *arg)
 		retry_ms = retry_ms * 2 > EVENTS_RETRY_MAX_MS ?
 		    EVENTS_RETRY_MAX_MS : retry_ms * 2;
 	}
+	events_report_drops(q);	/* rows dropped since the writer last woke */
 	if (q->count > 0)
 		log_warnx("events: %zu event rows not added to the shared "
 		    "store at stop (they are in the local event log)",
