@@ -22,9 +22,8 @@
  *	"events: ..." lines: a batch that failed (with the rows waiting and
  *	the next try), the store taking rows again, rows dropped because
  *	the queue was full (a count, logged when the writer next wakes
-	and when it stops),
- *	rows not written when the writer stopped.  Each dropped row is in
- *	the local event log.
+ *	and when it stops), rows not written when the writer stopped.
+ *	Each dropped row is in the local event log.
  *
  * SPDX-License-Identifier: MIT
  */
