@@ -357,6 +357,23 @@ bench_onoff(const struct conf *on, const struct conf *off, const char *dir,
 	    bench_median(woff, BENCH_ROUNDS) / n);
 }
 
+/* bench_corpus_report - the corpus line: the decisions' CPU time and
+ * the matcher's share of it */
+static void
+bench_corpus_report(unsigned n, double decision, const struct bench_sums *sums)
+{
+	double mb = sums->bytes / (1 << 20);
+
+	printf("clock: an empty interval of the thread's CPU clock reads "
+	    "%.2f us, taken off each interval below\n", sums->clock * 1e6);
+	printf("corpus: %u messages, decision %.1f ms of CPU in all (%.2f ms "
+	    "each), matcher %.2f ms in all over %.1f MB of text (%.1f MB/s): "
+	    "%.2f%% of the decision's CPU time\n", n, decision * 1e3,
+	    n ? decision * 1e3 / n : 0, sums->matcher * 1e3, mb,
+	    sums->matcher > 0 ? mb / sums->matcher : 0,
+	    decision > 0 ? 100 * sums->matcher / decision : 0);
+}
+
 /* bench_corpus - the matcher's share of the decision on a corpus, and
  * with a second configuration (safeguarding off) the added cost */
 static int
@@ -365,7 +382,7 @@ bench_corpus(const struct term_set *ts, const char *config, const char *dir,
 {
 	struct bench_sums sums = { .clock = bench_clock_cost() };
 	struct conf *cf = bench_load(config), *off = NULL;
-	double decision = 0, matcher, bytes;
+	double decision = 0;
 	unsigned n = 0;
 	char **ms;
 
@@ -378,17 +395,7 @@ bench_corpus(const struct term_set *ts, const char *config, const char *dir,
 	ms = bench_names(dir, &n);
 	for (unsigned i = 0; i < n; i++)
 		decision += bench_decide(cf, ts, dir, ms[i], &sums) / 1e3;
-	matcher = sums.matcher;
-	bytes = sums.bytes;
-	printf("clock: an empty interval of the thread's CPU clock reads "
-	    "%.2f us, taken off each interval below\n", sums.clock * 1e6);
-	printf("corpus: %u messages, decision %.1f ms of CPU in all (%.2f ms "
-	    "each), "
-	    "matcher %.2f ms in all over %.1f MB of text (%.1f MB/s): %.2f%% "
-	    "of the decision's CPU time\n", n, decision * 1e3, n ? decision * 1e3 /
-	    n : 0, matcher * 1e3, bytes / (1 << 20), matcher > 0 ? bytes /
-	    (1 << 20) / matcher : 0, decision > 0 ? 100 * matcher / decision :
-	    0);
+	bench_corpus_report(n, decision, &sums);
 	if (off != NULL)
 		bench_onoff(cf, off, dir, ms, n, sums.clock);
 	bench_names_free(ms, n);

@@ -1,0 +1,108 @@
+#!/bin/sh
+# compare-builds.sh - aup-milter builds side by side at two concurrencies
+#
+# usage: contrib/bench/compare-builds.sh [-r ROUNDS] [-t SECS] [-c "4 16"]
+#            BUILD_OR_WRAPPER ...
+#
+# Each argument is an aup-milter binary, or a script that sets something
+# (an environment variable, a tunable) and execs one.  Every round starts
+# each of them afresh with the yardstick's configuration, all policies on
+# (contrib/bench/yardstick-aup, as ../shared/bench/run-peers.sh with
+# AUP_POLICIES=all), warms it with 200 messages, then replays the
+# yardstick's corpus through milterload at each concurrency for SECS
+# seconds.  The order of the builds rotates every round and the order of
+# the concurrencies flips, so none is always first or last: on a shared
+# machine whose speed drifts by a tenth within minutes, only figures taken
+# interleaved like this compare.
+#
+# Prints one line a measurement and, at the end, the median msgs/s and
+# p99 of each build at each concurrency, with the change from the first
+# concurrency to the last.  A measurement with any tempfail or error is
+# marked: it is not a valid throughput figure.
+#
+# Environment: AUP_TMP [/tmp/aup-bench-root] (daemon state, the corpus,
+# the yardstick's binaries), SHARED_BENCH [../shared/bench].
+#
+# SPDX-License-Identifier: MIT
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+ROUNDS=3
+SECS=8
+CONCS="4 16"
+while getopts r:t:c: o; do
+	case $o in
+	r) ROUNDS=$OPTARG ;;
+	t) SECS=$OPTARG ;;
+	c) CONCS=$OPTARG ;;
+	*) echo "usage: $0 [-r rounds] [-t secs] [-c concs] BUILD ..." >&2
+	   exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { echo "usage: $0 [-r rounds] [-t secs] [-c concs] BUILD ..." >&2; exit 2; }
+for b in "$@"; do
+	[ -x "$b" ] || { echo "compare-builds: $b is not executable" >&2; exit 2; }
+done
+export AUP_POLICIES=all AUP_BUILD="$top/contrib/bench/yardstick-aup"
+export AUP_TMP=${AUP_TMP:-/tmp/aup-bench-root}
+BENCH_DIR=${SHARED_BENCH:-$top/../shared/bench}
+[ -f "$BENCH_DIR/lib.sh" ] || { echo "compare-builds: no yardstick in $BENCH_DIR" >&2; exit 2; }
+. "$BENCH_DIR/lib.sh"
+ensure_built
+ensure_corpus
+out=$(mktemp)
+trap 'stop_aup || true; rm -f "$out"' EXIT INT TERM
+
+# field NAME LINE - one field of a milterload RESULT line
+field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+	builds=$(echo "$@" | awk -v k="$round" \
+	    '{ for (i = 0; i < NF; i++) printf "%s ", $(((i + k - 1) % NF) + 1) }')
+	concs=$CONCS
+	[ $((round % 2)) = 0 ] && concs=$(echo "$CONCS" | awk \
+	    '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+	for b in $builds; do
+		stop_aup || true
+		export AUP_MILTER="$b"
+		start_aup
+		"$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" -c 4 -t 0 \
+		    -n 200 -l aup >/dev/null
+		for c in $concs; do
+			line=$("$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" \
+			    -c "$c" -t "$SECS" -w 1 -l aup)
+			bad=$(( $(field tempfail "$line") + $(field error "$line") ))
+			mark=''
+			[ "$bad" -gt 0 ] && mark=" INVALID: $bad tempfail/error"
+			echo "round=$round build=$b conc=$c" \
+			    "mps=$(field mps "$line") p99_ms=$(field p99_ms "$line")$mark" |
+			    tee -a "$out"
+		done
+	done
+	round=$((round + 1))
+done
+echo
+python3 - "$out" "$CONCS" <<'PY'
+import re, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"build=(\S+) conc=(\d+) mps=([\d.]+) p99_ms=([\d.]+)", line)
+    if m and "INVALID" not in line:
+        rows.setdefault((m.group(1), int(m.group(2))), []).append(
+            (float(m.group(3)), float(m.group(4))))
+concs = [int(c) for c in sys.argv[2].split()]
+print("| build | " + " | ".join("msgs/s c%d (min-max)" % c for c in concs) +
+      " | %d against %d | p99 ms c%d |" % (concs[-1], concs[0], concs[-1]))
+print("| --- |" + " ---: |" * (len(concs) + 2))
+for build in dict.fromkeys(b for b, _ in rows):
+    med = {c: statistics.median(x[0] for x in rows.get((build, c), [(0, 0)]))
+           for c in concs}
+    cells = ["%.1f (%.1f-%.1f)" % (med[c], min(x[0] for x in rows[(build, c)]),
+                                  max(x[0] for x in rows[(build, c)]))
+             if (build, c) in rows else "-" for c in concs]
+    change = (med[concs[-1]] / med[concs[0]] - 1) * 100 if med[concs[0]] else 0
+    p99 = statistics.median(x[1] for x in rows.get((build, concs[-1]), [(0, 0)]))
+    print("| %s | %s | %+.1f %% | %.1f |" % (build, " | ".join(cells), change, p99))
+PY
