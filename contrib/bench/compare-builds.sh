@@ -15,10 +15,11 @@
 # machine whose speed drifts by a tenth within minutes, only figures taken
 # interleaved like this compare.
 #
-# Prints one line a measurement and, at the end, the median msgs/s and
-# p99 of each build at each concurrency, with the change from the first
-# concurrency to the last.  A measurement with any tempfail or error is
-# marked: it is not a valid throughput figure.
+# Prints one line a measurement (one with any tempfail or error is marked
+# INVALID: it is not a throughput figure) and, at the end, the yardstick's
+# own table (../shared/bench/summarize.py: median and min-max msgs/s, p50
+# and p99 of each build at each concurrency; its "ratio to null" column
+# reads 1, as no no-op filter runs here).
 #
 # Environment: AUP_TMP [/tmp/aup-bench-root] (daemon state, the corpus,
 # the yardstick's binaries), SHARED_BENCH [../shared/bench].
@@ -51,8 +52,8 @@ BENCH_DIR=${SHARED_BENCH:-$top/../shared/bench}
 . "$BENCH_DIR/lib.sh"
 ensure_built
 ensure_corpus
-out=$(mktemp)
-trap 'stop_aup || true; rm -f "$out"' EXIT INT TERM
+raw=$(mktemp)
+trap 'stop_aup || true; rm -f "$raw"' EXIT INT TERM
 
 # field NAME LINE - one field of a milterload RESULT line
 field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
@@ -72,37 +73,19 @@ while [ "$round" -le "$ROUNDS" ]; do
 		    -n 200 -l aup >/dev/null
 		for c in $concs; do
 			line=$("$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" \
-			    -c "$c" -t "$SECS" -w 1 -l aup)
+			    -c "$c" -t "$SECS" -w 1 -l "$b")
 			bad=$(( $(field tempfail "$line") + $(field error "$line") ))
 			mark=''
-			[ "$bad" -gt 0 ] && mark=" INVALID: $bad tempfail/error"
+			if [ "$bad" -gt 0 ]; then
+				mark=" INVALID: $bad tempfail/error"
+			else
+				echo "run=$round $line" >>"$raw"
+			fi
 			echo "round=$round build=$b conc=$c" \
-			    "mps=$(field mps "$line") p99_ms=$(field p99_ms "$line")$mark" |
-			    tee -a "$out"
+			    "mps=$(field mps "$line") p99_ms=$(field p99_ms "$line")$mark"
 		done
 	done
 	round=$((round + 1))
 done
 echo
-python3 - "$out" "$CONCS" <<'PY'
-import re, statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    m = re.search(r"build=(\S+) conc=(\d+) mps=([\d.]+) p99_ms=([\d.]+)", line)
-    if m and "INVALID" not in line:
-        rows.setdefault((m.group(1), int(m.group(2))), []).append(
-            (float(m.group(3)), float(m.group(4))))
-concs = [int(c) for c in sys.argv[2].split()]
-print("| build | " + " | ".join("msgs/s c%d (min-max)" % c for c in concs) +
-      " | %d against %d | p99 ms c%d |" % (concs[-1], concs[0], concs[-1]))
-print("| --- |" + " ---: |" * (len(concs) + 2))
-for build in dict.fromkeys(b for b, _ in rows):
-    med = {c: statistics.median(x[0] for x in rows.get((build, c), [(0, 0)]))
-           for c in concs}
-    cells = ["%.1f (%.1f-%.1f)" % (med[c], min(x[0] for x in rows[(build, c)]),
-                                  max(x[0] for x in rows[(build, c)]))
-             if (build, c) in rows else "-" for c in concs]
-    change = (med[concs[-1]] / med[concs[0]] - 1) * 100 if med[concs[0]] else 0
-    p99 = statistics.median(x[1] for x in rows.get((build, concs[-1]), [(0, 0)]))
-    print("| %s | %s | %+.1f %% | %.1f |" % (build, " | ".join(cells), change, p99))
-PY
+python3 "$BENCH_DIR/summarize.py" "$raw"

@@ -67,7 +67,7 @@ def problems_of(proc):
 
 
 def main():
-    files = messages() if os.path.isdir(corpus2.SHARED) else []
+    files = messages()
     if not files:
         print("1..0 # SKIP ../shared/corpus and realworld not present")
         return 0
