@@ -45,18 +45,10 @@ shift $((OPTIND - 1))
 for b in "$@"; do
 	[ -x "$b" ] || { echo "compare-builds: $b is not executable" >&2; exit 2; }
 done
-export AUP_POLICIES=all AUP_BUILD="$top/contrib/bench/yardstick-aup"
-export AUP_TMP=${AUP_TMP:-/tmp/aup-bench-root}
-BENCH_DIR=${SHARED_BENCH:-$top/../shared/bench}
-[ -f "$BENCH_DIR/lib.sh" ] || { echo "compare-builds: no yardstick in $BENCH_DIR" >&2; exit 2; }
-. "$BENCH_DIR/lib.sh"
-ensure_built
-ensure_corpus
+me=compare-builds
+. "$here/yardstick-lib.sh"
 raw=$(mktemp)
 trap 'stop_aup || true; rm -f "$raw"' EXIT INT TERM
-
-# field NAME LINE - one field of a milterload RESULT line
-field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 
 round=1
 while [ "$round" -le "$ROUNDS" ]; do
