@@ -15,9 +15,12 @@
  *	look-ups, which come first in the registry, stay outside it, so no
  *	slot is held while a thread waits on the network.  Slots: one more
  *	than the CPUs online when the gate is first used (sysconf), so a
- *	CPU does not idle while a slot's thread waits on a page fault or a
- *	temporary file (on a loaded 2-CPU machine, two slots cost about 12 %
- *	of the throughput at concurrency 16, three about 4 %; RESULTS.md).
+ *	CPU does not idle while a slot's thread waits on a page fault, a
+ *	lock or a temporary file (on a loaded 2-CPU machine, two slots
+ *	against three in the same rounds: a twelfth fewer messages a second
+ *	at concurrency 4, the same at 16, where the third slot's decision
+ *	shares the CPUs with the other two and a message costs 6-8 % more
+ *	CPU; RESULTS.md, thirteenth session).
  *	Waiters queue in arrival order, so a message is never overtaken
  *	by ones that arrived after it, and a slot given back is handed
  *	straight to the oldest waiter: each waiter sleeps on a semaphore
