@@ -58,11 +58,7 @@ while [ "$round" -le "$ROUNDS" ]; do
 	[ $((round % 2)) = 0 ] && concs=$(echo "$CONCS" | awk \
 	    '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
 	for b in $builds; do
-		stop_aup || true
-		export AUP_MILTER="$b"
-		start_aup
-		"$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" -c 4 -t 0 \
-		    -n 200 -l aup >/dev/null
+		restart_aup "$b"
 		for c in $concs; do
 			line=$("$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" \
 			    -c "$c" -t "$SECS" -w 1 -l "$b")

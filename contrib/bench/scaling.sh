@@ -47,10 +47,10 @@ shift $((OPTIND - 1))
 [ $# -le 1 ] || usage
 build=${1:-$top/build/aup-milter}
 [ -x "$build" ] || { echo "scaling: $build is not executable" >&2; exit 2; }
-conc_a=$(echo "$CONCS" | awk 'NF == 2 && $1 > 0 && $2 > 0 { print $1 }')
-conc_b=$(echo "$CONCS" | awk 'NF == 2 && $1 > 0 && $2 > 0 { print $2 }')
-[ -n "$conc_a" ] && [ -n "$conc_b" ] || usage
-export AUP_MILTER="$build"
+set -- $CONCS
+[ $# = 2 ] || usage
+conc_a=$1
+conc_b=$2
 me=scaling
 . "$here/yardstick-lib.sh"
 slices=$(mktemp)
@@ -64,12 +64,9 @@ machine_ticks() {
 	    /proc/stat
 }
 
-stop_aup || true
-start_aup
+restart_aup "$build"
 pid=$(cat "$PIDDIR/aup.pid")
 hz=$(getconf CLK_TCK)
-"$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" -c 4 -t 0 -n 200 \
-    -l warm >/dev/null
 block=1
 while [ "$block" -le "$BLOCKS" ]; do
 	for c in $conc_a $conc_b $conc_b $conc_a; do

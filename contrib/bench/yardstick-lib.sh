@@ -6,7 +6,7 @@
 # yardstick-aup, as ../shared/bench/run-peers.sh with AUP_POLICIES=all),
 # sources ../shared/bench/lib.sh (start_aup, stop_aup, BIN_DIR, CORPUS,
 # AUP_SOCK, PIDDIR), builds its tools and writes its corpus if they are
-# not there yet, and defines field().
+# not there yet, and defines field() and restart_aup().
 #
 # Environment: AUP_TMP [/tmp/aup-bench-root] (daemon state, the corpus,
 # the yardstick's binaries), SHARED_BENCH [../shared/bench].
@@ -22,3 +22,12 @@ ensure_corpus
 
 # field NAME LINE - one field of a milterload RESULT line
 field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+# restart_aup BUILD - a fresh daemon of BUILD, warmed with 200 messages
+restart_aup() {
+	stop_aup || true
+	export AUP_MILTER="$1"
+	start_aup
+	"$BIN_DIR/milterload" -s "$AUP_SOCK" -d "$CORPUS" -c 4 -t 0 -n 200 \
+	    -l warm >/dev/null
+}
