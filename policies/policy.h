@@ -70,7 +70,11 @@ struct policy {
 	enum result default_action;
 	const char *const *actions;	/* allowed `action` words, or NULL */
 	bool	 liftable;		/* exemptions may lift it */
-	bool	 needs_analysis;	/* reads attachments and text */
+	/* reads attachments and text: the first enabled policy that does
+	 * and every one after it run in the engine's CPU gate, so one
+	 * that waits on the network (sender-auth) must come before it in
+	 * the registry */
+	bool	 needs_analysis;
 	/* {names} its templates may use besides the common ones (school,
 	 * policy_url, ref, office, dsl, policy); NULL-terminated */
 	const char *const *template_vars;

@@ -41,6 +41,11 @@
  *	working-hours only; a second copy of one already delivered is not
  *	judged at all: its action is `discard` and the milter drops it.
  *
+ *	The policies from the first enabled one that reads content
+ *	(needs_analysis) on, and the withholding, are the CPU-bound part:
+ *	they run through the CPU gate (cpu_gate.c), in a slot of their
+ *	own, in arrival order.  The ones before it run at once.
+ *
  *	An internal error (a policy returns -1) stops the evaluation:
  *	on_error = tempfail gives 451 4.3.0 with the reference code;
  *	on_error = accept delivers the message unjudged.
@@ -77,7 +82,6 @@ struct engine_run {
 	bool	 analysis_failed;
 	bool	 text;			/* a policy reads extracted text */
 	bool	 released;		/* release holds a valid mark */
-	bool	 gated;			/* holds a cpu_gate slot */
 	struct release_info release;
 };
 
@@ -98,10 +102,6 @@ policy_ctx_analysis(const struct policy_ctx *ctx)
 	lim.max_ratio = (unsigned)run->conf->milter.max_ratio;
 	lim.max_text = (size_t)run->conf->milter.max_text_kb << 10;
 	lim.skip_text = !run->text;
-	if (!run->gated) {
-		cpu_gate_enter();	/* the CPU-bound part starts here */
-		run->gated = true;
-	}
 	st = msg_stream(run->msg);
 	if (st != NULL) {
 		run->analysis = analysis_run(st, &lim);
@@ -195,39 +195,97 @@ engine_reads_text(const struct conf *cf, const struct policy_ctx *base)
 	return false;
 }
 
-/* engine_run_policies - evaluate every enabled policy; -1 on error */
+/* engine_run_slot - evaluate policy slot i if enabled; -1 on error */
 static int
-engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
-    struct verdict *v, struct engine_pending *pending)
+engine_run_slot(struct engine_run *run, const struct policy_ctx *base,
+    struct verdict *v, struct engine_pending *pending, size_t i)
 {
-	const struct conf *cf = run->conf;
+	const struct policy_slot *s = &run->conf->slots[i];
+	const struct policy_common *pc = s->settings;
+	struct policy_ctx ctx = *base;
+	struct policy_outcome out;
+	bool monitored;
 
+	if (pc->action == RESULT_OFF || !s->configured)
+		return 0;
+	memset(&out, 0, sizeof(out));
+	ctx.settings = s->settings;
+	if (!engine_released(run, s->policy, &out) &&
+	    s->policy->evaluate(&ctx, &out) < 0) {
+		v->error = xasprintf("%s: %s", s->policy->name,
+		    out.reason ? out.reason : "internal error");
+		policy_outcome_clear(&out);
+		return -1;
+	}
+	monitored = conf_policy_mode(run->conf, s) == MODE_MONITOR;
+	engine_report(v, s->policy, &out, monitored);
+	engine_pending_note(pending, v, s->policy, &out, monitored);
+	engine_add_edits(v, s->policy, &out, monitored, &pending->edits);
+	verdict_alert_move(&v->alerts, &out.alerts, monitored);
+	policy_outcome_clear(&out);
+	return 0;
+}
+
+/* The policies from `from` on, and the withholding: the CPU-bound part. */
+struct engine_content {
+	struct engine_run *run;
+	const struct policy_ctx *base;
+	struct verdict *v;
+	struct engine_pending *pending;
+	size_t	 from;
+	int	 rc;			/* in: so far; out: -1 on error */
+};
+
+/* engine_content_run - run the content part (in a cpu_gate slot) */
+static void
+engine_content_run(void *arg)
+{
+	struct engine_content *c = arg;
+	const struct conf *cf = c->run->conf;
+
+	for (size_t i = c->from; i < cf->nslots && c->rc == 0; i++)
+		c->rc = engine_run_slot(c->run, c->base, c->v, c->pending, i);
+	engine_withhold(cf, c->run->msg, c->run->analysis, c->v,
+	    c->base->now);
+}
+
+/* engine_first_content - the first enabled policy that reads the
+ * message's content (cf->nslots if none) */
+static size_t
+engine_first_content(const struct conf *cf)
+{
 	for (size_t i = 0; i < cf->nslots; i++) {
 		const struct policy_slot *s = &cf->slots[i];
 		const struct policy_common *pc = s->settings;
-		struct policy_ctx ctx = *base;
-		struct policy_outcome out;
-		bool monitored;
 
-		if (pc->action == RESULT_OFF || !s->configured)
-			continue;
-		memset(&out, 0, sizeof(out));
-		ctx.settings = s->settings;
-		if (!engine_released(run, s->policy, &out) &&
-		    s->policy->evaluate(&ctx, &out) < 0) {
-			v->error = xasprintf("%s: %s", s->policy->name,
-			    out.reason ? out.reason : "internal error");
-			policy_outcome_clear(&out);
-			return -1;
-		}
-		monitored = conf_policy_mode(cf, s) == MODE_MONITOR;
-		engine_report(v, s->policy, &out, monitored);
-		engine_pending_note(pending, v, s->policy, &out, monitored);
-		engine_add_edits(v, s->policy, &out, monitored, &pending->edits);
-		verdict_alert_move(&v->alerts, &out.alerts, monitored);
-		policy_outcome_clear(&out);
+		if (pc->action != RESULT_OFF && s->configured &&
+		    s->policy->needs_analysis)
+			return i;
 	}
-	return 0;
+	return cf->nslots;
+}
+
+/*
+ * engine_run_policies - evaluate every enabled policy, then withhold;
+ * -1 on error.  The policies before the first that reads content run
+ * here; that one and the rest run through the CPU gate.
+ */
+static int
+engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
+    struct verdict *v, struct engine_pending *pending, bool judge)
+{
+	struct engine_content c = { .run = run, .base = base, .v = v,
+	    .pending = pending, .from = engine_first_content(run->conf) };
+
+	for (size_t i = 0; judge && i < c.from && c.rc == 0; i++)
+		c.rc = engine_run_slot(run, base, v, pending, i);
+	if (!judge || c.rc < 0 || c.from == run->conf->nslots) {
+		c.from = run->conf->nslots;	/* nothing more to judge */
+		engine_content_run(&c);
+	} else {
+		cpu_gate_run(engine_content_run, &c);
+	}
+	return c.rc;
 }
 
 /* engine_release - check a release mark (reads only); -1 = cannot judge */
@@ -318,11 +376,9 @@ engine_evaluate(const struct conf *cf, const struct msg *m, time_t now,
 	    .now = now, .ref = v->ref, .run = &run };
 	run.text = engine_reads_text(cf, &base);
 	rc = engine_release(&run, v);
-	if (rc == 0 && !run.release.duplicate)
-		rc = engine_run_policies(&run, &base, v, &pending);
-	engine_withhold(cf, m, run.analysis, v, now);
-	if (run.gated)
-		cpu_gate_leave();
+	if (engine_run_policies(&run, &base, v, &pending,
+	    rc == 0 && !run.release.duplicate) < 0)
+		rc = -1;
 	if (rc < 0)
 		engine_on_error(cf, v);
 	else if (run.release.duplicate)

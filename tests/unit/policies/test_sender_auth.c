@@ -532,6 +532,30 @@ bad_settings_and_files_are_config_errors_with_file_line(void **state)
 	free(dl);
 }
 
+/* dns_lookups_run_before_any_policy_that_reads_content - the engine
+ * runs the policies from the first that reads content on in a CPU gate
+ * slot (engine.c): sender-auth, which waits on DNS, comes before it in
+ * the shipped registry and reads no content itself, so no slot is held
+ * while a message waits on the network */
+static void
+dns_lookups_run_before_any_policy_that_reads_content(void **state)
+{
+	size_t sender_auth = SIZE_MAX, first_content = SIZE_MAX;
+
+	(void)state;
+	for (size_t i = 0; policy_registry[i] != NULL; i++) {
+		if (policy_registry[i] == &policy_sender_auth)
+			sender_auth = i;
+		if (policy_registry[i]->needs_analysis &&
+		    first_content == SIZE_MAX)
+			first_content = i;
+	}
+	assert_false(policy_sender_auth.needs_analysis);
+	assert_true(sender_auth != SIZE_MAX);
+	assert_true(first_content != SIZE_MAX);
+	assert_true(sender_auth < first_content);
+}
+
 /* remove_entry - nftw callback */
 static int
 remove_entry(const char *path, const struct stat *sb, int flag,
@@ -609,6 +633,8 @@ main(void)
 		cmocka_unit_test(configured_actions_replace_the_defaults),
 		cmocka_unit_test(
 		    bad_settings_and_files_are_config_errors_with_file_line),
+		cmocka_unit_test(
+		    dns_lookups_run_before_any_policy_that_reads_content),
 	};
 
 	return cmocka_run_group_tests_name("sender_auth", tests, setup,
