@@ -18,7 +18,12 @@
  *
  *	Slots: one more than the CPUs online when the gate is first used
  *	(sysconf), so a CPU does not idle while a slot's thread waits on a
- *	page fault, a lock or a temporary file.  While a slot is free and
+ *	page fault, a lock or a temporary file.  The spare slot closes
+ *	while at least one work a CPU is queued: the CPUs then have work
+ *	enough, and one more decision running would only share them with
+ *	the others and slow them all (on 2 CPUs at concurrency 16 it cost
+ *	6 % of the throughput and a quarter more p99; at 4, where at most
+ *	one work queues, the spare stays open).  While a slot is free and
  *	nobody queues, the calling thread runs its work itself.  Otherwise
  *	the work joins a queue in arrival order, so a message is never
  *	overtaken by ones that arrived after it, and one of the gate's own
@@ -80,7 +85,7 @@ static pthread_mutex_t cpu_gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cpu_gate_work = PTHREAD_COND_INITIALIZER;
 static struct cpu_gate_job *cpu_gate_first;	/* oldest queued */
 static struct cpu_gate_job *cpu_gate_last;	/* newest queued */
-static long cpu_gate_slots;		/* 0 until first use */
+static long cpu_gate_cpus;		/* 0 until first use */
 static long cpu_gate_busy;		/* slots in use */
 static long cpu_gate_queued;		/* entries in the queue */
 static long cpu_gate_threads;		/* gate threads running */
@@ -88,16 +93,33 @@ static long cpu_gate_idle;		/* gate threads waiting for work */
 
 static void *cpu_gate_thread(void *);
 
-/* cpu_gate_init - the number of slots, on first use (lock held) */
+/* cpu_gate_init - the number of CPUs, on first use (lock held) */
 static void
 cpu_gate_init(void)
 {
 	long cpus;
 
-	if (cpu_gate_slots != 0)
+	if (cpu_gate_cpus != 0)
 		return;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_gate_slots = (cpus > 0 ? cpus : 1) + 1;
+	cpu_gate_cpus = cpus > 0 ? cpus : 1;
+}
+
+/* cpu_gate_open - the slots open while `queued` works wait (lock held):
+ * the spare one only while fewer than one a CPU wait */
+static long
+cpu_gate_open(long queued)
+{
+	return queued < cpu_gate_cpus ? cpu_gate_cpus + 1 : cpu_gate_cpus;
+}
+
+/* cpu_gate_free - may a gate thread take the oldest queued work now?
+ * (lock held) */
+static bool
+cpu_gate_free(void)
+{
+	return cpu_gate_first != NULL &&
+	    cpu_gate_busy < cpu_gate_open(cpu_gate_queued);
 }
 
 /* cpu_gate_start - start the gate's threads not running yet (lock held):
@@ -109,11 +131,11 @@ cpu_gate_start(void)
 	pthread_attr_t attr;
 	pthread_t tid;
 
-	if (cpu_gate_threads == cpu_gate_slots ||
+	if (cpu_gate_threads == cpu_gate_open(0) ||
 	    pthread_attr_init(&attr) != 0)
 		return;
 	(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	while (cpu_gate_threads < cpu_gate_slots &&
+	while (cpu_gate_threads < cpu_gate_open(0) &&
 	    pthread_create(&tid, &attr, cpu_gate_thread, NULL) == 0)
 		cpu_gate_threads++;
 	(void)pthread_attr_destroy(&attr);
@@ -142,8 +164,7 @@ cpu_gate_thread(void *unused)
 	(void)unused;
 	pthread_mutex_lock(&cpu_gate_lock);
 	for (;;) {
-		while (cpu_gate_first == NULL ||
-		    cpu_gate_busy >= cpu_gate_slots) {
+		while (!cpu_gate_free()) {
 			cpu_gate_idle++;
 			pthread_cond_wait(&cpu_gate_work, &cpu_gate_lock);
 			cpu_gate_idle--;
@@ -160,7 +181,7 @@ cpu_gate_thread(void *unused)
 	return NULL;
 }
 
-/* cpu_gate_size - the number of slots */
+/* cpu_gate_size - the most slots open at once */
 long
 cpu_gate_size(void)
 {
@@ -168,7 +189,7 @@ cpu_gate_size(void)
 
 	pthread_mutex_lock(&cpu_gate_lock);
 	cpu_gate_init();
-	n = cpu_gate_slots;
+	n = cpu_gate_open(0);
 	pthread_mutex_unlock(&cpu_gate_lock);
 	return n;
 }
@@ -195,7 +216,7 @@ cpu_gate_run_here(void (*work)(void *), void *arg)
 	work(arg);
 	pthread_mutex_lock(&cpu_gate_lock);
 	cpu_gate_busy--;
-	if (cpu_gate_first != NULL && cpu_gate_idle > 0)
+	if (cpu_gate_free() && cpu_gate_idle > 0)
 		pthread_cond_signal(&cpu_gate_work);
 	pthread_mutex_unlock(&cpu_gate_lock);
 }
@@ -208,7 +229,7 @@ cpu_gate_run(void (*work)(void *), void *arg)
 
 	pthread_mutex_lock(&cpu_gate_lock);
 	cpu_gate_init();
-	if (cpu_gate_first == NULL && cpu_gate_busy < cpu_gate_slots) {
+	if (cpu_gate_first == NULL && cpu_gate_busy < cpu_gate_open(0)) {
 		cpu_gate_run_here(work, arg);
 		return;
 	}
@@ -226,7 +247,7 @@ cpu_gate_run(void (*work)(void *), void *arg)
 		cpu_gate_first = &job;
 	cpu_gate_last = &job;
 	cpu_gate_queued++;
-	if (cpu_gate_busy < cpu_gate_slots && cpu_gate_idle > 0)
+	if (cpu_gate_free() && cpu_gate_idle > 0)
 		pthread_cond_signal(&cpu_gate_work);
 	pthread_mutex_unlock(&cpu_gate_lock);
 	/* sem_wait returns early only on a signal (EINTR): wait again. */

@@ -16,7 +16,8 @@
 /* cpu_gate_run - run work(arg) in a slot, in arrival order; returns
  * when it is done */
 void	cpu_gate_run(void (*work)(void *), void *arg);
-/* cpu_gate_size - the number of slots (CPUs online + 1) */
+/* cpu_gate_size - the most slots open at once (CPUs online + 1; the
+ * spare one closes while one work a CPU waits) */
 long	cpu_gate_size(void);
 /* cpu_gate_waiting - the number of entries queued for a slot */
 long	cpu_gate_waiting(void);

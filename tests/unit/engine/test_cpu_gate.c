@@ -1,8 +1,9 @@
 /*
  * test_cpu_gate - the engine's CPU gate runs at most its size of works
- * at once, runs every work before its caller returns, runs queued works
- * in arrival order on its own threads, and a work with a slot free on
- * the caller's thread
+ * at once, every work before its caller returns, the oldest queued work
+ * first, queued works on its own threads and a work with a slot free in
+ * the caller's thread, and keeps its spare slot closed while one work a
+ * CPU waits
  *
  * SPDX-License-Identifier: MIT
  */
@@ -102,43 +103,31 @@ hold_caller(void *arg)
 	return NULL;
 }
 
-/* A work that notes the order and the thread it ran in. */
-struct gate_order {
-	pthread_mutex_t	 lock;
-	int		 order[2];	/* who ran, first and second */
-	pthread_t	 ran_in[2];
-	pthread_t	 caller[2];
-	long		 queued_then[2]; /* works queued while it ran */
-	int		 ran;
+/* A queued work: holds its slot until released, notes its thread. */
+struct gate_queued {
+	struct gate_hold hold;
+	pthread_t	 caller;	/* the thread that asked */
+	pthread_t	 ran_in;	/* the thread it ran in */
 };
 
-struct gate_order_arg {
-	struct gate_order *o;
-	int		 who;		/* 1 or 2 */
-};
-
-/* order_work - note who ran, and in which thread */
+/* queued_work - note the thread, then hold the slot */
 static void
-order_work(void *arg)
+queued_work(void *arg)
 {
-	struct gate_order_arg *a = arg;
+	struct gate_queued *q = arg;
 
-	pthread_mutex_lock(&a->o->lock);
-	a->o->order[a->o->ran] = a->who;
-	a->o->ran_in[a->who - 1] = pthread_self();
-	a->o->queued_then[a->who - 1] = cpu_gate_waiting();
-	a->o->ran++;
-	pthread_mutex_unlock(&a->o->lock);
+	q->ran_in = pthread_self();
+	hold_work(&q->hold);
 }
 
-/* order_caller - run one noting work through the gate */
+/* queued_caller - run one queued work through the gate */
 static void *
-order_caller(void *arg)
+queued_caller(void *arg)
 {
-	struct gate_order_arg *a = arg;
+	struct gate_queued *q = arg;
 
-	a->o->caller[a->who - 1] = pthread_self();
-	cpu_gate_run(order_work, a);
+	q->caller = pthread_self();
+	cpu_gate_run(queued_work, q);
 	return NULL;
 }
 
@@ -164,37 +153,47 @@ gate_fill(struct gate_hold *h, pthread_t *t, long n)
 	assert_int_equal(cpu_gate_waiting(), 0);
 }
 
-/* gate_runs_queued_works_in_arrival_order_on_its_own_threads - with
- * every slot taken, the work queued first runs in the first slot given
- * back while the second stays queued, each in a gate thread, not in the
- * thread that asked (which waits until its work is done) */
+/*
+ * oldest_queued_runs_first_and_spare_slot_stays_shut - with every slot
+ * taken and one work a CPU (and one more) queued, two slots given back
+ * start only the oldest work: the spare slot stays closed while a work
+ * a CPU waits, so the rest stay queued; given the rest back, every
+ * queued work runs, each in a gate thread, not in the thread that asked
+ * (which waits until its work is done)
+ */
 static void
-gate_runs_queued_works_in_arrival_order_on_its_own_threads(void **state)
+oldest_queued_runs_first_and_spare_slot_stays_shut(void **state)
 {
-	struct gate_order o = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct gate_order_arg first = { &o, 1 }, second = { &o, 2 };
-	long n = cpu_gate_size();
-	pthread_t hold[n], t1, t2;
+	long n = cpu_gate_size(), cpus = n - 1;
+	pthread_t hold[n], callers[n];
+	struct gate_queued q[n];
 	struct gate_hold h;
 
 	(void)state;
 	gate_fill(&h, hold, n);
-	assert_int_equal(pthread_create(&t1, NULL, order_caller, &first), 0);
-	gate_wait_for_queue(1);
-	assert_int_equal(pthread_create(&t2, NULL, order_caller, &second),
-	    0);
-	gate_wait_for_queue(2);
-	assert_int_equal(o.ran, 0);	/* nothing runs while the gate is full */
-	sem_post(&h.release);		/* one slot back: the first's */
-	assert_int_equal(pthread_join(t1, NULL), 0);
-	assert_int_equal(o.order[0], 1);
-	assert_int_equal(o.queued_then[0], 1);	/* the second waited */
-	for (long i = 1; i < n; i++)
+	for (long k = 0; k < n; k++) {		/* cpus + 1 works, in order */
+		assert_int_equal(sem_init(&q[k].hold.started, 0, 0), 0);
+		assert_int_equal(sem_init(&q[k].hold.release, 0, 0), 0);
+		assert_int_equal(pthread_create(&callers[k], NULL,
+		    queued_caller, &q[k]), 0);
+		gate_wait_for_queue(k + 1);
+	}
+	sem_post(&h.release);
+	sem_post(&h.release);			/* two slots back */
+	assert_int_equal(sem_wait(&q[0].hold.started), 0);
+	assert_int_equal(cpu_gate_waiting(), cpus);
+	for (long k = 1; k < n; k++)
+		assert_int_equal(sem_trywait(&q[k].hold.started), -1);
+	for (long i = 2; i < n; i++)
 		sem_post(&h.release);
-	assert_int_equal(pthread_join(t2, NULL), 0);
-	assert_int_equal(o.order[1], 2);
-	assert_false(pthread_equal(o.ran_in[0], o.caller[0]));
-	assert_false(pthread_equal(o.ran_in[1], o.caller[1]));
+	for (long k = 0; k < n; k++)
+		sem_post(&q[k].hold.release);
+	for (long k = 0; k < n; k++) {
+		assert_int_equal(pthread_join(callers[k], NULL), 0);
+		assert_false(pthread_equal(q[k].ran_in, q[k].caller));
+		sem_destroy(&q[k].hold.started);
+		sem_destroy(&q[k].hold.release);
+	}
 	for (long i = 0; i < n; i++)
 		assert_int_equal(pthread_join(hold[i], NULL), 0);
 	assert_int_equal(cpu_gate_waiting(), 0);
@@ -202,18 +201,23 @@ gate_runs_queued_works_in_arrival_order_on_its_own_threads(void **state)
 	sem_destroy(&h.release);
 }
 
+/* note_thread - note the thread it runs in */
+static void
+note_thread(void *arg)
+{
+	*(pthread_t *)arg = pthread_self();
+}
+
 /* gate_runs_work_in_the_callers_thread_while_a_slot_is_free */
 static void
 gate_runs_work_in_the_callers_thread_while_a_slot_is_free(void **state)
 {
-	struct gate_order o = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct gate_order_arg a = { &o, 1 };
+	pthread_t ran_in = 0;
 
 	(void)state;
-	o.caller[0] = pthread_self();
-	cpu_gate_run(order_work, &a);
-	assert_int_equal(o.ran, 1);
-	assert_true(pthread_equal(o.ran_in[0], pthread_self()));
+	assert_int_equal(cpu_gate_waiting(), 0);
+	cpu_gate_run(note_thread, &ran_in);
+	assert_true(pthread_equal(ran_in, pthread_self()));
 }
 
 int
@@ -223,7 +227,7 @@ main(void)
 		cmocka_unit_test(
 		    gate_runs_at_most_its_size_at_once_and_every_work),
 		cmocka_unit_test(
-		    gate_runs_queued_works_in_arrival_order_on_its_own_threads),
+		    oldest_queued_runs_first_and_spare_slot_stays_shut),
 		cmocka_unit_test(
 		    gate_runs_work_in_the_callers_thread_while_a_slot_is_free),
 	};
