@@ -77,6 +77,7 @@
 #include "store/release.h"
 #include "store/store.h"
 #include "util/xalloc.h"
+#include "util/zone.h"
 
 #define DAEMON_DRAIN_SECONDS	10
 #define DAEMON_MAX_DATA		(1024 * 1024)	/* largest milter packet */
@@ -436,6 +437,7 @@ daemon_main(int argc, char **argv, const struct policy *const *registry)
 
 	daemon_parse(argc, argv, &o);
 	(void)daemon_malloc_tune();	/* before any thread: daemon_malloc.c */
+	(void)zone_pin();		/* before any thread: util/zone.c */
 	/* daemon() changes to /: keep the configuration's path absolute so
 	 * its relative paths and later reloads still resolve. */
 	o.conf_path = daemon_absolute(o.conf_path);

@@ -122,6 +122,17 @@ cpu_gate_free(void)
 	    cpu_gate_busy < cpu_gate_open(cpu_gate_queued);
 }
 
+/* cpu_gate_wake - hand the oldest queued work to an idle gate thread
+ * when a slot is open for it (lock held): after a slot is given back,
+ * after a work queues, and after a gate thread takes one, since a
+ * shorter queue may reopen the spare slot */
+static void
+cpu_gate_wake(void)
+{
+	if (cpu_gate_free() && cpu_gate_idle > 0)
+		pthread_cond_signal(&cpu_gate_work);
+}
+
 /* cpu_gate_start - start the gate's threads not running yet (lock held):
  * the first time a work queues, so a program that never runs two
  * decisions at once (aupctl test) starts none */
@@ -170,6 +181,7 @@ cpu_gate_thread(void *unused)
 			cpu_gate_idle--;
 		}
 		job = cpu_gate_pop();
+		cpu_gate_wake();
 		pthread_mutex_unlock(&cpu_gate_lock);
 		job->work(job->arg);
 		/* The caller returns (and its entry leaves its stack) once
@@ -216,8 +228,7 @@ cpu_gate_run_here(void (*work)(void *), void *arg)
 	work(arg);
 	pthread_mutex_lock(&cpu_gate_lock);
 	cpu_gate_busy--;
-	if (cpu_gate_free() && cpu_gate_idle > 0)
-		pthread_cond_signal(&cpu_gate_work);
+	cpu_gate_wake();
 	pthread_mutex_unlock(&cpu_gate_lock);
 }
 
@@ -247,8 +258,7 @@ cpu_gate_run(void (*work)(void *), void *arg)
 		cpu_gate_first = &job;
 	cpu_gate_last = &job;
 	cpu_gate_queued++;
-	if (cpu_gate_free() && cpu_gate_idle > 0)
-		pthread_cond_signal(&cpu_gate_work);
+	cpu_gate_wake();
 	pthread_mutex_unlock(&cpu_gate_lock);
 	/* sem_wait returns early only on a signal (EINTR): wait again. */
 	while (sem_wait(&job.done) != 0)

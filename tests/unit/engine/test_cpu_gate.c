@@ -3,10 +3,11 @@
  * at once, every work before its caller returns, the oldest queued work
  * first, queued works on its own threads and a work with a slot free in
  * the caller's thread, and keeps its spare slot closed while one work a
- * CPU waits
+ * CPU waits and open again once fewer wait
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -153,6 +155,43 @@ gate_fill(struct gate_hold *h, pthread_t *t, long n)
 	assert_int_equal(cpu_gate_waiting(), 0);
 }
 
+/* gate_queue - queue `count` holding works behind full slots, in order */
+static void
+gate_queue(struct gate_queued *q, pthread_t *callers, long count)
+{
+	for (long k = 0; k < count; k++) {
+		assert_int_equal(sem_init(&q[k].hold.started, 0, 0), 0);
+		assert_int_equal(sem_init(&q[k].hold.release, 0, 0), 0);
+		assert_int_equal(pthread_create(&callers[k], NULL,
+		    queued_caller, &q[k]), 0);
+		gate_wait_for_queue(k + 1);
+	}
+}
+
+/* gate_drain - give back the fill's slots from the `given`th on, end
+ * every queued work, and check each ran in a gate thread and the queue
+ * is empty */
+static void
+gate_drain(struct gate_hold *h, pthread_t *hold, long n, long given,
+    struct gate_queued *q, pthread_t *callers, long count)
+{
+	for (long i = given; i < n; i++)
+		sem_post(&h->release);
+	for (long k = 0; k < count; k++)
+		sem_post(&q[k].hold.release);
+	for (long k = 0; k < count; k++) {
+		assert_int_equal(pthread_join(callers[k], NULL), 0);
+		assert_false(pthread_equal(q[k].ran_in, q[k].caller));
+		sem_destroy(&q[k].hold.started);
+		sem_destroy(&q[k].hold.release);
+	}
+	for (long i = 0; i < n; i++)
+		assert_int_equal(pthread_join(hold[i], NULL), 0);
+	assert_int_equal(cpu_gate_waiting(), 0);
+	sem_destroy(&h->started);
+	sem_destroy(&h->release);
+}
+
 /*
  * oldest_queued_runs_first_and_spare_slot_stays_shut - with every slot
  * taken and one work a CPU (and one more) queued, two slots given back
@@ -171,34 +210,53 @@ oldest_queued_runs_first_and_spare_slot_stays_shut(void **state)
 
 	(void)state;
 	gate_fill(&h, hold, n);
-	for (long k = 0; k < n; k++) {		/* cpus + 1 works, in order */
-		assert_int_equal(sem_init(&q[k].hold.started, 0, 0), 0);
-		assert_int_equal(sem_init(&q[k].hold.release, 0, 0), 0);
-		assert_int_equal(pthread_create(&callers[k], NULL,
-		    queued_caller, &q[k]), 0);
-		gate_wait_for_queue(k + 1);
-	}
+	gate_queue(q, callers, n);		/* cpus + 1 works, in order */
 	sem_post(&h.release);
 	sem_post(&h.release);			/* two slots back */
 	assert_int_equal(sem_wait(&q[0].hold.started), 0);
 	assert_int_equal(cpu_gate_waiting(), cpus);
 	for (long k = 1; k < n; k++)
 		assert_int_equal(sem_trywait(&q[k].hold.started), -1);
-	for (long i = 2; i < n; i++)
-		sem_post(&h.release);
-	for (long k = 0; k < n; k++)
-		sem_post(&q[k].hold.release);
-	for (long k = 0; k < n; k++) {
-		assert_int_equal(pthread_join(callers[k], NULL), 0);
-		assert_false(pthread_equal(q[k].ran_in, q[k].caller));
-		sem_destroy(&q[k].hold.started);
-		sem_destroy(&q[k].hold.release);
-	}
-	for (long i = 0; i < n; i++)
-		assert_int_equal(pthread_join(hold[i], NULL), 0);
-	assert_int_equal(cpu_gate_waiting(), 0);
-	sem_destroy(&h.started);
-	sem_destroy(&h.release);
+	gate_drain(&h, hold, n, 2, q, callers, n);
+}
+
+/* gate_started_within - did the work start within ten seconds? */
+static bool
+gate_started_within(struct gate_hold *h)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	while (sem_timedwait(&h->started, &deadline) != 0)
+		if (errno != EINTR)
+			return false;
+	return true;
+}
+
+/*
+ * spare_slot_reopens_as_the_queue_shortens - with every slot taken and
+ * one work a CPU queued (the spare closed), two slots given back start
+ * the oldest work, and its leaving the queue reopens the spare, so the
+ * next starts too without waiting for another slot to come back
+ */
+static void
+spare_slot_reopens_as_the_queue_shortens(void **state)
+{
+	long n = cpu_gate_size(), cpus = n - 1;
+	pthread_t hold[n], callers[cpus];
+	struct gate_queued q[cpus];
+	struct gate_hold h;
+
+	(void)state;
+	gate_fill(&h, hold, n);
+	gate_queue(q, callers, cpus);
+	sem_post(&h.release);
+	sem_post(&h.release);			/* two slots back */
+	assert_true(gate_started_within(&q[0].hold));
+	assert_true(gate_started_within(&q[1].hold));
+	assert_int_equal(cpu_gate_waiting(), cpus - 2);
+	gate_drain(&h, hold, n, 2, q, callers, cpus);
 }
 
 /* note_thread - note the thread it runs in */
@@ -228,6 +286,8 @@ main(void)
 		    gate_runs_at_most_its_size_at_once_and_every_work),
 		cmocka_unit_test(
 		    oldest_queued_runs_first_and_spare_slot_stays_shut),
+		cmocka_unit_test(
+		    spare_slot_reopens_as_the_queue_shortens),
 		cmocka_unit_test(
 		    gate_runs_work_in_the_callers_thread_while_a_slot_is_free),
 	};
