@@ -279,12 +279,11 @@ engine_run_policies(struct engine_run *run, const struct policy_ctx *base,
 
 	for (size_t i = 0; judge && i < c.from && c.rc == 0; i++)
 		c.rc = engine_run_slot(run, base, v, pending, i);
-	if (!judge || c.rc < 0 || c.from == run->conf->nslots) {
-		c.from = run->conf->nslots;	/* nothing more to judge */
-		engine_content_run(&c);
-	} else {
+	if (judge && c.rc == 0 && c.from < run->conf->nslots)
 		cpu_gate_run(engine_content_run, &c);
-	}
+	else			/* nothing more to judge */
+		engine_withhold(run->conf, run->msg, run->analysis, v,
+		    base->now);
 	return c.rc;
 }
 
