@@ -249,6 +249,8 @@ spare_slot_reopens_as_the_queue_shortens(void **state)
 	struct gate_hold h;
 
 	(void)state;
+	if (cpus < 2)		/* one CPU: the spare reopens only when */
+		skip();		/* nothing waits, so there is no "next" */
 	gate_fill(&h, hold, n);
 	gate_queue(q, callers, cpus);
 	sem_post(&h.release);
